@@ -1,0 +1,23 @@
+"""The exception tree. Domain code raises these; only the front ends turn them into messages."""
+
+from __future__ import annotations
+
+
+class OpcError(Exception):
+    """Base of every error whose message (French) can be shown to a user as it is."""
+
+
+class UnreadableWorkbookError(OpcError):
+    """The file is not a workbook we can read at all (DQ-FILE)."""
+
+
+class UnsafeInPlaceError(OpcError):
+    """Rewriting the master in place would lose content that openpyxl cannot keep."""
+
+
+class WorkbookBusyError(OpcError):
+    """Another refresh holds the lock on this workbook."""
+
+
+class UsageError(OpcError):
+    """A command-line argument is wrong (bad date, conflicting options)."""

@@ -1,0 +1,259 @@
+"""The programme as typed, immutable data, independent of where it was read from.
+
+A value the workbook did not give, or gave in a form that could not be read, is ``None``:
+the matching *Contrôles* problem says why, and computations that need it leave it out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from types import MappingProxyType
+
+
+class Severity(StrEnum):
+    """*Gravité* of a data problem."""
+
+    BLOQUANT = "Bloquant"
+    AVERTISSEMENT = "Avertissement"
+
+
+class ProgrammeKind(StrEnum):
+    PNRU = "PNRU"
+    NPNRU = "NPNRU"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One row of the *Contrôles* sheet: what is wrong, where, and what to type instead."""
+
+    code: str
+    severity: Severity
+    sheet: str
+    cell: str
+    column: str
+    value: str
+    message: str
+
+    @property
+    def blocking(self) -> bool:
+        return self.severity is Severity.BLOQUANT
+
+
+@dataclass(frozen=True, slots=True)
+class Params:
+    """The *Paramètres* sheet, defaults applied. Field names are mapped to labels in the contract."""
+
+    project: str = ""
+    collectivite: str = ""
+    programme: ProgrammeKind = ProgrammeKind.PNRU
+    signature_date: date | None = None
+    end_date: date | None = None
+    at: date | None = None
+    amendment_in_force: str = ""
+    next_monthly_point: date | None = None
+    next_follow_up_committee: date | None = None
+    next_steering_committee: date | None = None
+    next_project_review: date | None = None
+    next_milestone_review: date | None = None
+    delay_orange_months: float = 6
+    delay_red_months: float = 12
+    start_delay_red_months: float = 6
+    gup_end: date | None = None
+    npnru_tolerance_months: float = 18
+    engagement_deadline: date | None = None
+    lapse_months: float = 24
+    balance_request_months: float = 12
+    funding_tolerance_pct: float = 0.5
+    cost_drift_orange_pct: float = 10
+    cost_drift_red_pct: float = 20
+    launch_horizon_months: float = 6
+    insertion_target_pct: float = 5
+    freshness_days: float = 60
+    demolition_rehousing_window_months: float = 6
+    prerequisite_window_months: float = 3
+    lapse_notice_orange_months: float = 6
+    lapse_notice_red_months: float = 3
+    payment_progress_gap_points: float = 20
+    engagement_gap_orange_points: float = 15
+    engagement_gap_red_points: float = 25
+    unsecured_funding_window_months: float = 6
+    rehousing_lag_pct: float = 10
+    rehousing_new_housing_target_pct: float = 25
+    rest_to_pay_increase_pct: float = 10
+    insertion_gap_points: float = 20
+    project_review_notice_months: float = 2
+    milestone_review_notice_months: float = 3
+    postponements_red: float = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Milestone:
+    """A *jalon* of an operation with its four dates."""
+
+    operation_id: str
+    name: str
+    convention: date | None = None
+    avenant: date | None = None
+    forecast: date | None = None
+    actual: date | None = None
+    motif: str = ""
+    comment: str = ""
+    row: int = 0
+
+    @property
+    def baseline(self) -> date | None:
+        """Return the date of the latest baseline: the avenant's, else the convention's."""
+        return self.avenant or self.convention
+
+    @property
+    def expected(self) -> date | None:
+        """Return the best known date: actual, else forecast, else baseline."""
+        return self.actual or self.forecast or self.baseline
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    """A line of the *tableau financier*: one operation of the convention."""
+
+    id: str
+    label: str
+    district: str
+    famille: str
+    owner: str
+    status: str
+    cost_convention: float | None
+    cost_current: float | None = None
+    anru_ceiling_pct: float | None = None
+    quantity_convention: float | None = None
+    quantity_done: float | None = None
+    unit: str = ""
+    plai_units: float | None = None
+    outside_qpv: bool | None = None
+    updated_on: date | None = None
+    follow_up_by: str = ""
+    comment: str = ""
+    row: int = 0
+    milestones: Mapping[str, Milestone] = field(default_factory=lambda: MappingProxyType({}))
+
+    @property
+    def cost(self) -> float | None:
+        """Return the current cost, the convention cost when no update was typed."""
+        return self.cost_current if self.cost_current is not None else self.cost_convention
+
+    def milestone(self, name: str) -> Milestone | None:
+        return self.milestones.get(name)
+
+
+@dataclass(frozen=True, slots=True)
+class FundingLine:
+    operation_id: str
+    funder: str
+    amount_convention: float | None
+    status: str
+    amount_current: float | None = None
+    engaged: float | None = None
+    advance: float | None = None
+    paid: float | None = None
+    reference: str = ""
+    row: int = 0
+
+    @property
+    def amount(self) -> float | None:
+        return self.amount_current if self.amount_current is not None else self.amount_convention
+
+
+@dataclass(frozen=True, slots=True)
+class Dependency:
+    predecessor: str
+    successor: str
+    lag_months: float = 0
+    row: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Household:
+    """An anonymous household to rehouse (*Relogement* sheet)."""
+
+    id: str
+    operation_id: str
+    status: str
+    rehoused_on: date | None = None
+    offers: float | None = None
+    destination: str = ""
+    location: str = ""
+    outside_qpv: bool | None = None
+    rest_to_pay_before: float | None = None
+    rest_to_pay_after: float | None = None
+    row: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class InsertionLine:
+    """Insertion hours of one works contract (*marché*)."""
+
+    operation_id: str
+    contract: str
+    company: str = ""
+    hours_worked: float | None = None
+    insertion_planned: float | None = None
+    insertion_done: float | None = None
+    as_of: date | None = None
+    row: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Amendment:
+    number: str
+    date: date | None
+    kind: str = ""
+    subject: str = ""
+    operation_ids: tuple[str, ...] = ()
+    row: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """A line of the *relevé de décisions*."""
+
+    id: str
+    date: date | None
+    instance: str = ""
+    subject: str = ""
+    decision: str = ""
+    owner: str = ""
+    due: date | None = None
+    status: str = ""
+    postponements: float | None = None
+    operation_ids: tuple[str, ...] = ()
+    closed_on: date | None = None
+    row: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Programme:
+    """Everything the workbook says, at one date de situation."""
+
+    params: Params
+    lists: Mapping[str, tuple[str, ...]]
+    operations: tuple[Operation, ...] = ()
+    funding: tuple[FundingLine, ...] = ()
+    dependencies: tuple[Dependency, ...] = ()
+    households: tuple[Household, ...] = ()
+    insertion: tuple[InsertionLine, ...] = ()
+    amendments: tuple[Amendment, ...] = ()
+    actions: tuple[Action, ...] = ()
+
+    @property
+    def at(self) -> date:
+        """Return the date de situation (always set once the workbook has been read)."""
+        assert self.params.at is not None
+        return self.params.at
+
+    def operation(self, operation_id: str) -> Operation | None:
+        for op in self.operations:
+            if op.id == operation_id:
+                return op
+        return None

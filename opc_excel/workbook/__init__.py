@@ -1,0 +1,1 @@
+"""The only code that knows sheet names, headers and cells (contract: shared/design/workbook.md)."""
