@@ -99,7 +99,7 @@ class Milestone:
     avenant: date | None = None
     forecast: date | None = None
     actual: date | None = None
-    motif: str = ""
+    motif: str | None = None
     comment: str = ""
     row: int = 0
 
@@ -119,11 +119,11 @@ class Operation:
     """A line of the *tableau financier*: one operation of the convention."""
 
     id: str
-    label: str
-    district: str
-    famille: str
-    owner: str
-    status: str
+    label: str | None
+    district: str | None
+    famille: str | None
+    owner: str | None
+    status: str | None
     cost_convention: float | None
     cost_current: float | None = None
     anru_ceiling_pct: float | None = None
@@ -150,9 +150,9 @@ class Operation:
 @dataclass(frozen=True, slots=True)
 class FundingLine:
     operation_id: str
-    funder: str
+    funder: str | None
     amount_convention: float | None
-    status: str
+    status: str | None
     amount_current: float | None = None
     engaged: float | None = None
     advance: float | None = None
@@ -179,11 +179,11 @@ class Household:
 
     id: str
     operation_id: str
-    status: str
+    status: str | None
     rehoused_on: date | None = None
     offers: float | None = None
-    destination: str = ""
-    location: str = ""
+    destination: str | None = None
+    location: str | None = None
     outside_qpv: bool | None = None
     rest_to_pay_before: float | None = None
     rest_to_pay_after: float | None = None
@@ -208,7 +208,7 @@ class InsertionLine:
 class Amendment:
     number: str
     date: date | None
-    kind: str = ""
+    kind: str | None = None
     subject: str = ""
     operation_ids: tuple[str, ...] = ()
     row: int = 0
@@ -220,12 +220,12 @@ class Action:
 
     id: str
     date: date | None
-    instance: str = ""
+    instance: str | None = None
     subject: str = ""
     decision: str = ""
     owner: str = ""
     due: date | None = None
-    status: str = ""
+    status: str | None = None
     postponements: float | None = None
     operation_ids: tuple[str, ...] = ()
     closed_on: date | None = None

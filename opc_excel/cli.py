@@ -1,0 +1,256 @@
+"""The ``opc-excel`` command line: thin commands over :mod:`opc_excel.pipeline`.
+
+Domain code raises; this is the one place that turns errors into a French message and an exit
+status: 0 no blocking problem, 1 blocking problems (the output is still complete), 2 the file
+can't be read at all or the command is wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import traceback
+from collections.abc import Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import TextIO
+
+from opc_excel.errors import OpcError, UnreadableWorkbookError, UsageError
+from opc_excel.model import Problem, Severity
+from opc_excel.pipeline import CheckReport, check_file, refresh_file
+from opc_excel.workbook.values import fr_date
+
+EXIT_OK, EXIT_BLOCKING, EXIT_UNREADABLE = 0, 1, 2
+MAX_LISTED = 40
+SHIPPED_MASTER = Path("workbooks") / "perseigne_master.xlsx"
+
+
+# ---------------------------------------------------------------- argument parsing, in French
+
+_ARGPARSE_FR = (
+    (r"the following arguments are required: (.*)", r"argument obligatoire manquant : \1"),
+    (r"unrecognized arguments: (.*)", r"argument non reconnu : \1"),
+    (r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)", r"\1 : choix « \2 » inconnu (choisir parmi \3)"),
+    (r"argument (\S+): expected one argument", r"l'option \1 attend une valeur"),
+    (r"argument (\S+): not allowed with argument (\S+)", r"les options \1 et \2 s'excluent"),
+    (r"argument (\S+): (.*)", r"\1 : \2"),
+)
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):  # noqa: ANN001 - argparse's signature
+        return super().add_usage(usage, actions, groups, prefix="Utilisation : ")
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argparse parser that speaks French and raises instead of exiting on a usage error."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs.setdefault("add_help", False)
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "Arguments"
+        self._optionals.title = "Options"
+        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
+                          help="afficher cette aide et quitter")
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        for pattern, french in _ARGPARSE_FR:
+            if re.fullmatch(pattern, message):
+                message = re.sub(pattern, french, message)
+                break
+        raise UsageError(f"{message}. Tapez « {self.prog} --help » pour l'aide.")
+
+
+def _date_argument(text: str) -> date:
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    raise argparse.ArgumentTypeError(f"« {text} » n'est pas une date : tapez JJ/MM/AAAA, par exemple 30/09/2011")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the parser of every command (also used by the test that checks every help text)."""
+    parser = _Parser(
+        prog="opc-excel",
+        description="Pilotage du projet de rénovation urbaine depuis le classeur maître : "
+                    "contrôle du classeur, actualisation des feuilles de suivi.",
+        epilog="Exemple : opc-excel check workbooks/perseigne_master.xlsx --at 30/09/2011")
+    _debug_argument(parser, default=False)
+    commands = parser.add_subparsers(dest="command", title="Commandes", metavar="COMMANDE",
+                                     parser_class=_Parser, help="la commande à exécuter")
+
+    check = commands.add_parser(
+        "check", help="contrôler le classeur et afficher les problèmes trouvés",
+        description="Lit le classeur, le contrôle cellule par cellule et affiche les problèmes trouvés. "
+                    "Code de sortie : 0 aucun problème bloquant, 1 problèmes bloquants, 2 fichier illisible.")
+    _workbook_arguments(check)
+    check.add_argument("--json", action="store_true",
+                       help="afficher le résultat en JSON (pour un autre programme)")
+
+    refresh = commands.add_parser(
+        "refresh", help="écrire la feuille Contrôles dans une copie du classeur (ou dans le classeur)",
+        description="Contrôle le classeur et écrit la feuille Contrôles dans une copie "
+                    "« <nom>.actualisé.xlsx ». Les feuilles de saisie ne sont jamais modifiées.")
+    _workbook_arguments(refresh)
+    where = refresh.add_mutually_exclusive_group()
+    where.add_argument("--out", metavar="CHEMIN", type=Path,
+                       help="fichier à écrire (par défaut : <nom>.actualisé.xlsx à côté du classeur)")
+    where.add_argument("--in-place", action="store_true",
+                       help="réécrire le classeur maître lui-même, après en avoir fait une copie de sauvegarde")
+
+    demo = commands.add_parser(
+        "demo", help="tout exécuter sur le classeur de démonstration Perseigne–Courteille",
+        description="Contrôle et actualise le classeur de démonstration livré (workbooks/perseigne_master.xlsx) "
+                    "et écrit les résultats dans un dossier.")
+    demo.add_argument("--out", metavar="DOSSIER", type=Path, default=Path("sortie"),
+                      help="dossier des résultats (par défaut : ./sortie)")
+    demo.add_argument("--classeur", metavar="CLASSEUR", type=Path, default=None,
+                      help="autre classeur à utiliser (par défaut : le classeur de démonstration livré)")
+    _debug_argument(demo)
+    return parser
+
+
+def _debug_argument(parser: argparse.ArgumentParser, default: object = argparse.SUPPRESS) -> None:
+    # On every command too, so that `opc-excel check X --debug` works; SUPPRESS keeps the top-level value.
+    parser.add_argument("--debug", action="store_true", default=default,
+                        help="en cas d'erreur inattendue, afficher le détail technique (pour l'assistance)")
+
+
+def _workbook_arguments(parser: argparse.ArgumentParser) -> None:
+    _debug_argument(parser)
+    parser.add_argument("workbook", metavar="CLASSEUR", type=Path, help="le classeur maître (.xlsx ou .xlsm)")
+    parser.add_argument("--at", metavar="JJ/MM/AAAA", type=_date_argument,
+                        help="date de situation à utiliser à la place de celle de la feuille Paramètres")
+
+
+# ---------------------------------------------------------------- commands
+
+
+def _check(args: argparse.Namespace, today: date, out: TextIO) -> int:
+    report = check_file(args.workbook, at=args.at, today=today)
+    if args.json:
+        json.dump(report_as_json(report), out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    else:
+        _print_summary(report, args.workbook, out)
+    return EXIT_BLOCKING if report.blocking else EXIT_OK
+
+
+def _refresh(args: argparse.Namespace, today: date, out: TextIO) -> int:
+    result = refresh_file(args.workbook, at=args.at, today=today, out=args.out, in_place=args.in_place)
+    _print_summary(result.check, args.workbook, out)
+    out.write(f"\nFeuille Contrôles écrite dans : {result.written}\n")
+    if result.backup is not None:
+        out.write(f"Copie de sauvegarde du classeur avant réécriture : {result.backup}\n")
+    if result.dropped:
+        out.write(f"Attention : la copie ne contient pas {', '.join(result.dropped)} du classeur maître "
+                  f"(le maître, lui, est intact).\n")
+    return EXIT_BLOCKING if result.check.blocking else EXIT_OK
+
+
+def _demo(args: argparse.Namespace, today: date, out: TextIO) -> int:
+    source = args.classeur or _shipped_master()
+    args.out.mkdir(parents=True, exist_ok=True)
+    target = args.out / f"{source.stem}.actualisé{source.suffix}"
+    result = refresh_file(source, at=None, today=today, out=target)
+    report_path = args.out / "controles.json"
+    report_path.write_text(json.dumps(report_as_json(result.check), ensure_ascii=False, indent=2) + "\n",
+                           encoding="utf-8")
+    _print_summary(result.check, source, out)
+    out.write(f"\nRésultats écrits dans le dossier {args.out} :\n"
+              f"  - {target.name} : le classeur avec sa feuille Contrôles\n"
+              f"  - {report_path.name} : les mêmes contrôles en JSON\n")
+    return EXIT_BLOCKING if result.check.blocking else EXIT_OK
+
+
+def _shipped_master() -> Path:
+    for base in (Path.cwd(), Path(__file__).resolve().parents[1]):
+        if (base / SHIPPED_MASTER).is_file():
+            return base / SHIPPED_MASTER
+    raise UsageError("Le classeur de démonstration workbooks/perseigne_master.xlsx est introuvable : lancez la "
+                     "commande depuis le dossier du projet, ou indiquez un classeur avec --classeur.")
+
+
+COMMANDS = {"check": _check, "refresh": _refresh, "demo": _demo}
+
+
+# ---------------------------------------------------------------- output
+
+
+def problem_as_json(problem: Problem) -> dict[str, str]:
+    return {"code": problem.code, "severity": problem.severity.value, "sheet": problem.sheet,
+            "cell": problem.cell, "column": problem.column, "value": problem.value, "message": problem.message}
+
+
+def report_as_json(report: CheckReport) -> dict[str, object]:
+    """Return the ``check --json`` object (alerts and indicators come with the alert catalogue)."""
+    return {"date_de_situation": report.at.isoformat(),
+            "problems": [problem_as_json(p) for p in report.problems],
+            "alerts": [], "indicators": {}}
+
+
+def _print_summary(report: CheckReport, path: Path, out: TextIO) -> None:
+    programme = report.programme
+    out.write(f"Classeur {path.name} — situation au {fr_date(report.at)}\n")
+    out.write(f"{programme.params.project or 'Projet sans nom'} ({programme.params.programme.value}) : "
+              f"{len(programme.operations)} opérations, {len(programme.funding)} lignes de financement, "
+              f"{len(programme.households)} ménages, {len(programme.actions)} actions lues.\n")
+    blocking, warnings = len(report.blocking), len(report.warnings)
+    if not report.problems:
+        out.write("Aucun problème détecté.\n")
+        return
+    out.write(f"{blocking} problème(s) bloquant(s), {warnings} avertissement(s).\n")
+    for problem in report.problems[:MAX_LISTED]:
+        where = f"{problem.sheet}!{problem.cell}" if problem.cell else problem.sheet
+        column = f" ({problem.column})" if problem.column else ""
+        out.write(f"  [{problem.severity.value}] {problem.code} {where}{column} : {problem.message}\n")
+    if len(report.problems) > MAX_LISTED:
+        out.write(f"  … et {len(report.problems) - MAX_LISTED} autres : la feuille Contrôles écrite par "
+                  f"« opc-excel refresh » les liste tous, avec un lien vers chaque cellule.\n")
+    if blocking:
+        out.write("Les valeurs bloquantes sont écartées des calculs qui en dépendent ; corrigez-les puis relancez.\n")
+
+
+def _unreadable_json(path: Path | None, message: str) -> dict[str, object]:
+    name = path.name if path is not None else ""
+    problem = Problem("DQ-FILE", Severity.BLOQUANT, name, "", "", "", message)
+    return {"date_de_situation": None, "problems": [problem_as_json(problem)], "alerts": [], "indicators": {}}
+
+
+def main(argv: Sequence[str] | None = None, *, today: date | None = None,
+         stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    """Run the command line; return the exit status (callable from tests)."""
+    out, err = stdout or sys.stdout, stderr or sys.stderr
+    today = today or date.today()
+    args: argparse.Namespace | None = None
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command is None:
+            build_parser().print_help(out)
+            return EXIT_UNREADABLE
+        return COMMANDS[args.command](args, today, out)
+    except UnreadableWorkbookError as error:
+        if args is not None and getattr(args, "json", False):
+            json.dump(_unreadable_json(getattr(args, "workbook", None), str(error)), out, ensure_ascii=False,
+                      indent=2)
+            out.write("\n")
+        err.write(f"{error}\n")
+        return EXIT_UNREADABLE
+    except OpcError as error:
+        err.write(f"{error}\n")
+        return EXIT_UNREADABLE
+    except Exception:  # the last resort: a French sentence, the detail only on request
+        if args is not None and args.debug:
+            traceback.print_exc(file=err)
+        err.write("Erreur inattendue : le traitement s'est arrêté sans rien écrire. Relancez avec --debug et "
+                  "transmettez le message à l'assistance avec le classeur.\n")
+        return EXIT_UNREADABLE
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

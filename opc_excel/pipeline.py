@@ -1,0 +1,147 @@
+"""The whole job, with no front end: load → check → (compute) → write.
+
+Front ends (command line, xlwings) call these functions and turn ``OpcError`` into a message.
+Nothing here calls ``date.today()``: the caller passes ``today``.
+"""
+
+from __future__ import annotations
+
+from contextlib import nullcontext
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+from opc_excel.checks import check_tables
+from opc_excel.errors import UnsafeInPlaceError
+from opc_excel.model import Problem, Programme, Severity
+from opc_excel.workbook import contract
+from opc_excel.workbook.build import build_programme
+from opc_excel.workbook.reader import ProblemLog, read_workbook
+from opc_excel.workbook.safety import (
+    PackageReport,
+    atomic_save,
+    backup_copy,
+    inspect_package,
+    load_workbook_safely,
+    workbook_lock,
+)
+from opc_excel.workbook.source import OpenpyxlSource, WorkbookSource
+from opc_excel.workbook.writer import write_controles
+
+MAX_FORMULA_WARNINGS_PER_SHEET = 20
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """What checking a workbook found: the programme as read and every problem, sorted."""
+
+    programme: Programme
+    problems: tuple[Problem, ...]
+    sheet_names: dict[str, str]
+
+    @property
+    def at(self) -> date:
+        return self.programme.at
+
+    @property
+    def blocking(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity is Severity.BLOQUANT)
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity is Severity.AVERTISSEMENT)
+
+
+@dataclass(frozen=True)
+class RefreshReport:
+    check: CheckReport
+    written: Path
+    backup: Path | None
+    dropped: tuple[str, ...]  # content of the master the written copy lacks (openpyxl can't keep it)
+
+
+def check_source(source: WorkbookSource, *, at: date | None, today: date,
+                 package: PackageReport | None = None) -> CheckReport:
+    """Return the check of a workbook given as values (any front end)."""
+    result = read_workbook(source, at=at, today=today)
+    check_tables(result)
+    if package is not None:
+        _formula_warnings(package, result.sheet_names, result.log)
+    programme = build_programme(result)
+    return CheckReport(programme, _sorted(result.log.problems), result.sheet_names)
+
+
+def check_file(path: str | Path, *, at: date | None, today: date,
+               package: PackageReport | None = None) -> CheckReport:
+    """Return the check of a workbook file; raise ``UnreadableWorkbookError`` when it can't be read."""
+    package = package if package is not None else inspect_package(path)
+    workbook = load_workbook_safely(path, read_only=True, data_only=True, report=package)
+    try:
+        return check_source(OpenpyxlSource(workbook), at=at, today=today, package=package)
+    finally:
+        workbook.close()
+
+
+def default_output(path: Path) -> Path:
+    """Return where a refreshed copy goes by default: ``<nom>.actualisé.xlsx`` next to the master."""
+    return path.with_name(f"{path.stem}.actualisé{path.suffix}")
+
+
+def refresh_file(path: str | Path, *, at: date | None, today: date, out: str | Path | None = None,
+                 in_place: bool = False) -> RefreshReport:
+    """Check the workbook and write its output sheets into a copy, or into the master itself.
+
+    In place, the master is rewritten only when openpyxl keeps everything it holds, after a
+    backup copy, atomically and under a lock; input sheets are never changed.
+    """
+    path = Path(path)
+    target = path if in_place else Path(out) if out is not None else default_output(path)
+    with workbook_lock(path) if in_place else nullcontext():
+        package = inspect_package(path)
+        if in_place and package.droppable:
+            raise UnsafeInPlaceError(
+                f"Le classeur « {path.name} » contient {', '.join(package.droppable)}, que cet outil ne sait "
+                f"pas conserver : il ne sera pas réécrit. Relancez sans --in-place pour obtenir une copie "
+                f"actualisée, ou utilisez le bouton « Actualiser les alertes » du ruban Excel.")
+        report = check_file(path, at=at, today=today, package=package)
+        workbook = load_workbook_safely(path, read_only=False, data_only=False,
+                                        keep_vba=package.macro_enabled, report=package)
+        write_controles(workbook, report.problems, report.at, report.sheet_names)
+        backup = backup_copy(path) if in_place else None
+        atomic_save(workbook, target)
+    return RefreshReport(report, target, backup, () if in_place else package.droppable)
+
+
+def _formula_warnings(package: PackageReport, sheet_names: dict[str, str], log: ProblemLog) -> None:
+    """Warn about formulas whose value the file does not hold (it was not last saved by Excel)."""
+    inputs = {actual: name for name, actual in sheet_names.items()}
+    for sheet, cells in package.formulas_without_value.items():
+        if sheet not in inputs:
+            continue
+        for cell in cells[:MAX_FORMULA_WARNINGS_PER_SHEET]:
+            log.add("DQ-FORMULA", inputs[sheet], cell, "", "",
+                    "Formule sans valeur calculée (le fichier n'a pas été enregistré par Excel) : la cellule "
+                    "est lue comme vide. Ouvrez le classeur dans Excel, enregistrez-le, puis relancez.",
+                    Severity.AVERTISSEMENT)
+        if len(cells) > MAX_FORMULA_WARNINGS_PER_SHEET:
+            log.add("DQ-FORMULA", inputs[sheet], "", "", "",
+                    f"… et {len(cells) - MAX_FORMULA_WARNINGS_PER_SHEET} autres formules sans valeur calculée "
+                    f"dans cette feuille : ouvrez le classeur dans Excel, enregistrez-le, puis relancez.",
+                    Severity.AVERTISSEMENT)
+
+
+_SHEET_ORDER = {name: i for i, name in enumerate(contract.INPUT_SHEETS)}
+_SEVERITY_ORDER = {Severity.BLOQUANT: 0, Severity.AVERTISSEMENT: 1}
+
+
+def _sorted(problems: list[Problem]) -> tuple[Problem, ...]:
+    """Return problems blocking first, then in sheet order, then by row and column."""
+    def key(problem: Problem) -> tuple:
+        row = col = 0
+        if problem.cell:
+            letters, row = coordinate_from_string(problem.cell)
+            col = column_index_from_string(letters)
+        return (_SEVERITY_ORDER[problem.severity], _SHEET_ORDER.get(problem.sheet, 99), row, col)
+    return tuple(sorted(problems, key=key))

@@ -1,0 +1,194 @@
+"""Every problem code of the contract: it fires where it should, on the right cell, and only there."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+
+import pytest
+
+from opc_excel.model import Severity
+from opc_excel.pipeline import check_file
+from tests.factory import AT, Rows, clean_sheets, column_of, make_workbook, set_value
+
+Sheets = dict[str, Rows]
+
+
+def check(tmp_path, sheets: Sheets, **kwargs):
+    return check_file(make_workbook(tmp_path, sheets, **kwargs), at=None, today=date(2026, 1, 1))
+
+
+def found(report, code: str) -> list[tuple[str, str, Severity]]:
+    return [(p.sheet, p.cell, p.severity) for p in report.problems if p.code == code]
+
+
+class DescribeACleanWorkbook:
+    def it_has_no_problem_at_all(self, tmp_path):
+        report = check(tmp_path, clean_sheets())
+        assert report.problems == ()
+
+    def it_reads_every_table_into_the_model(self, tmp_path):
+        programme = check(tmp_path, clean_sheets()).programme
+        assert programme.at == AT
+        assert [op.id for op in programme.operations] == ["PER-DEM-01", "PER-AME-01", "COU-REH-01"]
+        demolition = programme.operation("PER-DEM-01")
+        assert demolition.cost == 2_400_000
+        assert demolition.milestone("Démarrage des travaux").actual == date(2011, 5, 2)
+        assert demolition.milestone("Livraison").forecast == date(2012, 3, 31)
+        assert len(programme.funding) == 6 and len(programme.households) == 2
+        assert programme.dependencies[0].lag_months == 1
+        assert programme.amendments[0].operation_ids == ("PER-DEM-01", "PER-AME-01")
+        assert programme.actions[0].due == date(2011, 10, 31)
+
+
+def _drop_sheet(name: str) -> Callable[[Sheets], str]:
+    def spoil(sheets: Sheets) -> str:
+        del sheets[name]
+        return ""
+    return spoil
+
+
+def _rename_header(sheet: str, header: str, new: str) -> Callable[[Sheets], str]:
+    def spoil(sheets: Sheets) -> str:
+        sheets[sheet][0][column_of(sheets, sheet, header)] = new
+        return ""
+    return spoil
+
+
+def _set(sheet: str, row: int, header: str, value: object) -> Callable[[Sheets], str]:
+    def spoil(sheets: Sheets) -> str:
+        return set_value(sheets, sheet, row, header, value)
+    return spoil
+
+
+def _add_column(sheet: str, header: str) -> Callable[[Sheets], str]:
+    def spoil(sheets: Sheets) -> str:
+        sheets[sheet][0].append(header)
+        return f"{chr(ord('A') + len(sheets[sheet][0]) - 1)}1"
+    return spoil
+
+
+# (code, how the clean workbook is spoiled, sheet reported, gravité)
+CASES = [
+    ("DQ-SHEET", _drop_sheet("Jalons"), "Jalons", Severity.BLOQUANT),  # a required sheet is missing
+    ("DQ-SHEET", _drop_sheet("Listes"), "Listes", Severity.AVERTISSEMENT),  # default lists used instead
+    ("DQ-COL", _rename_header("Opérations", "Coût convention (€ HT)", "Coût"), "Opérations",
+     Severity.BLOQUANT),  # a required column missing
+    ("DQ-REQ", _set("Opérations", 1, "Libellé", None), "Opérations", Severity.BLOQUANT),  # empty label
+    ("DQ-REQ", _set("Financements", 2, "Statut", "  "), "Financements", Severity.BLOQUANT),  # spaces only
+    ("DQ-TYPE", _set("Opérations", 2, "Coût convention (€ HT)", "NC"), "Opérations", Severity.BLOQUANT),
+    ("DQ-TYPE", _set("Jalons", 1, "Date convention", "bientôt"), "Jalons", Severity.BLOQUANT),
+    ("DQ-TYPE", _set("Opérations", 1, "Taux ANRU plafond (%)", 140), "Opérations", Severity.BLOQUANT),
+    ("DQ-TYPE", _set("Financements", 1, "Montant engagé (€)", "#N/A"), "Financements", Severity.BLOQUANT),
+    ("DQ-LIST", _set("Opérations", 1, "Famille", "Démolitions"), "Opérations", Severity.BLOQUANT),
+    ("DQ-LIST", _set("Financements", 1, "Statut", "Voté"), "Financements", Severity.BLOQUANT),  # fixed list
+    ("DQ-DUP", _set("Opérations", 2, "ID opération", "PER-DEM-01"), "Opérations", Severity.BLOQUANT),
+    ("DQ-DUP", _set("Jalons", 2, "Jalon", "DAS"), "Jalons", Severity.BLOQUANT),  # same milestone twice
+    ("DQ-DUP", _set("Relogement", 2, "N° ménage", "M-001"), "Relogement", Severity.BLOQUANT),
+    ("DQ-REF", _set("Financements", 1, "ID opération", "PER-XXX-99"), "Financements", Severity.BLOQUANT),
+    ("DQ-REF", _set("Dépendances", 1, "Successeur", "PER-XXX-99"), "Dépendances", Severity.BLOQUANT),
+    ("DQ-REF", _set("Avenants", 1, "Opérations concernées", "PER-DEM-01; NOPE"), "Avenants", Severity.BLOQUANT),
+    ("DQ-DATE", _set("Jalons", 3, "Date convention", datetime(2010, 1, 1)), "Jalons", Severity.BLOQUANT),
+    ("DQ-FUTURE", _set("Jalons", 2, "Date réelle", datetime(2011, 10, 1)), "Jalons", Severity.BLOQUANT),
+    ("DQ-FUTURE", _set("Relogement", 1, "Date de relogement", datetime(2012, 1, 1)), "Relogement",
+     Severity.BLOQUANT),
+    ("DQ-NEG", _set("Financements", 2, "Montant convention (€)", -1), "Financements", Severity.BLOQUANT),
+    ("DQ-NEG", _set("Financements", 1, "Montant versé (€)", 1_300_000), "Financements",
+     Severity.BLOQUANT),  # paid more than engaged
+    ("DQ-NEG", _set("Opérations", 3, "Quantité réalisée", -3), "Opérations", Severity.BLOQUANT),
+    ("DQ-PRIV", _add_column("Relogement", "Nom du ménage"), "Relogement", Severity.BLOQUANT),
+    ("DQ-PRIV", _add_column("Relogement", "Téléphone"), "Relogement", Severity.BLOQUANT),
+    ("DQ-FORMULA", _set("Opérations", 1, "Commentaire", "=1+1"), "Opérations",
+     Severity.AVERTISSEMENT),  # openpyxl saves formulas without their value
+    ("DQ-TEXTDATE", _set("Jalons", 1, "Date convention", "S1 2010"), "Jalons", Severity.AVERTISSEMENT),
+    ("DQ-TEXTDATE", _set("Opérations", 1, "Coût convention (€ HT)", "2,4 M€"), "Opérations",
+     Severity.AVERTISSEMENT),
+    ("DQ-PARAM", _set("Paramètres", 13, "Valeur", None), "Paramètres", Severity.AVERTISSEMENT),
+    ("DQ-PARAM", _set("Paramètres", 13, "Valeur", "six"), "Paramètres", Severity.AVERTISSEMENT),
+]
+
+
+class DescribeEachProblemCode:
+    @pytest.mark.parametrize(("code", "spoil", "sheet", "severity"), CASES,
+                             ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+    def it_fires_once_on_the_spoiled_cell_only(self, tmp_path, code, spoil, sheet, severity):
+        sheets = clean_sheets()
+        cell = spoil(sheets)
+        report = check(tmp_path, sheets)
+        hits = found(report, code)
+        assert len(hits) == 1, report.problems
+        assert hits[0][0] == sheet and hits[0][2] is severity
+        if cell:
+            assert hits[0][1] == cell
+        problem = next(p for p in report.problems if p.code == code)
+        assert problem.message[0].isupper() or problem.message.startswith("«")
+        # the message says what to do next
+        assert any(verb in problem.message.lower() for verb in (
+            "tapez", "saisissez", "choisissez", "corrigez", "ajoutez", "supprimez", "vérifiez", "enregistrez",
+            "donnez", "gardez"))
+
+    def it_shows_an_empty_required_cell_as_empty(self, tmp_path):
+        sheets = clean_sheets()
+        set_value(sheets, "Relogement", 2, "Statut", None)
+        problem = next(p for p in check(tmp_path, sheets).problems if p.code == "DQ-REQ")
+        assert (problem.cell, problem.value) == ("C3", "")
+
+    def it_reports_every_problem_in_one_pass(self, tmp_path):
+        sheets = clean_sheets()
+        for _code, spoil, _sheet, _severity in CASES[3:12]:
+            spoil(sheets)
+        report = check(tmp_path, sheets)
+        assert {p.code for p in report.problems} >= {"DQ-REQ", "DQ-TYPE", "DQ-LIST"}
+        assert len(report.blocking) >= 9
+
+
+class DescribeWhatIsLeftOut:
+    def it_blanks_an_unreadable_cost_but_keeps_the_operation(self, tmp_path):
+        sheets = clean_sheets()
+        set_value(sheets, "Opérations", 2, "Coût convention (€ HT)", "NC")
+        operation = check(tmp_path, sheets).programme.operation("PER-AME-01")
+        assert operation is not None and operation.cost is None
+
+    def it_leaves_out_the_second_of_two_duplicate_operations(self, tmp_path):
+        sheets = clean_sheets()
+        set_value(sheets, "Opérations", 2, "ID opération", "PER-DEM-01")
+        operations = check(tmp_path, sheets).programme.operations
+        assert [op.label for op in operations if op.id == "PER-DEM-01"] == ["Démolition immeuble Ronsard"]
+
+    def it_leaves_out_funding_of_an_unknown_operation(self, tmp_path):
+        sheets = clean_sheets()
+        set_value(sheets, "Financements", 1, "ID opération", "PER-XXX-99")
+        funding = check(tmp_path, sheets).programme.funding
+        assert len(funding) == 5 and all(f.operation_id != "PER-XXX-99" for f in funding)
+
+    def it_never_keeps_a_future_actual_date(self, tmp_path):
+        sheets = clean_sheets()
+        set_value(sheets, "Jalons", 2, "Date réelle", datetime(2011, 10, 1))
+        milestone = check(tmp_path, sheets).programme.operation("PER-DEM-01").milestone("Démarrage des travaux")
+        assert milestone.actual is None and milestone.forecast == date(2011, 5, 1)
+
+    def it_blanks_both_dates_of_a_delivery_before_its_start(self, tmp_path):
+        sheets = clean_sheets()
+        set_value(sheets, "Jalons", 3, "Date convention", datetime(2010, 1, 1))
+        op = check(tmp_path, sheets).programme.operation("PER-DEM-01")
+        assert op.milestone("Livraison").convention is None
+        assert op.milestone("Démarrage des travaux").convention is None
+
+    def it_uses_the_default_of_an_unreadable_threshold(self, tmp_path):
+        sheets = clean_sheets()
+        row = next(i for i, r in enumerate(sheets["Paramètres"]) if r[0] == "Seuil retard orange (mois)")
+        sheets["Paramètres"][row][1] = "six"
+        assert check(tmp_path, sheets).programme.params.delay_orange_months == 6
+
+    def it_takes_today_when_no_date_de_situation_is_given(self, tmp_path):
+        sheets = clean_sheets()
+        row = next(i for i, r in enumerate(sheets["Paramètres"]) if r[0] == "Date de situation")
+        sheets["Paramètres"][row][1] = None
+        report = check(tmp_path, sheets)
+        assert report.at == date(2026, 1, 1)
+        assert found(report, "DQ-PARAM")[0][2] is Severity.AVERTISSEMENT
+
+    def it_lets_the_at_option_override_the_parameter(self, tmp_path):
+        report = check_file(make_workbook(tmp_path), at=date(2011, 6, 30), today=date(2026, 1, 1))
+        assert report.at == date(2011, 6, 30)
+        assert found(report, "DQ-FUTURE")  # the actual dates after 30/06/2011 are now in the future

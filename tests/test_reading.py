@@ -1,0 +1,123 @@
+"""A workbook typed the messy way reads exactly like the same data typed cleanly."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, datetime
+
+import openpyxl
+from openpyxl.worksheet.table import Table
+
+from opc_excel.model import Programme
+from opc_excel.pipeline import check_file, check_source
+from opc_excel.workbook.source import GridSource
+from tests.factory import clean_sheets, column_of, make_workbook, set_value
+
+TODAY = date(2026, 1, 1)
+
+
+def without_rows(programme: Programme) -> dict:
+    """Return the programme as plain data, without row numbers (they differ with title rows)."""
+    def strip(value):
+        if dataclasses.is_dataclass(value):
+            return {f.name: strip(getattr(value, f.name)) for f in dataclasses.fields(value) if f.name != "row"}
+        if isinstance(value, tuple):
+            return [strip(v) for v in value]
+        if hasattr(value, "items"):
+            return {k: strip(v) for k, v in value.items()}
+        return value
+    return strip(programme)
+
+
+def read(tmp_path, sheets, **kwargs) -> tuple[Programme, tuple]:
+    report = check_file(make_workbook(tmp_path, sheets, **kwargs), at=None, today=TODAY)
+    return report.programme, report.problems
+
+
+class DescribeHeaders:
+    def it_finds_the_header_under_title_rows(self, tmp_path):
+        clean, _ = read(tmp_path, clean_sheets(), name="a.xlsx")
+        titled, problems = read(tmp_path, clean_sheets(), name="b.xlsx",
+                                title_rows={"Opérations": 3, "Jalons": 9, "Paramètres": 2})
+        assert problems == ()
+        assert without_rows(titled) == without_rows(clean)
+
+    def it_does_not_look_past_the_tenth_row(self, tmp_path):
+        _, problems = read(tmp_path, clean_sheets(), title_rows={"Jalons": 10})
+        assert [(p.code, p.sheet) for p in problems if p.code == "DQ-COL"] == [("DQ-COL", "Jalons")]
+
+    def it_matches_headers_ignoring_case_accents_spaces_and_apostrophes(self, tmp_path):
+        sheets = clean_sheets()
+        ops = sheets["Opérations"][0]
+        ops[column_of(sheets, "Opérations", "ID opération")] = "  id OPERATION "
+        ops[column_of(sheets, "Opérations", "Maître d'ouvrage")] = "Maitre d’ouvrage"
+        ops[column_of(sheets, "Opérations", "Coût convention (€ HT)")] = "cout convention (€ ht)"
+        clean, _ = read(tmp_path, clean_sheets(), name="a.xlsx")
+        messy, problems = read(tmp_path, sheets, name="b.xlsx")
+        assert problems == ()
+        assert without_rows(messy) == without_rows(clean)
+
+    def it_ignores_extra_columns_column_order_and_blank_rows(self, tmp_path):
+        sheets = clean_sheets()
+        rows = sheets["Financements"]
+        reordered = [list(reversed(r)) + ["note interne"] for r in rows]
+        reordered[0][-1] = "Observations"
+        reordered.insert(3, [None] * len(reordered[0]))
+        sheets["Financements"] = reordered
+        clean, _ = read(tmp_path, clean_sheets(), name="a.xlsx")
+        messy, problems = read(tmp_path, sheets, name="b.xlsx")
+        assert problems == ()
+        assert without_rows(messy) == without_rows(clean)
+
+    def it_finds_sheets_whose_names_differ_by_case_or_spaces(self, tmp_path):
+        sheets = clean_sheets()
+        sheets["operations "] = sheets.pop("Opérations")
+        programme, problems = read(tmp_path, sheets)
+        assert problems == () and len(programme.operations) == 3
+
+
+class DescribeValues:
+    def it_reads_text_dates_and_amounts_like_real_ones(self, tmp_path):
+        sheets = clean_sheets()
+        set_value(sheets, "Jalons", 2, "Date convention", "T1 2011")  # works start → 01/01/2011
+        set_value(sheets, "Jalons", 3, "Date convention", "2e semestre 2011")  # delivery → 31/12/2011
+        set_value(sheets, "Opérations", 1, "Coût convention (€ HT)", "2,4 M€")
+        set_value(sheets, "Financements", 1, "Montant convention (€)", "1\u202f200\u202f000,00 €")
+        set_value(sheets, "Financements", 1, "Avance versée (€)", "180 k€")
+        typed = clean_sheets()
+        set_value(typed, "Jalons", 2, "Date convention", datetime(2011, 1, 1))
+        clean, _ = read(tmp_path, typed, name="a.xlsx")
+        messy, problems = read(tmp_path, sheets, name="b.xlsx")
+        assert {p.code for p in problems} == {"DQ-TEXTDATE"} and len(problems) == 5
+        assert without_rows(messy) == without_rows(clean)
+
+    def it_matches_list_values_to_their_listes_spelling(self, tmp_path):
+        sheets = clean_sheets()
+        set_value(sheets, "Opérations", 2, "Famille", "  amenagement ")
+        set_value(sheets, "Opérations", 2, "Maître d'ouvrage", "VILLE D’ALENCON")
+        programme, problems = read(tmp_path, sheets)
+        assert problems == ()
+        operation = programme.operation("PER-AME-01")
+        assert (operation.famille, operation.owner) == ("Aménagement", "Ville d'Alençon")
+
+
+class DescribeSources:
+    def it_reads_an_excel_table_like_a_plain_range(self, tmp_path):
+        path = make_workbook(tmp_path, name="table.xlsx")
+        workbook = openpyxl.load_workbook(path)
+        ws = workbook["Opérations"]
+        ws.add_table(Table(displayName="TableOperations", ref=ws.dimensions))
+        workbook.save(path)
+        clean, _ = read(tmp_path, clean_sheets(), name="plain.xlsx")
+        report = check_file(path, at=None, today=TODAY)
+        assert report.problems == ()
+        assert without_rows(report.programme) == without_rows(clean)
+
+    def it_reads_value_grids_as_the_excel_add_in_sends_them(self, tmp_path):
+        sheets = clean_sheets()
+        grid = {name: [["" if v is None else (v.isoformat() + ".000Z" if isinstance(v, datetime) else v)
+                        for v in row] for row in rows] for name, rows in sheets.items()}
+        report = check_source(GridSource(grid), at=None, today=TODAY)
+        clean, _ = read(tmp_path, clean_sheets())
+        assert report.problems == ()
+        assert without_rows(report.programme) == without_rows(clean)
