@@ -25,6 +25,23 @@ class ProgrammeKind(StrEnum):
     NPNRU = "NPNRU"
 
 
+class Level(StrEnum):
+    """*Gravité* of an alert."""
+
+    ROUGE = "Rouge"
+    ORANGE = "Orange"
+
+
+class Theme(StrEnum):
+    """*Thème* of an alert; the order here is the order of the *Alertes* sheet."""
+
+    CALENDRIER = "Calendrier"
+    FINANCIER = "Financier"
+    HABITAT = "Habitat et relogement"
+    SOCIAL = "Insertion et GUP"
+    GOUVERNANCE = "Gouvernance"
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """One row of the *Contrôles* sheet: what is wrong, where, and what to type instead."""
@@ -233,6 +250,49 @@ class Action:
 
 
 @dataclass(frozen=True, slots=True)
+class MilestoneSnapshot:
+    """A milestone's dates as they stood at an earlier date de situation (*Historique jalons*)."""
+
+    at: date
+    operation_id: str
+    milestone: str
+    forecast: date | None = None
+    actual: date | None = None
+    motif: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """A *point d'alerte*: what the rule found, on what, and the corrective measure it proposes.
+
+    ``code`` and ``theme`` are stamped by the rule registry; rules leave them empty.
+    """
+
+    severity: Level
+    finding: str
+    measure: str
+    operation_id: str | None = None
+    operation_label: str = ""
+    owner: str = ""
+    milestone: str | None = None
+    action_id: str | None = None
+    code: str = ""
+    theme: Theme | None = None
+
+    @classmethod
+    def for_operation(cls, operation: Operation, *, severity: Level, finding: str, measure: str,
+                      milestone: str | None = None) -> Alert:
+        return cls(severity, finding, measure, operation.id, operation.label or "", operation.owner or "",
+                   milestone)
+
+    @property
+    def key(self) -> str:
+        """Return the stable key that ties the alert to the user's notes across refreshes."""
+        parts = [self.code, self.operation_id or self.action_id or "", self.milestone or ""]
+        return " · ".join(p for p in parts if p)
+
+
+@dataclass(frozen=True, slots=True)
 class Programme:
     """Everything the workbook says, at one date de situation."""
 
@@ -245,6 +305,7 @@ class Programme:
     insertion: tuple[InsertionLine, ...] = ()
     amendments: tuple[Amendment, ...] = ()
     actions: tuple[Action, ...] = ()
+    history: tuple[MilestoneSnapshot, ...] = ()  # earlier dates de situation, read from *Historique jalons*
 
     @property
     def at(self) -> date:

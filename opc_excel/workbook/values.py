@@ -19,6 +19,8 @@ from decimal import Decimal
 from functools import wraps
 from typing import Any, Concatenate, Generic, ParamSpec, TypeVar
 
+from opc_excel.fr import NBSP as _NBSP
+from opc_excel.fr import _french_digits, fr_amount, fr_date  # noqa: F401 - fr_amount, fr_date re-exported
 from opc_excel.text import match_key
 from opc_excel.workbook.contract import Role
 
@@ -31,7 +33,6 @@ EXCEL_ERRORS = frozenset({
     "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#PYTHON!",
 })
 
-_NBSP, _NNBSP = "\u00a0", "\u202f"  # before a unit (€, %) / between thousands, as French typography
 _NOT_A_DATE = ("n'est pas une date : tapez une date (31/12/2011), un semestre (S2 2011), "
                "un trimestre (T3 2011) ou un mois (déc. 2011).")
 _TOO_VAGUE = "est trop vague pour une date : tapez une date (31/12/2011) ou un semestre (S2 2011)."
@@ -84,23 +85,6 @@ def _reader(read: Callable[Concatenate[Any, P], Reading[T]]) -> Callable[Concate
 
 
 # ---------------------------------------------------------------- formatting
-
-
-def fr_date(d: date) -> str:
-    """Return the date as French users write it: ``31/12/2011``."""
-    return f"{d.day:02d}/{d.month:02d}/{d.year:04d}"
-
-
-def _french_digits(text: str) -> str:
-    """Return ``1,234.5`` (Python's grouping) written the French way, ``1 234,5``."""
-    return text.replace(",", _NNBSP).replace(".", ",")
-
-
-def fr_amount(x: float) -> str:
-    """Return ``1 234 567 €``: narrow no-break thousands, no cents when whole, else 2 decimals."""
-    cents = round(x, 2) + 0.0  # + 0.0 turns -0.0 into 0.0
-    digits = f"{int(cents):,}" if cents.is_integer() else f"{cents:,.2f}"
-    return f"{_french_digits(digits)}{_NBSP}€"
 
 
 def _fr_number(x: float) -> str:

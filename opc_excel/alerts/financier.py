@@ -1,0 +1,1 @@
+"""Alert rules of the theme financier (placeholder until its rules are written)."""

@@ -1,0 +1,1 @@
+"""Alert rules of the theme habitat (placeholder until its rules are written)."""
