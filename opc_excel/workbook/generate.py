@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import io
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from enum import Enum
 from pathlib import Path
-from zipfile import ZIP_DEFLATED, ZipFile
+from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
@@ -64,10 +66,19 @@ VALIDATION_ROOM = 500  # rows below the master's data still offered the drop-dow
 # ---------------------------------------------------------------- looks
 
 DARK_BLUE = "1F3864"
-HEADER_FONT = Font(bold=True, color="FFFFFF")
+
+
+def _font(size: float = 11, **style: object) -> Font:
+    """Return a Calibri font: a font without a name renders differently from one application to another."""
+    return Font(name="Calibri", size=size, **style)
+
+
+HEADER_FONT = _font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", start_color=DARK_BLUE)
 HEADER_ALIGNMENT = Alignment(horizontal="center", vertical="center", wrap_text=True)
 HEADER_HEIGHT = 45
+FIXED_LIST_FILL = PatternFill("solid", start_color="8497B0")
+FIXED_LIST_NOTE = "Vocabulaire fixe du logiciel : ne pas modifier ces valeurs."
 THIN = Side(style="thin", color="BFBFBF")
 TABLE_STYLE = "TableStyleMedium2"
 TAB_COLOURS = {c.MODE_EMPLOI: "8EA9DB", c.PARAMETRES: DARK_BLUE, c.LISTES: DARK_BLUE}
@@ -81,17 +92,20 @@ NUMBER_FORMATS = {
     Kind.PERCENT: "0",
 }
 WIDTHS = {
-    Kind.ID: 14, Kind.TEXT: 30, Kind.DATE: 13, Kind.MILESTONE_DATE: 13, Kind.AMOUNT: 16,
+    Kind.ID: 14, Kind.TEXT: 30, Kind.DATE: 13, Kind.MILESTONE_DATE: 13, Kind.AMOUNT: 18,
     Kind.NUMBER: 12, Kind.PERCENT: 11, Kind.LIST: 20, Kind.YESNO: 9, Kind.IDS: 30,
 }
 WIDTHS_BY_HEADER = {
-    "Libellé": 62, "Famille": 34, "Commentaire": 46, "Observations internes": 36, "Responsable suivi": 32,
-    "Jalon": 23, "Motif de décalage": 25, "Financeur": 22, "Référence": 24, "Marché": 44, "Entreprise": 30,
+    "Libellé": 62, "Famille": 34, "Commentaire": 46, "Observations internes": 36, "Responsable suivi": 36,
+    "Jalon": 23, "Motif de décalage": 25, "Financeur": 22, "Référence": 46, "Marché": 44, "Entreprise": 30,
     "Objet": 90, "Opérations concernées": 70, "Sujet": 30, "Décision / action": 62, "Responsable": 22,
     "Opérations liées": 30, "Statut": 17, "Quartier": 13, "Maître d'ouvrage": 18, "Unité": 14,
     "Destination": 22, "Instance": 19,
 }
 WRAPPED_HEADERS = {"Commentaire", "Objet", "Opérations concernées", "Décision / action"}
+CENTRED_KINDS = {Kind.DATE, Kind.MILESTONE_DATE, Kind.YESNO, Kind.PERCENT}
+CENTRED_HEADERS = {"Reports", "Décalage (mois)", "Nombre de propositions", "N°"}  # small counts
+INDENTED_KINDS = {Kind.ID, Kind.TEXT, Kind.LIST, Kind.IDS}  # text kept off the figures on its left
 FROZEN_COLUMNS = {c.OPERATIONS: 1, c.JALONS_SHEET: 2, c.FINANCEMENTS: 2}  # ids stay visible
 HEADER_NOTES = {
     (c.RELOGEMENT, "N° ménage"): "Un code anonyme (M-0001…), jamais un nom : le classeur circule par courriel.",
@@ -153,6 +167,7 @@ PARAMETER_COMMENTS = {
     "milestone_review_notice_months": "Préavis avant le point d'étape ou la clause de revoyure.",
     "postponements_red": "Nombre de reports d'une action en retard à partir duquel l'alerte est rouge.",
 }
+COMMENT_WIDTH = 100
 PARAMETER_DEFAULTS = {f.name: f.default for f in dataclasses.fields(Params)}
 
 # ---------------------------------------------------------------- Mode d'emploi
@@ -268,7 +283,7 @@ def build_master(demo: Demo | None = None) -> Workbook:
         ws = wb.create_sheet(spec.name)
         header_row = 3 if spec.name == c.OPERATIONS else 1
         if header_row > 1:
-            ws.cell(1, 1, OPERATIONS_TITLE).font = Font(bold=True, size=14, color=DARK_BLUE)
+            ws.cell(1, 1, OPERATIONS_TITLE).font = _font(bold=True, size=14, color=DARK_BLUE)
         rows = demo.tables.get(spec.name, [])
         _write_table(ws, spec, rows, header_row, ranges, validated_to=header_row + len(rows) + VALIDATION_ROOM)
     return wb
@@ -278,8 +293,7 @@ def build_template() -> Workbook:
     """Return the blank template: the same sheets and headers, defaults in place, no data."""
     wb = _new_workbook("Classeur maître d'un projet de renouvellement urbain — modèle vierge")
     _write_guide(wb.create_sheet(c.MODE_EMPLOI), TEMPLATE_INTRO, TEMPLATE_START, "modèle vierge")
-    params = {**PARAMETER_DEFAULTS, "programme": c.PROGRAMME_KINDS[0]}
-    _write_parameters(wb.create_sheet(c.PARAMETRES), params)
+    _write_parameters(wb.create_sheet(c.PARAMETRES), PARAMETER_DEFAULTS)
     ranges = _write_lists(wb, {**c.DEFAULT_LISTS, **EXTRA_LISTS}, room=OPEN_LIST_ROOM)
     for spec in c.TABLE_SPECS:
         _write_table(wb.create_sheet(spec.name), spec, [], 1, ranges, validated_to=TEMPLATE_ROWS)
@@ -305,10 +319,19 @@ def _new_workbook(title: str) -> Workbook:
 
 
 def _save(wb: Workbook, path: Path) -> None:
-    """Save like ``Workbook.save``, but keep the fixed creation and modification dates."""
+    """Save like ``Workbook.save``, but byte for byte the same from one run to the next.
+
+    ``Workbook.save`` stamps the file properties and every zip entry with the current time, so the
+    committed files would change at each rebuild even when no cell does.
+    """
     wb.properties.created = wb.properties.modified = FIXED_TIMESTAMP
-    with ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True) as archive:
-        ExcelWriter(wb, archive).save()
+    buffer = io.BytesIO()
+    ExcelWriter(wb, ZipFile(buffer, "w", ZIP_DEFLATED, allowZip64=True)).save()  # closes the archive
+    stamp = FIXED_TIMESTAMP.timetuple()[:6]
+    with ZipFile(buffer) as built, ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True) as archive:
+        for entry in built.infolist():
+            archive.writestr(ZipInfo(entry.filename, date_time=stamp), built.read(entry),
+                             compress_type=ZIP_DEFLATED)
 
 
 # ---------------------------------------------------------------- sheets
@@ -327,7 +350,7 @@ def _write_guide(ws: Worksheet, intro: str, notice: str, subtitle: str) -> None:
              gap: int = 1) -> None:
         nonlocal row
         if label:
-            ws.cell(row, 1, label).font = Font(bold=True, color=DARK_BLUE)
+            ws.cell(row, 1, label).font = _font(bold=True, color=DARK_BLUE)
             ws.cell(row, 1).alignment = wrap
         cell = ws.cell(row, 2, text)
         cell.alignment = wrap
@@ -341,14 +364,14 @@ def _write_guide(ws: Worksheet, intro: str, notice: str, subtitle: str) -> None:
     def heading(text: str) -> None:
         nonlocal row
         row += 1
-        ws.cell(row, 1, text).font = Font(bold=True, size=13, color=DARK_BLUE)
+        ws.cell(row, 1, text).font = _font(bold=True, size=13, color=DARK_BLUE)
         row += 1
 
-    ws.cell(row, 1, f"Mode d'emploi — {subtitle}").font = Font(bold=True, size=16, color=DARK_BLUE)
+    ws.cell(row, 1, f"Mode d'emploi — {subtitle}").font = _font(bold=True, size=16, color=DARK_BLUE)
     ws.row_dimensions[row].height = 26
     row += 2
     line(None, intro, gap=2)
-    line(None, notice, font=Font(bold=True, color="833C0B"), fill=PatternFill("solid", start_color="FCE4D6"))
+    line(None, notice, font=_font(bold=True, color="833C0B"), fill=PatternFill("solid", start_color="FCE4D6"))
     heading("Les feuilles")
     for sheet, text in SHEET_GUIDE:
         line(sheet, text)
@@ -363,7 +386,7 @@ def _write_guide(ws: Worksheet, intro: str, notice: str, subtitle: str) -> None:
 
 def _text_height(text: str, width: float) -> float:
     """Return a row height (points) that shows ``text`` wrapped in a column of ``width`` characters."""
-    lines = max(1, -(-len(text) * 11 // (int(width) * 10)))  # a proportional font: ~0.9 char per unit
+    lines = max(1, -(-len(text) // int(width * 1.15)))  # Calibri 11 fits about 1.15 character per unit
     return 15 * lines + 3
 
 
@@ -371,21 +394,22 @@ def _write_parameters(ws: Worksheet, values: dict[str, object]) -> None:
     """Write *Paramètres*: label, value and a French explanation for every contract parameter."""
     ws.sheet_properties.tabColor = TAB_COLOURS[c.PARAMETRES]
     headers = (c.PARAM_KEY_HEADER, c.PARAM_VALUE_HEADER, "Commentaire")
-    for col, (header, width) in enumerate(zip(headers, (46, 38, 100), strict=True), start=1):
+    for col, (header, width) in enumerate(zip(headers, (46, 38, COMMENT_WIDTH), strict=True), start=1):
         _header_cell(ws.cell(1, col, header))
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.row_dimensions[1].height = 24
     for row, param in enumerate(c.PARAMETERS, start=2):
         label = ws.cell(row, 1, param.label)
-        label.font = Font(bold=True)
+        label.font = _font(bold=True)
+        label.alignment = Alignment(vertical="center")
         value = values.get(param.attr)
-        value = None if value == "" else value
-        cell = ws.cell(row, 2, str(value) if param.attr == "programme" and value is not None else value)
-        cell.alignment = Alignment(horizontal="left")
+        cell = ws.cell(row, 2, _cell_value(value.value if isinstance(value, Enum) else value))
+        cell.alignment = Alignment(horizontal="left", vertical="center")
         cell.number_format = "dd/mm/yyyy" if param.kind is Kind.DATE else "General"
         comment = ws.cell(row, 3, PARAMETER_COMMENTS[param.attr])
-        comment.alignment = Alignment(wrap_text=True, vertical="top")
-        comment.font = Font(color="404040")
+        comment.alignment = Alignment(wrap_text=True, vertical="center")
+        comment.font = _font(color="404040")
+        ws.row_dimensions[row].height = _text_height(PARAMETER_COMMENTS[param.attr], COMMENT_WIDTH)
         for col in (1, 2, 3):
             ws.cell(row, col).border = Border(bottom=THIN)
         if param.attr == "programme":
@@ -404,7 +428,11 @@ def _write_lists(wb: Workbook, lists: dict[str, Sequence[str]], room: int) -> di
     for col, (name, values) in enumerate(lists.items(), start=1):
         letter = get_column_letter(col)
         _header_cell(ws.cell(1, col, name))
-        ws.column_dimensions[letter].width = max(16, min(40, max((len(v) for v in values), default=0) + 3))
+        if name in EXTRA_LISTS:  # the software's own vocabulary: told apart, with a note
+            ws.cell(1, col).fill = FIXED_LIST_FILL
+            ws.cell(1, col).comment = Comment(FIXED_LIST_NOTE, "opc_excel", width=240, height=60)
+        narrowest = 24 if name in OPEN_LISTS else 14
+        ws.column_dimensions[letter].width = max(narrowest, min(40, max(map(len, values), default=0) + 3))
         for row, value in enumerate(values, start=2):
             ws.cell(row, col, value)
         extra = room if name in OPEN_LISTS else 0
@@ -446,13 +474,13 @@ def _write_table(ws: Worksheet, spec: SheetSpec, rows: Sequence[dict[str, object
             ws.cell(header_row, col).comment = Comment(note, "opc_excel", width=260, height=70)
         ws.column_dimensions[letter].width = WIDTHS_BY_HEADER.get(column.header, WIDTHS[column.kind])
         number_format = NUMBER_FORMATS.get(column.kind)
-        wrap = Alignment(wrap_text=True, vertical="top") if column.header in WRAPPED_HEADERS else None
+        alignment = _data_alignment(column)
         for row_index, row in enumerate(rows, start=first):
             cell = ws.cell(row_index, col, _cell_value(row.get(column.attr)))
             if number_format:
                 cell.number_format = number_format
-            if wrap:
-                cell.alignment = wrap
+            if alignment:
+                cell.alignment = alignment
         if number_format and not rows:  # the blank template: formats ready for typing
             for row_index in range(first, validated_to + 1):
                 ws.cell(row_index, col).number_format = number_format
@@ -470,8 +498,18 @@ def _write_table(ws: Worksheet, spec: SheetSpec, rows: Sequence[dict[str, object
     _page_setup(ws, print_rows=f"{header_row}:{header_row}")
 
 
+def _data_alignment(column: Column) -> Alignment | None:
+    if column.header in WRAPPED_HEADERS:
+        return Alignment(wrap_text=True, vertical="top", indent=1)
+    if column.kind in CENTRED_KINDS or column.header in CENTRED_HEADERS:
+        return Alignment(horizontal="center")
+    if column.kind in INDENTED_KINDS:
+        return Alignment(horizontal="left", indent=1)
+    return None
+
+
 def _add_drop_down(ws: Worksheet, list_range: _ListRange, cells: str) -> None:
-    dv = DataValidation(type="list", formula1=f"={list_range.name}", allow_blank=True, showErrorMessage=True,
+    dv = DataValidation(type="list", formula1=list_range.name, allow_blank=True, showErrorMessage=True,
                         errorTitle="Valeur hors liste",
                         error="Choisissez une valeur de la liste. Pour en ajouter une, complétez d'abord la "
                               "feuille Listes.")

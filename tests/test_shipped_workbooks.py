@@ -1,0 +1,267 @@
+"""The two workbooks of ``workbooks/``: built by code, meaningful, and consistent with the contract.
+
+Read with openpyxl only, as a user's Excel would see them: these tests don't go through the
+reader, so a reader bug can't hide a bad demo.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from opc_excel.text import match_key
+from opc_excel.workbook import contract as c
+from opc_excel.workbook.contract import Kind, SheetSpec
+from opc_excel.workbook.generate import EXTRA_LISTS, MASTER_FILE, TEMPLATE_FILE, write_workbooks
+
+WORKBOOKS = Path(__file__).resolve().parents[1] / "workbooks"
+AT = date(2011, 9, 30)
+OWNERS = {"Ville d'Alençon", "CUA d'Alençon", "Orne Habitat", "Sagim", "Logis Familial"}
+DEMOLITION = "Démolition de logements sociaux"
+RECONSTITUTION = "Reconstitution de l'offre"
+
+
+def _sheet_values(ws: Worksheet) -> list[tuple[object, ...]]:
+    return list(ws.iter_rows(values_only=True))
+
+
+def _rows(ws: Worksheet, spec: SheetSpec) -> list[dict[str, object]]:
+    """Return the data rows of a contract sheet as dicts keyed by column attr."""
+    values = _sheet_values(ws)
+    key = match_key(spec.key_header)
+    header_row = next(i for i, row in enumerate(values[:10]) if key in {match_key(v) for v in row if v})
+    headers = [match_key(v) if v else None for v in values[header_row]]
+    columns = {col.attr: headers.index(match_key(col.header)) for col in spec.columns}
+    return [{attr: _day(row[i]) for attr, i in columns.items()}
+            for row in values[header_row + 1:] if any(v is not None for v in row)]
+
+
+def _day(value: object) -> object:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _lists(ws: Worksheet) -> dict[str, list[str]]:
+    columns = list(ws.iter_cols(values_only=True))
+    return {col[0]: [v for v in col[1:] if v is not None] for col in columns}
+
+
+@pytest.fixture(scope="module")
+def master():
+    return load_workbook(WORKBOOKS / MASTER_FILE)
+
+
+@pytest.fixture(scope="module")
+def template():
+    return load_workbook(WORKBOOKS / TEMPLATE_FILE)
+
+
+@pytest.fixture(scope="module")
+def tables(master) -> dict[str, list[dict[str, object]]]:
+    return {spec.name: _rows(master[spec.name], spec) for spec in c.TABLE_SPECS}
+
+
+@pytest.fixture(scope="module")
+def costs(tables) -> dict[str, float]:
+    return {op["id"]: op["cost_convention"] for op in tables[c.OPERATIONS]}
+
+
+class DescribeGeneration:
+    @pytest.mark.parametrize("name", [MASTER_FILE, TEMPLATE_FILE])
+    def it_rebuilds_the_committed_files_cell_for_cell(self, tmp_path, name):
+        write_workbooks(tmp_path)
+        built, committed = load_workbook(tmp_path / name), load_workbook(WORKBOOKS / name)
+        assert built.sheetnames == committed.sheetnames
+        for sheet in committed.sheetnames:
+            assert _sheet_values(built[sheet]) == _sheet_values(committed[sheet]), sheet
+
+    @pytest.mark.parametrize("name", [MASTER_FILE, TEMPLATE_FILE])
+    def it_orders_the_sheets_as_the_contract(self, name):
+        wb = load_workbook(WORKBOOKS / name, read_only=True)
+        assert wb.sheetnames == [c.MODE_EMPLOI, *c.INPUT_SHEETS]
+
+
+class DescribeMasterContent:
+    def it_is_a_programme_of_the_announced_size(self, tables, costs):
+        operations = tables[c.OPERATIONS]
+        assert 80 <= len(operations) <= 120
+        assert 85e6 <= sum(costs.values()) <= 90e6
+        assert {op["district"] for op in operations} == {"Perseigne", "Courteille"}
+        assert {op["famille"] for op in operations} == set(c.DEFAULT_LISTS[c.FAMILLES])
+        assert {op["owner"] for op in operations} == OWNERS
+
+    def it_demolishes_about_500_and_rebuilds_about_400_dwellings(self, tables):
+        by_famille = Counter()
+        for op in tables[c.OPERATIONS]:
+            by_famille[op["famille"]] += op["quantity_convention"] or 0
+        assert 480 <= by_famille[DEMOLITION] <= 520
+        assert 390 <= by_famille[RECONSTITUTION] <= 400
+
+    def it_rehouses_about_400_anonymous_households_from_demolitions(self, tables):
+        households = tables[c.RELOGEMENT]
+        demolitions = {op["id"] for op in tables[c.OPERATIONS] if op["famille"] == DEMOLITION}
+        assert 350 <= len(households) <= 450
+        assert {h["operation_id"] for h in households} <= demolitions
+
+    def it_has_two_amendments(self, tables):
+        assert [a["kind"] for a in tables[c.AVENANTS]] == ["Simplifié", "National"]
+
+    def it_funds_each_operation_up_to_its_cost_but_for_the_planted_gaps(self, tables, costs):
+        totals, current = defaultdict(float), defaultdict(float)
+        for line in tables[c.FINANCEMENTS]:
+            totals[line["operation_id"]] += line["amount_convention"]
+            current[line["operation_id"]] += line["amount_current"] or line["amount_convention"]
+        off = {op_id for op_id, cost in costs.items() if abs(totals[op_id] - cost) > 0.5}
+        assert 1 <= len(off) <= 3
+        assert all(0.02 <= abs(totals[op_id] / costs[op_id] - 1) <= 0.05 for op_id in off)
+        for op in tables[c.OPERATIONS]:
+            if op["id"] not in off:
+                assert current[op["id"]] == pytest.approx(op["cost_current"] or op["cost_convention"]), op["id"]
+
+    def it_keeps_anru_under_its_ceiling_but_once(self, tables, costs):
+        ceilings = {op["id"]: op["anru_ceiling_pct"] for op in tables[c.OPERATIONS]}
+        above = [line["operation_id"] for line in tables[c.FINANCEMENTS] if line["funder"] == "ANRU"
+                 and line["amount_convention"] > costs[line["operation_id"]] * ceilings[line["operation_id"]] / 100]
+        assert len(above) == 1
+
+    def it_breaks_one_sequencing_only(self, tables):
+        works = _milestone_dates(tables)
+        broken = [d for d in tables[c.DEPENDANCES]
+                  if _add_months(works[d["predecessor"], c.DELIVERY], d["lag_months"])
+                  > works[d["successor"], c.WORKS_START]]
+        assert len(broken) == 1
+
+
+class DescribeMasterConsistency:
+    def it_uses_only_values_of_its_lists(self, master, tables):
+        lists = _lists(master[c.LISTES])
+        for name, values in EXTRA_LISTS.items():  # the fixed vocabularies behind the drop-downs
+            assert lists[name] == list(values)
+        for spec in c.TABLE_SPECS:
+            for column in spec.columns:
+                allowed = _allowed(column, lists)
+                if allowed is None:
+                    continue
+                used = {row[column.attr] for row in tables[spec.name]} - {None}
+                assert used <= set(allowed), (spec.name, column.header, used - set(allowed))
+
+    def it_refers_only_to_existing_operations(self, tables):
+        ids = [op["id"] for op in tables[c.OPERATIONS]]
+        assert len(ids) == len(set(ids))
+        references = [
+            *(row["operation_id"] for sheet in (c.JALONS_SHEET, c.FINANCEMENTS, c.RELOGEMENT, c.INSERTION)
+              for row in tables[sheet]),
+            *(row[attr] for row in tables[c.DEPENDANCES] for attr in ("predecessor", "successor")),
+            *(op_id.strip() for sheet in (c.AVENANTS, c.ACTIONS) for row in tables[sheet]
+              for op_id in (row["operation_ids"] or "").split(";") if op_id.strip()),
+        ]
+        assert set(references) <= set(ids)
+        for spec in (c.RELOGEMENT_SPEC, c.ACTIONS_SPEC, c.AVENANTS_SPEC):
+            keys = [row[spec.unique] for row in tables[spec.name]]
+            assert len(keys) == len(set(keys)), spec.name
+
+    def it_has_no_actual_date_after_the_date_de_situation(self, master, tables):
+        actual_dates = [
+            *(m["actual"] for m in tables[c.JALONS_SHEET]),
+            *(h["rehoused_on"] for h in tables[c.RELOGEMENT]),
+            *(a[attr] for a in tables[c.ACTIONS] for attr in ("date", "closed_on")),
+            *(a["date"] for a in tables[c.AVENANTS]),
+            *(i["as_of"] for i in tables[c.INSERTION]),
+            *(op["updated_on"] for op in tables[c.OPERATIONS]),
+        ]
+        assert max(d for d in actual_dates if d) <= AT
+        params = {row[0].value: row[1].value for row in master[c.PARAMETRES].iter_rows(min_row=2)}
+        assert params["Date de situation"] == datetime(2011, 9, 30)
+
+    def it_types_every_date_as_a_date(self, tables):
+        for spec in c.TABLE_SPECS:
+            for column in spec.columns:
+                if column.kind in (Kind.DATE, Kind.MILESTONE_DATE):
+                    values = {type(row[column.attr]) for row in tables[spec.name]} - {type(None)}
+                    assert values <= {date}, (spec.name, column.header)
+
+    def it_dates_milestones_in_order(self, tables):
+        dates = defaultdict(dict)
+        for m in tables[c.JALONS_SHEET]:
+            for kind in ("convention", "avenant", "forecast", "actual"):
+                dates[m["operation_id"], kind][m["name"]] = m[kind]
+        for (op_id, kind), by_name in dates.items():
+            for earlier, later in c.ORDERED_MILESTONES:
+                if by_name.get(earlier) and by_name.get(later):
+                    assert by_name[earlier] <= by_name[later], (op_id, kind, earlier, later)
+            done = [name for name in c.DEFAULT_LISTS[c.JALONS] if name in by_name]
+            if kind == "actual":  # milestones are passed in the order of the list
+                passed = [d for d in (by_name[n] for n in done) if d]
+                assert passed == sorted(passed), op_id
+        for m in tables[c.JALONS_SHEET]:
+            if m["name"] in c.CONVENTION_DATE_REQUIRED:
+                assert m["convention"], (m["operation_id"], m["name"])
+
+    def it_pays_no_more_than_engaged(self, tables):
+        for line in tables[c.FINANCEMENTS]:
+            amounts = [line[a] for a in ("amount_convention", "amount_current", "engaged", "advance", "paid")]
+            assert all(a is None or a >= 0 for a in amounts)
+            if line["paid"] is not None:
+                assert line["paid"] <= line["engaged"]
+            if line["advance"]:
+                assert line["advance"] <= 0.15 * line["engaged"] + 1
+
+
+class DescribeTemplate:
+    def it_has_every_contract_header_and_no_data(self, template):
+        for spec in c.TABLE_SPECS:
+            ws = template[spec.name]
+            assert [cell.value for cell in ws[1]][:len(spec.columns)] == [col.header for col in spec.columns]
+            assert _rows(ws, spec) == []
+
+    def it_lists_every_parameter_with_the_defaults(self, template):
+        rows = {row[0].value: row[1].value for row in template[c.PARAMETRES].iter_rows(min_row=2)}
+        assert list(rows) == [p.label for p in c.PARAMETERS]
+        assert rows["Programme"] == "PNRU"
+        assert rows["Seuil retard rouge (mois)"] == 12
+        assert rows["Projet"] is None and rows["Date de situation"] is None
+
+    def it_keeps_the_default_lists(self, template):
+        lists = _lists(template[c.LISTES])
+        for name, values in c.DEFAULT_LISTS.items():
+            assert lists[name] == list(values)
+
+
+@pytest.mark.parametrize("name", [MASTER_FILE, TEMPLATE_FILE])
+def test_every_list_column_has_a_drop_down(name):
+    wb = load_workbook(WORKBOOKS / name)
+    for spec in c.TABLE_SPECS:
+        ws = wb[spec.name]
+        header_row = 3 if name == MASTER_FILE and spec.name == c.OPERATIONS else 1
+        headers = [cell.value for cell in ws[header_row]]
+        for column in spec.columns:
+            if column.kind not in (Kind.LIST, Kind.YESNO):
+                continue
+            letter = ws.cell(header_row, headers.index(column.header) + 1).column_letter
+            first = f"{letter}{header_row + 1}"
+            assert any(dv.type == "list" and first in dv for dv in ws.data_validations.dataValidation), (
+                spec.name, column.header)
+        assert ws.tables, spec.name
+
+
+def _allowed(column, lists: dict[str, list[str]]) -> list[str] | None:
+    if column.kind is Kind.YESNO:
+        return ["Oui", "Non"]
+    if column.kind is not Kind.LIST:
+        return None
+    return lists[column.choices] if isinstance(column.choices, str) else list(column.choices)
+
+
+def _milestone_dates(tables) -> dict[tuple[str, str], date]:
+    """Return the expected date (actual, else forecast, else baseline) of each operation's milestone."""
+    return {(m["operation_id"], m["name"]): m["actual"] or m["forecast"] or m["avenant"] or m["convention"]
+            for m in tables[c.JALONS_SHEET]}
+
+
+def _add_months(day: date, months: float) -> date:
+    index = day.year * 12 + day.month - 1 + int(months)
+    return date(index // 12, index % 12 + 1, min(day.day, 28))
