@@ -256,6 +256,8 @@ class MilestoneSnapshot:
     at: date
     operation_id: str
     milestone: str
+    convention: date | None = None
+    avenant: date | None = None
     forecast: date | None = None
     actual: date | None = None
     motif: str | None = None

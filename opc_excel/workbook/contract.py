@@ -106,6 +106,12 @@ DEFAULT_LISTS: dict[str, tuple[str, ...]] = {
     STATUTS_ACTION: ("Ouverte", "En cours", "Soldée", "Reportée"),
 }
 
+# Familles and funders the software reasons about (they must be in *Listes* under these names).
+DEMOLITION = "Démolition de logements sociaux"
+RECONSTITUTION = "Reconstitution de l'offre"
+ANRU_FUNDER = "ANRU"
+ENGAGED_FUNDING_STATUSES = ("Acquis", "Notifié")
+
 # Milestone names the software reasons about (they must be in the *Jalons* list).
 WORKS_START = "Démarrage des travaux"
 DELIVERY = "Livraison"

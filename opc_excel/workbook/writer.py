@@ -12,13 +12,18 @@ from datetime import date
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from opc_excel.model import Problem, Severity
+from opc_excel.fr import fr_date
+from opc_excel.model import MilestoneSnapshot, Problem, Severity
 from opc_excel.text import match_key
 from opc_excel.workbook import contract
-from opc_excel.workbook.values import fr_date
+from opc_excel.workbook.alert_sheet import ALERTES, FOLLOW_UP, FOLLOW_UP_CHOICES, AlertRow
+from opc_excel.workbook.alert_sheet import COMPUTED_HEADERS as COMPUTED_ALERT_HEADERS
+from opc_excel.workbook.alert_sheet import HEADERS as ALERT_HEADERS
+from opc_excel.workbook.history import HISTORIQUE_JALONS, MILESTONE_HEADERS, snapshot_row
 
 HEADER_FILL = PatternFill("solid", fgColor="1F3864")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -118,3 +123,100 @@ def _summary(blocking: int, warnings: int) -> str:
         parts.append(f"{warnings} avertissement{'s' if warnings > 1 else ''} : vérifiez que la lecture "
                      "indiquée correspond à ce que vous vouliez saisir.")
     return " ".join(parts)
+
+
+# ---------------------------------------------------------------- Alertes
+
+ALERT_FILLS = {"Rouge": PatternFill("solid", fgColor="F4B6B6"), "Orange": PatternFill("solid", fgColor="FFD699")}
+USER_HEADER_FILL = PatternFill("solid", fgColor="375623")
+RESOLVED_FONT = Font(color="7F7F7F", italic=True)
+ALERT_WIDTHS = {"Clé": 26, "Code": 9, "Gravité": 9, "Thème": 14, "ID opération": 13, "Opération": 28,
+                "Maître d'ouvrage": 16, "Constat": 55, "Mesure proposée": 45, "Détectée le": 12,
+                "Mesure retenue": 35, "Responsable": 16, "Échéance": 12, "Suivi": 16, "Commentaire": 35}
+ALERT_WRAPPED = ("Opération", "Constat", "Mesure proposée", "Mesure retenue", "Commentaire")
+ALERTES_HEADER_ROW = 3
+DATE_FORMAT = "DD/MM/YYYY"
+
+
+def write_alertes(workbook: Workbook, rows: Sequence[AlertRow], extra_headers: Sequence[str], at: date) -> Worksheet:
+    """Return the rebuilt *Alertes* sheet: firing alerts, then resolved ones, user columns as typed."""
+    ws = replace_output_sheet(workbook, ALERTES)
+    ws.sheet_properties.tabColor = "C55A11"
+    headers = list(ALERT_HEADERS) + [h for h in extra_headers if h not in ALERT_HEADERS]
+    firing = [r for r in rows if r.firing]
+    red = sum(r.computed.get("Gravité") == "Rouge" for r in firing)
+    set_text(ws.cell(1, 1), f"Points d'alerte — situation au {fr_date(at)}")
+    ws.cell(1, 1).font = TITLE_FONT
+    set_text(ws.cell(2, 1), f"{len(firing)} alerte(s) en cours dont {red} rouge(s) ; "
+                            f"{len(rows) - len(firing)} ligne(s) résolue(s) ou saisie(s) à la main conservée(s). "
+                            "Les colonnes vertes sont les vôtres : elles sont conservées à chaque actualisation.")
+    for col, header in enumerate(headers, start=1):
+        cell = ws.cell(ALERTES_HEADER_ROW, col)
+        set_text(cell, header)
+        cell.fill = HEADER_FILL if header in COMPUTED_ALERT_HEADERS else USER_HEADER_FILL
+        cell.font = HEADER_FONT
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+        ws.column_dimensions[get_column_letter(col)].width = ALERT_WIDTHS.get(header, 20)
+    for row_number, row in enumerate(rows, start=ALERTES_HEADER_ROW + 1):
+        values = {**row.computed, **row.user}
+        for col, header in enumerate(headers, start=1):
+            cell = ws.cell(row_number, col)
+            set_text(cell, values.get(header))
+            cell.alignment = Alignment(vertical="top", wrap_text=header in ALERT_WRAPPED)
+            if isinstance(cell.value, date):
+                cell.number_format = DATE_FORMAT
+            if not row.firing:
+                cell.font = RESOLVED_FONT
+        fill = ALERT_FILLS.get(str(row.computed.get("Gravité")))
+        if fill is not None and row.firing:
+            ws.cell(row_number, headers.index("Gravité") + 1).fill = fill
+        ws.row_dimensions[row_number].height = LINE_HEIGHT * max(
+            _lines(str(values.get(h) or ""), ALERT_WIDTHS.get(h, 20)) for h in ALERT_WRAPPED)
+    last_row = ALERTES_HEADER_ROW + max(len(rows), 1)
+    last_col = get_column_letter(len(headers))
+    ws.auto_filter.ref = f"A{ALERTES_HEADER_ROW}:{last_col}{last_row}"
+    ws.freeze_panes = f"C{ALERTES_HEADER_ROW + 1}"
+    follow_up_col = get_column_letter(headers.index(FOLLOW_UP) + 1)
+    choices = DataValidation(type="list", formula1='"' + ",".join(FOLLOW_UP_CHOICES) + '"', allow_blank=True,
+                             errorStyle="warning", showErrorMessage=True, errorTitle="Suivi",
+                             error="Choisissez Nouvelle, En cours, Traitée ou Risque accepté.")
+    choices.add(f"{follow_up_col}{ALERTES_HEADER_ROW + 1}:{follow_up_col}{max(last_row, 500) + 500}")
+    ws.add_data_validation(choices)
+    due_col = get_column_letter(headers.index("Échéance") + 1)
+    for row_number in range(ALERTES_HEADER_ROW + 1, last_row + 1):
+        ws[f"{due_col}{row_number}"].number_format = DATE_FORMAT
+    _landscape(ws, ALERTES_HEADER_ROW)
+    return ws
+
+
+def _landscape(ws: Worksheet, header_row: int) -> None:
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{header_row}:{header_row}"
+
+
+# ---------------------------------------------------------------- Historique jalons
+
+
+def write_milestone_history(workbook: Workbook, snapshots: Sequence[MilestoneSnapshot]) -> Worksheet:
+    """Return the rebuilt, hidden *Historique jalons* sheet: one row per milestone and date de situation."""
+    ws = replace_output_sheet(workbook, HISTORIQUE_JALONS)
+    ws.sheet_state = "hidden"
+    ws.append(list(MILESTONE_HEADERS))
+    for cell in ws[1]:
+        cell.fill, cell.font = HEADER_FILL, HEADER_FONT
+    for snapshot in snapshots:
+        ws.append(snapshot_row(snapshot))
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, date):
+                cell.number_format = DATE_FORMAT
+            elif isinstance(cell.value, str):
+                cell.data_type = "s"
+    for col, width in enumerate((14, 14, 24, 14, 14, 16, 14, 24), start=1):
+        ws.column_dimensions[get_column_letter(col)].width = width
+    ws.freeze_panes = "A2"
+    return ws
