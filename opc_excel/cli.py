@@ -18,12 +18,14 @@ from pathlib import Path
 from typing import TextIO
 
 from opc_excel.errors import OpcError, UnreadableWorkbookError, UsageError
-from opc_excel.model import Problem, Severity
+from opc_excel.indicators import indicators_as_json
+from opc_excel.model import Alert, Level, Problem, Severity
 from opc_excel.pipeline import CheckReport, check_file, refresh_file
 from opc_excel.workbook.values import fr_date
 
 EXIT_OK, EXIT_BLOCKING, EXIT_UNREADABLE = 0, 1, 2
 MAX_LISTED = 40
+MAX_RED_LISTED = 10
 SHIPPED_MASTER = Path("workbooks") / "perseigne_master.xlsx"
 
 
@@ -93,9 +95,11 @@ def build_parser() -> argparse.ArgumentParser:
                        help="afficher le résultat en JSON (pour un autre programme)")
 
     refresh = commands.add_parser(
-        "refresh", help="écrire la feuille Contrôles dans une copie du classeur (ou dans le classeur)",
-        description="Contrôle le classeur et écrit la feuille Contrôles dans une copie "
-                    "« <nom>.actualisé.xlsx ». Les feuilles de saisie ne sont jamais modifiées.")
+        "refresh", help="actualiser les contrôles, alertes, tableau de bord et historique (dans une copie)",
+        description="Contrôle le classeur, calcule indicateurs et alertes, et écrit les feuilles Contrôles, "
+                    "Alertes, Tableau de bord, Historique et Historique jalons dans une copie "
+                    "« <nom>.actualisé.xlsx ». Les feuilles de saisie ne sont jamais modifiées ; ce que vous avez "
+                    "saisi dans les colonnes de suivi de la feuille Alertes est conservé.")
     _workbook_arguments(refresh)
     where = refresh.add_mutually_exclusive_group()
     where.add_argument("--out", metavar="CHEMIN", type=Path,
@@ -134,8 +138,7 @@ def _workbook_arguments(parser: argparse.ArgumentParser) -> None:
 def _check(args: argparse.Namespace, today: date, out: TextIO) -> int:
     report = check_file(args.workbook, at=args.at, today=today)
     if args.json:
-        json.dump(report_as_json(report), out, ensure_ascii=False, indent=2)
-        out.write("\n")
+        out.write(json.dumps(report_as_json(report), ensure_ascii=False, indent=2) + "\n")  # whole or nothing
     else:
         _print_summary(report, args.workbook, out)
     return EXIT_BLOCKING if report.blocking else EXIT_OK
@@ -144,7 +147,7 @@ def _check(args: argparse.Namespace, today: date, out: TextIO) -> int:
 def _refresh(args: argparse.Namespace, today: date, out: TextIO) -> int:
     result = refresh_file(args.workbook, at=args.at, today=today, out=args.out, in_place=args.in_place)
     _print_summary(result.check, args.workbook, out)
-    out.write(f"\nFeuille Contrôles écrite dans : {result.written}\n")
+    out.write(f"\nFeuilles Contrôles, Alertes, Tableau de bord et Historique écrites dans : {result.written}\n")
     if result.backup is not None:
         out.write(f"Copie de sauvegarde du classeur avant réécriture : {result.backup}\n")
     if result.dropped:
@@ -163,7 +166,8 @@ def _demo(args: argparse.Namespace, today: date, out: TextIO) -> int:
                            encoding="utf-8")
     _print_summary(result.check, source, out)
     out.write(f"\nRésultats écrits dans le dossier {args.out} :\n"
-              f"  - {target.name} : le classeur avec sa feuille Contrôles\n"
+              f"  - {target.name} : le classeur avec ses feuilles Contrôles, Alertes, Tableau de bord et "
+              f"Historique\n"
               f"  - {report_path.name} : les mêmes contrôles en JSON\n")
     return EXIT_BLOCKING if result.check.blocking else EXIT_OK
 
@@ -187,11 +191,20 @@ def problem_as_json(problem: Problem) -> dict[str, str]:
             "cell": problem.cell, "column": problem.column, "value": problem.value, "message": problem.message}
 
 
+def alert_as_json(alert: Alert, first_seen: date) -> dict[str, object]:
+    return {"key": alert.key, "code": alert.code, "severity": alert.severity.value,
+            "theme": alert.theme.value if alert.theme else None, "operation_id": alert.operation_id,
+            "action_id": alert.action_id, "finding": alert.finding, "measure": alert.measure,
+            "first_seen": first_seen.isoformat()}
+
+
 def report_as_json(report: CheckReport) -> dict[str, object]:
-    """Return the ``check --json`` object (alerts and indicators come with the alert catalogue)."""
+    """Return the ``check --json`` object: problems, alerts and indicators at the date de situation."""
+    first_seen = report.first_seen()
     return {"date_de_situation": report.at.isoformat(),
             "problems": [problem_as_json(p) for p in report.problems],
-            "alerts": [], "indicators": {}}
+            "alerts": [alert_as_json(a, first_seen[a.key]) for a in report.alerts],
+            "indicators": indicators_as_json(report.indicators)}
 
 
 def _print_summary(report: CheckReport, path: Path, out: TextIO) -> None:
@@ -200,9 +213,16 @@ def _print_summary(report: CheckReport, path: Path, out: TextIO) -> None:
     out.write(f"{programme.params.project or 'Projet sans nom'} ({programme.params.programme.value}) : "
               f"{len(programme.operations)} opérations, {len(programme.funding)} lignes de financement, "
               f"{len(programme.households)} ménages, {len(programme.actions)} actions lues.\n")
+    red, orange = report.count(Level.ROUGE), report.count(Level.ORANGE)
+    out.write(f"{len(report.alerts)} alerte(s) : {red} rouge(s), {orange} orange.\n")
+    for alert in [a for a in report.alerts if a.severity is Level.ROUGE][:MAX_RED_LISTED]:
+        out.write(f"  [Rouge] {alert.key} : {alert.finding}\n")
+    if red > MAX_RED_LISTED:
+        out.write(f"  … et {red - MAX_RED_LISTED} autres alertes rouges : voir la feuille Alertes "
+                  f"écrite par « opc-excel refresh ».\n")
     blocking, warnings = len(report.blocking), len(report.warnings)
     if not report.problems:
-        out.write("Aucun problème détecté.\n")
+        out.write("Aucun problème détecté dans les données.\n")
         return
     out.write(f"{blocking} problème(s) bloquant(s), {warnings} avertissement(s).\n")
     for problem in report.problems[:MAX_LISTED]:

@@ -104,6 +104,7 @@ class Params:
     project_review_notice_months: float = 2
     milestone_review_notice_months: float = 3
     postponements_red: float = 2
+    plai_share_min_pct: float = 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,7 +291,7 @@ class Alert:
     @property
     def key(self) -> str:
         """Return the stable key that ties the alert to the user's notes across refreshes."""
-        parts = [self.code, self.operation_id or self.action_id or "", self.milestone or ""]
+        parts = [self.code, self.action_id or self.operation_id or "", self.milestone or ""]
         return " · ".join(p for p in parts if p)
 
 

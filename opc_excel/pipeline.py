@@ -1,4 +1,4 @@
-"""The whole job, with no front end: load → check → (compute) → write.
+"""The whole job, with no front end: load → check → compute indicators and alerts → write.
 
 Front ends (command line, xlwings) call these functions and turn ``OpcError`` into a message.
 Nothing here calls ``date.today()``: the caller passes ``today``.
@@ -7,17 +7,27 @@ Nothing here calls ``date.today()``: the caller passes ``today``.
 from __future__ import annotations
 
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
+from opc_excel.alerts import evaluate
 from opc_excel.checks import check_tables
 from opc_excel.errors import UnsafeInPlaceError
-from opc_excel.model import Problem, Programme, Severity
+from opc_excel.indicators import Indicators, compute_indicators
+from opc_excel.model import Alert, Level, Problem, Programme, Severity
 from opc_excel.workbook import contract
+from opc_excel.workbook.alert_sheet import PreviousSheet, first_seen_by_key, merge, read_previous
 from opc_excel.workbook.build import build_programme
+from opc_excel.workbook.dashboard import summary_values, write_dashboard, write_summary_history
+from opc_excel.workbook.history import (
+    merged_snapshots,
+    merged_summary_rows,
+    read_milestone_history,
+    read_summary_history,
+)
 from opc_excel.workbook.reader import ProblemLog, read_workbook
 from opc_excel.workbook.safety import (
     PackageReport,
@@ -28,18 +38,26 @@ from opc_excel.workbook.safety import (
     workbook_lock,
 )
 from opc_excel.workbook.source import OpenpyxlSource, WorkbookSource
-from opc_excel.workbook.writer import write_controles
+from opc_excel.workbook.writer import write_alertes, write_controles, write_milestone_history
 
 MAX_FORMULA_WARNINGS_PER_SHEET = 20
 
 
 @dataclass(frozen=True)
 class CheckReport:
-    """What checking a workbook found: the programme as read and every problem, sorted."""
+    """What checking a workbook found: the programme as read, every problem, the indicators and alerts.
+
+    ``previous_alerts`` and ``summary_history`` are what the workbook's *Alertes* and *Historique*
+    sheets held before, so that a refresh keeps them.
+    """
 
     programme: Programme
     problems: tuple[Problem, ...]
     sheet_names: dict[str, str]
+    indicators: Indicators
+    alerts: tuple[Alert, ...]
+    previous_alerts: PreviousSheet = field(default_factory=lambda: PreviousSheet([], []))
+    summary_history: tuple[dict[str, object], ...] = ()
 
     @property
     def at(self) -> date:
@@ -52,6 +70,14 @@ class CheckReport:
     @property
     def warnings(self) -> tuple[Problem, ...]:
         return tuple(p for p in self.problems if p.severity is Severity.AVERTISSEMENT)
+
+    def count(self, level: Level) -> int:
+        return sum(a.severity is level for a in self.alerts)
+
+    def first_seen(self) -> dict[str, date]:
+        """Return the date each alert was first seen: from the *Alertes* sheet, else today's situation."""
+        seen = first_seen_by_key(self.previous_alerts)
+        return {a.key: seen.get(a.key, self.at) for a in self.alerts}
 
 
 @dataclass(frozen=True)
@@ -69,8 +95,10 @@ def check_source(source: WorkbookSource, *, at: date | None, today: date,
     check_tables(result)
     if package is not None:
         _formula_warnings(package, result.sheet_names, result.log)
-    programme = build_programme(result)
-    return CheckReport(programme, _sorted(result.log.problems), result.sheet_names)
+    programme = replace(build_programme(result), history=read_milestone_history(source))
+    return CheckReport(programme, _sorted(result.log.problems), result.sheet_names,
+                       indicators=compute_indicators(programme), alerts=tuple(evaluate(programme)),
+                       previous_alerts=read_previous(source), summary_history=tuple(read_summary_history(source)))
 
 
 def check_file(path: str | Path, *, at: date | None, today: date,
@@ -108,10 +136,22 @@ def refresh_file(path: str | Path, *, at: date | None, today: date, out: str | P
         report = check_file(path, at=at, today=today, package=package)
         workbook = load_workbook_safely(path, read_only=False, data_only=False,
                                         keep_vba=package.macro_enabled, report=package)
-        write_controles(workbook, report.problems, report.at, report.sheet_names)
+        write_outputs(workbook, report)
         backup = backup_copy(path) if in_place else None
         atomic_save(workbook, target)
     return RefreshReport(report, target, backup, () if in_place else package.droppable)
+
+
+def write_outputs(workbook, report: CheckReport) -> None:
+    """Write every output sheet of a refresh into an openpyxl workbook (input sheets untouched)."""
+    programme = report.programme
+    write_controles(workbook, report.problems, report.at, report.sheet_names)
+    write_alertes(workbook, merge(report.previous_alerts, report.alerts, report.at),
+                  report.previous_alerts.extra_headers, report.at)
+    write_dashboard(workbook, programme, report.indicators, report.alerts, report.problems)
+    summary = summary_values(report.indicators, report.alerts, report.problems)
+    write_summary_history(workbook, merged_summary_rows(report.summary_history, summary, report.at))
+    write_milestone_history(workbook, merged_snapshots(programme.history, programme))
 
 
 def _formula_warnings(package: PackageReport, sheet_names: dict[str, str], log: ProblemLog) -> None:

@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 
 from opc_excel.cli import build_parser, main
+from opc_excel.workbook.contract import OUTPUT_SHEETS
 from tests.factory import clean_sheets, make_workbook, set_value
 
 TODAY = date(2026, 1, 1)
@@ -28,7 +29,7 @@ def input_cells(path: Path) -> dict[tuple[str, str], object]:
     """Return every non-empty cell of every sheet but the output ones, formulas as typed."""
     workbook = openpyxl.load_workbook(path)
     return {(ws.title, cell.coordinate): cell.value
-            for ws in workbook.worksheets if ws.title != "Contrôles"
+            for ws in workbook.worksheets if ws.title not in OUTPUT_SHEETS
             for row in ws.iter_rows() for cell in row if cell.value is not None}
 
 
@@ -55,7 +56,10 @@ class DescribeCheck:
         payload = json.loads(out)
         assert status == 1
         assert payload["date_de_situation"] == "2011-09-30"
-        assert payload["alerts"] == [] and payload["indicators"] == {}
+        assert {a["code"] for a in payload["alerts"]} >= {"CAL-04"}  # the small programme has its alerts
+        assert set(payload["alerts"][0]) == {"key", "code", "severity", "theme", "operation_id", "action_id",
+                                             "finding", "measure", "first_seen"}
+        assert payload["indicators"]["at"] == "2011-09-30" and "anru" in payload["indicators"]
         assert [(p["code"], p["severity"], p["sheet"], p["cell"], p["value"]) for p in payload["problems"]] == [
             ("DQ-TYPE", "Bloquant", "Opérations", "G5", "NC"),
             ("DQ-TEXTDATE", "Avertissement", "Jalons", "C2", "S1 2010 "),
@@ -165,7 +169,7 @@ class DescribeRefresh:
         run("refresh", str(master), "--in-place")
         run("refresh", str(master), "--in-place")
         workbook = openpyxl.load_workbook(master)
-        assert workbook.sheetnames.count("Contrôles") == 1 and workbook.sheetnames[-1] == "Contrôles"
+        assert workbook.sheetnames[-5:] == list(OUTPUT_SHEETS)  # once each, after the input sheets
 
     def it_keeps_a_backup_before_rewriting_in_place(self, tmp_path):
         master = spoiled_workbook(tmp_path)

@@ -327,6 +327,7 @@ PARAMETERS: tuple[Parameter, ...] = (
     P("Préavis revue de projet (mois)", "project_review_notice_months", K.NUMBER),
     P("Préavis point d'étape (mois)", "milestone_review_notice_months", K.NUMBER),
     P("Reports avant alerte rouge", "postponements_red", K.NUMBER),
+    P("Part minimale de PLAI dans la reconstitution (%)", "plai_share_min_pct", K.NUMBER),
 )
 del P, K
 

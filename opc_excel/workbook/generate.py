@@ -166,6 +166,7 @@ PARAMETER_COMMENTS = {
     "project_review_notice_months": "Préavis avant la revue de projet pour vérifier les indicateurs requis.",
     "milestone_review_notice_months": "Préavis avant le point d'étape ou la clause de revoyure.",
     "postponements_red": "Nombre de reports d'une action en retard à partir duquel l'alerte est rouge.",
+    "plai_share_min_pct": "NPNRU : part minimale de logements PLAI dans la reconstitution de l'offre (HAB-02).",
 }
 COMMENT_WIDTH = 100
 PARAMETER_DEFAULTS = {f.name: f.default for f in dataclasses.fields(Params)}

@@ -1,0 +1,232 @@
+"""The *Tableau de bord* and *Historique* sheets: the indicators as a city officer reads them.
+
+Percentages are written as Excel percentages (0.45 shown ``45,0 %``), amounts with ``# ##0 €``,
+so the figures stay numbers users can reuse. The dashboard prints on one A4 landscape page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from opc_excel.fr import fr_date
+from opc_excel.indicators import FinanceRow, Indicators
+from opc_excel.model import Alert, Level, Problem, Programme, Severity
+from opc_excel.workbook.history import AT_HEADER, HISTORIQUE
+from opc_excel.workbook.writer import DATE_FORMAT, HEADER_FILL, HEADER_FONT, TITLE_FONT, replace_output_sheet, set_text
+
+TABLEAU_DE_BORD = "Tableau de bord"
+AMOUNT = '#,##0 "€"'
+PERCENT = "0.0%"
+NUMBER = "#,##0"
+RATIO = "0.00"
+SECTION_FONT = Font(bold=True, size=12, color="1F3864")
+LABEL_FILL = PatternFill("solid", fgColor="D9E1F2")
+THIN = Side(style="thin", color="BFBFBF")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+
+
+def _share(value: float | None) -> float | None:
+    """Return a 0–100 percentage as an Excel fraction."""
+    return None if value is None else value / 100
+
+
+def _ratio_percent(value: float | None) -> float | None:
+    return value
+
+
+# (label, how to get it, number format) — the headline figures, on the dashboard and in *Historique*
+HEADLINES: tuple[tuple[str, Callable[[Indicators], float | None], str], ...] = (
+    ("Subvention ANRU (€)", lambda i: i.anru.amount, AMOUNT),
+    ("Taux d'engagement ANRU", lambda i: _share(i.anru.engaged_pct), PERCENT),
+    ("Engagement prévu (courbe en S)", lambda i: _share(i.planned_engagement_pct), PERCENT),
+    ("Taux de paiement ANRU", lambda i: _share(i.anru.paid_of_amount_pct), PERCENT),
+    ("Reste à engager (€)", lambda i: i.anru.to_engage, AMOUNT),
+    ("Reste à payer (€)", lambda i: i.anru.to_pay, AMOUNT),
+    ("Avancement global pondéré", lambda i: _share(i.progress_pct), PERCENT),
+    ("Avancement prévu", lambda i: _share(i.planned_progress_pct), PERCENT),
+    ("Indice de respect du planning (SPI)", lambda i: i.spi, RATIO),
+    ("Opérations lancées", lambda i: _share(i.launched_pct), PERCENT),
+    ("Reconstitution : reconstruits / démolis (démarrés)", lambda i: i.reconstitution.ratio_started, PERCENT),
+    ("Ménages relogés", lambda i: _share(i.rehousing.rehoused_percent), PERCENT),
+    ("Heures d'insertion réalisées / prévues", lambda i: _share(i.insertion.done_of_planned_pct), PERCENT),
+    ("Dérive de coût", lambda i: _share(i.cost_drift.drift_pct), PERCENT),
+)
+COUNTS = ("Alertes rouges", "Alertes orange", "Problèmes bloquants")
+HISTORY_HEADERS = (AT_HEADER,) + tuple(label for label, _, _ in HEADLINES) + COUNTS
+
+
+def summary_values(indicators: Indicators, alerts: Sequence[Alert], problems: Sequence[Problem]) -> dict[str, object]:
+    """Return the headline figures and counts of one date de situation (a row of *Historique*)."""
+    values: dict[str, object] = {label: get(indicators) for label, get, _ in HEADLINES}
+    values["Alertes rouges"] = sum(a.severity is Level.ROUGE for a in alerts)
+    values["Alertes orange"] = sum(a.severity is Level.ORANGE for a in alerts)
+    values["Problèmes bloquants"] = sum(p.severity is Severity.BLOQUANT for p in problems)
+    return values
+
+
+def _header_row(ws: Worksheet, row: int, col: int, headers: Sequence[str]) -> None:
+    for offset, header in enumerate(headers):
+        cell = ws.cell(row, col + offset)
+        set_text(cell, header)
+        cell.fill, cell.font, cell.border = HEADER_FILL, HEADER_FONT, BOX
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def _value(ws: Worksheet, row: int, col: int, value: object, number_format: str | None = None) -> None:
+    cell = ws.cell(row, col)
+    set_text(cell, value)
+    cell.border = BOX
+    if number_format and isinstance(value, int | float):
+        cell.number_format = number_format
+
+
+def _section(ws: Worksheet, row: int, col: int, title: str) -> None:
+    set_text(ws.cell(row, col), title)
+    ws.cell(row, col).font = SECTION_FONT
+
+
+FINANCE_HEADERS = ("Subvention ANRU", "Engagé", "Payé", "Taux d'engagement", "Taux de paiement")
+
+
+def _finance_cells(ws: Worksheet, row: int, col: int, finance: FinanceRow) -> None:
+    _value(ws, row, col, finance.amount, AMOUNT)
+    _value(ws, row, col + 1, finance.engaged, AMOUNT)
+    _value(ws, row, col + 2, finance.paid, AMOUNT)
+    _value(ws, row, col + 3, _share(finance.engaged_pct), PERCENT)
+    _value(ws, row, col + 4, _share(finance.paid_of_amount_pct), PERCENT)
+
+
+def _finance_table(ws: Worksheet, row: int, col: int, title: str, first: str, rows: Sequence[FinanceRow]) -> int:
+    """Write a table of financial rows; return the next free row."""
+    _section(ws, row, col, title)
+    _header_row(ws, row + 1, col, (first,) + FINANCE_HEADERS)
+    for offset, finance in enumerate(rows, start=row + 2):
+        _value(ws, offset, col, finance.key)
+        ws.cell(offset, col).fill = LABEL_FILL
+        _finance_cells(ws, offset, col + 1, finance)
+    return row + 2 + len(rows) + 1
+
+
+def write_dashboard(workbook: Workbook, programme: Programme, indicators: Indicators, alerts: Sequence[Alert],
+                    problems: Sequence[Problem]) -> Worksheet:
+    """Return the rebuilt *Tableau de bord*: headline figures, then the tables by famille, district, owner, funder."""
+    ws = replace_output_sheet(workbook, TABLEAU_DE_BORD)
+    ws.sheet_properties.tabColor = "2F5597"
+    params = programme.params
+    set_text(ws.cell(1, 1), f"Tableau de bord — {params.project or 'Projet'} — situation au {fr_date(programme.at)}")
+    ws.cell(1, 1).font = TITLE_FONT
+    subtitle = f"Programme {params.programme.value}"
+    if params.amendment_in_force:
+        subtitle += f" · {params.amendment_in_force}"
+    blocking = sum(p.severity is Severity.BLOQUANT for p in problems)
+    if blocking:
+        subtitle += (f" · {blocking} problème(s) bloquant(s) : les valeurs concernées sont exclues des calculs "
+                     "(voir la feuille Contrôles)")
+    set_text(ws.cell(2, 1), subtitle)
+    ws.cell(2, 1).font = Font(italic=True, color="C00000" if blocking else "595959")
+
+    _section(ws, 4, 1, "Chiffres clés")
+    summary = summary_values(indicators, alerts, problems)
+    half = (len(HEADLINES) + 1) // 2
+    for index, (label, _, number_format) in enumerate(HEADLINES):
+        row, col = (5 + index, 1) if index < half else (5 + index - half, 5)
+        _value(ws, row, col, label)
+        ws.cell(row, col).fill = LABEL_FILL
+        ws.merge_cells(start_row=row, start_column=col, end_row=row, end_column=col + 1)
+        _value(ws, row, col + 2, summary[label], number_format)
+    row = 5 + half
+    for offset, label in enumerate(COUNTS):
+        _value(ws, row, 1 + 4 * offset // 2 if offset < 2 else 9, label)
+    row = _counts(ws, row, summary)
+
+    row += 1
+    _section(ws, row, 1, "Par famille d'opérations")
+    headers = ("Famille", "Opérations") + FINANCE_HEADERS + ("Avancement", "Avancement prévu",
+                                                             "Glissement max. livraison (mois)",
+                                                             "Glissement médian livraison (mois)", "Dérive de coût")
+    _header_row(ws, row + 1, 1, headers)
+    ws.row_dimensions[row + 1].height = 45
+    finance = {r.key: r for r in indicators.anru_by_famille}
+    progress = {r.famille: r for r in indicators.progress_by_famille}
+    slips = {r.famille: r for r in indicators.slips_by_famille}
+    drift = {r.key: r for r in indicators.cost_drift_by_famille}
+    counts: dict[str, int] = {}
+    for op in programme.operations:
+        if op.famille and op.status != "Abandonnée":
+            counts[op.famille] = counts.get(op.famille, 0) + 1
+    familles = [f for f in programme.lists.get("Familles", ()) if f in counts] + sorted(
+        f for f in counts if f not in programme.lists.get("Familles", ()))
+    for offset, famille in enumerate(familles, start=row + 2):
+        _value(ws, offset, 1, famille)
+        ws.cell(offset, 1).fill = LABEL_FILL
+        _value(ws, offset, 2, counts[famille], NUMBER)
+        if famille in finance:
+            _finance_cells(ws, offset, 3, finance[famille])
+        else:
+            for col in range(3, 8):
+                _value(ws, offset, col, None)
+        fp, fs, fd = progress.get(famille), slips.get(famille), drift.get(famille)
+        _value(ws, offset, 8, _share(fp.progress_pct) if fp else None, PERCENT)
+        _value(ws, offset, 9, _share(fp.planned_progress_pct) if fp else None, PERCENT)
+        _value(ws, offset, 10, fs.delivery_max_months if fs else None, NUMBER)
+        _value(ws, offset, 11, fs.delivery_median_months if fs else None, "0.0")
+        _value(ws, offset, 12, _share(fd.drift_pct) if fd else None, PERCENT)
+    row += 2 + len(familles) + 1
+
+    next_left = _finance_table(ws, row, 1, "Par quartier", "Quartier", indicators.anru_by_district)
+    next_right = _finance_table(ws, row, 8, "Par maître d'ouvrage", "Maître d'ouvrage", indicators.anru_by_owner)
+    row = max(next_left, next_right)
+    _section(ws, row, 1, "Par financeur (toutes lignes de financement acquises ou notifiées)")
+    _finance_table(ws, row, 1, "Par financeur (lignes acquises ou notifiées pour l'engagement)", "Financeur",
+                   indicators.by_funder)
+
+    widths = (34, 12, 15, 15, 15, 13, 13, 30, 15, 15, 15, 13, 13)
+    for col, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = width
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 1
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
+    return ws
+
+
+def _counts(ws: Worksheet, row: int, summary: dict[str, object]) -> int:
+    for offset, label in enumerate(COUNTS):
+        col = 1 + 4 * offset
+        _value(ws, row, col, label)
+        ws.cell(row, col).fill = LABEL_FILL
+        ws.merge_cells(start_row=row, start_column=col, end_row=row, end_column=col + 1)
+        _value(ws, row, col + 2, summary[label], NUMBER)
+        if label == "Alertes rouges" and summary[label]:
+            ws.cell(row, col + 2).font = Font(bold=True, color="C00000")
+    return row + 1
+
+
+def write_summary_history(workbook: Workbook, rows: Sequence[dict[str, object]]) -> Worksheet:
+    """Return the rebuilt *Historique*: one row per date de situation, oldest first."""
+    ws = replace_output_sheet(workbook, HISTORIQUE)
+    ws.sheet_properties.tabColor = "7F7F7F"
+    headers = list(HISTORY_HEADERS) + sorted({h for r in rows for h in r if h not in HISTORY_HEADERS})
+    _header_row(ws, 1, 1, headers)
+    ws.row_dimensions[1].height = 60
+    formats = {label: number_format for label, _, number_format in HEADLINES}
+    for row_number, row in enumerate(rows, start=2):
+        for col, header in enumerate(headers, start=1):
+            value = row.get(header)
+            _value(ws, row_number, col, value, formats.get(header, NUMBER))
+            if isinstance(value, date):
+                ws.cell(row_number, col).number_format = DATE_FORMAT
+    for col in range(1, len(headers) + 1):
+        ws.column_dimensions[get_column_letter(col)].width = 16
+    ws.freeze_panes = "B2"
+    return ws
