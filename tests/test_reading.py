@@ -8,6 +8,7 @@ from datetime import date, datetime
 import openpyxl
 from openpyxl.worksheet.table import Table
 
+from opc_excel.indicators import indicators_as_json
 from opc_excel.model import Programme
 from opc_excel.pipeline import check_file, check_source
 from opc_excel.workbook.source import GridSource
@@ -121,3 +122,20 @@ class DescribeSources:
         clean, _ = read(tmp_path, clean_sheets())
         assert report.problems == ()
         assert without_rows(report.programme) == without_rows(clean)
+
+
+class DescribeMessyEqualsClean:
+    def it_gives_the_same_alerts_and_indicators_as_the_clean_workbook(self, tmp_path):
+        messy = clean_sheets()
+        set_value(messy, "Jalons", 4, "Date convention", "mars 2012")  # works start → 01/03/2012
+        set_value(messy, "Jalons", 5, "Date convention", "S1 2013")  # delivery → 30/06/2013
+        set_value(messy, "Opérations", 2, "Coût convention (€ HT)", "1,5 M€")
+        set_value(messy, "Financements", 2, "Montant convention (€)", "1 200 000 €")
+        messy["Opérations"][0][column_of(messy, "Opérations", "Maître d'ouvrage")] = "MAITRE D’OUVRAGE"
+        clean = check_file(make_workbook(tmp_path, clean_sheets(), name="propre.xlsx"), at=None, today=TODAY)
+        typed = check_file(make_workbook(tmp_path, messy, name="saisi.xlsx", title_rows={"Opérations": 2}),
+                           at=None, today=TODAY)
+        assert {p.code for p in typed.problems} == {"DQ-TEXTDATE"}
+        assert clean.alerts and [a.key for a in typed.alerts] == [a.key for a in clean.alerts]
+        assert typed.alerts == clean.alerts
+        assert indicators_as_json(typed.indicators) == indicators_as_json(clean.indicators)

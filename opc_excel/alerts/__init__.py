@@ -8,9 +8,11 @@ programme (PNRU or NPNRU).
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import wraps
 
 from opc_excel.model import Alert, Level, Params, Programme, ProgrammeKind, Theme
 
@@ -31,6 +33,9 @@ class Rule:
 
 
 RULES: dict[str, Rule] = {}
+# code -> {fired?: an example finding}: what each rule has been seen to do in this process. The
+# catalogue's self-check (tests/test_catalogue.py) reads it after the rule tests have run.
+OBSERVED: defaultdict[str, dict[bool, str]] = defaultdict(dict)
 
 
 def rule(code: str, theme: Theme, *, programmes: Iterable[ProgrammeKind] = BOTH) -> Callable[[RuleFunction],
@@ -39,8 +44,15 @@ def rule(code: str, theme: Theme, *, programmes: Iterable[ProgrammeKind] = BOTH)
     def register(check: RuleFunction) -> RuleFunction:
         if code in RULES:
             raise ValueError(f"alert code {code} registered twice")
-        RULES[code] = Rule(code, theme, check, frozenset(programmes))
-        return check
+
+        @wraps(check)
+        def run(p: Programme, at: date, params: Params) -> list[Alert]:
+            alerts = list(check(p, at, params))
+            OBSERVED[code].setdefault(bool(alerts), alerts[0].finding if alerts else "")
+            return alerts
+
+        RULES[code] = Rule(code, theme, run, frozenset(programmes))
+        return run
     return register
 
 

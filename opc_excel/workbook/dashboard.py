@@ -36,10 +36,6 @@ def _share(value: float | None) -> float | None:
     return None if value is None else value / 100
 
 
-def _ratio_percent(value: float | None) -> float | None:
-    return value
-
-
 # (label, how to get it, number format) — the headline figures, on the dashboard and in *Historique*
 HEADLINES: tuple[tuple[str, Callable[[Indicators], float | None], str], ...] = (
     ("Subvention ANRU (€)", lambda i: i.anru.amount, AMOUNT),
@@ -52,7 +48,7 @@ HEADLINES: tuple[tuple[str, Callable[[Indicators], float | None], str], ...] = (
     ("Avancement prévu", lambda i: _share(i.planned_progress_pct), PERCENT),
     ("Indice de respect du planning (SPI)", lambda i: i.spi, RATIO),
     ("Opérations lancées", lambda i: _share(i.launched_pct), PERCENT),
-    ("Reconstitution : reconstruits / démolis (démarrés)", lambda i: i.reconstitution.ratio_started, PERCENT),
+    ("Reconstitution : reconstruits / démolis", lambda i: i.reconstitution.ratio_started, PERCENT),
     ("Ménages relogés", lambda i: _share(i.rehousing.rehoused_percent), PERCENT),
     ("Heures d'insertion réalisées / prévues", lambda i: _share(i.insertion.done_of_planned_pct), PERCENT),
     ("Dérive de coût", lambda i: _share(i.cost_drift.drift_pct), PERCENT),
@@ -102,10 +98,12 @@ def _finance_cells(ws: Worksheet, row: int, col: int, finance: FinanceRow) -> No
     _value(ws, row, col + 4, _share(finance.paid_of_amount_pct), PERCENT)
 
 
-def _finance_table(ws: Worksheet, row: int, col: int, title: str, first: str, rows: Sequence[FinanceRow]) -> int:
+def _finance_table(ws: Worksheet, row: int, col: int, title: str, first: str, rows: Sequence[FinanceRow],
+                   amount_header: str = "Subvention ANRU") -> int:
     """Write a table of financial rows; return the next free row."""
     _section(ws, row, col, title)
-    _header_row(ws, row + 1, col, (first,) + FINANCE_HEADERS)
+    _header_row(ws, row + 1, col, (first, amount_header) + FINANCE_HEADERS[1:])
+    ws.row_dimensions[row + 1].height = 32
     for offset, finance in enumerate(rows, start=row + 2):
         _value(ws, offset, col, finance.key)
         ws.cell(offset, col).fill = LABEL_FILL
@@ -135,15 +133,12 @@ def write_dashboard(workbook: Workbook, programme: Programme, indicators: Indica
     summary = summary_values(indicators, alerts, problems)
     half = (len(HEADLINES) + 1) // 2
     for index, (label, _, number_format) in enumerate(HEADLINES):
-        row, col = (5 + index, 1) if index < half else (5 + index - half, 5)
+        row, col, span = (5 + index, 1, 2) if index < half else (5 + index - half, 5, 3)
         _value(ws, row, col, label)
         ws.cell(row, col).fill = LABEL_FILL
-        ws.merge_cells(start_row=row, start_column=col, end_row=row, end_column=col + 1)
-        _value(ws, row, col + 2, summary[label], number_format)
-    row = 5 + half
-    for offset, label in enumerate(COUNTS):
-        _value(ws, row, 1 + 4 * offset // 2 if offset < 2 else 9, label)
-    row = _counts(ws, row, summary)
+        ws.merge_cells(start_row=row, start_column=col, end_row=row, end_column=col + span - 1)
+        _value(ws, row, col + span, summary[label], number_format)
+    row = _counts(ws, 5 + half, summary)
 
     row += 1
     _section(ws, row, 1, "Par famille d'opérations")
@@ -182,11 +177,10 @@ def write_dashboard(workbook: Workbook, programme: Programme, indicators: Indica
     next_left = _finance_table(ws, row, 1, "Par quartier", "Quartier", indicators.anru_by_district)
     next_right = _finance_table(ws, row, 8, "Par maître d'ouvrage", "Maître d'ouvrage", indicators.anru_by_owner)
     row = max(next_left, next_right)
-    _section(ws, row, 1, "Par financeur (toutes lignes de financement acquises ou notifiées)")
     _finance_table(ws, row, 1, "Par financeur (lignes acquises ou notifiées pour l'engagement)", "Financeur",
-                   indicators.by_funder)
+                   indicators.by_funder, amount_header="Montant")
 
-    widths = (34, 12, 15, 15, 15, 13, 13, 30, 15, 15, 15, 13, 13)
+    widths = (34, 11, 15, 15, 15, 13, 13, 17, 15, 15, 15, 13, 13)
     for col, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.page_setup.orientation = "landscape"
@@ -201,12 +195,12 @@ def write_dashboard(workbook: Workbook, programme: Programme, indicators: Indica
 
 
 def _counts(ws: Worksheet, row: int, summary: dict[str, object]) -> int:
-    for offset, label in enumerate(COUNTS):
-        col = 1 + 4 * offset
+    """Write the alert and problem counts on one row; return the next row."""
+    for label, col, span in zip(COUNTS, (1, 5, 10), (2, 3, 2), strict=True):
         _value(ws, row, col, label)
         ws.cell(row, col).fill = LABEL_FILL
-        ws.merge_cells(start_row=row, start_column=col, end_row=row, end_column=col + 1)
-        _value(ws, row, col + 2, summary[label], NUMBER)
+        ws.merge_cells(start_row=row, start_column=col, end_row=row, end_column=col + span - 1)
+        _value(ws, row, col + span, summary[label], NUMBER)
         if label == "Alertes rouges" and summary[label]:
             ws.cell(row, col + 2).font = Font(bold=True, color="C00000")
     return row + 1
