@@ -1,0 +1,388 @@
+"""Slide builders shared by the five decks: title, bullets, paginated tables, native charts, KPI tiles.
+
+Every slide gets the footer (project · deck kind · situation au JJ/MM/AAAA · page) and speaker
+notes. Text sizes are measured, not hoped for: tables continue on the next slide with the header
+repeated and « (suite) » in the title, never splitting a row; bullet lists shrink, then continue.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pptx import Presentation
+from pptx.chart.data import CategoryChartData
+from pptx.dml.color import RGBColor
+from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.util import Emu, Pt
+
+from opc_excel.decks.template import CHART, CONTENT, HOUSE_TEMPLATE, SECTION, TABLE, TITLE, TemplateError
+from opc_excel.decks.template import check_template as _check_template
+
+DARK_BLUE = RGBColor(0x1F, 0x38, 0x64)
+BLUE = RGBColor(0x2F, 0x75, 0xB5)
+LIGHT = RGBColor(0xE7, 0xEC, 0xF5)
+GREY = RGBColor(0x7F, 0x7F, 0x7F)
+LIGHT_GREY = RGBColor(0xBF, 0xBF, 0xBF)
+WHITE = RGBColor(0xFF, 0xFF, 0xFF)
+TEXT = RGBColor(0x26, 0x26, 0x26)
+STATUS = {"rouge": RGBColor(0xC0, 0x00, 0x00), "orange": RGBColor(0xED, 0x7D, 0x31),
+          "vert": RGBColor(0x70, 0xAD, 0x47), "gris": GREY}
+STATUS_LIGHT = {"rouge": RGBColor(0xF8, 0xCB, 0xAD), "orange": RGBColor(0xFF, 0xE6, 0x99),
+                "vert": RGBColor(0xE2, 0xEF, 0xDA), "gris": RGBColor(0xED, 0xED, 0xED)}
+SERIES_COLOURS = (DARK_BLUE, BLUE, RGBColor(0x70, 0xAD, 0x47), RGBColor(0xED, 0x7D, 0x31), GREY)
+
+# The content area under the title rule and above the footer, on a 16:9 slide.
+LEFT, TOP, WIDTH, BOTTOM = Emu(609_600), Emu(1_300_000), Emu(10_972_800), Emu(6_250_000)
+HEIGHT = Emu(BOTTOM - TOP)
+FOOTER_TOP = Emu(6_420_000)
+EMU_PER_PT = 12_700
+CHAR_WIDTH = 0.47  # average Arial glyph width for French text, in ems, with a little margin (measured on renders)
+LINE_SPACING = 1.2
+CELL_MARGIN = Emu(27_432)  # top and bottom cell margin (0,03 in), set on every cell we write
+CELL_SIDE_MARGIN = Emu(91_440)
+
+
+def text_lines(text: str, width_emu: int, size_pt: float) -> int:
+    """Return how many lines ``text`` takes in a box ``width_emu`` wide at ``size_pt`` (over-estimated)."""
+    chars_per_line = max(int(width_emu / (size_pt * CHAR_WIDTH * EMU_PER_PT)), 1)
+    lines = 0
+    for paragraph in str(text).split("\n"):
+        words, current = paragraph.split(" "), 0
+        lines += 1
+        for word in words:
+            length = len(word)
+            if current and current + 1 + length > chars_per_line:
+                lines += 1
+                current = 0
+            current += (1 if current else 0) + length
+            while current > chars_per_line:  # a word longer than the line breaks anywhere
+                lines += 1
+                current -= chars_per_line
+    return lines
+
+
+def text_height(text: str, width_emu: int, size_pt: float) -> int:
+    return int(text_lines(text, width_emu, size_pt) * size_pt * LINE_SPACING * EMU_PER_PT)
+
+
+@dataclass
+class Column:
+    """A table column: header, relative width, alignment."""
+
+    header: str
+    weight: float = 1.0
+    align: str = "left"  # left / right / center
+
+
+@dataclass
+class Cell:
+    """A table cell with an optional status colour (rouge / orange / vert / gris)."""
+
+    text: str
+    status: str | None = None
+    bold: bool = False
+
+
+@dataclass
+class DeckBuilder:
+    """Build one deck on a template: slides in order, then :meth:`save` adds footers and page numbers."""
+
+    project: str
+    kind_label: str
+    situation: str  # JJ/MM/AAAA
+    template: Path = HOUSE_TEMPLATE
+    table_font_pt: float = 10.0
+    presentation: object = field(init=False)
+
+    def __post_init__(self) -> None:
+        check = _check_template(self.template)
+        if not check.ok:
+            raise TemplateError(f"Le modèle « {Path(self.template).name} » ne peut pas servir : "
+                                + " ".join(check.missing))
+        self.presentation = Presentation(str(self.template))
+        for slide_id in list(self.presentation.slides._sldIdLst):  # noqa: SLF001 - a template's own slides go
+            self.presentation.part.drop_rel(slide_id.rId)
+            self.presentation.slides._sldIdLst.remove(slide_id)  # noqa: SLF001
+        self.layouts = {layout.name: layout for layout in self.presentation.slide_layouts}
+
+    # ------------------------------------------------------------ slides
+
+    def _slide(self, layout: str, title: str, notes: str):
+        slide = self.presentation.slides.add_slide(self.layouts[layout])
+        slide.shapes.title.text = title
+        self._fit_title(slide.shapes.title, title)
+        slide.notes_slide.notes_text_frame.text = notes
+        for placeholder in list(slide.placeholders):  # content goes in shapes of ours: empty prompts would show
+            if placeholder.placeholder_format.idx != 0:
+                placeholder._element.getparent().remove(placeholder._element)  # noqa: SLF001
+        return slide
+
+    def _fit_title(self, shape, title: str) -> None:
+        size = 28.0
+        while size > 16 and text_height(title, shape.width - 2 * CELL_SIDE_MARGIN, size) > shape.height:
+            size -= 2
+        for paragraph in shape.text_frame.paragraphs:
+            for run in paragraph.runs:
+                run.font.size = Pt(size)
+
+    def title_slide(self, title: str, lines: Sequence[str], notes: str) -> None:
+        slide = self.presentation.slides.add_slide(self.layouts[TITLE])
+        slide.shapes.title.text = title
+        self._fit_title(slide.shapes.title, title)
+        subtitle = next(p for p in slide.placeholders if p.placeholder_format.idx == 1)
+        subtitle.text_frame.text = "\n".join(lines)
+        for paragraph in subtitle.text_frame.paragraphs:
+            for run in paragraph.runs:
+                run.font.size = Pt(16)
+                run.font.color.rgb = GREY
+        slide.notes_slide.notes_text_frame.text = notes
+
+    def section(self, title: str, text: str, notes: str) -> None:
+        slide = self.presentation.slides.add_slide(self.layouts[SECTION])
+        slide.shapes.title.text = title
+        body = next(p for p in slide.placeholders if p.placeholder_format.idx == 1)
+        body.text_frame.text = text
+        slide.notes_slide.notes_text_frame.text = notes
+
+    def bullets(self, title: str, items: Sequence[str | tuple[int, str]], notes: str,
+                empty: str = "Rien à signaler.") -> None:
+        """Add a bullet list: the font shrinks to 14 pt at most, then the list continues on a new slide."""
+        entries = [(0, i) if isinstance(i, str) else i for i in items] or [(0, empty)]
+        for page, chunk in enumerate(self._bullet_pages(entries)):
+            slide = self._slide(TABLE, title if page == 0 else f"{title} (suite)", notes)
+            size = chunk[1]
+            box = slide.shapes.add_textbox(LEFT, TOP, WIDTH, HEIGHT)
+            frame = box.text_frame
+            frame.word_wrap = True
+            for index, (level, text) in enumerate(chunk[0]):
+                paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+                paragraph.text = ("• " if level == 0 else "– ") + text
+                paragraph.level = level
+                paragraph.space_after = Pt(size * 0.4)
+                for run in paragraph.runs:
+                    run.font.size = Pt(size - 2 * level)
+                    run.font.color.rgb = TEXT
+
+    def _bullet_pages(self, entries: list[tuple[int, str]]) -> list[tuple[list[tuple[int, str]], float]]:
+        def height(chunk: list[tuple[int, str]], size: float) -> int:
+            return sum(text_height(("  " * level) + "• " + text, WIDTH - 2 * CELL_SIDE_MARGIN, size - 2 * level)
+                       + int(size * 0.4 * EMU_PER_PT) for level, text in chunk)
+        for size in (20.0, 18.0, 16.0, 14.0):
+            if height(entries, size) <= HEIGHT:
+                return [(entries, size)]
+        pages, current = [], []
+        for entry in entries:
+            if current and height(current + [entry], 14.0) > HEIGHT:
+                pages.append((current, 14.0))
+                current = []
+            current.append(entry)
+        pages.append((current, 14.0))
+        return pages
+
+    def table(self, title: str, columns: Sequence[Column], rows: Sequence[Sequence[Cell | str]], notes: str,
+              empty: str = "Aucune ligne à présenter.", top: int = TOP, font_pt: float | None = None) -> int:
+        """Add a table, continued on as many slides as it needs; return the number of slides used."""
+        cells = [[c if isinstance(c, Cell) else Cell(str(c)) for c in row] for row in rows]
+        total = sum(c.weight for c in columns)
+        widths = [int(WIDTH * c.weight / total) for c in columns]
+        if not cells:
+            slide = self._slide(TABLE, title, notes)
+            self._note(slide, empty, top)
+            return 1
+        size = font_pt or self.table_font_pt
+        pages, header_height = self._paginate(columns, widths, cells, size, BOTTOM - top)
+        if len(pages) > 1 and size > 8:  # one point smaller when it saves a slide
+            smaller = self._paginate(columns, widths, cells, size - 1, BOTTOM - top)
+            if len(smaller[0]) < len(pages):
+                size, (pages, header_height) = size - 1, smaller
+        for number, page in enumerate(pages):
+            slide = self._slide(TABLE, title if number == 0 else f"{title} (suite)", notes)
+            self._draw_table(slide, columns, widths, page, header_height, size, top)
+        return len(pages)
+
+    def _paginate(self, columns: Sequence[Column], widths: Sequence[int], cells: list[list[Cell]], size: float,
+                  available: int) -> tuple[list[list[tuple[list[Cell], int]]], int]:
+        """Return the rows split into pages that fit ``available`` (each with the header), and the header height."""
+        header_height = self._row_height([Cell(c.header, bold=True) for c in columns], widths, size)
+        pages: list[list[tuple[list[Cell], int]]] = [[]]
+        used = header_height
+        for row in cells:
+            height = self._row_height(row, widths, size)
+            if pages[-1] and used + height > available:
+                pages.append([])
+                used = header_height
+            pages[-1].append((row, height))
+            used += height
+        return pages, header_height
+
+    def _row_height(self, row: Sequence[Cell], widths: Sequence[int], size: float) -> int:
+        lines = max(text_lines(cell.text, width - 2 * CELL_SIDE_MARGIN, size)
+                    for cell, width in zip(row, widths, strict=True))
+        return int(lines * size * LINE_SPACING * EMU_PER_PT + 2 * CELL_MARGIN + EMU_PER_PT)
+
+    def _draw_table(self, slide, columns, widths, page, header_height, size, top) -> None:
+        height = header_height + sum(h for _, h in page)
+        shape = slide.shapes.add_table(len(page) + 1, len(columns), LEFT, top, WIDTH, height)
+        table = shape.table
+        table.first_row = True
+        for col, (column, width) in enumerate(zip(columns, widths, strict=True)):
+            table.columns[col].width = width
+            self._fill_cell(table.cell(0, col), column.header, size, bold=True, colour=WHITE, fill=DARK_BLUE,
+                            align=column.align)
+        table.rows[0].height = header_height
+        for r, (row, row_height) in enumerate(page, start=1):
+            table.rows[r].height = row_height
+            for col, (cell, column) in enumerate(zip(row, columns, strict=True)):
+                fill = STATUS_LIGHT.get(cell.status) if cell.status else (LIGHT if r % 2 == 0 else WHITE)
+                self._fill_cell(table.cell(r, col), cell.text, size, bold=cell.bold, colour=TEXT, fill=fill,
+                                align=column.align)
+
+    @staticmethod
+    def _fill_cell(cell, text: str, size: float, *, bold: bool, colour, fill, align: str) -> None:
+        cell.text = text
+        cell.margin_top = cell.margin_bottom = CELL_MARGIN
+        cell.fill.solid()
+        cell.fill.fore_color.rgb = fill
+        cell.vertical_anchor = MSO_ANCHOR.MIDDLE
+        for paragraph in cell.text_frame.paragraphs:
+            paragraph.alignment = {"right": PP_ALIGN.RIGHT, "center": PP_ALIGN.CENTER}.get(align, PP_ALIGN.LEFT)
+            for run in paragraph.runs:
+                run.font.size = Pt(size)
+                run.font.bold = bold
+                run.font.color.rgb = colour
+
+    def _note(self, slide, text: str, top: int = TOP) -> None:
+        box = slide.shapes.add_textbox(LEFT, top, WIDTH, Emu(600_000))
+        box.text_frame.word_wrap = True
+        box.text_frame.text = text
+        for run in box.text_frame.paragraphs[0].runs:
+            run.font.size = Pt(16)
+            run.font.italic = True
+            run.font.color.rgb = GREY
+
+    def chart(self, title: str, chart_type: str, categories: Sequence[str], series: dict[str, Sequence[float | None]],
+              notes: str, comment: str = "", number_format: str = '0" %"', maximum: float | None = None) -> None:
+        """Add a native, editable chart (``line`` or ``bar``) with a comment beside it."""
+        slide = self._slide(CHART, title, notes)
+        data = CategoryChartData(number_format=number_format)
+        data.categories = list(categories)
+        for name, values in series.items():
+            data.add_series(name, list(values))
+        kind = {"line": XL_CHART_TYPE.LINE_MARKERS, "bar": XL_CHART_TYPE.BAR_CLUSTERED,
+                "column": XL_CHART_TYPE.COLUMN_CLUSTERED}[chart_type]
+        area = next(p for p in self.layouts[CHART].placeholders if p.placeholder_format.idx == 1)
+        frame = slide.shapes.add_chart(kind, area.left, TOP, area.width, HEIGHT, data)
+        chart = frame.chart
+        chart.has_legend = len(series) > 1
+        if chart.has_legend:
+            chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+            chart.legend.include_in_layout = False
+            chart.legend.font.size = Pt(11)
+        chart.font.size = Pt(11)
+        chart.font.name = "Arial"
+        value_axis = chart.value_axis
+        value_axis.has_major_gridlines = True
+        value_axis.major_gridlines.format.line.color.rgb = LIGHT_GREY
+        value_axis.tick_labels.number_format = number_format
+        value_axis.tick_labels.number_format_is_linked = False
+        if maximum is not None:
+            value_axis.maximum_scale = maximum
+        value_axis.minimum_scale = 0
+        for index, plot_series in enumerate(chart.plots[0].series):
+            colour = SERIES_COLOURS[index % len(SERIES_COLOURS)]
+            if chart_type == "line":
+                plot_series.format.line.color.rgb = colour
+                plot_series.format.line.width = Pt(2.25)
+                plot_series.marker.format.fill.solid()
+                plot_series.marker.format.fill.fore_color.rgb = colour
+                plot_series.smooth = False
+            else:
+                plot_series.format.fill.solid()
+                plot_series.format.fill.fore_color.rgb = colour
+        if chart_type == "bar":
+            chart.category_axis.reverse_order = True  # first category at the top, as in the tables
+        caption = next(p for p in self.layouts[CHART].placeholders if p.placeholder_format.idx == 2)
+        if comment:
+            box = slide.shapes.add_textbox(caption.left, TOP, caption.width, HEIGHT)
+            box.text_frame.word_wrap = True
+            for index, line in enumerate(comment.split("\n")):
+                paragraph = box.text_frame.paragraphs[0] if index == 0 else box.text_frame.add_paragraph()
+                paragraph.text = line
+                paragraph.space_after = Pt(8)
+            size = 16.0
+            while size > 10 and text_height(comment, caption.width - 2 * CELL_SIDE_MARGIN, size) > HEIGHT:
+                size -= 1
+            for paragraph in box.text_frame.paragraphs:
+                for run in paragraph.runs:
+                    run.font.size = Pt(size)
+                    run.font.color.rgb = TEXT
+
+    def kpis(self, title: str, tiles: Sequence[tuple[str, str, str | None]], notes: str,
+             comment: str = "") -> None:
+        """Add a slide of KPI tiles: (label, value, status colour or None), four to a row."""
+        slide = self._slide(TABLE, title, notes)
+        per_row = 4
+        gap = Emu(150_000)
+        rows = math.ceil(len(tiles) / per_row)
+        tile_width = int((WIDTH - gap * (per_row - 1)) / per_row)
+        tile_height = min(Emu(1_350_000), int((HEIGHT - Emu(700_000) - gap * (rows - 1)) / max(rows, 1)))
+        for index, (label, value, status) in enumerate(tiles):
+            row, col = divmod(index, per_row)
+            left = LEFT + col * (tile_width + gap)
+            top = TOP + row * (tile_height + gap)
+            tile = slide.shapes.add_shape(1, left, top, tile_width, tile_height)  # 1 = rectangle
+            tile.fill.solid()
+            tile.fill.fore_color.rgb = STATUS_LIGHT.get(status, LIGHT) if status else LIGHT
+            tile.line.color.rgb = STATUS.get(status, LIGHT_GREY) if status else LIGHT_GREY
+            frame = tile.text_frame
+            frame.word_wrap = True
+            frame.text = value
+            frame.paragraphs[0].alignment = PP_ALIGN.CENTER
+            for run in frame.paragraphs[0].runs:
+                run.font.size = Pt(26)
+                run.font.bold = True
+                run.font.color.rgb = STATUS.get(status, DARK_BLUE) if status else DARK_BLUE
+            caption = frame.add_paragraph()
+            caption.text = label
+            caption.alignment = PP_ALIGN.CENTER
+            for run in caption.runs:
+                run.font.size = Pt(12)
+                run.font.color.rgb = TEXT
+        if comment:
+            self._note(slide, comment, TOP + rows * (tile_height + gap))
+
+    def blank(self, title: str, notes: str):
+        """Return a slide with only its title, for drawings (the Gantt)."""
+        return self._slide(TABLE, title, notes)
+
+    def content(self, title: str, notes: str):
+        return self._slide(CONTENT, title, notes)
+
+    # ------------------------------------------------------------ output
+
+    def save(self) -> bytes:
+        """Return the deck as .pptx bytes, every slide with its footer and page number."""
+        slides = list(self.presentation.slides)
+        footer = f"{self.project} · {self.kind_label} · situation au {self.situation}"
+        for number, slide in enumerate(slides, start=1):
+            box = slide.shapes.add_textbox(LEFT, FOOTER_TOP, Emu(WIDTH - 1_000_000), Emu(300_000))
+            box.name = "Pied de page"
+            box.text_frame.text = footer
+            box.text_frame.paragraphs[0].alignment = PP_ALIGN.LEFT
+            page = slide.shapes.add_textbox(Emu(LEFT + WIDTH - 1_000_000), FOOTER_TOP, Emu(1_000_000),
+                                            Emu(300_000))
+            page.name = "Numéro de page"
+            page.text_frame.text = f"{number} / {len(slides)}"
+            page.text_frame.paragraphs[0].alignment = PP_ALIGN.RIGHT
+            for shape in (box, page):
+                for run in shape.text_frame.paragraphs[0].runs:
+                    run.font.size = Pt(10)
+                    run.font.color.rgb = GREY
+        buffer = io.BytesIO()
+        self.presentation.save(buffer)
+        return buffer.getvalue()

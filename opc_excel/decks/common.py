@@ -1,0 +1,177 @@
+"""What every deck shares: the deck's inputs, the title slide, the slide of data left out, alert tables.
+
+Decks read the model, the indicators and the alerts of one :class:`CheckReport`; they never
+recompute a figure of their own, so a figure on a slide is the figure of the workbook.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from opc_excel.changes import Changes, what_changed
+from opc_excel.decks.builder import Cell, Column, DeckBuilder
+from opc_excel.fr import fr_amount, fr_date, fr_meur, fr_percent
+from opc_excel.indicators import Indicators
+from opc_excel.model import Alert, Level, Params, Programme, Theme
+from opc_excel.schedule import add_months, delivered, is_abandoned
+from opc_excel.workbook import contract
+from opc_excel.workbook.alert_sheet import merge
+from opc_excel.workbook.history import AT_HEADER, merged_snapshots
+
+if TYPE_CHECKING:  # the pipeline calls the decks, not the other way round
+    from opc_excel.pipeline import CheckReport
+
+LEVEL_STATUS = {Level.ROUGE: "rouge", Level.ORANGE: "orange"}
+THEMES_BY_MEETING = {  # réunion restreinte: the alert themes and the instance of its actions
+    "technique": ((Theme.CALENDRIER,), "Réunion technique"),
+    "financiere": ((Theme.FINANCIER,), "Réunion financière"),
+    "sociale": ((Theme.HABITAT, Theme.SOCIAL), "Réunion sociale"),
+}
+
+
+@dataclass
+class DeckInput:
+    """Everything a deck may show, computed once from the report."""
+
+    report: CheckReport
+    since: date | None = None  # the previous meeting's date de situation
+    theme: str | None = None
+    changes: Changes | None = field(init=False, default=None)
+
+    def __post_init__(self) -> None:
+        if self.since is None:
+            earlier = [row[AT_HEADER] for row in self.report.summary_history if row[AT_HEADER] < self.at]
+            self.since = max(earlier) if earlier else None
+        if self.since is not None:
+            programme = self.report.programme
+            snapshots = merged_snapshots(programme.history, programme)
+            rows = merge(self.report.previous_alerts, self.report.alerts, self.at)
+            self.changes = what_changed(snapshots, rows, self.since, self.at)
+
+    @property
+    def programme(self) -> Programme:
+        return self.report.programme
+
+    @property
+    def params(self) -> Params:
+        return self.report.programme.params
+
+    @property
+    def indicators(self) -> Indicators:
+        return self.report.indicators
+
+    @property
+    def alerts(self) -> tuple[Alert, ...]:
+        return self.report.alerts
+
+    @property
+    def at(self) -> date:
+        return self.report.at
+
+
+def fingerprint(programme: Programme) -> str:
+    """Return a short fingerprint of the workbook's input values, so two decks can be told apart."""
+    data = repr(replace(programme, history=())).encode("utf-8")
+    return hashlib.sha256(data).hexdigest()[:10]
+
+
+def start_deck(data: DeckInput, kind_label: str, builder: DeckBuilder, title: str | None = None,
+               extra_lines: Sequence[str] = ()) -> None:
+    """Add the title slide and, when the workbook had blocking problems, the slide of what was left out."""
+    params = data.params
+    lines = [line for line in (params.project, params.collectivite) if line]
+    lines.append(f"Situation au {fr_date(data.at)}")
+    lines.extend(extra_lines)
+    lines.append(f"Avenant en vigueur : {params.amendment_in_force or 'aucun renseigné'}")
+    lines.append(f"Empreinte du classeur : {fingerprint(data.programme)}")
+    builder.title_slide(title or kind_label, lines,
+                        notes=f"{kind_label} généré depuis le classeur maître, situation au {fr_date(data.at)}. "
+                              f"L'empreinte identifie les valeurs saisies : deux diaporamas de même empreinte "
+                              f"reposent sur les mêmes données.")
+    blocking = data.report.blocking
+    if blocking:
+        builder.table(
+            "Données écartées : à corriger dans le classeur",
+            [Column("Feuille", 1.2), Column("Cellule", 0.7), Column("Problème", 5.0), Column("Code", 0.9)],
+            [[p.sheet, p.cell, p.message, p.code] for p in blocking],
+            notes=f"{len(blocking)} problème(s) bloquant(s) dans le classeur (feuille Contrôles) : les valeurs "
+                  f"concernées sont exclues des chiffres de ce diaporama, le reste est calculé.")
+
+
+def alert_columns() -> list[Column]:
+    return [Column("Gravité", 0.8), Column("Code", 0.8), Column("Opération", 2.2), Column("Constat", 4.0),
+            Column("Mesure proposée", 3.4)]
+
+
+def alert_rows(alerts: Sequence[Alert]) -> list[list[Cell]]:
+    return [[Cell(a.severity.value, LEVEL_STATUS[a.severity]), Cell(a.code),
+             Cell(" — ".join(x for x in (a.operation_id or a.action_id, a.operation_label) if x) or "Programme"),
+             Cell(a.finding), Cell(a.measure)] for a in alerts]
+
+
+def kpi_status(actual: float | None, planned: float | None, orange: float, red: float) -> str | None:
+    """Return rouge/orange/vert from how far ``actual`` is behind ``planned`` (in points)."""
+    if actual is None or planned is None:
+        return None
+    gap = planned - actual
+    return "rouge" if gap >= red else "orange" if gap >= orange else "vert"
+
+
+def pct(value: float | None) -> str:
+    return "—" if value is None else fr_percent(value)
+
+
+def meur(value: float | None) -> str:
+    return "—" if value is None else fr_meur(value)
+
+
+def euros(value: float | None) -> str:
+    return "—" if value is None else fr_amount(value)
+
+
+def deadlines(data: DeckInput, days: int = 90) -> list[tuple[date, str, str, str]]:
+    """Return the deadlines in the next ``days`` days: DAS, caducité, demande de solde, meetings, actions.
+
+    Each is (date, what, operation, detail), sorted by date.
+    """
+    at, params = data.at, data.params
+    end = at + timedelta(days=days)
+    found: list[tuple[date, str, str, str]] = []
+    for op in data.programme.operations:
+        if is_abandoned(op):
+            continue
+        das, start, delivery = (op.milestone(contract.DAS), op.milestone(contract.WORKS_START),
+                                op.milestone(contract.DELIVERY))
+        name = f"{op.id} — {op.label or ''}"
+        if das and das.actual is None and das.expected and at <= das.expected <= end:
+            found.append((das.expected, "DAS attendue", name, f"Convention : {_maybe(das.convention)}"))
+        started = start is not None and start.actual is not None and start.actual <= at
+        if das and das.actual and not started:
+            lapse = add_months(das.actual, params.lapse_months)
+            if at <= lapse <= end:
+                found.append((lapse, "Caducité de la subvention", name,
+                              f"DAS du {fr_date(das.actual)}, travaux non démarrés"))
+        request = op.milestone("Demande de solde")
+        if delivery and delivery.actual and delivered(op, at) and not (request and request.actual):
+            due = add_months(delivery.actual, params.balance_request_months)
+            if at <= due <= end:
+                found.append((due, "Demande de solde à déposer", name, f"Livraison le {fr_date(delivery.actual)}"))
+    meetings = {"Point mensuel": params.next_monthly_point, "Comité de suivi": params.next_follow_up_committee,
+                "Comité de pilotage": params.next_steering_committee, "Revue de projet": params.next_project_review,
+                "Point d'étape": params.next_milestone_review}
+    for what, when in meetings.items():
+        if when and at <= when <= end:
+            found.append((when, what, "Programme", "Réunion prévue"))
+    for action in data.programme.actions:
+        if action.due and at <= action.due <= end and action.status != "Soldée" and action.closed_on is None:
+            found.append((action.due, "Action à échéance", action.id, f"{action.subject or action.decision}"
+                                                                      f" ({action.owner or 'responsable ?'})"))
+    return sorted(found, key=lambda item: (item[0], item[1], item[2]))
+
+
+def _maybe(day: date | None) -> str:
+    return fr_date(day) if day else "non renseignée"
