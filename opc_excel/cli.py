@@ -17,10 +17,12 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TextIO
 
+from opc_excel.decks import KINDS, THEMES
+from opc_excel.decks.template import LAYOUTS, check_template
 from opc_excel.errors import OpcError, UnreadableWorkbookError, UsageError
 from opc_excel.indicators import indicators_as_json
 from opc_excel.model import Alert, Level, Problem, Severity
-from opc_excel.pipeline import CheckReport, check_file, refresh_file
+from opc_excel.pipeline import CheckReport, check_file, deck_file_name, refresh_file, write_deck
 from opc_excel.workbook.values import fr_date
 
 EXIT_OK, EXIT_BLOCKING, EXIT_UNREADABLE = 0, 1, 2
@@ -80,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="opc-excel",
         description="Pilotage du projet de rénovation urbaine depuis le classeur maître : "
-                    "contrôle du classeur, actualisation des feuilles de suivi.",
+                    "contrôle du classeur, actualisation des feuilles de suivi, diaporamas des instances.",
         epilog="Exemple : opc-excel check workbooks/perseigne_master.xlsx --at 30/09/2011")
     _debug_argument(parser, default=False)
     commands = parser.add_subparsers(dest="command", title="Commandes", metavar="COMMANDE",
@@ -107,10 +109,34 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument("--in-place", action="store_true",
                        help="réécrire le classeur maître lui-même, après en avoir fait une copie de sauvegarde")
 
+    deck = commands.add_parser(
+        "deck", help="générer un diaporama (point mensuel, comité de suivi, comité de pilotage…)",
+        description="Génère le diaporama demandé depuis le classeur, à la date de situation. Diaporamas : "
+                    + ", ".join(KINDS) + ". La réunion restreinte demande un thème (--theme). Un classeur avec "
+                    "des problèmes bloquants donne quand même un diaporama, qui liste d'abord ce qui a été écarté.")
+    deck.add_argument("kind", metavar="DIAPORAMA", choices=list(KINDS), help="le diaporama : " + ", ".join(KINDS))
+    _workbook_arguments(deck)
+    deck.add_argument("--theme", choices=list(THEMES),
+                      help="thème de la réunion restreinte : " + ", ".join(THEMES))
+    deck.add_argument("--template", metavar="MODELE", type=Path,
+                      help="modèle PowerPoint de la ville (par défaut : le modèle maison)")
+    deck.add_argument("--out", metavar="CHEMIN", type=Path,
+                      help="fichier à écrire (par défaut : <diaporama>_<AAAA-MM-JJ>.pptx à côté du classeur)")
+    deck.add_argument("--depuis", metavar="JJ/MM/AAAA", type=_date_argument,
+                      help="date de situation du précédent point, pour « ce qui a changé » (par défaut : la "
+                           "précédente de la feuille Historique)")
+
+    template_check = commands.add_parser(
+        "template-check", help="vérifier qu'un modèle PowerPoint convient aux diaporamas",
+        description="Liste ce qui manque à un modèle PowerPoint (dispositions nommées, espaces réservés, "
+                    "format 16:9) avant de s'en servir pour générer les diaporamas.")
+    template_check.add_argument("template", metavar="MODELE", type=Path, help="le modèle (.pptx)")
+    _debug_argument(template_check)
+
     demo = commands.add_parser(
         "demo", help="tout exécuter sur le classeur de démonstration Perseigne–Courteille",
         description="Contrôle et actualise le classeur de démonstration livré (workbooks/perseigne_master.xlsx) "
-                    "et écrit les résultats dans un dossier.")
+                    "et écrit dans un dossier le classeur actualisé et les cinq diaporamas.")
     demo.add_argument("--out", metavar="DOSSIER", type=Path, default=Path("sortie"),
                       help="dossier des résultats (par défaut : ./sortie)")
     demo.add_argument("--classeur", metavar="CLASSEUR", type=Path, default=None,
@@ -156,6 +182,29 @@ def _refresh(args: argparse.Namespace, today: date, out: TextIO) -> int:
     return EXIT_BLOCKING if result.check.blocking else EXIT_OK
 
 
+def _deck(args: argparse.Namespace, today: date, out: TextIO) -> int:
+    report = check_file(args.workbook, at=args.at, today=today)
+    target = args.out or args.workbook.with_name(deck_file_name(args.kind, args.theme, report.at))
+    write_deck(report, target, args.kind, theme=args.theme, template=args.template, since=args.depuis)
+    out.write(f"Diaporama écrit : {target}\n")
+    if report.blocking:
+        out.write(f"{len(report.blocking)} problème(s) bloquant(s) : la première diapositive après le titre liste "
+                  f"les données écartées. Corrigez-les dans le classeur (feuille Contrôles) puis régénérez.\n")
+    return EXIT_BLOCKING if report.blocking else EXIT_OK
+
+
+def _template_check(args: argparse.Namespace, today: date, out: TextIO) -> int:
+    result = check_template(args.template)
+    if result.ok:
+        out.write(f"Le modèle « {args.template.name} » convient : toutes les dispositions nécessaires sont là "
+                  f"({', '.join(LAYOUTS)}).\n")
+        return EXIT_OK
+    out.write(f"Le modèle « {args.template.name} » ne convient pas encore :\n")
+    for missing in result.missing:
+        out.write(f"  - {missing}\n")
+    return EXIT_BLOCKING
+
+
 def _demo(args: argparse.Namespace, today: date, out: TextIO) -> int:
     source = args.classeur or _shipped_master()
     args.out.mkdir(parents=True, exist_ok=True)
@@ -164,11 +213,18 @@ def _demo(args: argparse.Namespace, today: date, out: TextIO) -> int:
     report_path = args.out / "controles.json"
     report_path.write_text(json.dumps(report_as_json(result.check), ensure_ascii=False, indent=2) + "\n",
                            encoding="utf-8")
+    decks = []
+    for kind, theme in DEMO_DECKS:
+        path = args.out / deck_file_name(kind, theme, result.check.at)
+        write_deck(result.check, path, kind, theme=theme)
+        decks.append(path.name)
     _print_summary(result.check, source, out)
     out.write(f"\nRésultats écrits dans le dossier {args.out} :\n"
               f"  - {target.name} : le classeur avec ses feuilles Contrôles, Alertes, Tableau de bord et "
               f"Historique\n"
               f"  - {report_path.name} : les mêmes contrôles en JSON\n")
+    for name in decks:
+        out.write(f"  - {name}\n")
     return EXIT_BLOCKING if result.check.blocking else EXIT_OK
 
 
@@ -180,7 +236,10 @@ def _shipped_master() -> Path:
                      "commande depuis le dossier du projet, ou indiquez un classeur avec --classeur.")
 
 
-COMMANDS = {"check": _check, "refresh": _refresh, "demo": _demo}
+COMMANDS = {"check": _check, "refresh": _refresh, "deck": _deck, "template-check": _template_check,
+            "demo": _demo}
+DEMO_DECKS = [(kind, None) for kind in KINDS if kind != "reunion-restreinte"] + [
+    ("reunion-restreinte", theme) for theme in THEMES]
 
 
 # ---------------------------------------------------------------- output

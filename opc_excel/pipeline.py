@@ -32,6 +32,7 @@ from opc_excel.workbook.reader import ProblemLog, read_workbook
 from opc_excel.workbook.safety import (
     PackageReport,
     atomic_save,
+    atomic_write_bytes,
     backup_copy,
     inspect_package,
     load_workbook_safely,
@@ -140,6 +141,20 @@ def refresh_file(path: str | Path, *, at: date | None, today: date, out: str | P
         backup = backup_copy(path) if in_place else None
         atomic_save(workbook, target)
     return RefreshReport(report, target, backup, () if in_place else package.droppable)
+
+
+def deck_file_name(kind: str, theme: str | None, at: date) -> str:
+    """Return the default deck file name: ``<kind>[-<theme>]_<AAAA-MM-JJ>.pptx``."""
+    return f"{kind}{'-' + theme if theme else ''}_{at.isoformat()}.pptx"
+
+
+def write_deck(report: CheckReport, target: str | Path, kind: str, *, theme: str | None = None,
+               template: str | Path | None = None, since: date | None = None) -> Path:
+    """Build a deck and write it atomically (a temporary file renamed): the whole deck or nothing."""
+    from opc_excel.decks import build_deck  # the decks import the pipeline's report type
+
+    data = build_deck(report, kind, theme=theme, template=template, since=since)
+    return atomic_write_bytes(Path(target), data)
 
 
 def write_outputs(workbook, report: CheckReport) -> None:

@@ -14,10 +14,11 @@ from opc_excel.decks.builder import Cell, Column, DeckBuilder
 from opc_excel.decks.common import DeckInput, alert_columns, alert_rows, deadlines, start_deck
 from opc_excel.fr import fr_date, fr_months
 from opc_excel.model import Level
-from opc_excel.schedule import add_months
+from opc_excel.schedule import add_months, whole_months
 
 KIND = "Point mensuel"
 MAX_DECISIONS = 8
+MAX_CHANGE_ROWS = 10
 
 
 def build(data: DeckInput, builder: DeckBuilder) -> None:
@@ -32,7 +33,12 @@ def build(data: DeckInput, builder: DeckBuilder) -> None:
 
 
 def changes_slide(data: DeckInput, builder: DeckBuilder, title_prefix: str = "Ce qui a changé") -> None:
-    """What changed since the previous date de situation: alerts, milestones reached, dates moved."""
+    """What changed since the previous date de situation, summarised to what a meeting discusses.
+
+    New red alerts one by one and new orange ones counted by code; resolved alerts; milestones reached
+    grouped by milestone; the largest forecast moves (a month or more, those without a motif first),
+    the rest counted. The full lists stay in the workbook (Alertes, Historique jalons).
+    """
     if data.changes is None:
         builder.bullets(f"{title_prefix} depuis le dernier point", [],
                         notes="Aucune date de situation antérieure dans la feuille Historique : les changements "
@@ -41,30 +47,47 @@ def changes_slide(data: DeckInput, builder: DeckBuilder, title_prefix: str = "Ce
         return
     changes = data.changes
     rows: list[list[Cell | str]] = []
-    for row in changes.new_alerts:
-        rows.append([Cell("Nouvelle alerte", "rouge" if row.computed.get("Gravité") == "Rouge" else "orange"),
-                     str(row.computed.get("ID opération") or "Programme"), str(row.computed.get("Constat") or "")])
-    for row in changes.resolved_alerts:
-        rows.append([Cell("Alerte levée", "vert"), str(row.computed.get("ID opération") or "Programme"),
+    new_red = [r for r in changes.new_alerts if r.computed.get("Gravité") == "Rouge"]
+    new_orange = Counter(str(r.computed.get("Code")) for r in changes.new_alerts if r not in new_red)
+    for row in new_red:
+        rows.append([Cell("Nouvelle alerte rouge", "rouge"), str(row.computed.get("ID opération") or "Programme"),
                      str(row.computed.get("Constat") or "")])
+    if new_orange:
+        rows.append([Cell("Nouvelles alertes orange", "orange"), str(sum(new_orange.values())),
+                     ", ".join(f"{code} ({n})" for code, n in sorted(new_orange.items()))])
+    resolved = list(changes.resolved_alerts)
+    for row in resolved[:MAX_CHANGE_ROWS]:
+        rows.append([Cell("Alerte levée", "vert"), str(row.computed.get("ID opération") or "Programme"),
+                     f"{row.computed.get('Code')} : {row.computed.get('Constat') or ''}"])
+    if len(resolved) > MAX_CHANGE_ROWS:
+        rows.append([Cell("Alertes levées", "vert"), str(len(resolved) - MAX_CHANGE_ROWS), "autres : voir Alertes"])
+    reached: dict[str, list[str]] = {}
     for change in changes.milestones_reached:
-        rows.append([Cell("Jalon atteint", "vert"), change.operation_id,
-                     f"{change.milestone} le {fr_date(change.after)}"])
-    for change in changes.forecasts_moved:
-        before = fr_date(change.before) if change.before else "non datée"
-        after = fr_date(change.after) if change.after else "non datée"
+        reached.setdefault(change.milestone, []).append(change.operation_id)
+    for milestone, operations in reached.items():
+        shown = ", ".join(operations[:8]) + (f" et {len(operations) - 8} autres" if len(operations) > 8 else "")
+        rows.append([Cell("Jalon atteint", "vert"), str(len(operations)), f"{milestone} : {shown}"])
+    moves = [c for c in changes.forecasts_moved if c.before and c.after and abs(whole_months(c.before, c.after)) >= 1]
+    moves.sort(key=lambda c: (c.has_motif, -abs(whole_months(c.before, c.after))))
+    for change in moves[:MAX_CHANGE_ROWS]:
+        months = whole_months(change.before, change.after)
         motif = f"motif : {change.motif}" if change.has_motif else "motif non renseigné"
-        status = "orange" if not change.has_motif else None
-        rows.append([Cell("Date décalée", status), change.operation_id,
-                     f"{change.milestone} : {before} → {after} ({motif})"])
+        rows.append([Cell("Date décalée", None if change.has_motif else "orange"), change.operation_id,
+                     f"{change.milestone} : {fr_date(change.before)} → {fr_date(change.after)} "
+                     f"({'+' if months > 0 else ''}{months} mois, {motif})"])
+    others = len(changes.forecasts_moved) - min(len(moves), MAX_CHANGE_ROWS)
+    if others > 0:
+        rows.append([Cell("Autres décalages"), str(others), "plus petits ou de moindre ampleur : voir la feuille "
+                                                            "Historique jalons"])
     builder.table(
         f"{title_prefix} depuis le {fr_date(changes.since)}",
-        [Column("Quoi", 1.3), Column("Opération", 1.3), Column("Détail", 6.0)], rows,
+        [Column("Quoi", 1.6), Column("Opération / nombre", 1.4), Column("Détail", 6.0)], rows,
         notes=f"Comparaison des situations au {fr_date(changes.since)} et au {fr_date(changes.until)} "
-              f"(feuilles Historique jalons et Alertes) : {len(changes.new_alerts)} nouvelle(s) alerte(s), "
-              f"{len(changes.resolved_alerts)} levée(s), {len(changes.milestones_reached)} jalon(s) atteint(s), "
-              f"{len(changes.forecasts_moved)} date(s) prévisionnelle(s) décalée(s).",
-        empty="Aucun changement depuis le dernier point.")
+              f"(feuilles Historique jalons et Alertes) : {len(changes.new_alerts)} nouvelle(s) alerte(s) "
+              f"dont {len(new_red)} rouge(s), {len(resolved)} levée(s), {len(changes.milestones_reached)} jalon(s) "
+              f"atteint(s), {len(changes.forecasts_moved)} date(s) prévisionnelle(s) décalée(s) dont {len(moves)} "
+              f"d'un mois ou plus.",
+        empty="Aucun changement depuis le dernier point.", font_pt=9)
 
 
 def red_alerts_slide(data: DeckInput, builder: DeckBuilder, title: str = "Points d'alerte rouges") -> None:

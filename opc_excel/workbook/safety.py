@@ -34,7 +34,7 @@ import uuid
 import warnings
 import zipfile
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -615,14 +615,23 @@ def atomic_save(workbook: Any, path: str | Path) -> None:
 
     On any failure the temporary file is removed and *path* is left as it was.
     """
-    path = Path(path)
+    _atomic_write(Path(path), workbook.save)
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> Path:
+    """Write *data* to *path* the same way (a deck, a report): the whole file or nothing; return *path*."""
+    _atomic_write(path, lambda stream: stream.write(data))
+    return path
+
+
+def _atomic_write(path: Path, write: Callable[[Any], object]) -> None:
     try:
         tmp, fd = _exclusive_file(path.parent, f".~{path.name}.", ".tmp")
     except PermissionError as exc:
         raise _cannot_save(path) from exc
     try:
         with os.fdopen(fd, "wb") as stream:
-            workbook.save(stream)
+            write(stream)
             stream.flush()
             os.fsync(stream.fileno())
         if path.exists():
