@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from contextlib import closing
 from datetime import date, datetime
 from pathlib import Path
 
@@ -126,7 +127,8 @@ class DescribeHistory:
         dates = [row[0] for row in workbook["Historique"].iter_rows(min_row=2, values_only=True)]
         assert dates == [datetime(2011, 9, 30), datetime(2011, 10, 31)]
         assert workbook["Historique jalons"].sheet_state == "hidden"
-        snapshots = read_milestone_history(OpenpyxlSource(openpyxl.load_workbook(master, read_only=True)))
+        with closing(openpyxl.load_workbook(master, read_only=True)) as saved:  # read-only keeps the file open
+            snapshots = read_milestone_history(OpenpyxlSource(saved))
         assert {s.at for s in snapshots} == {date(2011, 9, 30), date(2011, 10, 31)}
 
     def it_tells_what_changed_since_the_last_refresh(self, tmp_path):
@@ -135,9 +137,10 @@ class DescribeHistory:
         set_input(master, "Jalons", AME_START, "Date prévisionnelle", datetime(2012, 6, 1))
         set_input(master, "Paramètres", ("Fin de la convention GUP",), "Valeur", datetime(2013, 12, 31))
         refresh(master, "--at", "31/10/2011")
-        source = OpenpyxlSource(openpyxl.load_workbook(master, read_only=True))
-        changes = what_changed(read_milestone_history(source), read_previous(source).rows,
-                               date(2011, 9, 30), date(2011, 10, 31))
+        with closing(openpyxl.load_workbook(master, read_only=True)) as saved:
+            source = OpenpyxlSource(saved)
+            changes = what_changed(read_milestone_history(source), read_previous(source).rows,
+                                   date(2011, 9, 30), date(2011, 10, 31))
         assert [(m.operation_id, m.milestone, m.before, m.after, m.has_motif) for m in changes.forecasts_moved] == [
             ("PER-AME-01", "Démarrage des travaux", date(2012, 4, 1), date(2012, 6, 1), False)]
         # the later start also restores the sequencing after the demolition: CAL-04 is resolved too

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import io
 import math
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from pptx import Presentation
@@ -41,28 +43,56 @@ LEFT, TOP, WIDTH, BOTTOM = Emu(609_600), Emu(1_300_000), Emu(10_972_800), Emu(6_
 HEIGHT = Emu(BOTTOM - TOP)
 FOOTER_TOP = Emu(6_420_000)
 EMU_PER_PT = 12_700
-CHAR_WIDTH = 0.47  # average Arial glyph width for French text, in ems, with a little margin (measured on renders)
 LINE_SPACING = 1.2
 CELL_MARGIN = Emu(27_432)  # top and bottom cell margin (0,03 in), set on every cell we write
 CELL_SIDE_MARGIN = Emu(91_440)
 
 
-def text_lines(text: str, width_emu: int, size_pt: float) -> int:
-    """Return how many lines ``text`` takes in a box ``width_emu`` wide at ``size_pt`` (over-estimated)."""
-    chars_per_line = max(int(width_emu / (size_pt * CHAR_WIDTH * EMU_PER_PT)), 1)
+# Arial advance widths in thousandths of an em (the Helvetica metrics Arial shares), ASCII 32–126.
+_ASCII_WIDTHS = (
+    278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556, 556, 556, 556, 556,
+    556, 556, 556, 556, 278, 278, 584, 584, 584, 556, 1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667,
+    556, 833, 722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556, 333, 556,
+    556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556, 556, 556, 333, 500, 278, 556, 500, 722,
+    500, 500, 500, 334, 260, 334, 584)
+_OTHER_WIDTHS = {"—": 1000, "–": 556, "…": 1000, "«": 556, "»": 556, "’": 222, "‘": 222, "€": 556, "°": 400,
+                 "œ": 944, "Œ": 1000, "æ": 889, "Æ": 1000, "\u00a0": 278, "\u202f": 278, "◆": 800, "→": 1000}
+SAFETY = 1.04  # renderers differ a little in kerning: measure a little wide
+
+
+@lru_cache(maxsize=4096)
+def _char_em(char: str) -> float:
+    code = ord(char)
+    if 32 <= code <= 126:
+        return _ASCII_WIDTHS[code - 32] / 1000
+    if char in _OTHER_WIDTHS:
+        return _OTHER_WIDTHS[char] / 1000
+    base = unicodedata.normalize("NFD", char)[0]  # é is as wide as e
+    return _char_em(base) if base != char else 0.6
+
+
+def text_width(text: str, size_pt: float, bold: bool = False) -> float:
+    """Return the width of ``text`` set in Arial at ``size_pt``, in EMU (a little wide, never narrow)."""
+    ems = sum(_char_em(c) for c in text) * (1.07 if bold else 1.0) * SAFETY
+    return ems * size_pt * EMU_PER_PT
+
+
+def text_lines(text: str, width_emu: int, size_pt: float, bold: bool = False) -> int:
+    """Return how many lines ``text`` takes when wrapped at spaces in a box ``width_emu`` wide."""
+    space = text_width(" ", size_pt, bold)
     lines = 0
     for paragraph in str(text).split("\n"):
-        words, current = paragraph.split(" "), 0
         lines += 1
-        for word in words:
-            length = len(word)
-            if current and current + 1 + length > chars_per_line:
+        used = 0.0
+        for word in paragraph.split(" "):
+            width = text_width(word, size_pt, bold)
+            if used and used + space + width > width_emu:
                 lines += 1
-                current = 0
-            current += (1 if current else 0) + length
-            while current > chars_per_line:  # a word longer than the line breaks anywhere
+                used = 0.0
+            used += (space if used else 0.0) + width
+            while used > width_emu:  # a word longer than the line is broken anywhere
                 lines += 1
-                current -= chars_per_line
+                used -= width_emu
     return lines
 
 
@@ -123,9 +153,10 @@ class DeckBuilder:
         return slide
 
     def _fit_title(self, shape, title: str) -> None:
+        """Shrink the title until it holds on one line (18 pt at the least, then it wraps)."""
         size = 28.0
-        while size > 16 and text_height(title, shape.width - 2 * CELL_SIDE_MARGIN, size) > shape.height:
-            size -= 2
+        while size > 18 and text_lines(title, shape.width - 2 * CELL_SIDE_MARGIN, size, bold=True) > 1:
+            size -= 1
         for paragraph in shape.text_frame.paragraphs:
             for run in paragraph.runs:
                 run.font.size = Pt(size)
@@ -221,7 +252,7 @@ class DeckBuilder:
         return pages, header_height
 
     def _row_height(self, row: Sequence[Cell], widths: Sequence[int], size: float) -> int:
-        lines = max(text_lines(cell.text, width - 2 * CELL_SIDE_MARGIN, size)
+        lines = max(text_lines(cell.text, width - 2 * CELL_SIDE_MARGIN, size, bold=cell.bold)
                     for cell, width in zip(row, widths, strict=True))
         return int(lines * size * LINE_SPACING * EMU_PER_PT + 2 * CELL_MARGIN + EMU_PER_PT)
 
@@ -278,6 +309,7 @@ class DeckBuilder:
         area = next(p for p in self.layouts[CHART].placeholders if p.placeholder_format.idx == 1)
         frame = slide.shapes.add_chart(kind, area.left, TOP, area.width, HEIGHT, data)
         chart = frame.chart
+        chart.has_title = False  # the slide title says it; one series would otherwise be repeated as a title
         chart.has_legend = len(series) > 1
         if chart.has_legend:
             chart.legend.position = XL_LEGEND_POSITION.BOTTOM
@@ -362,6 +394,61 @@ class DeckBuilder:
 
     def content(self, title: str, notes: str):
         return self._slide(CONTENT, title, notes)
+
+    def panels(self, title: str, panels: Sequence[tuple[str, Sequence[str], str | None]], notes: str,
+               empty: str = "Rien à signaler.") -> None:
+        """Add a slide of side-by-side panels: (heading, bullet lines, status colour or None) each.
+
+        Each panel has a coloured heading band (the status colour, else dark blue) over a light box of
+        bullets. One font size for all panels, from 16 pt down to 10 pt until every panel fits; a panel
+        still too long at 10 pt loses its last lines, replaced by « … ».
+        """
+        slide = self._slide(TABLE, title, notes)
+        count = max(len(panels), 1)
+        gap, band = Emu(200_000), Emu(480_000)
+        width = int((WIDTH - gap * (count - 1)) / count)
+        inner = width - 2 * CELL_SIDE_MARGIN - Emu(100_000)
+        body_height = HEIGHT - band - 2 * CELL_MARGIN - Emu(100_000)
+
+        def height(lines: Sequence[str], size: float) -> int:
+            return sum(text_height("• " + line, inner, size) + int(size * 0.5 * EMU_PER_PT) for line in lines)
+
+        contents = [list(lines) or [empty] for _, lines, _ in panels]
+        size = 16.0
+        while size > 10 and any(height(lines, size) > body_height for lines in contents):
+            size -= 1
+        for lines in contents:
+            while len(lines) > 1 and height(lines, size) > body_height:
+                lines[-2:] = ["…"]
+        for index, ((heading, _, status), lines) in enumerate(zip(panels, contents, strict=True)):
+            left = LEFT + index * (width + gap)
+            head = slide.shapes.add_shape(1, left, TOP, width, band)  # 1 = rectangle
+            head.fill.solid()
+            head.fill.fore_color.rgb = STATUS.get(status, DARK_BLUE) if status else DARK_BLUE
+            head.line.fill.background()
+            head.shadow.inherit = False
+            head.text_frame.word_wrap = True
+            head.text_frame.text = heading
+            for run in head.text_frame.paragraphs[0].runs:
+                run.font.size = Pt(16)
+                run.font.bold = True
+                run.font.color.rgb = WHITE
+            box = slide.shapes.add_shape(1, left, TOP + band, width, HEIGHT - band)
+            box.fill.solid()
+            box.fill.fore_color.rgb = STATUS_LIGHT.get(status, LIGHT) if status else LIGHT
+            box.line.fill.background()
+            box.shadow.inherit = False
+            frame = box.text_frame
+            frame.word_wrap = True
+            frame.vertical_anchor = MSO_ANCHOR.TOP
+            for number, line in enumerate(lines):
+                paragraph = frame.paragraphs[0] if number == 0 else frame.add_paragraph()
+                paragraph.text = line if line == "…" or lines == [empty] else "• " + line
+                paragraph.alignment = PP_ALIGN.LEFT
+                paragraph.space_after = Pt(size * 0.5)
+                for run in paragraph.runs:
+                    run.font.size = Pt(size)
+                    run.font.color.rgb = TEXT
 
     # ------------------------------------------------------------ output
 

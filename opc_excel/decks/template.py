@@ -104,6 +104,7 @@ def build_house_template(path: Path = HOUSE_TEMPLATE) -> Path:
             shape.name = _placeholder_name(layout.name, shape.placeholder_format.idx, shape.name)
     _style_master(master)
     _style_theme(master)
+    _place_chart_layout(presentation)
     path.parent.mkdir(parents=True, exist_ok=True)
     presentation.core_properties.title = "Modèle maison OPC urbain"
     presentation.core_properties.author = "opc_excel"
@@ -160,6 +161,21 @@ def _style_master(master) -> None:
     tree.append(rule)
     title = next(s for s in master.placeholders if s.placeholder_format.idx == 0)
     title.top, title.height = Emu(300_000), Emu(850_000)
+
+
+def _place_chart_layout(presentation) -> None:
+    """Put the chart layout's title where every other title is, the comment left and the chart right, under the rule."""
+    layout = next(layout for layout in presentation.slide_layouts if layout.name == CHART)
+    boxes = {0: (609_600, 300_000, 10_972_800, 850_000), 1: (4_400_000, 1_300_000, 7_182_400, 4_950_000),
+             2: (609_600, 1_300_000, 3_600_000, 4_950_000)}
+    for shape in layout.placeholders:
+        box = boxes.get(shape.placeholder_format.idx)
+        if box is not None:
+            shape.left, shape.top, shape.width, shape.height = (Emu(v) for v in box)
+    title = next(s for s in layout.placeholders if s.placeholder_format.idx == 0)
+    body = title.text_frame._txBody.find("a:bodyPr", _NS)  # noqa: SLF001 - anchor the title like the master's
+    if body is not None and body.get("anchor"):
+        del body.attrib["anchor"]
 
 
 def _style_theme(master) -> None:

@@ -1,0 +1,407 @@
+"""The comité de suivi and the COPIL semester report: structure, and every figure equal to the indicators.
+
+Decks are opened with python-pptx. The shipped master (with its *Historique*) gives the full decks; small
+programmes built in code pin down the rules of the COPIL summary, the points durs and the avenants.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pptx import Presentation
+
+from opc_excel.alerts import evaluate
+from opc_excel.decks import build_deck, comite_suivi, copil
+from opc_excel.decks.common import DeckInput, euros, meur, pct
+from opc_excel.decks.template import LAYOUTS
+from opc_excel.fr import fr_date
+from opc_excel.indicators import compute_indicators, planned_portfolio_progress, portfolio_progress
+from opc_excel.model import Alert, Amendment, Level, Theme
+from opc_excel.pipeline import CheckReport, check_file
+from tests.factory import make_workbook
+from tests.programmes import funding, operation, programme
+
+TODAY = date(2026, 1, 1)
+MASTER = Path(__file__).resolve().parents[1] / "workbooks" / "perseigne_master.xlsx"
+FOOTERS = {"comite-suivi": "PRU Perseigne–Courteille · Comité de suivi · situation au 30/09/2011",
+           "copil": "PRU Perseigne–Courteille · Comité de pilotage — rapport semestriel · situation au 30/09/2011"}
+# Slide counts on the shipped master (documented in the modules: 12–20 and 10–15).
+COUNTS = {"comite-suivi": (12, 20), "copil": (10, 15)}
+COMITE_TITLES = [
+    "Comité de suivi du projet de renouvellement urbain", "Ordre du jour",
+    "Suite des décisions du comité du 08/09/2011", "Chiffres clés", "Courbe en S ANRU", "Calendrier par famille",
+    "Avancement par famille", "Avancement et subvention par quartier", "Livré ou démarré depuis le 30/06/2011",
+    "À lancer dans les 6 mois", "Points durs", "Relogement et insertion", "Décisions demandées au comité",
+    "Prochaines dates"]
+COPIL_TITLES = [
+    "Comité de pilotage stratégique — rapport semestriel", "Synthèse du semestre",
+    "Respect des engagements de la convention", "Financements par financeur", "Courbe en S ANRU",
+    "Les 10 plus forts glissements", "Motifs de décalage", "Avenants en préparation", "Perspectives du semestre",
+    "Annexe", "Tableau financier par famille"]
+
+
+@pytest.fixture(scope="module")
+def report() -> CheckReport:
+    return check_file(MASTER, at=None, today=TODAY)
+
+
+@pytest.fixture(scope="module")
+def data(report) -> DeckInput:
+    return DeckInput(report)
+
+
+@pytest.fixture(scope="module")
+def decks(report) -> dict:
+    return {kind: Presentation(io.BytesIO(build_deck(report, kind))) for kind in ("comite-suivi", "copil")}
+
+
+@pytest.fixture(scope="module")
+def comite(decks):
+    return decks["comite-suivi"]
+
+
+@pytest.fixture(scope="module")
+def copil_deck(decks):
+    return decks["copil"]
+
+
+@pytest.fixture(scope="module")
+def small_decks(tmp_path_factory) -> dict:
+    """The decks of the factory's small workbook: three operations, no history."""
+    small = check_file(make_workbook(tmp_path_factory.mktemp("small")), at=None, today=TODAY)
+    return {kind: Presentation(io.BytesIO(build_deck(small, kind))) for kind in ("comite-suivi", "copil")}
+
+
+def title_of(slide) -> str:
+    return slide.shapes.title.text_frame.text if slide.shapes.title is not None else ""
+
+
+def slides_titled(deck, title: str) -> list:
+    """Return the slides of that title, its « (suite) » continuations included."""
+    return [s for s in deck.slides if title_of(s) in (title, f"{title} (suite)")]
+
+
+def table_rows(slides) -> list[list[str]]:
+    """Return the body rows (header left out) of the tables of these slides, in order."""
+    rows = []
+    for slide in slides:
+        for shape in slide.shapes:
+            if shape.has_table:
+                rows.extend([cell.text for cell in row.cells] for row in list(shape.table.rows)[1:])
+    return rows
+
+
+def header(slide) -> list[str]:
+    table = next(s for s in slide.shapes if s.has_table).table
+    return [cell.text for cell in table.rows[0].cells]
+
+
+def chart_of(slide):
+    return next(s for s in slide.shapes if s.has_chart).chart
+
+
+def texts(slide) -> str:
+    return "\n".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
+
+
+def report_for(p) -> CheckReport:
+    """Return the report of a programme built in code (no workbook, no history)."""
+    return CheckReport(p, (), {}, indicators=compute_indicators(p), alerts=tuple(evaluate(p)))
+
+
+class DescribeBothDecks:
+    @pytest.mark.parametrize("kind", ["comite-suivi", "copil"])
+    def it_has_the_documented_slide_count_layouts_footer_and_notes(self, decks, kind):
+        slides = list(decks[kind].slides)
+        low, high = COUNTS[kind]
+        assert low <= len(slides) <= high
+        for number, slide in enumerate(slides, start=1):
+            boxes = {s.name: s.text_frame.text for s in slide.shapes if s.has_text_frame}
+            assert boxes["Pied de page"] == FOOTERS[kind]
+            assert boxes["Numéro de page"] == f"{number} / {len(slides)}"
+            assert slide.slide_layout.name in LAYOUTS
+            assert slide.notes_slide.notes_text_frame.text.strip()
+
+    @pytest.mark.parametrize("kind", ["comite-suivi", "copil"])
+    def it_builds_on_a_small_workbook_without_history(self, small_decks, kind):
+        deck = small_decks[kind]
+        assert len(deck.slides) >= 10
+        assert all(s.notes_slide.notes_text_frame.text.strip() for s in deck.slides)
+
+
+class DescribeTheComiteDeSuivi:
+    def it_has_its_slides_in_order(self, comite):
+        titles = [title_of(s) for s in comite.slides if not title_of(s).endswith("(suite)")]
+        assert titles == COMITE_TITLES
+        assert [s.slide_layout.name for s in comite.slides][:5] == ["Titre", "Tableau", "Tableau", "Tableau",
+                                                                     "Graphique"]
+
+    def it_follows_the_actions_of_the_last_comite_and_the_open_earlier_ones(self, comite, data):
+        rows = table_rows(slides_titled(comite, "Suite des décisions du comité du 08/09/2011"))
+        assert [r[0] for r in rows] == ["ACT-013", "ACT-016", "ACT-017", "ACT-026", "ACT-027", "ACT-028"]
+        assert rows[0][5] == "En retard (En cours)"  # due 30/06/2011, not closed
+        assert rows[-1][5] == "Ouverte" and rows[-1][4] == "07/10/2011"
+
+    def it_shows_the_key_figures_of_the_indicators(self, comite, data):
+        ind = data.indicators
+        text = texts(slides_titled(comite, "Chiffres clés")[0])
+        for figure in (pct(ind.anru.engaged_pct), pct(ind.anru.paid_of_amount_pct), pct(ind.progress_pct),
+                       pct(ind.launched_pct), meur(ind.anru.to_engage), meur(ind.anru.to_pay)):
+            assert figure in text
+        assert f"prévu : {pct(ind.planned_progress_pct)}" in text
+
+    def it_draws_the_s_curve_of_the_indicator(self, comite, data):
+        chart = chart_of(slides_titled(comite, "Courbe en S ANRU")[0])
+        points = data.indicators.s_curve
+        assert list(chart.plots[0].categories) == [p.label for p in points]
+        series = {s.name: list(s.values) for s in chart.plots[0].series}
+        assert series["Prévu"] == pytest.approx([p.planned_pct for p in points])
+        assert series["Engagé"] == [p.engaged_pct for p in points]
+        assert series["Versé"] == [p.paid_pct for p in points]
+
+    def it_draws_progress_by_famille_as_a_bar_chart(self, comite, data):
+        chart = chart_of(slides_titled(comite, "Avancement par famille")[0])
+        rows = data.indicators.progress_by_famille
+        assert list(chart.plots[0].categories) == [f.famille for f in rows]
+        series = {s.name: list(s.values) for s in chart.plots[0].series}
+        assert series["Avancement"] == pytest.approx([f.progress_pct for f in rows])
+        assert series["Avancement prévu"] == pytest.approx([f.planned_progress_pct for f in rows])
+
+    def it_tabulates_progress_and_subsidy_by_district(self, comite, data):
+        rows = table_rows(slides_titled(comite, "Avancement et subvention par quartier"))
+        p, at = data.programme, data.at
+        finance = {f.key: f for f in data.indicators.anru_by_district}
+        assert [r[0] for r in rows] == ["Perseigne", "Courteille"]
+        for row in rows:
+            ops = [op for op in p.operations if op.district == row[0] and op.status != "Abandonnée"]
+            assert row[1:6] == [str(len(ops)), pct(portfolio_progress(p, at, ops)),
+                                pct(planned_portfolio_progress(p, at, ops)), row[4], meur(finance[row[0]].amount)]
+            assert row[6] == pct(finance[row[0]].engaged_pct)
+
+    def it_lists_the_works_started_and_delivered_since_the_previous_situation(self, comite, data):
+        rows = table_rows(slides_titled(comite, "Livré ou démarré depuis le 30/06/2011"))
+        reached = [c for c in data.changes.milestones_reached if c.milestone in ("Livraison", "Démarrage des travaux")]
+        assert sorted((r[1].split(" — ")[0], r[4]) for r in rows) == sorted(
+            (c.operation_id, fr_date(c.after)) for c in reached)
+        assert {r[0] for r in rows} == {"Livraison", "Démarrage des travaux"}
+
+    def it_says_so_when_there_is_no_history(self, small_decks):
+        slide = slides_titled(small_decks["comite-suivi"], "Livré ou démarré depuis le dernier comité")[0]
+        assert "pas encore d'historique" in texts(slide)
+
+    def it_lists_the_launches_within_3_and_6_months_with_their_prerequisites(self, comite, data):
+        rows = table_rows(slides_titled(comite, "À lancer dans les 6 mois"))
+        expected = [t for t in data.indicators.to_launch if t.planned_start <= date(2012, 3, 30)]
+        assert [r[0] for r in rows] == [f"{t.operation_id} — {t.label}" for t in expected]
+        assert [r[4] for r in rows] == [", ".join(t.open_prerequisites) or "aucun" for t in expected]
+        assert {r[3] for r in rows} == {"d'ici 3 mois", "3 à 6 mois"}
+        assert rows[0][3] == "d'ici 3 mois" and rows[-1][3] == "3 à 6 mois"
+
+    def it_shows_the_points_durs_red_first_one_row_each_with_measure_and_owner(self, comite, data):
+        rows = table_rows(slides_titled(comite, "Points durs"))
+        shown, left = comite_suivi.hard_points(data)
+        assert len(rows) == len(shown) + 1 == comite_suivi.MAX_HARD_POINTS + 1
+        red = [a for a in data.alerts if a.severity is Level.ROUGE]
+        assert shown[:len(red)] == red
+        for row, alert in zip(rows, shown, strict=False):
+            assert row[2:] == [alert.finding, alert.measure, alert.owner or "—"]
+        assert not {a.code for a in shown} & comite_suivi.HOUSEKEEPING_CODES
+        assert rows[-1][2].startswith(f"{len(left)} autres alertes dans la feuille Alertes : ")
+        orange_codes = [a.code for a in shown if a.severity is Level.ORANGE]
+        assert len(orange_codes) == len(set(orange_codes))  # fewer orange rows than codes: one per code
+
+    def it_shows_rehousing_and_insertion_from_the_indicators(self, comite, data):
+        hh, ins = data.indicators.rehousing, data.indicators.insertion
+        text = texts(slides_titled(comite, "Relogement et insertion")[0])
+        assert f"Ménages relogés ({hh.rehoused} sur {hh.to_rehouse})" in text
+        for figure in (pct(hh.rehoused_percent), pct(hh.new_or_recent_percent), pct(hh.off_site_percent),
+                       pct(ins.done_of_planned_pct), pct(ins.done_of_target_pct), pct(ins.works_progress_pct)):
+            assert figure in text
+
+    def it_lists_the_next_meetings_and_deadlines(self, comite, data):
+        rows = table_rows(slides_titled(comite, "Prochaines dates"))
+        meetings = {r[1]: r[0] for r in rows if r[2] == "Programme"}
+        assert meetings["Comité de suivi"] == fr_date(data.params.next_follow_up_committee)
+        assert meetings["Comité de pilotage"] == fr_date(data.params.next_steering_committee)
+        days = [date(int(r[0][6:]), int(r[0][3:5]), int(r[0][:2])) for r in rows]
+        assert days == sorted(days)
+
+
+class DescribeTheHardPoints:
+    def it_takes_orange_alerts_one_code_at_a_time_up_to_the_cap(self, data, monkeypatch):
+        monkeypatch.setattr(comite_suivi, "MAX_HARD_POINTS", 4)
+        p = programme([operation("OP-1")])
+        alerts = tuple(Alert(Level.ORANGE, f"constat {i}", "mesure", f"OP-{i}", code=code, theme=Theme.CALENDRIER)
+                       for i, code in enumerate(["CAL-01", "CAL-01", "CAL-01", "CAL-02", "CAL-07", "FIN-03"]))
+        deck_input = DeckInput(replace(report_for(p), alerts=(Alert(Level.ROUGE, "r", "m", "OP-9", code="FIN-01"),)
+                                       + alerts))
+        shown, left = comite_suivi.hard_points(deck_input)
+        assert [(a.severity, a.code, a.operation_id) for a in shown] == [
+            (Level.ROUGE, "FIN-01", "OP-9"), (Level.ORANGE, "CAL-01", "OP-0"), (Level.ORANGE, "CAL-02", "OP-3"),
+            (Level.ORANGE, "FIN-03", "OP-5")]
+        assert [a.operation_id for a in left] == ["OP-1", "OP-2", "OP-4"]
+
+
+class DescribeLongLists:
+    """On a large programme the comité's lists stop after MAX_LIST_ROWS rows and count the rest."""
+
+    @pytest.fixture
+    def short_lists(self, report, monkeypatch):
+        monkeypatch.setattr(comite_suivi, "MAX_LIST_ROWS", 6)
+        return Presentation(io.BytesIO(build_deck(report, "comite-suivi")))
+
+    def it_counts_the_milestones_left_out_deliveries_first(self, short_lists, data):
+        rows = table_rows(slides_titled(short_lists, "Livré ou démarré depuis le 30/06/2011"))
+        reached = [c for c in data.changes.milestones_reached if c.milestone in ("Livraison", "Démarrage des travaux")]
+        assert len(rows) == 7 and rows[0][0] == "Livraison"
+        assert rows[-1][1].startswith(f"… et {len(reached) - 6} autres jalons atteints : ")
+
+    def it_keeps_every_meeting_among_the_next_dates(self, short_lists, data):
+        rows = table_rows(slides_titled(short_lists, "Prochaines dates"))
+        assert {r[1] for r in rows if r[2] == "Programme"} == {
+            "Point mensuel", "Comité de suivi", "Comité de pilotage", "Revue de projet", "Point d'étape"}
+        assert len(rows) == 7 and rows[-1][1].startswith("… et ")
+
+    def it_counts_the_launches_left_out(self, short_lists, data):
+        rows = table_rows(slides_titled(short_lists, "À lancer dans les 6 mois"))
+        assert len(rows) == 7 and rows[-1][0].startswith(f"… et {len(data.indicators.to_launch) - 6} autres")
+
+
+class DescribeTheCopil:
+    def it_has_its_slides_in_order(self, copil_deck):
+        titles = [title_of(s) for s in copil_deck.slides if not title_of(s).endswith("(suite)")]
+        assert titles == COPIL_TITLES
+        assert "Section" in [s.slide_layout.name for s in copil_deck.slides]
+
+    def it_summarises_achievements_risks_and_decisions_by_its_rules(self, copil_deck, data):
+        text = texts(slides_titled(copil_deck, "Synthèse du semestre")[0])
+        won, risky, asked = copil.achievements(data), copil.risks(data), copil.decisions(data)
+        assert len(won) == len(risky) == len(asked) == 3
+        for line in won + risky + asked:
+            assert "• " + line in text
+        assert won[0] == "4 livraisons et 7 démarrages de travaux depuis le 30/06/2011"
+        assert risky[0].startswith("HAB-01 (1 alerte rouge) : ")  # programme-level red alert first
+        assert risky[1].startswith("CAL-02 (8 alertes rouges) : ")  # then the most numerous
+        assert asked[0].startswith("Engager la préparation d'un avenant pour 1 opération ")
+        assert asked[1].startswith("Arbitrer les actions bloquées") and "ACT-007, ACT-010" in asked[1]
+
+    def it_rates_each_commitment_of_the_convention_by_its_alerts(self, copil_deck, data):
+        rows = table_rows(slides_titled(copil_deck, "Respect des engagements de la convention"))
+        assert [r[0] for r in rows] == [c.name for c in copil.COMMITMENTS]
+        statuses = {r[0]: r[3] for r in rows}
+        assert statuses["Reconstitution de l'offre 1 pour 1"] == "Rouge"  # HAB-01 red
+        assert statuses["Insertion par l'économique"] == "Orange"  # SOC-01
+        assert statuses["Gestion urbaine de proximité (GUP)"] == "Vert"
+        rec = data.indicators.reconstitution
+        assert rows[1][1].startswith(f"{rec.rebuilt_planned:.0f} logements reconstitués prévus pour "
+                                     f"{rec.demolished_planned:.0f} démolis")
+        hh = data.indicators.rehousing
+        assert rows[2][1].startswith(f"{hh.rehoused} ménages relogés sur {hh.to_rehouse} ({pct(hh.rehoused_percent)})")
+
+    def it_tabulates_every_funder_of_the_indicator(self, copil_deck, data):
+        rows = table_rows(slides_titled(copil_deck, "Financements par financeur"))
+        assert header(slides_titled(copil_deck, "Financements par financeur")[0])[:4] == [
+            "Financeur", "Montant", "Engagé", "% engagé"]
+        assert rows == [[f.key, meur(f.amount), meur(f.engaged), pct(f.engaged_pct), meur(f.paid),
+                         pct(f.paid_of_amount_pct), meur(f.to_engage), meur(f.to_pay)]
+                        for f in data.indicators.by_funder]
+
+    def it_shows_the_s_curve_too(self, copil_deck, data):
+        chart = chart_of(slides_titled(copil_deck, "Courbe en S ANRU")[0])
+        engaged = next(s for s in chart.plots[0].series if s.name == "Engagé")
+        assert list(engaged.values) == [p.engaged_pct for p in data.indicators.s_curve]
+
+    def it_lists_the_ten_largest_slips_one_per_operation(self, copil_deck, data):
+        rows = table_rows(slides_titled(copil_deck, "Les 10 plus forts glissements"))
+        assert len(rows) == 10
+        months = [int(r[4].strip("+ mois")) for r in rows]
+        assert months == sorted(months, reverse=True)
+        ids = [r[0].split(" — ")[0] for r in rows]
+        assert len(set(ids)) == 10
+        worst = max((s for s in data.indicators.slips if s.vs_convention_months),
+                    key=lambda s: s.vs_convention_months)
+        assert ids[0] == worst.operation_id and months[0] == worst.vs_convention_months
+        assert rows[0][1] == "Démarrage des travaux"  # ties on PER-EQP-01: the works start beats the PC
+
+    def it_counts_the_motifs_of_the_slipping_operations(self, copil_deck, data):
+        chart = chart_of(slides_titled(copil_deck, "Motifs de décalage")[0])
+        counts = Counter(s.motif or "Non renseigné" for s in copil.largest_slips(data))
+        values = list(chart.plots[0].series[0].values)
+        assert dict(zip(chart.plots[0].categories, values, strict=True)) == counts
+        assert values == sorted(values, reverse=True)
+        assert not chart.has_title
+
+    def it_lists_the_avenant_candidates(self, copil_deck, data):
+        rows = table_rows(slides_titled(copil_deck, "Avenants en préparation"))
+        assert rows[0][2] == "Aucun avenant daté après le 30/09/2011 dans la feuille Avenants"
+        assert [r[1].split(" — ")[0] for r in rows[1:]] == ["PER-EQP-01"]
+        assert rows[1][3] == "+43 mois"  # 01/07/2012 (avenant) → 15/02/2016
+
+    def it_puts_launches_and_deliveries_of_the_next_semester_in_date_order(self, copil_deck, data):
+        rows = table_rows(slides_titled(copil_deck, "Perspectives du semestre"))
+        launches = [r for r in rows if r[1] == "Lancement"]
+        assert [r[2] for r in launches] == [f"{t.operation_id} — {t.label}" for t in data.indicators.to_launch
+                                            if t.planned_start <= date(2012, 3, 30)]
+        assert [r[2] for r in rows if r[1] == "Livraison"] == [d[1] for d in copil.deliveries_expected(data, 6)]
+        days = [date(int(r[0][6:]), int(r[0][3:5]), int(r[0][:2])) for r in rows]
+        assert days == sorted(days)
+
+    def it_annexes_the_tableau_financier_by_famille(self, copil_deck, data):
+        rows = table_rows(slides_titled(copil_deck, "Tableau financier par famille"))
+        families = data.indicators.anru_by_famille
+        assert [r[0] for r in rows] == [f.key for f in families] + ["Total"]
+        for row, f in zip(rows, families, strict=False):
+            assert row[3:] == [euros(f.amount), euros(f.engaged), pct(f.engaged_pct), euros(f.paid),
+                               pct(f.paid_of_amount_pct)]
+        drift, anru = data.indicators.cost_drift, data.indicators.anru
+        assert rows[-1][1:4] == [euros(drift.convention), euros(drift.current), euros(anru.amount)]
+
+
+class DescribeTheCopilRules:
+    """The summary's rules on programmes built in code (30/09/2011, convention signed 28/01/2008)."""
+
+    def it_calls_engagement_ahead_of_the_curve_an_achievement(self):
+        op = operation("OP-1", works_start=dict(convention=date(2011, 1, 1), actual=date(2011, 1, 1)),
+                       delivery=dict(convention=date(2012, 12, 31)), das=dict(actual=date(2010, 6, 1)))
+        data = DeckInput(report_for(programme([op], funding=[funding("OP-1", amount=1_000_000, engaged=1_000_000)])))
+        planned = data.indicators.planned_engagement_pct
+        assert 0 < planned < 100
+        assert copil.achievements(data)[0] == (f"Subvention ANRU engagée à {pct(100)} ({meur(1_000_000)}), au-dessus "
+                                               f"des {pct(planned)} prévus")
+
+    def it_proposes_an_avenant_when_a_slip_exceeds_the_red_threshold_of_the_latest_baseline(self):
+        late = operation("OP-1", delivery=dict(convention=date(2011, 1, 1), avenant=date(2012, 1, 1),
+                                               forecast=date(2013, 3, 1), motif="Foncier"))
+        ratified = operation("OP-2", delivery=dict(convention=date(2010, 1, 1), avenant=date(2013, 1, 1),
+                                                   forecast=date(2013, 6, 1)))
+        data = DeckInput(report_for(programme([late, ratified])))
+        assert [s.operation_id for s in copil.avenant_candidates(data)] == ["OP-1"]  # 14 months on the avenant
+        assert copil.decisions(data)[0].startswith("Engager la préparation d'un avenant pour 1 opération dont")
+
+    def it_lists_an_avenant_dated_after_the_situation_first(self):
+        p = programme([operation("OP-1")], amendments=[Amendment("3", date(2012, 2, 1), "National", "Recalage",
+                                                                 ("OP-1",))])
+        deck = Presentation(io.BytesIO(build_deck(report_for(p), "copil")))
+        rows = table_rows(slides_titled(deck, "Avenants en préparation"))
+        assert rows[0] == ["Avenant n°3 (national)", "OP-1", "Recalage", "prévu le 01/02/2012"]
+
+    def it_names_each_code_once_among_the_risks(self):
+        def alert(level, code, op_id=None):
+            return Alert(level, f"constat {code}", f"mesure {code}", op_id, code=code)
+        alerts = (alert(Level.ROUGE, "CAL-02", "OP-1"), alert(Level.ROUGE, "HAB-01"), alert(Level.ORANGE, "HAB-01"),
+                  alert(Level.ORANGE, "FIN-10", "OP-1"), alert(Level.ORANGE, "FIN-10", "OP-2"))
+        data = DeckInput(replace(report_for(programme([operation("OP-1")])), alerts=alerts))
+        assert copil.risks(data) == ["HAB-01 (1 alerte rouge) : constat HAB-01",
+                                     "CAL-02 (1 alerte rouge) : constat CAL-02 (OP-1)",
+                                     "FIN-10 (2 alertes orange) : constat FIN-10 (OP-1)"]
+        assert copil.decisions(data) == ["mesure HAB-01 (HAB-01, programme)", "mesure CAL-02 (CAL-02, OP-1)"]
+
+    def it_has_nothing_to_say_on_an_empty_programme(self):
+        data = DeckInput(report_for(programme([])))
+        assert copil.achievements(data) == [] and copil.risks(data) == [] and copil.decisions(data) == []
+        assert {status for _, status, _, _ in copil.compliance(data)} == {"gris"}  # nothing measured
