@@ -45,7 +45,8 @@ _ARGPARSE_FR = (
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
     def add_usage(self, usage, actions, groups, prefix=None):  # noqa: ANN001 - argparse's signature
-        return super().add_usage(usage, actions, groups, prefix="Utilisation : ")
+        # argparse passes prefix="" when it builds a sub-command's name: keep that one empty
+        return super().add_usage(usage, actions, groups, prefix="Utilisation : " if prefix is None else prefix)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -142,6 +143,21 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--classeur", metavar="CLASSEUR", type=Path, default=None,
                       help="autre classeur à utiliser (par défaut : le classeur de démonstration livré)")
     _debug_argument(demo)
+
+    serve = commands.add_parser(
+        "serve", help="démarrer le serveur du complément Excel (ruban « OPC urbain »)",
+        description="Démarre le serveur du complément Excel (xlwings Server) : ruban « OPC urbain », volet, "
+                    "diaporamas. Par défaut il n'écoute que ce poste (127.0.0.1), sans authentification ; "
+                    "sur une autre adresse, un jeton d'accès (OPC_EXCEL_TOKEN) ou Microsoft Entra ID est exigé, "
+                    "ainsi que la clé de licence XLWINGS_LICENSE_KEY. Excel exige HTTPS : donnez le dossier des "
+                    "certificats avec --certs. Arrêt : Ctrl+C.",
+        epilog="Exemple : opc-excel serve --certs certs  puis, dans Excel, chargez https://127.0.0.1:8000/manifest.xml")
+    serve.add_argument("--host", metavar="ADRESSE", default="127.0.0.1",
+                       help="adresse d'écoute (par défaut 127.0.0.1 : ce poste seulement)")
+    serve.add_argument("--port", metavar="PORT", type=int, default=8000, help="port d'écoute (par défaut 8000)")
+    serve.add_argument("--certs", metavar="DOSSIER", type=Path, default=None,
+                       help="dossier du certificat et de sa clé au format PEM, pour servir en HTTPS")
+    _debug_argument(serve)
     return parser
 
 
@@ -236,8 +252,15 @@ def _shipped_master() -> Path:
                      "commande depuis le dossier du projet, ou indiquez un classeur avec --classeur.")
 
 
+def _serve(args: argparse.Namespace, today: date, out: TextIO) -> int:
+    # Imported here: the other commands never load the server, nor xlwings and its licence.
+    from opc_excel.server.app import serve
+
+    return serve(args.host, args.port, args.certs, out)
+
+
 COMMANDS = {"check": _check, "refresh": _refresh, "deck": _deck, "template-check": _template_check,
-            "demo": _demo}
+            "demo": _demo, "serve": _serve}
 DEMO_DECKS = [(kind, None) for kind in KINDS if kind != "reunion-restreinte"] + [
     ("reunion-restreinte", theme) for theme in THEMES]
 

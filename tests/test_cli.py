@@ -212,7 +212,7 @@ class DescribeHelp:
         commands = parser._subparsers._group_actions[0].choices  # noqa: SLF001 - walk every command
         for name, command in {"opc-excel": parser, **commands}.items():
             text = command.format_help()
-            assert text.startswith("Utilisation : "), name
+            assert text.startswith("Utilisation : ") and text.count("Utilisation :") == 1, name
             assert "show this help" not in text and "afficher cette aide" in text, name
             for action in command._actions:  # noqa: SLF001
                 assert action.help, f"{name}: {action.dest} has no help text"

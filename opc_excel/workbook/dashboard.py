@@ -2,6 +2,7 @@
 
 Percentages are written as Excel percentages (0.45 shown ``45,0 %``), amounts with ``# ##0 €``,
 so the figures stay numbers users can reuse. The dashboard prints on one A4 landscape page.
+Each sheet is described once (:class:`SheetOutput`) and written by any backend (see writer.py).
 """
 
 from __future__ import annotations
@@ -9,16 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.workbook.workbook import Workbook
-from openpyxl.worksheet.worksheet import Worksheet
-
 from opc_excel.fr import fr_date
 from opc_excel.indicators import FinanceRow, Indicators
 from opc_excel.model import Alert, Level, Problem, Programme, Severity
 from opc_excel.workbook.history import AT_HEADER, HISTORIQUE
-from opc_excel.workbook.writer import DATE_FORMAT, HEADER_FILL, HEADER_FONT, TITLE_FONT, replace_output_sheet, set_text
+from opc_excel.workbook.sheet_output import Align, Font, PageLayout, SheetOutput, as_backend
+from opc_excel.workbook.writer import DATE_FORMAT, HEADER_FILL, HEADER_FONT, TITLE_FONT
 
 TABLEAU_DE_BORD = "Tableau de bord"
 AMOUNT = '#,##0 "€"'
@@ -26,9 +23,8 @@ PERCENT = "0.0%"
 NUMBER = "#,##0"
 RATIO = "0.00"
 SECTION_FONT = Font(bold=True, size=12, color="1F3864")
-LABEL_FILL = PatternFill("solid", fgColor="D9E1F2")
-THIN = Side(style="thin", color="BFBFBF")
-BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+LABEL_FILL = "D9E1F2"
+BOX = "BFBFBF"  # a thin grey box around each figure
 
 
 def _share(value: float | None) -> float | None:
@@ -66,31 +62,26 @@ def summary_values(indicators: Indicators, alerts: Sequence[Alert], problems: Se
     return values
 
 
-def _header_row(ws: Worksheet, row: int, col: int, headers: Sequence[str]) -> None:
+def _header_row(ws: SheetOutput, row: int, col: int, headers: Sequence[str]) -> None:
     for offset, header in enumerate(headers):
-        cell = ws.cell(row, col + offset)
-        set_text(cell, header)
-        cell.fill, cell.font, cell.border = HEADER_FILL, HEADER_FONT, BOX
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        ws.put(row, col + offset, header, fill=HEADER_FILL, font=HEADER_FONT, border=BOX,
+               align=Align(horizontal="center", vertical="center", wrap=True))
 
 
-def _value(ws: Worksheet, row: int, col: int, value: object, number_format: str | None = None) -> None:
-    cell = ws.cell(row, col)
-    set_text(cell, value)
-    cell.border = BOX
+def _value(ws: SheetOutput, row: int, col: int, value: object, number_format: str | None = None) -> None:
+    cell = ws.put(row, col, value, border=BOX)
     if number_format and isinstance(value, int | float):
         cell.number_format = number_format
 
 
-def _section(ws: Worksheet, row: int, col: int, title: str) -> None:
-    set_text(ws.cell(row, col), title)
-    ws.cell(row, col).font = SECTION_FONT
+def _section(ws: SheetOutput, row: int, col: int, title: str) -> None:
+    ws.put(row, col, title, font=SECTION_FONT)
 
 
 FINANCE_HEADERS = ("Subvention ANRU", "Engagé", "Payé", "Taux d'engagement", "Taux de paiement")
 
 
-def _finance_cells(ws: Worksheet, row: int, col: int, finance: FinanceRow) -> None:
+def _finance_cells(ws: SheetOutput, row: int, col: int, finance: FinanceRow) -> None:
     _value(ws, row, col, finance.amount, AMOUNT)
     _value(ws, row, col + 1, finance.engaged, AMOUNT)
     _value(ws, row, col + 2, finance.paid, AMOUNT)
@@ -98,12 +89,12 @@ def _finance_cells(ws: Worksheet, row: int, col: int, finance: FinanceRow) -> No
     _value(ws, row, col + 4, _share(finance.paid_of_amount_pct), PERCENT)
 
 
-def _finance_table(ws: Worksheet, row: int, col: int, title: str, first: str, rows: Sequence[FinanceRow],
+def _finance_table(ws: SheetOutput, row: int, col: int, title: str, first: str, rows: Sequence[FinanceRow],
                    amount_header: str = "Subvention ANRU") -> int:
     """Write a table of financial rows; return the next free row."""
     _section(ws, row, col, title)
     _header_row(ws, row + 1, col, (first, amount_header) + FINANCE_HEADERS[1:])
-    ws.row_dimensions[row + 1].height = 32
+    ws.heights[row + 1] = 32
     for offset, finance in enumerate(rows, start=row + 2):
         _value(ws, offset, col, finance.key)
         ws.cell(offset, col).fill = LABEL_FILL
@@ -111,14 +102,13 @@ def _finance_table(ws: Worksheet, row: int, col: int, title: str, first: str, ro
     return row + 2 + len(rows) + 1
 
 
-def write_dashboard(workbook: Workbook, programme: Programme, indicators: Indicators, alerts: Sequence[Alert],
-                    problems: Sequence[Problem]) -> Worksheet:
-    """Return the rebuilt *Tableau de bord*: headline figures, then the tables by famille, district, owner, funder."""
-    ws = replace_output_sheet(workbook, TABLEAU_DE_BORD)
-    ws.sheet_properties.tabColor = "2F5597"
+def dashboard_sheet(programme: Programme, indicators: Indicators, alerts: Sequence[Alert],
+                    problems: Sequence[Problem]) -> SheetOutput:
+    """Return the *Tableau de bord*: headline figures, then the tables by famille, district, owner, funder."""
+    ws = SheetOutput(TABLEAU_DE_BORD, tab_color="2F5597")
     params = programme.params
-    set_text(ws.cell(1, 1), f"Tableau de bord — {params.project or 'Projet'} — situation au {fr_date(programme.at)}")
-    ws.cell(1, 1).font = TITLE_FONT
+    ws.put(1, 1, f"Tableau de bord — {params.project or 'Projet'} — situation au {fr_date(programme.at)}",
+           font=TITLE_FONT)
     subtitle = f"Programme {params.programme.value}"
     if params.amendment_in_force:
         subtitle += f" · {params.amendment_in_force}"
@@ -126,8 +116,7 @@ def write_dashboard(workbook: Workbook, programme: Programme, indicators: Indica
     if blocking:
         subtitle += (f" · {blocking} problème(s) bloquant(s) : les valeurs concernées sont exclues des calculs "
                      "(voir la feuille Contrôles)")
-    set_text(ws.cell(2, 1), subtitle)
-    ws.cell(2, 1).font = Font(italic=True, color="C00000" if blocking else "595959")
+    ws.put(2, 1, subtitle, font=Font(italic=True, color="C00000" if blocking else "595959"))
 
     _section(ws, 4, 1, "Chiffres clés")
     summary = summary_values(indicators, alerts, problems)
@@ -136,7 +125,7 @@ def write_dashboard(workbook: Workbook, programme: Programme, indicators: Indica
         row, col, span = (5 + index, 1, 2) if index < half else (5 + index - half, 5, 3)
         _value(ws, row, col, label)
         ws.cell(row, col).fill = LABEL_FILL
-        ws.merge_cells(start_row=row, start_column=col, end_row=row, end_column=col + span - 1)
+        ws.merge(row, col, row, col + span - 1)
         _value(ws, row, col + span, summary[label], number_format)
     row = _counts(ws, 5 + half, summary)
 
@@ -146,7 +135,7 @@ def write_dashboard(workbook: Workbook, programme: Programme, indicators: Indica
                                                              "Glissement max. livraison (mois)",
                                                              "Glissement médian livraison (mois)", "Dérive de coût")
     _header_row(ws, row + 1, 1, headers)
-    ws.row_dimensions[row + 1].height = 45
+    ws.heights[row + 1] = 45
     finance = {r.key: r for r in indicators.anru_by_famille}
     progress = {r.famille: r for r in indicators.progress_by_famille}
     slips = {r.famille: r for r in indicators.slips_by_famille}
@@ -182,37 +171,35 @@ def write_dashboard(workbook: Workbook, programme: Programme, indicators: Indica
 
     widths = (34, 11, 15, 15, 15, 13, 13, 17, 15, 15, 15, 13, 13)
     for col, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(col)].width = width
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 1
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.5
+        ws.widths[col] = width
+    ws.page = PageLayout(fit_height=1, paper_a4=True, center_horizontally=True, margins=(0.4, 0.4, 0.5, 0.5))
     return ws
 
 
-def _counts(ws: Worksheet, row: int, summary: dict[str, object]) -> int:
+def write_dashboard(workbook, programme: Programme, indicators: Indicators, alerts: Sequence[Alert],
+                    problems: Sequence[Problem]):
+    """Write the *Tableau de bord* into ``workbook`` (openpyxl workbook or output backend); return the sheet."""
+    return as_backend(workbook).write(dashboard_sheet(programme, indicators, alerts, problems))
+
+
+def _counts(ws: SheetOutput, row: int, summary: dict[str, object]) -> int:
     """Write the alert and problem counts on one row; return the next row."""
     for label, col, span in zip(COUNTS, (1, 5, 10), (2, 3, 2), strict=True):
         _value(ws, row, col, label)
         ws.cell(row, col).fill = LABEL_FILL
-        ws.merge_cells(start_row=row, start_column=col, end_row=row, end_column=col + span - 1)
+        ws.merge(row, col, row, col + span - 1)
         _value(ws, row, col + span, summary[label], NUMBER)
         if label == "Alertes rouges" and summary[label]:
             ws.cell(row, col + 2).font = Font(bold=True, color="C00000")
     return row + 1
 
 
-def write_summary_history(workbook: Workbook, rows: Sequence[dict[str, object]]) -> Worksheet:
-    """Return the rebuilt *Historique*: one row per date de situation, oldest first."""
-    ws = replace_output_sheet(workbook, HISTORIQUE)
-    ws.sheet_properties.tabColor = "7F7F7F"
+def summary_history_sheet(rows: Sequence[dict[str, object]]) -> SheetOutput:
+    """Return *Historique*: one row per date de situation, oldest first."""
+    ws = SheetOutput(HISTORIQUE, tab_color="7F7F7F")
     headers = list(HISTORY_HEADERS) + sorted({h for r in rows for h in r if h not in HISTORY_HEADERS})
     _header_row(ws, 1, 1, headers)
-    ws.row_dimensions[1].height = 60
+    ws.heights[1] = 60
     formats = {label: number_format for label, _, number_format in HEADLINES}
     for row_number, row in enumerate(rows, start=2):
         for col, header in enumerate(headers, start=1):
@@ -221,6 +208,11 @@ def write_summary_history(workbook: Workbook, rows: Sequence[dict[str, object]])
             if isinstance(value, date):
                 ws.cell(row_number, col).number_format = DATE_FORMAT
     for col in range(1, len(headers) + 1):
-        ws.column_dimensions[get_column_letter(col)].width = 16
-    ws.freeze_panes = "B2"
+        ws.widths[col] = 16
+    ws.freeze = "B2"
     return ws
+
+
+def write_summary_history(workbook, rows: Sequence[dict[str, object]]):
+    """Write *Historique* into ``workbook`` (openpyxl workbook or output backend); return the sheet written."""
+    return as_backend(workbook).write(summary_history_sheet(rows))

@@ -31,7 +31,7 @@ class OpenpyxlSource:
 
     @property
     def sheet_names(self) -> Sequence[str]:
-        return self._workbook.sheetnames
+        return [ws.title for ws in self._workbook.worksheets]  # not chart sheets: they have no cells
 
     def rows(self, sheet: str) -> Iterator[Sequence[object]]:
         worksheet = self._workbook[sheet]

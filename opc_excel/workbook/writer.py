@@ -1,108 +1,92 @@
-"""Write the output sheets the software owns (rebuilt at each refresh) into an openpyxl workbook.
+"""The output sheets the software owns (rebuilt at each refresh): *Contrôles*, *Alertes*, *Historique jalons*.
 
-Input sheets are never touched here: only sheets named in ``contract.OUTPUT_SHEETS`` are
-removed and written again.
+Each sheet is described once (``*_sheet`` functions return a :class:`SheetOutput`) and written by
+a backend: an openpyxl workbook on the command line, the open Excel workbook through xlwings.
+The ``write_*`` functions take either. Input sheets are never touched here: only sheets named
+in ``contract.OUTPUT_SHEETS`` are replaced.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date
 
-from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.workbook.workbook import Workbook
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.hyperlink import Hyperlink
-from openpyxl.worksheet.worksheet import Worksheet
 
 from opc_excel.fr import fr_date
 from opc_excel.model import MilestoneSnapshot, Problem, Severity
-from opc_excel.text import match_key
 from opc_excel.workbook import contract
 from opc_excel.workbook.alert_sheet import ALERTES, FOLLOW_UP, FOLLOW_UP_CHOICES, AlertRow
 from opc_excel.workbook.alert_sheet import COMPUTED_HEADERS as COMPUTED_ALERT_HEADERS
 from opc_excel.workbook.alert_sheet import HEADERS as ALERT_HEADERS
 from opc_excel.workbook.history import HISTORIQUE_JALONS, MILESTONE_HEADERS, snapshot_row
+from opc_excel.workbook.sheet_output import (
+    Align,
+    Font,
+    ListValidation,
+    PageLayout,
+    SheetOutput,
+    as_backend,
+    replace_output_sheet,
+    set_text,
+)
 
-HEADER_FILL = PatternFill("solid", fgColor="1F3864")
+__all__ = ["replace_output_sheet", "set_text"]  # kept here for the modules that import them from the writer
+
+HEADER_FILL = "1F3864"
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 TITLE_FONT = Font(bold=True, size=14, color="1F3864")
+LINK_FONT = Font(color="0563C1", underline=True)
 SEVERITY_FILLS = {
-    Severity.BLOQUANT: PatternFill("solid", fgColor="F8CBAD"),  # rouge clair
-    Severity.AVERTISSEMENT: PatternFill("solid", fgColor="FFE699"),  # orange clair
+    Severity.BLOQUANT: "F8CBAD",  # rouge clair
+    Severity.AVERTISSEMENT: "FFE699",  # orange clair
 }
 CONTROLES_WIDTHS = (14, 16, 9, 24, 20, 72, 12)
 LINE_HEIGHT = 15  # points per line of 11-pt text
 CONTROLES_HEADER_ROW = 4
 
 
-def set_text(cell, value: object) -> None:
-    """Write a value as shown; text is always text, never a formula (no =, +, -, @ injection)."""
-    cell.value = value
-    if isinstance(value, str) and value:
-        cell.data_type = "s"
-
-
-def replace_output_sheet(workbook: Workbook, name: str) -> Worksheet:
-    """Return a new, empty sheet ``name``, at the place of the old one or after the input sheets."""
-    for existing in workbook.sheetnames:
-        if match_key(existing) == match_key(name):
-            index = workbook.sheetnames.index(existing)
-            workbook.remove(workbook[existing])
-            return workbook.create_sheet(name, index)
-    return workbook.create_sheet(name)
-
-
-def write_controles(workbook: Workbook, problems: Sequence[Problem], at: date,
-                    sheet_names: dict[str, str]) -> Worksheet:
-    """Return the rebuilt *Contrôles* sheet: a summary, then one row per problem, linked to its cell."""
-    ws = replace_output_sheet(workbook, contract.CONTROLES)
-    ws.sheet_properties.tabColor = "C00000"
+def controles_sheet(problems: Sequence[Problem], at: date, sheet_names: dict[str, str],
+                    existing: Collection[str]) -> SheetOutput:
+    """Return *Contrôles*: a summary, then one row per problem, linked to its cell when the sheet exists."""
+    ws = SheetOutput(contract.CONTROLES, tab_color="C00000")
     blocking = sum(p.severity is Severity.BLOQUANT for p in problems)
     warnings = len(problems) - blocking
-    set_text(ws.cell(1, 1), f"Contrôles du classeur — situation au {fr_date(at)}")
-    ws.cell(1, 1).font = TITLE_FONT
+    ws.put(1, 1, f"Contrôles du classeur — situation au {fr_date(at)}", font=TITLE_FONT)
     summary = _summary(blocking, warnings)
-    set_text(ws.cell(2, 1), summary)
-    ws.cell(2, 1).font = Font(bold=blocking > 0, color="C00000" if blocking else "375623")
-    ws.cell(2, 1).alignment = Alignment(vertical="top", wrap_text=True)
-    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(CONTROLES_WIDTHS))
-    ws.row_dimensions[2].height = LINE_HEIGHT * _lines(summary, sum(CONTROLES_WIDTHS))
+    ws.put(2, 1, summary, font=Font(bold=blocking > 0, color="C00000" if blocking else "375623"),
+           align=Align(vertical="top", wrap=True))
+    ws.merge(2, 1, 2, len(CONTROLES_WIDTHS))
+    ws.heights[2] = LINE_HEIGHT * _lines(summary, sum(CONTROLES_WIDTHS))
     for col, header in enumerate(contract.CONTROLES_HEADERS, start=1):
-        cell = ws.cell(CONTROLES_HEADER_ROW, col)
-        set_text(cell, header)
-        cell.fill, cell.font = HEADER_FILL, HEADER_FONT
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
-    existing = set(workbook.sheetnames)
+        ws.put(CONTROLES_HEADER_ROW, col, header, fill=HEADER_FILL, font=HEADER_FONT,
+               align=Align(vertical="center", wrap=True))
     for row, problem in enumerate(problems, start=CONTROLES_HEADER_ROW + 1):
         actual_sheet = sheet_names.get(problem.sheet, problem.sheet)
         values = (problem.severity.value, actual_sheet, problem.cell, problem.column, problem.value,
                   problem.message, problem.code)
         for col, value in enumerate(values, start=1):
-            cell = ws.cell(row, col)
-            set_text(cell, value)
-            cell.alignment = Alignment(vertical="top", wrap_text=col in (4, 5, 6))
+            ws.put(row, col, value, align=Align(vertical="top", wrap=col in (4, 5, 6)))
         ws.cell(row, 1).fill = SEVERITY_FILLS[problem.severity]
         # Neither openpyxl nor every spreadsheet sizes wrapped rows: give each row the lines it needs.
-        ws.row_dimensions[row].height = LINE_HEIGHT * max(
-            _lines(str(values[i - 1]), CONTROLES_WIDTHS[i - 1]) for i in (4, 5, 6))
+        ws.heights[row] = LINE_HEIGHT * max(_lines(str(values[i - 1]), CONTROLES_WIDTHS[i - 1]) for i in (4, 5, 6))
         if problem.cell and actual_sheet in existing:
             link = ws.cell(row, 3)
-            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{actual_sheet}'!{problem.cell}",
-                                       tooltip="Aller à la cellule")
-            link.font = Font(color="0563C1", underline="single")
+            link.link, link.tooltip, link.font = f"'{actual_sheet}'!{problem.cell}", "Aller à la cellule", LINK_FONT
     for col, width in enumerate(CONTROLES_WIDTHS, start=1):
-        ws.column_dimensions[get_column_letter(col)].width = width
+        ws.widths[col] = width
     last_row = CONTROLES_HEADER_ROW + max(len(problems), 1)
-    ws.auto_filter.ref = f"A{CONTROLES_HEADER_ROW}:{get_column_letter(len(CONTROLES_WIDTHS))}{last_row}"
-    ws.freeze_panes = f"A{CONTROLES_HEADER_ROW + 1}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = f"{CONTROLES_HEADER_ROW}:{CONTROLES_HEADER_ROW}"
+    ws.auto_filter = f"A{CONTROLES_HEADER_ROW}:{get_column_letter(len(CONTROLES_WIDTHS))}{last_row}"
+    ws.freeze = f"A{CONTROLES_HEADER_ROW + 1}"
+    ws.page = PageLayout(title_row=CONTROLES_HEADER_ROW)
     return ws
+
+
+def write_controles(workbook, problems: Sequence[Problem], at: date, sheet_names: dict[str, str]):
+    """Write *Contrôles* into ``workbook`` (openpyxl workbook or output backend); return the sheet written."""
+    backend = as_backend(workbook)
+    existing = set(backend.sheet_names) | {contract.CONTROLES}
+    return backend.write(controles_sheet(problems, at, sheet_names, existing))
 
 
 def _lines(text: str, width: float) -> int:
@@ -127,8 +111,8 @@ def _summary(blocking: int, warnings: int) -> str:
 
 # ---------------------------------------------------------------- Alertes
 
-ALERT_FILLS = {"Rouge": PatternFill("solid", fgColor="F4B6B6"), "Orange": PatternFill("solid", fgColor="FFD699")}
-USER_HEADER_FILL = PatternFill("solid", fgColor="375623")
+ALERT_FILLS = {"Rouge": "F4B6B6", "Orange": "FFD699"}
+USER_HEADER_FILL = "375623"
 RESOLVED_FONT = Font(color="7F7F7F", italic=True)
 ALERT_WIDTHS = {"Clé": 26, "Code": 9, "Gravité": 9, "Thème": 14, "ID opération": 13, "Opération": 28,
                 "Maître d'ouvrage": 16, "Constat": 55, "Mesure proposée": 45, "Détectée le": 12,
@@ -136,87 +120,79 @@ ALERT_WIDTHS = {"Clé": 26, "Code": 9, "Gravité": 9, "Thème": 14, "ID opérati
 ALERT_WRAPPED = ("Opération", "Constat", "Mesure proposée", "Mesure retenue", "Commentaire")
 ALERTES_HEADER_ROW = 3
 DATE_FORMAT = "DD/MM/YYYY"
+FOLLOW_UP_ROWS = 500  # the drop-down list goes this far below the last row, for rows users add
 
 
-def write_alertes(workbook: Workbook, rows: Sequence[AlertRow], extra_headers: Sequence[str], at: date) -> Worksheet:
-    """Return the rebuilt *Alertes* sheet: firing alerts, then resolved ones, user columns as typed."""
-    ws = replace_output_sheet(workbook, ALERTES)
-    ws.sheet_properties.tabColor = "C55A11"
+def alertes_sheet(rows: Sequence[AlertRow], extra_headers: Sequence[str], at: date) -> SheetOutput:
+    """Return *Alertes*: firing alerts, then resolved ones, user columns as typed."""
+    ws = SheetOutput(ALERTES, tab_color="C55A11")
     headers = list(ALERT_HEADERS) + [h for h in extra_headers if h not in ALERT_HEADERS]
     firing = [r for r in rows if r.firing]
     red = sum(r.computed.get("Gravité") == "Rouge" for r in firing)
-    set_text(ws.cell(1, 1), f"Points d'alerte — situation au {fr_date(at)}")
-    ws.cell(1, 1).font = TITLE_FONT
-    set_text(ws.cell(2, 1), f"{len(firing)} alerte(s) en cours dont {red} rouge(s) ; "
-                            f"{len(rows) - len(firing)} ligne(s) résolue(s) ou saisie(s) à la main conservée(s). "
-                            "Les colonnes vertes sont les vôtres : elles sont conservées à chaque actualisation.")
+    ws.put(1, 1, f"Points d'alerte — situation au {fr_date(at)}", font=TITLE_FONT)
+    ws.put(2, 1, f"{len(firing)} alerte(s) en cours dont {red} rouge(s) ; "
+                 f"{len(rows) - len(firing)} ligne(s) résolue(s) ou saisie(s) à la main conservée(s). "
+                 "Les colonnes vertes sont les vôtres : elles sont conservées à chaque actualisation.")
     for col, header in enumerate(headers, start=1):
-        cell = ws.cell(ALERTES_HEADER_ROW, col)
-        set_text(cell, header)
-        cell.fill = HEADER_FILL if header in COMPUTED_ALERT_HEADERS else USER_HEADER_FILL
-        cell.font = HEADER_FONT
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
-        ws.column_dimensions[get_column_letter(col)].width = ALERT_WIDTHS.get(header, 20)
+        ws.put(ALERTES_HEADER_ROW, col, header,
+               fill=HEADER_FILL if header in COMPUTED_ALERT_HEADERS else USER_HEADER_FILL, font=HEADER_FONT,
+               align=Align(vertical="center", wrap=True))
+        ws.widths[col] = ALERT_WIDTHS.get(header, 20)
     for row_number, row in enumerate(rows, start=ALERTES_HEADER_ROW + 1):
         values = {**row.computed, **row.user}
         for col, header in enumerate(headers, start=1):
-            cell = ws.cell(row_number, col)
-            set_text(cell, values.get(header))
-            cell.alignment = Alignment(vertical="top", wrap_text=header in ALERT_WRAPPED)
-            if isinstance(cell.value, date):
+            value = values.get(header)
+            cell = ws.put(row_number, col, value, align=Align(vertical="top", wrap=header in ALERT_WRAPPED))
+            if isinstance(value, date):
                 cell.number_format = DATE_FORMAT
             if not row.firing:
                 cell.font = RESOLVED_FONT
         fill = ALERT_FILLS.get(str(row.computed.get("Gravité")))
         if fill is not None and row.firing:
             ws.cell(row_number, headers.index("Gravité") + 1).fill = fill
-        ws.row_dimensions[row_number].height = LINE_HEIGHT * max(
+        ws.heights[row_number] = LINE_HEIGHT * max(
             _lines(str(values.get(h) or ""), ALERT_WIDTHS.get(h, 20)) for h in ALERT_WRAPPED)
     last_row = ALERTES_HEADER_ROW + max(len(rows), 1)
-    last_col = get_column_letter(len(headers))
-    ws.auto_filter.ref = f"A{ALERTES_HEADER_ROW}:{last_col}{last_row}"
-    ws.freeze_panes = f"C{ALERTES_HEADER_ROW + 1}"
+    ws.auto_filter = f"A{ALERTES_HEADER_ROW}:{get_column_letter(len(headers))}{last_row}"
+    ws.freeze = f"C{ALERTES_HEADER_ROW + 1}"
     follow_up_col = get_column_letter(headers.index(FOLLOW_UP) + 1)
-    choices = DataValidation(type="list", formula1='"' + ",".join(FOLLOW_UP_CHOICES) + '"', allow_blank=True,
-                             errorStyle="warning", showErrorMessage=True, errorTitle="Suivi",
-                             error="Choisissez Nouvelle, En cours, Traitée ou Risque accepté.")
-    choices.add(f"{follow_up_col}{ALERTES_HEADER_ROW + 1}:{follow_up_col}{max(last_row, 500) + 500}")
-    ws.add_data_validation(choices)
-    due_col = get_column_letter(headers.index("Échéance") + 1)
+    ws.validations.append(ListValidation(
+        f"{follow_up_col}{ALERTES_HEADER_ROW + 1}:{follow_up_col}{max(last_row, FOLLOW_UP_ROWS) + FOLLOW_UP_ROWS}",
+        FOLLOW_UP_CHOICES, error_title="Suivi", error="Choisissez Nouvelle, En cours, Traitée ou Risque accepté."))
+    due_col = headers.index("Échéance") + 1
     for row_number in range(ALERTES_HEADER_ROW + 1, last_row + 1):
-        ws[f"{due_col}{row_number}"].number_format = DATE_FORMAT
-    _landscape(ws, ALERTES_HEADER_ROW)
+        ws.cell(row_number, due_col).number_format = DATE_FORMAT
+    ws.page = PageLayout(paper_a4=True, title_row=ALERTES_HEADER_ROW)
     return ws
 
 
-def _landscape(ws: Worksheet, header_row: int) -> None:
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = f"{header_row}:{header_row}"
+def write_alertes(workbook, rows: Sequence[AlertRow], extra_headers: Sequence[str], at: date):
+    """Write *Alertes* into ``workbook`` (openpyxl workbook or output backend); return the sheet written."""
+    return as_backend(workbook).write(alertes_sheet(rows, extra_headers, at))
 
 
 # ---------------------------------------------------------------- Historique jalons
 
+MILESTONE_WIDTHS = (14, 14, 24, 14, 14, 16, 14, 24)
 
-def write_milestone_history(workbook: Workbook, snapshots: Sequence[MilestoneSnapshot]) -> Worksheet:
-    """Return the rebuilt, hidden *Historique jalons* sheet: one row per milestone and date de situation."""
-    ws = replace_output_sheet(workbook, HISTORIQUE_JALONS)
-    ws.sheet_state = "hidden"
-    ws.append(list(MILESTONE_HEADERS))
-    for cell in ws[1]:
-        cell.fill, cell.font = HEADER_FILL, HEADER_FONT
+
+def milestone_history_sheet(snapshots: Sequence[MilestoneSnapshot]) -> SheetOutput:
+    """Return the hidden *Historique jalons*: one row per milestone and date de situation."""
+    ws = SheetOutput(HISTORIQUE_JALONS, hidden=True)
+    ws.append(MILESTONE_HEADERS)
+    for col in range(1, len(MILESTONE_HEADERS) + 1):
+        ws.put(1, col, ws.cell(1, col).value, fill=HEADER_FILL, font=HEADER_FONT)
     for snapshot in snapshots:
-        ws.append(snapshot_row(snapshot))
-    for row in ws.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, date):
-                cell.number_format = DATE_FORMAT
-            elif isinstance(cell.value, str):
-                cell.data_type = "s"
-    for col, width in enumerate((14, 14, 24, 14, 14, 16, 14, 24), start=1):
-        ws.column_dimensions[get_column_letter(col)].width = width
-    ws.freeze_panes = "A2"
+        row = ws.append(snapshot_row(snapshot))
+        for col in range(1, len(MILESTONE_HEADERS) + 1):
+            if isinstance(ws.cell(row, col).value, date):
+                ws.cell(row, col).number_format = DATE_FORMAT
+    for col, width in enumerate(MILESTONE_WIDTHS, start=1):
+        ws.widths[col] = width
+    ws.freeze = "A2"
     return ws
+
+
+def write_milestone_history(workbook, snapshots: Sequence[MilestoneSnapshot]):
+    """Write *Historique jalons* into ``workbook`` (openpyxl workbook or output backend); return the sheet."""
+    return as_backend(workbook).write(milestone_history_sheet(snapshots))

@@ -1,0 +1,145 @@
+"""The xlwings Server application of the add-in, configured for this project.
+
+xlwings Server reads its settings when it is first imported, so :func:`create_app` sets them
+first (licence key, project folder, add-in name and manifest ids), then imports it and wraps it
+in a request size limit. The project folder (``project/``) holds the manifest, the task pane,
+``ribbon.js`` and the icons; its ``custom_scripts``, ``routers`` and ``auth`` packages only import
+:mod:`~opc_excel.server.scripts`, :mod:`~opc_excel.server.routes` and :mod:`~opc_excel.server.auth`.
+
+Licence: xlwings Server and ``xlwings.pro`` are under PolyForm Noncommercial 1.0.0 (use by a
+government institution is a permitted purpose) or a paid licence. The key comes from
+``XLWINGS_LICENSE_KEY``; only a local (loopback) server defaults it to ``noncommercial``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from opc_excel.errors import OpcError
+from opc_excel.server import PROJECT_DIR, XLWINGS_DEFAULTS
+
+log = logging.getLogger(__name__)
+
+LICENSE_VARIABLE = "XLWINGS_LICENSE_KEY"
+MAX_SIZE_VARIABLE = "OPC_EXCEL_MAX_MO"
+DEFAULT_MAX_MEGABYTES = 25
+
+
+class ServerConfigError(OpcError):
+    """The server can't start as configured (licence key, authentication, certificates)."""
+
+
+def is_loopback(host: str) -> bool:
+    """Return True for an address only this machine can reach (127.0.0.1, ::1, localhost)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def configure_environment(*, local: bool) -> None:
+    """Set what xlwings and xlwings Server read when first imported; raise when the licence key is missing."""
+    if not os.environ.get(LICENSE_VARIABLE):
+        if not local:
+            raise ServerConfigError(
+                "Clé de licence xlwings absente : définissez XLWINGS_LICENSE_KEY. Pour une collectivité "
+                "(usage non commercial d'une institution publique, licence PolyForm Noncommercial), la valeur "
+                "« noncommercial » convient ; sinon une clé payante est nécessaire. Voir le README.")
+        os.environ[LICENSE_VARIABLE] = "noncommercial"
+        log.info("Serveur local : clé de licence xlwings « noncommercial » utilisée par défaut.")
+    if "xlwings" in sys.modules and not getattr(sys.modules["xlwings"], "__pro__", False):
+        raise ServerConfigError("xlwings a été chargé sans clé de licence : relancez le serveur avec "
+                                "XLWINGS_LICENSE_KEY défini.")
+    os.environ["XLWINGS_PROJECT_DIR"] = str(PROJECT_DIR)
+    os.environ["XLWINGS_ON_SERVER"] = "true"
+    for name, value in XLWINGS_DEFAULTS.items():
+        os.environ.setdefault(name, value)
+    config = sys.modules.get("xlwings_server.config")
+    if config is not None and Path(config.PROJECT_DIR).resolve() != PROJECT_DIR:
+        raise ServerConfigError(f"xlwings Server a été chargé avec un autre dossier de projet ({config.PROJECT_DIR}) : "
+                                "lancez le serveur par « opc-excel serve ».")
+
+
+def max_request_bytes() -> int:
+    """Return the request size limit: ``OPC_EXCEL_MAX_MO`` megabytes, 25 by default."""
+    text = os.environ.get(MAX_SIZE_VARIABLE, "").strip()
+    try:
+        megabytes = float(text.replace(",", ".")) if text else DEFAULT_MAX_MEGABYTES
+    except ValueError:
+        raise ServerConfigError(f"{MAX_SIZE_VARIABLE} doit être un nombre de mégaoctets, pas « {text} ».") from None
+    return int(megabytes * 1_000_000)
+
+
+def create_app(*, local: bool = True, token: str | None = None, max_bytes: int | None = None) -> Any:
+    """Return the ASGI application: xlwings Server with the add-in, behind a request size limit.
+
+    ``local`` (a loopback server, for one user's tests) defaults the licence key and lets requests
+    through without authentication when no token is set. Otherwise a token (``token`` or
+    ``OPC_EXCEL_TOKEN``) or xlwings Server's Entra ID settings are required. xlwings Server is one
+    application per process: a second call reconfigures authentication and the size limit.
+    """
+    configure_environment(local=local)
+    from xlwings_server.config import settings
+    from xlwings_server.main import app, main_app
+
+    from opc_excel.server import auth
+    from opc_excel.server.limits import RequestSizeLimit, french_errors
+
+    auth.set_token(token)
+    providers = [p for p in settings.auth_providers or [] if p != "custom"]
+    if auth.expected_token():
+        if len(auth.expected_token()) < auth.MIN_TOKEN_LENGTH:
+            raise ServerConfigError(f"Le jeton d'accès doit compter au moins {auth.MIN_TOKEN_LENGTH} caractères.")
+        providers.append("custom")
+    elif not providers and not local:
+        raise ServerConfigError(
+            "Authentification requise hors poste local : définissez OPC_EXCEL_TOKEN (un jeton d'au moins "
+            f"{auth.MIN_TOKEN_LENGTH} caractères, transmis aux utilisateurs) ou configurez Microsoft Entra ID "
+            "(XLWINGS_AUTH_PROVIDERS=[\"entraid\"], voir le README).")
+    settings.auth_providers = providers
+    french_errors(app)
+    return RequestSizeLimit(main_app, max_bytes if max_bytes is not None else max_request_bytes())
+
+
+def certificate_files(folder: Path) -> dict[str, str]:
+    """Return uvicorn's ``ssl_certfile`` and ``ssl_keyfile`` from a folder of PEM files (mkcert's names work)."""
+    if not folder.is_dir():
+        raise ServerConfigError(f"Dossier de certificats introuvable : {folder}.")
+    pems = sorted(folder.glob("*.pem"))
+    keys = [p for p in pems if "key" in p.stem.lower()]
+    certificates = [p for p in pems if p not in keys]
+    if len(keys) != 1 or len(certificates) != 1:
+        raise ServerConfigError(
+            f"Le dossier {folder} doit contenir exactement un certificat et une clé au format PEM (par exemple "
+            "localhost.pem et localhost-key.pem, créés par mkcert) : voir le README.")
+    return {"ssl_certfile": str(certificates[0]), "ssl_keyfile": str(keys[0])}
+
+
+def serve(host: str, port: int, certs: Path | None, out: Any) -> int:
+    """Run the add-in's server until Ctrl+C; return the exit status."""
+    try:
+        import uvicorn
+        import xlwings_server  # noqa: F401 - fail here, with the French message, if the extra is missing
+    except ImportError:
+        raise ServerConfigError("Le serveur du complément Excel demande des paquets en plus : "
+                                "pip install \"opc-excel[server]\"") from None
+    if not 0 < port < 65536:
+        raise ServerConfigError(f"Port {port} impossible : choisissez un nombre entre 1 et 65535 (par défaut 8000).")
+    ssl = certificate_files(certs) if certs is not None else {}
+    app = create_app(local=is_loopback(host))
+    scheme = "https" if ssl else "http"
+    address = f"{scheme}://{'[' + host + ']' if ':' in host else host}:{port}"
+    out.write(f"Serveur OPC urbain : {address}/ — manifeste du complément : {address}/manifest.xml\n")
+    if not ssl:
+        out.write("Sans --certs le serveur répond en HTTP : Excel exige HTTPS pour charger le complément "
+                  "(voir le README).\n")
+    out.flush()
+    uvicorn.run(app, host=host, port=port, log_level="info", **ssl)
+    return 0

@@ -1,0 +1,68 @@
+"""The ribbon's scripts, served by xlwings Server: ``controler`` and ``actualiser``.
+
+Each takes the workbook the add-in sent (only the sheets it reads, see ``SHEETS_SENT``), runs the
+pipeline in a worker thread and returns the actions that rewrite the output sheets, then one
+``opcResume`` action: the summary the task pane shows. Whatever goes wrong reaches the user as a
+French sentence (``xw.XlwingsError``), never as a stack trace; the detail goes to the log.
+
+Imported by the xlwings Server project (``project/custom_scripts``), after
+:func:`opc_excel.server.app.configure_environment` has set the licence key.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from datetime import date
+from typing import TypeVar
+
+import anyio
+import xlwings as xw
+from xlwings.server import script
+
+from opc_excel.errors import OpcError
+from opc_excel.server.book import ACTUALISER, CONTROLER, SHEETS_SENT, run_actualiser, run_controler
+
+log = logging.getLogger(__name__)
+SUMMARY_CALLBACK = "opcResume"  # the task pane's JavaScript function that shows the summary
+WORKERS = anyio.CapacityLimiter(2)  # one refresh per core; more requests wait their turn
+UNEXPECTED = ("Erreur inattendue : le classeur n'a pas été modifié. Réessayez ; si l'erreur persiste, "
+              "transmettez l'heure de l'essai et le classeur au service informatique.")
+T = TypeVar("T")
+
+
+def today() -> date:
+    """Return today's date (the date de situation comes from *Paramètres*; this is the fallback)."""
+    return date.today()
+
+
+async def run_for_user(work: Callable[[], T], what: str) -> T:
+    """Return ``work()`` run in a worker thread; turn any failure into a French ``XlwingsError``."""
+    try:
+        return await anyio.to_thread.run_sync(work, limiter=WORKERS)
+    except xw.XlwingsError:
+        raise
+    except OpcError as error:
+        raise xw.XlwingsError(str(error)) from None
+    except Exception:
+        log.exception("Échec de %s", what)
+        raise xw.XlwingsError(UNEXPECTED) from None
+
+
+def _send_summary(book: xw.Book, summary: dict[str, object]) -> None:
+    book.app.macro(SUMMARY_CALLBACK)(json.dumps(summary, ensure_ascii=False))
+
+
+@script(include=list(SHEETS_SENT[CONTROLER]))
+async def controler(book: xw.Book):
+    """Contrôler : vérifier le classeur et réécrire la feuille Contrôles."""
+    summary = await run_for_user(lambda: run_controler(book, today()), CONTROLER)
+    _send_summary(book, summary)
+
+
+@script(include=list(SHEETS_SENT[ACTUALISER]))
+async def actualiser(book: xw.Book):
+    """Actualiser les alertes : contrôles, alertes, tableau de bord et historique, comme « opc-excel refresh »."""
+    summary = await run_for_user(lambda: run_actualiser(book, today()), ACTUALISER)
+    _send_summary(book, summary)

@@ -1,0 +1,57 @@
+"""The desktop fallback (``workbooks/perseigne_master.py``): what *Run main* does to the open workbook.
+
+Desktop Excel can't run here; the open workbook is played by the book xlwings builds from the
+Office.js payload, which goes through the same xlwings calls.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from opc_excel.cli import main as cli
+from opc_excel.workbook.contract import OUTPUT_SHEETS
+from tests.factory import make_workbook
+from tests.test_output_backends import ExcelActions, json_book, values_of
+from tests.test_server import sent_sheets
+
+TODAY = date(2026, 1, 1)
+FALLBACK = Path(__file__).resolve().parents[1] / "workbooks" / "perseigne_master.py"
+
+
+@pytest.fixture(scope="module")
+def fallback():
+    spec = importlib.util.spec_from_file_location("perseigne_master", FALLBACK)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class DescribeRunMain:
+    def it_refreshes_the_open_workbook_and_writes_every_deck_beside_it(self, fallback, tmp_path, monkeypatch):
+        import opc_excel.decks
+
+        monkeypatch.setattr(opc_excel.decks, "build_deck", lambda report, kind, theme=None, template=None:
+                            f"{kind} {theme}".encode())
+        master = make_workbook(tmp_path, name="maître.xlsx")
+        book = json_book(master, sent_sheets(master, "actualiser"))
+        summary, decks = fallback.refresh_and_write_decks(book, tmp_path, TODAY)
+        assert summary["date_de_situation"] == "30/09/2011"
+        assert sorted(p.name for p in decks) == sorted([
+            "comite-suivi_2011-09-30.pptx", "copil_2011-09-30.pptx", "point-mensuel_2011-09-30.pptx",
+            "revue-projet_2011-09-30.pptx", "reunion-restreinte-financiere_2011-09-30.pptx",
+            "reunion-restreinte-sociale_2011-09-30.pptx", "reunion-restreinte-technique_2011-09-30.pptx"])
+        assert (tmp_path / "copil_2011-09-30.pptx").read_bytes() == b"copil None"
+        assert not list(tmp_path.glob("*.partiel"))
+
+        out = tmp_path / "cli.xlsx"
+        cli(["refresh", str(master), "--out", str(out)], today=TODAY, stdout=io.StringIO(), stderr=io.StringIO())
+        expected = openpyxl.load_workbook(out)
+        excel = ExcelActions(openpyxl.load_workbook(master)).apply(book.json())
+        for name in OUTPUT_SHEETS:
+            assert values_of(excel.workbook[name]) == values_of(expected[name]), name

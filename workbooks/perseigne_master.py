@@ -1,0 +1,90 @@
+"""Desktop fallback for perseigne_master.xlsx: refresh the open workbook, then write every deck next to it.
+
+For one user with Python on Windows, without the add-in's server: the xlwings add-in's ribbon
+button *Run main* runs ``main()`` of the Python file named like the workbook and placed beside it
+(this file, for ``perseigne_master.xlsx``). It rewrites the *Contrôles*, *Alertes*, *Tableau de
+bord*, *Historique* and *Historique jalons* sheets of the open workbook exactly as the ribbon's
+« Actualiser les alertes » does (what you typed in the follow-up columns of *Alertes* is kept),
+then saves the decks of every meeting as ``<kind>_<AAAA-MM-JJ>.pptx`` in the workbook's folder.
+
+Only xlwings' open-source part is used: no licence key, no server. Step by step: README, section
+« Excel add-in (xlwings Server) », « Sans serveur : le bouton Run main ».
+"""
+
+from __future__ import annotations
+
+import os
+import traceback
+from datetime import date
+from pathlib import Path
+
+import xlwings as xw
+
+from opc_excel.errors import OpcError
+from opc_excel.pipeline import CheckReport, write_outputs
+from opc_excel.server.book import ACTUALISER, check_book, run_summary
+from opc_excel.workbook.sheet_output import XlwingsOutput
+
+TITLE = "OPC urbain"
+
+
+def deck_list() -> list[tuple[str, str | None]]:
+    """Return every deck to write: each kind, and the restricted meeting once per theme (none without decks)."""
+    try:
+        from opc_excel.decks import KINDS, THEMES
+    except ImportError:
+        return []
+    return [(kind, None) for kind, deck in KINDS.items() if not deck.needs_theme] + [
+        (kind, theme) for kind, deck in KINDS.items() if deck.needs_theme for theme in THEMES]
+
+
+def write_decks(report: CheckReport, folder: Path) -> list[Path]:
+    """Write every deck of the checked workbook into ``folder``; return the files written."""
+    try:
+        from opc_excel.decks import build_deck
+    except ImportError:
+        return []
+    written = []
+    for kind, theme in deck_list():
+        path = folder / f"{kind}{'-' + theme if theme else ''}_{report.at.isoformat()}.pptx"
+        partial = path.with_name(path.name + ".partiel")
+        partial.write_bytes(build_deck(report, kind, theme=theme))
+        os.replace(partial, path)  # a deck is there whole, or not at all
+        written.append(path)
+    return written
+
+
+def refresh_and_write_decks(book: xw.Book, folder: Path, today: date) -> tuple[dict[str, object], list[Path]]:
+    """Refresh the open workbook's output sheets, write the decks into ``folder``; return the summary and files."""
+    report = check_book(book, ACTUALISER, today)
+    write_outputs(XlwingsOutput(book), report)
+    return run_summary(report, ACTUALISER, book.name), write_decks(report, folder)
+
+
+def main() -> None:
+    """The *Run main* button: refresh this workbook and write its decks beside it, then say what was done."""
+    book = xw.Book.caller()
+    folder = Path(book.fullname).parent
+    if not folder.is_dir() or folder == Path("."):
+        book.app.alert("Enregistrez d'abord le classeur sur le disque : les diaporamas sont écrits à côté de lui.",
+                       title=TITLE)
+        return
+    try:
+        summary, decks = refresh_and_write_decks(book, folder, date.today())
+    except OpcError as error:
+        book.app.alert(str(error), title=TITLE)
+        return
+    except Exception:  # the last resort: a French sentence; the detail goes to a file for support
+        detail = folder / "opc-excel-erreur.txt"
+        detail.write_text(traceback.format_exc(), encoding="utf-8")
+        book.app.alert("Erreur inattendue : l'actualisation s'est arrêtée. Transmettez à l'assistance le fichier "
+                       f"{detail.name}, écrit à côté du classeur, avec une copie du classeur.", title=TITLE)
+        return
+    done = (f"{len(decks)} diaporama(s) écrit(s) dans {folder}." if decks else
+            "Diaporamas non écrits : cette installation d'opc-excel ne les génère pas encore.")
+    book.app.alert(f"{summary['message']}\n\n{done}", title=TITLE)
+
+
+if __name__ == "__main__":  # from a terminal, with the workbook open in Excel
+    xw.Book(str(Path(__file__).with_suffix(".xlsx"))).set_mock_caller()
+    main()
