@@ -6,6 +6,7 @@ reader, so a reader bug can't hide a bad demo.
 
 from __future__ import annotations
 
+import io
 from collections import Counter, defaultdict
 from datetime import date, datetime
 from pathlib import Path
@@ -14,13 +15,22 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from opc_excel.changes import what_changed
+from opc_excel.cli import main
+from opc_excel.pipeline import check_file
 from opc_excel.text import match_key
 from opc_excel.workbook import contract as c
+from opc_excel.workbook.alert_sheet import USER_HEADERS, read_previous
 from opc_excel.workbook.contract import Kind, SheetSpec
+from opc_excel.workbook.demo_data import ALERT_NOTES, UNEXPLAINED_MOVES
 from opc_excel.workbook.generate import EXTRA_LISTS, MASTER_FILE, TEMPLATE_FILE, write_workbooks
+from opc_excel.workbook.history import read_milestone_history
+from opc_excel.workbook.source import OpenpyxlSource
 
 WORKBOOKS = Path(__file__).resolve().parents[1] / "workbooks"
 AT = date(2011, 9, 30)
+SITUATIONS = [date(2011, 3, 31), date(2011, 6, 30), AT]
+TODAY = date(2026, 1, 1)
 OWNERS = {"Ville d'Alençon", "CUA d'Alençon", "Orne Habitat", "Sagim", "Logis Familial"}
 DEMOLITION = "Démolition de logements sociaux"
 RECONSTITUTION = "Reconstitution de l'offre"
@@ -70,19 +80,87 @@ def costs(tables) -> dict[str, float]:
     return {op["id"]: op["cost_convention"] for op in tables[c.OPERATIONS]}
 
 
+@pytest.fixture(scope="module")
+def regenerated(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("regenerated")
+    write_workbooks(out)
+    return out
+
+
 class DescribeGeneration:
     @pytest.mark.parametrize("name", [MASTER_FILE, TEMPLATE_FILE])
-    def it_rebuilds_the_committed_files_cell_for_cell(self, tmp_path, name):
-        write_workbooks(tmp_path)
-        built, committed = load_workbook(tmp_path / name), load_workbook(WORKBOOKS / name)
+    def it_rebuilds_the_committed_files_cell_for_cell(self, regenerated, name):
+        built, committed = load_workbook(regenerated / name), load_workbook(WORKBOOKS / name)
         assert built.sheetnames == committed.sheetnames
         for sheet in committed.sheetnames:
             assert _sheet_values(built[sheet]) == _sheet_values(committed[sheet]), sheet
 
-    @pytest.mark.parametrize("name", [MASTER_FILE, TEMPLATE_FILE])
-    def it_orders_the_sheets_as_the_contract(self, name):
+    def it_gives_the_same_bytes_from_one_run_to_the_next(self, regenerated, tmp_path):
+        write_workbooks(tmp_path)
+        for name in (MASTER_FILE, TEMPLATE_FILE):
+            assert (tmp_path / name).read_bytes() == (regenerated / name).read_bytes(), name
+
+    @pytest.mark.parametrize(("name", "sheets"), [
+        (MASTER_FILE, [c.MODE_EMPLOI, *c.INPUT_SHEETS, *c.OUTPUT_SHEETS]),  # refreshed: its output sheets last
+        (TEMPLATE_FILE, [c.MODE_EMPLOI, *c.INPUT_SHEETS]),  # never refreshed
+    ])
+    def it_orders_the_sheets_as_the_contract(self, name, sheets):
         wb = load_workbook(WORKBOOKS / name, read_only=True)
-        assert wb.sheetnames == [c.MODE_EMPLOI, *c.INPUT_SHEETS]
+        assert wb.sheetnames == sheets
+
+
+class DescribeMasterHistory:
+    """The master ships refreshed on 31/03, 30/06 and 30/09/2011, so that the demo can show change."""
+
+    def it_has_a_historique_row_per_date_de_situation(self, master):
+        rows = list(master["Historique"].iter_rows(values_only=True))
+        headers, values = rows[0], [dict(zip(rows[0], row, strict=True)) for row in rows[1:] if row[0]]
+        assert headers[0] == "Date de situation"
+        assert [_day(v["Date de situation"]) for v in values] == SITUATIONS
+        assert all(v["Problèmes bloquants"] == 0 for v in values)
+        for figure in ("Taux d'engagement ANRU", "Avancement global pondéré", "Ménages relogés"):
+            figures = [v[figure] for v in values]
+            assert figures == sorted(figures) and figures[0] < figures[-1], figure
+        assert all(v["Alertes rouges"] > 0 and v["Alertes orange"] > 0 for v in values)
+
+    def it_keeps_the_milestones_of_each_date_de_situation(self, master):
+        ws = master["Historique jalons"]
+        assert ws.sheet_state == "hidden"
+        dates = {_day(row[0]) for row in ws.iter_rows(min_row=2, values_only=True) if row[0]}
+        assert sorted(dates) == SITUATIONS
+
+    def it_keeps_the_notes_typed_in_alertes_on_30_06(self, master):
+        rows = _alert_rows(master)
+        noted = {key: row for key, row in rows.items() if row["Mesure retenue"]}
+        assert set(noted) == set(ALERT_NOTES) and 4 <= len(noted) <= 6
+        for key, typed in ALERT_NOTES.items():
+            for header, value in typed.items():
+                if header != "Suivi" or not str(rows[key]["Suivi"]).startswith("Résolue"):
+                    assert _day(rows[key][header]) == value, (key, header)
+        resolved = [row for row in noted.values() if row["Suivi"] == "Résolue le 30/09/2011"]
+        assert len(resolved) == 1 and resolved[0]["Commentaire"]
+        assert {_day(row["Détectée le"]) for row in rows.values()} == set(SITUATIONS)
+        assert any(str(row["Suivi"]).startswith("Résolue le 30/06/2011") for row in rows.values())
+
+    def it_checks_without_blocking_problem(self):
+        status = main(["check", str(WORKBOOKS / MASTER_FILE)], today=TODAY, stdout=io.StringIO(),
+                      stderr=io.StringIO())
+        assert status == 0
+
+    def it_shows_cal_08_and_what_changed_since_30_06_on_a_refresh(self):
+        report = check_file(WORKBOOKS / MASTER_FILE, at=AT, today=TODAY)
+        moved_without_motif = {f"CAL-08 · {op_id} · {name}" for op_id, name in UNEXPLAINED_MOVES}
+        assert {a.key for a in report.alerts if a.code == "CAL-08"} == moved_without_motif
+        workbook = load_workbook(WORKBOOKS / MASTER_FILE, read_only=True)
+        source = OpenpyxlSource(workbook)
+        changes = what_changed(read_milestone_history(source), read_previous(source).rows, date(2011, 6, 30), AT)
+        workbook.close()
+        assert len(changes.milestones_reached) >= 10
+        assert all(date(2011, 6, 30) < m.after <= AT for m in changes.milestones_reached)
+        assert {(m.operation_id, m.milestone) for m in changes.forecasts_moved if not m.has_motif} == set(
+            UNEXPLAINED_MOVES)
+        assert len(changes.forecasts_moved) > len(UNEXPLAINED_MOVES)  # the others moved with their motif
+        assert changes.new_alerts and changes.resolved_alerts
 
 
 class DescribeMasterContent:
@@ -246,6 +324,15 @@ def test_every_list_column_has_a_drop_down(name):
             assert any(dv.type == "list" and first in dv for dv in ws.data_validations.dataValidation), (
                 spec.name, column.header)
         assert ws.tables, spec.name
+
+
+def _alert_rows(wb) -> dict[str, dict[str, object]]:
+    """Return the *Alertes* rows by *Clé*, header -> value."""
+    rows = list(wb["Alertes"].iter_rows(values_only=True))
+    header_index = next(i for i, row in enumerate(rows) if row and row[0] == "Clé")
+    headers = rows[header_index]
+    assert set(USER_HEADERS) <= set(headers)
+    return {row[0]: dict(zip(headers, row, strict=True)) for row in rows[header_index + 1:] if row[0]}
 
 
 def _allowed(column, lists: dict[str, list[str]]) -> list[str] | None:

@@ -517,6 +517,50 @@ PARAMETER_VALUES: dict[str, object] = {
     "gup_end": CONVENTION_END,
 }
 
+# ---------------------------------------------------------------- earlier dates de situation
+#
+# The master ships with the output sheets of a refresh at each of these dates, then at AT, so that
+# the demo shows a history: Historique rows, alerts detected then resolved, what changed since the
+# last committee. How the data are rewound to an earlier date: opc_excel.workbook.replay.
+REPLAY_DATES = (date(2011, 3, 31), date(2011, 6, 30))
+# Forecasts that moved between the 30/06/2011 and 30/09/2011 situations with no motif de décalage
+# typed, so that CAL-08 fires on 30/09/2011: (operation, milestone) -> the forecast as it stood on
+# 31/03 and 30/06/2011. Every other forecast only moves with its motif.
+UNEXPLAINED_MOVES: dict[tuple[str, str], date] = {
+    ("COU-REH-02", c.WORKS_START): date(2011, 4, 1),  # stalled works start pushed to 01/06/2011
+    ("COU-REH-02", c.DELIVERY): date(2012, 4, 30),  # and its delivery with it, to 30/06/2012
+    ("PER-REH-08", "DAS"): date(2011, 11, 30),  # brought forward to 31/10/2011, nobody said why
+}
+BEFORE_BALANCE = 0.85  # share of a funding line paid in acomptes; the rest waits for the balance
+# What the city officer typed in the users' columns of *Alertes* after the 30/06/2011 refresh:
+# alert *Clé* -> column -> value. They stay through the 30/09/2011 refresh.
+ALERT_NOTES_AT = REPLAY_DATES[-1]
+ALERT_NOTES: dict[str, dict[str, object]] = {
+    "CAL-01 · PER-REH-09 · Démarrage des travaux": {
+        "Mesure retenue": "Relancer la consultation du lot gros œuvre ; ordre de service visé pour novembre",
+        "Responsable": "Orne Habitat", "Échéance": date(2011, 10, 31), "Suivi": "En cours",
+        "Commentaire": "Entreprise de gros œuvre en liquidation judiciaire : marché résilié"},
+    "HAB-03 · PER-DEM-06": {
+        "Mesure retenue": "Troisième proposition aux ménages restants, commission d'attribution dédiée",
+        "Responsable": "MOUS relogement", "Échéance": date(2011, 9, 30), "Suivi": "En cours",
+        "Commentaire": "Point hebdomadaire avec Orne Habitat ; 2 refus à motiver"},
+    "FIN-05 · PER-RES-06": {
+        "Mesure retenue": "Demander à la DDT la prorogation de la DAS", "Responsable": "Direction de projet",
+        "Échéance": date(2011, 7, 31), "Suivi": "En cours",
+        "Commentaire": "Démarrage bloqué par la cession foncière Ville / Orne Habitat"},
+    "FIN-03 · PER-EQP-05": {
+        "Mesure retenue": "Compléter le plan de financement par une hausse de la part Ville (action ACT-016)",
+        "Responsable": "Direction de projet", "Échéance": date(2011, 7, 31), "Suivi": "En cours",
+        "Commentaire": "Surcoût présenté au comité de suivi du 12/05 ; délibération attendue"},
+    "SOC-01 · PER-ECO-01": {
+        "Mesure retenue": "Rappel écrit des clauses d'insertion à l'entreprise de gros œuvre",
+        "Responsable": "Maison de l'emploi", "Échéance": date(2011, 9, 15), "Suivi": "En cours"},
+    "FIN-08 · PER-DEM-05": {  # the acompte is paid by 30/09/2011: « Résolue le 30/09/2011 »
+        "Mesure retenue": "Faire déposer par Logis Familial sa demande d'acompte auprès de l'ANRU",
+        "Responsable": "OPC urbain", "Échéance": date(2011, 7, 31), "Suivi": "Traitée",
+        "Commentaire": "Demande d'acompte transmise le 12/07"},
+}
+
 # ---------------------------------------------------------------- building the rows
 
 
@@ -550,6 +594,18 @@ def build_demo() -> Demo:
 
 def famille_code(op_id: str) -> str:
     return op_id.split("-")[1]
+
+
+def status_of(op_id: str, actuals: dict[str, date | None]) -> str:
+    """Return the *Statut* of an operation that is not abandoned, from its milestones' actual dates."""
+    for milestone, status in (("Solde versé", "Soldée"), (c.DELIVERY, "Livrée")):
+        if actuals.get(milestone):
+            return status
+    if actuals.get(c.WORKS_START):
+        return "Engagée" if famille_code(op_id) == "ING" else "En travaux"
+    if actuals.get("DAS"):
+        return "Engagée"
+    return "En études" if any(actuals.values()) else "Programmée"
 
 
 def _month(ym: str) -> tuple[int, int]:
@@ -606,14 +662,7 @@ class _Plan:
     def status(self) -> str:
         if self.abandoned:
             return "Abandonnée"
-        for milestone, status in (("Solde versé", "Soldée"), (c.DELIVERY, "Livrée")):
-            if self.actual(milestone):
-                return status
-        if self.actual(c.WORKS_START):
-            return "Engagée" if self.famille == "ING" else "En travaux"
-        if self.actual("DAS"):
-            return "Engagée"
-        return "En études" if any(m.actual for m in self.milestones.values()) else "Programmée"
+        return status_of(self.op.id, {m.name: m.actual for m in self.milestones.values()})
 
     def progress(self) -> float:
         """Return the works progress from 0 to 1 at the date de situation (elapsed time)."""
@@ -791,7 +840,7 @@ def _paid(p: _Plan, amount: int, advance: int, progress: float, rng: random.Rand
     if p.status == "Soldée":
         return amount
     if p.actual(c.DELIVERY):  # the last acomptes wait for the balance request, when it is late
-        return round(amount * (0.70 if p.op.id in NO_BALANCE_REQUEST else 0.85))
+        return round(amount * (0.70 if p.op.id in NO_BALANCE_REQUEST else BEFORE_BALANCE))
     if p.actual(c.WORKS_START) is None:
         return advance
     stage = 0.25 + 0.65 * progress  # the stage scale of the avancement indicator

@@ -4,8 +4,10 @@
 
 rebuilds ``perseigne_master.xlsx`` and ``modele_vierge.xlsx`` (default DIR: the repository's
 ``workbooks/``). The content comes from :mod:`opc_excel.workbook.demo_data`; everything here is
-layout, driven by the column kinds of the contract. The output is deterministic: two runs give
-the same cells.
+layout, driven by the column kinds of the contract. The master's output sheets are written by the
+users' own pipeline, refreshed at earlier dates de situation (:mod:`opc_excel.workbook.replay`)
+then at the current one, so that it ships with a history. The output is deterministic: two runs
+give the same bytes.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from enum import Enum
 from pathlib import Path
 from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -32,10 +34,15 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from opc_excel.model import Params
+from opc_excel.pipeline import check_source, write_outputs
 from opc_excel.text import match_key
 from opc_excel.workbook import contract as c
-from opc_excel.workbook.contract import Column, Kind, SheetSpec
-from opc_excel.workbook.demo_data import Demo, build_demo
+from opc_excel.workbook.alert_sheet import ALERTES, KEY
+from opc_excel.workbook.contract import OUTPUT_SHEETS, Column, Kind, SheetSpec
+from opc_excel.workbook.demo_data import ALERT_NOTES, ALERT_NOTES_AT, REPLAY_DATES, Demo, build_demo
+from opc_excel.workbook.replay import replay
+from opc_excel.workbook.source import OpenpyxlSource
+from opc_excel.workbook.writer import set_text
 
 MASTER_FILE = "perseigne_master.xlsx"
 TEMPLATE_FILE = "modele_vierge.xlsx"
@@ -248,7 +255,9 @@ MASTER_WARNING = (
     "500 logements sociaux démolis dans la convention en plus des 192 des tours Verlaine démolies en 2004, "
     "environ 400 reconstruits, plus de 800 réhabilités à Perseigne, 35 locaux commerciaux avenue Kennedy) "
     "mais ce n'est pas la convention réelle. Quelques anomalies y sont placées volontairement pour montrer "
-    "les contrôles et les alertes. Date de situation : 30/09/2011."
+    "les contrôles et les alertes. Date de situation : 30/09/2011. Le classeur a été actualisé aux situations "
+    "du 31/03/2011 et du 30/06/2011, puis du 30/09/2011 : la feuille Historique garde les chiffres de chacune, "
+    "la feuille Alertes la date où chaque alerte est apparue et les suites données depuis le 30/06/2011."
 )
 TEMPLATE_INTRO = (
     "Ce classeur est un modèle vierge de classeur maître pour l'OPC urbain d'un projet de renouvellement "
@@ -273,8 +282,24 @@ class _ListRange:
 
 
 def build_master(demo: Demo | None = None) -> Workbook:
-    """Return the Perseigne–Courteille master workbook, filled with the demo data."""
+    """Return the Perseigne–Courteille master: today's data, and the output sheets of its refreshes so far.
+
+    The programme is refreshed at each of ``REPLAY_DATES``, rewound to that date, then at today's
+    date de situation, each time on a workbook that holds the output sheets of the previous refresh,
+    as users do from one committee to the next: *Alertes* keeps when each alert was detected and the
+    notes typed on 30/06/2011, *Historique* and *Historique jalons* get one snapshot per date.
+    """
     demo = demo or build_demo()
+    previous: Workbook | None = None
+    for at in REPLAY_DATES:
+        previous = _refreshed(replay(demo, at), previous)
+        if at == ALERT_NOTES_AT:
+            _type_alert_notes(previous, ALERT_NOTES)
+    return _refreshed(demo, previous)
+
+
+def build_master_inputs(demo: Demo) -> Workbook:
+    """Return the master's input sheets (and its *Mode d'emploi*) filled with ``demo``, no output sheet."""
     wb = _new_workbook("PRU Perseigne–Courteille — classeur maître (données illustratives)")
     _write_guide(wb.create_sheet(c.MODE_EMPLOI), MASTER_INTRO, MASTER_WARNING, "PRU Perseigne–Courteille")
     params = {**PARAMETER_DEFAULTS, **demo.params}
@@ -325,14 +350,64 @@ def _save(wb: Workbook, path: Path) -> None:
     ``Workbook.save`` stamps the file properties and every zip entry with the current time, so the
     committed files would change at each rebuild even when no cell does.
     """
-    wb.properties.created = wb.properties.modified = FIXED_TIMESTAMP
-    buffer = io.BytesIO()
-    ExcelWriter(wb, ZipFile(buffer, "w", ZIP_DEFLATED, allowZip64=True)).save()  # closes the archive
+    buffer = _in_memory(wb)
     stamp = FIXED_TIMESTAMP.timetuple()[:6]
     with ZipFile(buffer) as built, ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True) as archive:
         for entry in built.infolist():
             archive.writestr(ZipInfo(entry.filename, date_time=stamp), built.read(entry),
                              compress_type=ZIP_DEFLATED)
+
+
+def _in_memory(wb: Workbook) -> io.BytesIO:
+    """Return the workbook saved as an .xlsx file in memory, with the fixed file properties."""
+    wb.properties.created = wb.properties.modified = FIXED_TIMESTAMP
+    buffer = io.BytesIO()
+    ExcelWriter(wb, ZipFile(buffer, "w", ZIP_DEFLATED, allowZip64=True)).save()  # closes the archive
+    return buffer
+
+
+# ---------------------------------------------------------------- refreshes at earlier dates
+
+
+def _refreshed(demo: Demo, previous: Workbook | None) -> Workbook:
+    """Return the master filled with ``demo`` and refreshed at its date de situation by the users' pipeline.
+
+    The output sheets of ``previous`` (an earlier refresh) are copied in first, values only, as
+    they would stand in the users' file: the refresh reads them back and rewrites them.
+    """
+    wb = build_master_inputs(demo)
+    if previous is not None:
+        for name in OUTPUT_SHEETS:
+            if name in previous.sheetnames:
+                _copy_values(previous[name], wb.create_sheet(name))
+    at = demo.params["at"]
+    saved = load_workbook(_in_memory(wb), read_only=True, data_only=True)
+    try:
+        report = check_source(OpenpyxlSource(saved), at=at, today=at)
+    finally:
+        saved.close()
+    write_outputs(wb, report)
+    return wb
+
+
+def _copy_values(source: Worksheet, target: Worksheet) -> None:
+    for row in source.iter_rows():
+        for cell in row:
+            if cell.value is not None:
+                set_text(target.cell(cell.row, cell.column), cell.value)
+
+
+def _type_alert_notes(wb: Workbook, notes: dict[str, dict[str, object]]) -> None:
+    """Type ``notes`` (*Clé* -> user column -> value) into the *Alertes* sheet, as a city officer would."""
+    ws = wb[ALERTES]
+    header_row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == KEY)
+    columns = {cell.value: cell.column for cell in ws[header_row] if cell.value}
+    rows = {ws.cell(r, 1).value: r for r in range(header_row + 1, ws.max_row + 1)}
+    for key, typed in notes.items():
+        for header, value in typed.items():
+            cell = ws.cell(rows[key], columns[header], _cell_value(value))
+            if isinstance(value, date):
+                cell.number_format = "dd/mm/yyyy"
 
 
 # ---------------------------------------------------------------- sheets

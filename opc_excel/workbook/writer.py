@@ -116,7 +116,7 @@ USER_HEADER_FILL = "375623"
 RESOLVED_FONT = Font(color="7F7F7F", italic=True)
 ALERT_WIDTHS = {"Clé": 26, "Code": 9, "Gravité": 9, "Thème": 14, "ID opération": 13, "Opération": 28,
                 "Maître d'ouvrage": 16, "Constat": 55, "Mesure proposée": 45, "Détectée le": 12,
-                "Mesure retenue": 35, "Responsable": 16, "Échéance": 12, "Suivi": 16, "Commentaire": 35}
+                "Mesure retenue": 35, "Responsable": 16, "Échéance": 12, "Suivi": 21, "Commentaire": 35}
 ALERT_WRAPPED = ("Opération", "Constat", "Mesure proposée", "Mesure retenue", "Commentaire")
 ALERTES_HEADER_ROW = 3
 DATE_FORMAT = "DD/MM/YYYY"
