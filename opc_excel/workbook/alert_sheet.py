@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from opc_excel.fr import fr_date
-from opc_excel.model import Alert, Level
+from opc_excel.model import Alert
 from opc_excel.text import match_key
 from opc_excel.workbook.contract import Role
 from opc_excel.workbook.source import WorkbookSource
@@ -167,8 +167,3 @@ def as_date(value: object) -> date | None:
     if isinstance(value, str) and value.strip():
         return read_date(value, Role.END).value
     return None
-
-
-def level_counts(alerts: Sequence[Alert]) -> dict[Level, int]:
-    return {level: sum(a.severity is level for a in alerts) for level in Level}
-

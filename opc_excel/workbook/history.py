@@ -8,13 +8,13 @@ changed since any earlier date. A second refresh at the same date replaces that 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import date
 
 from opc_excel.model import MilestoneSnapshot, Programme
 from opc_excel.text import match_key
-from opc_excel.workbook.contract import Role
+from opc_excel.workbook.alert_sheet import as_date
 from opc_excel.workbook.source import WorkbookSource
-from opc_excel.workbook.values import is_blank, read_date, read_text
+from opc_excel.workbook.values import is_blank, read_text
 
 HISTORIQUE = "Historique"
 HISTORIQUE_JALONS = "Historique jalons"
@@ -43,19 +43,11 @@ def _sheet_rows(source: WorkbookSource, name: str) -> list[dict[str, object]]:
     return result
 
 
-def _date(value: object) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return read_date(value, Role.END).value if not is_blank(value) else None
-
-
 def read_summary_history(source: WorkbookSource) -> list[dict[str, object]]:
     """Return the *Historique* rows (header -> value), each with a readable *Date de situation*."""
     rows = []
     for row in _sheet_rows(source, HISTORIQUE):
-        at = _date(row.get(AT_HEADER))
+        at = as_date(row.get(AT_HEADER))
         if at is not None:
             rows.append({**row, AT_HEADER: at})
     return rows
@@ -65,15 +57,15 @@ def read_milestone_history(source: WorkbookSource) -> tuple[MilestoneSnapshot, .
     """Return the milestone snapshots of *Historique jalons* (rows that can't be read are skipped)."""
     snapshots = []
     for row in _sheet_rows(source, HISTORIQUE_JALONS):
-        at = _date(row.get(AT_HEADER))
+        at = as_date(row.get(AT_HEADER))
         operation_id = read_text(row.get("ID opération")).value
         milestone = read_text(row.get("Jalon")).value
         if at is None or not operation_id or not milestone:
             continue
         snapshots.append(MilestoneSnapshot(
-            at, operation_id, milestone, convention=_date(row.get("Date convention")),
-            avenant=_date(row.get("Date avenant")), forecast=_date(row.get("Date prévisionnelle")),
-            actual=_date(row.get("Date réelle")), motif=read_text(row.get("Motif de décalage")).value))
+            at, operation_id, milestone, convention=as_date(row.get("Date convention")),
+            avenant=as_date(row.get("Date avenant")), forecast=as_date(row.get("Date prévisionnelle")),
+            actual=as_date(row.get("Date réelle")), motif=read_text(row.get("Motif de décalage")).value))
     return tuple(snapshots)
 
 
