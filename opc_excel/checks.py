@@ -239,8 +239,9 @@ def _check_milestone_order(jalons: Table, log: ProblemLog) -> None:
             continue
         dated = frame[["operation_id", "name", attr]].dropna()
         dated = dated.loc[[(row, attr) not in jalons.invalid for row in dated.index]]
-        by_key = {(op, name): (row, when) for row, op, name, when in
-                  zip(dated.index, dated["operation_id"], dated["name"], dated[attr], strict=True)}
+        by_key = {(op, name): (row, when) for row, op, name, when in  # lists: iterating a str column is slow
+                  zip(dated.index.tolist(), dated["operation_id"].tolist(), dated["name"].tolist(),
+                      dated[attr].tolist(), strict=True)}
         for (op, name), (row, when) in by_key.items():
             for earlier, later in contract.ORDERED_MILESTONES:
                 if name != later or (op, earlier) not in by_key:
@@ -259,7 +260,8 @@ def _check_duplicate_milestones(jalons: Table, log: ProblemLog) -> None:
     frame = jalons.frame.drop(index=sorted(jalons.dropped), errors="ignore").dropna(
         subset=["operation_id", "name"])
     first: dict[tuple[str, str], int] = {}
-    for row, op, name in zip(frame.index, frame["operation_id"], frame["name"], strict=True):
+    for row, op, name in zip(frame.index.tolist(), frame["operation_id"].tolist(), frame["name"].tolist(),
+                             strict=True):
         if (op, name) in first:
             log.add("DQ-DUP", jalons.sheet, jalons.cell(row, "name"), jalons.header("name"), name,
                     f"Le jalon « {name} » de l'opération {op} est déjà saisi ligne {first[(op, name)]} : "

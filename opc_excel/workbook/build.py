@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import fields
+from datetime import date
 from types import MappingProxyType
 from typing import Any
 
@@ -22,7 +23,7 @@ from opc_excel.model import (
     Programme,
 )
 from opc_excel.workbook import contract
-from opc_excel.workbook.reader import ReadResult
+from opc_excel.workbook.reader import ReadResult, collector_paused
 
 _MODELS = {
     contract.FINANCEMENTS: FundingLine,
@@ -34,8 +35,13 @@ _MODELS = {
 }
 
 
+_PLAIN_TYPES = frozenset({str, int, bool, tuple, date})
+
+
 def _plain(value: Any) -> Any:
     """Return a pandas cell as a plain Python value (NaN and NA become None)."""
+    if type(value) in _PLAIN_TYPES:
+        return value
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, float) and math.isnan(value):
@@ -53,9 +59,11 @@ def _records(result: ReadResult, sheet: str, model: type) -> list[dict[str, Any]
     frame = table.usable()
     identity = next(c.attr for c in table.spec.columns if c.required)
     wanted = {f.name: f for f in fields(model)}
+    names = [name for name in frame.columns if name in wanted]
+    columns = [frame[name].tolist() for name in names]  # plain Python values, column by column: fast
     records = []
-    for row, values in zip(frame.index, frame.to_dict("records"), strict=True):
-        record = {k: _plain(v) for k, v in values.items() if k in wanted}
+    for row, values in zip(frame.index.tolist(), zip(*columns, strict=True), strict=True):
+        record = {name: _plain(value) for name, value in zip(names, values, strict=True)}
         if record.get(identity) is None:
             continue  # no usable identity: reported, left out
         for name, value in record.items():
@@ -70,6 +78,11 @@ def _records(result: ReadResult, sheet: str, model: type) -> list[dict[str, Any]
 
 def build_programme(result: ReadResult) -> Programme:
     """Return the programme the checked tables describe, bad values left out, never guessed."""
+    with collector_paused():  # an object or more per cell, all kept: see collector_paused
+        return _build_programme(result)
+
+
+def _build_programme(result: ReadResult) -> Programme:
     by_operation: dict[str, dict[str, Milestone]] = defaultdict(dict)
     for record in _records(result, contract.JALONS_SHEET, Milestone):
         if record.get("name") is not None:

@@ -7,20 +7,29 @@ dates, parameters, personal data); :mod:`opc_excel.checks` then checks the table
 
 from __future__ import annotations
 
+import gc
+import zipfile
+import zlib
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from itertools import islice
+from xml.etree.ElementTree import ParseError
 
 import pandas as pd
+from defusedxml import DefusedXmlException
 from openpyxl.utils import get_column_letter
 
+from opc_excel.errors import UnreadableWorkbookError
 from opc_excel.model import Params, Problem, ProgrammeKind, Severity
 from opc_excel.text import match_key
 from opc_excel.workbook import contract
 from opc_excel.workbook.contract import Column, Kind, Role, SheetSpec
 from opc_excel.workbook.source import WorkbookSource
 from opc_excel.workbook.values import (
+    MAX_YEAR,
+    MIN_YEAR,
     Reading,
     fr_date,
     is_blank,
@@ -35,6 +44,12 @@ from opc_excel.workbook.values import (
 )
 
 HEADER_SEARCH_ROWS = 10
+# Numbers of months or days feed calendar arithmetic: beyond a century they are typing errors.
+_DURATION_LIMITS = {"(mois)": (1200, "mois"), "(jours)": (36_500, "jours")}
+# What openpyxl raises when a sheet holds a value the format does not allow (``<v>NaN</v>``, a
+# shared string that does not exist…): it parses read-only sheets lazily, while we iterate.
+_SHEET_PARSE_ERRORS = (ValueError, ArithmeticError, LookupError, TypeError, EOFError, zlib.error,
+                       zipfile.BadZipFile, ParseError, DefusedXmlException)
 
 
 def cell_address(row: int, col: int) -> str:
@@ -143,6 +158,19 @@ def _take(rows: Iterator[Sequence[object]], count: int) -> list[Sequence[object]
     return list(islice(rows, count))
 
 
+def _rows(source: WorkbookSource, sheet: str) -> Iterator[Sequence[object]]:
+    """Yield the rows of a sheet; raise UnreadableWorkbookError, naming the sheet and row, if they can't be parsed."""
+    number = 0
+    try:
+        for number, row in enumerate(source.rows(sheet), start=1):  # noqa: B007 - number is used below
+            yield row
+    except _SHEET_PARSE_ERRORS as exc:
+        raise UnreadableWorkbookError(
+            f"La feuille « {sheet} » n'a pas pu être lue à partir de sa ligne {number + 1} : elle contient une "
+            "valeur que le format .xlsx n'admet pas (le classeur a sans doute été produit par un autre "
+            "logiciel) ; ouvrez-le dans Excel et enregistrez-le au format « Classeur Excel (*.xlsx) ».") from exc
+
+
 # ---------------------------------------------------------------- lists
 
 
@@ -155,7 +183,7 @@ def _read_lists(source: WorkbookSource, sheet: str | None, log: ProblemLog) -> d
                 "Ajoutez la feuille Listes du modèle vierge pour choisir vos propres valeurs.",
                 Severity.AVERTISSEMENT)
         return dict(contract.DEFAULT_LISTS)
-    rows = list(source.rows(sheet))
+    rows = list(_rows(source, sheet))
     keys = {match_key(name): name for name in contract.DEFAULT_LISTS}
     header_index = _find_header(rows, set(keys))
     positions = _header_positions(rows[header_index]) if header_index is not None else {}
@@ -192,7 +220,7 @@ def _read_params(source: WorkbookSource, sheet: str | None, at: date | None, tod
     found: dict[str, tuple[int, object]] = {}  # attr -> (row number, raw value)
     value_col = 1
     if sheet is not None:
-        rows = list(source.rows(sheet))
+        rows = list(_rows(source, sheet))
         header_index = _find_header(rows, {match_key(contract.PARAM_KEY_HEADER)})
         start = 0
         key_col = 0
@@ -259,7 +287,7 @@ def _read_param_value(param: contract.Parameter, raw: object) -> Reading:
     if param.kind is Kind.DATE:
         return read_date(raw, param.role)
     if param.kind is Kind.NUMBER:
-        return read_number(raw)
+        return _within_duration_limit(_duration_unit(param.label), raw, read_number(raw))
     if param.kind is Kind.LIST:  # Programme
         text = read_text(raw)
         choices = {match_key(k): k for k in contract.PROGRAMME_KINDS}
@@ -286,7 +314,7 @@ _READERS: dict[Kind, Callable[[object], Reading]] = {
 def _read_table(source: WorkbookSource, spec: SheetSpec, sheet: str, lists: dict[str, tuple[str, ...]],
                 log: ProblemLog) -> Table | None:
     """Return the sheet read as a :class:`Table`, or None when its header row can't be found."""
-    rows = source.rows(sheet)
+    rows = _rows(source, sheet)
     head = _take(rows, HEADER_SEARCH_ROWS)
     header_index = _find_header(head, {match_key(spec.key_header)})
     if header_index is None:
@@ -307,35 +335,47 @@ def _read_table(source: WorkbookSource, spec: SheetSpec, sheet: str, lists: dict
                     column.header, "",
                     f"La colonne obligatoire « {column.header} » est introuvable dans la ligne d'en-tête "
                     f"(ligne {header_row}) : ajoutez-la, ou corrigez l'intitulé de la colonne qui la contient.")
+    _warn_duplicate_headers(spec, head[header_index], header_row, sheet, log)
     if spec.name == contract.RELOGEMENT:
         _refuse_personal_data(head[header_index], header_row, sheet, log)
+    key = match_key(spec.key_header)
+    key_col = positions[key]
 
     list_keys = {name: {match_key(v): v for v in values} for name, values in lists.items()}
+    # The milestone name decides how its dates' semesters are read: read list values first.
+    plan = [(column, columns[column.attr], _cell_reader(column, list_keys))
+            for column in sorted(spec.columns, key=lambda c: c.kind is Kind.MILESTONE_DATE)
+            if column.attr in columns]
+    absent = [column.attr for column in spec.columns if column.attr not in columns]
     records: list[dict[str, object]] = []
     index: list[int] = []
     table = Table(spec, sheet, header_row, columns, pd.DataFrame())
     data_rows = head[header_index + 1:]
     for row_number, row in enumerate(_chain(data_rows, rows), start=header_row + 1):
-        cells = {attr: (row[col] if col < len(row) else None) for attr, col in columns.items()}
-        if all(is_blank(v) for v in cells.values()):
+        width = len(row)
+        if row.count(None) == width or all(col >= width or is_blank(row[col]) for _c, col, _r in plan):
+            continue  # a blank row, maybe formatted, or with values in the user's own columns only
+        if key_col < width and _repeats_header(row[key_col], key):
+            log.add("DQ-COL", sheet, cell_address(row_number, key_col), spec.key_header, row[key_col],
+                    f"La ligne {row_number} répète la ligne d'en-tête (bloc copié-collé ?) : elle est ignorée. "
+                    f"Supprimez-la.", Severity.AVERTISSEMENT)
             continue
-        record: dict[str, object] = {}
-        # The milestone name decides how its dates' semesters are read: read list values first.
-        ordered = sorted(spec.columns, key=lambda c: c.kind is Kind.MILESTONE_DATE)
-        for column in ordered:
-            if column.attr not in columns:
+        record: dict[str, object] = dict.fromkeys(absent)
+        for column, col, read in plan:
+            raw = row[col] if col < width else None
+            if raw is None:  # what every reader returns for an empty cell, the fast way
                 record[column.attr] = None
                 continue
-            raw = cells[column.attr]
-            reading = _read_cell(column, raw, record, list_keys)
+            reading = read(raw, record)
             record[column.attr] = reading.value
-            if reading.error or reading.note:
-                table.raw[(row_number, column.attr)] = raw
-            address = cell_address(row_number, columns[column.attr])
+            if not (reading.error or reading.note):
+                continue
+            table.raw[(row_number, column.attr)] = raw
+            address = cell_address(row_number, col)
             if reading.error:
                 table.invalid.add((row_number, column.attr))
                 log.add("DQ-TYPE", sheet, address, column.header, raw, reading.error)
-            elif reading.note:
+            else:
                 log.add("DQ-TEXTDATE", sheet, address, column.header, raw,
                         f"{reading.note[0].upper()}{reading.note[1:]}. Si ce n'est pas ce que vous vouliez "
                         f"dire, tapez la valeur exacte.", Severity.AVERTISSEMENT)
@@ -351,22 +391,108 @@ def _chain(first: list[Sequence[object]], rest: Iterator[Sequence[object]]) -> I
     yield from rest
 
 
-def _read_cell(column: Column, raw: object, record: dict[str, object],
-               list_keys: dict[str, dict[str, str]]) -> Reading:
-    """Return the reading of one cell, list values in their canonical spelling when known."""
-    if column.kind is Kind.DATE:
-        return read_date(raw, column.role)
-    if column.kind is Kind.MILESTONE_DATE:
-        role = Role.START if record.get("name") in contract.START_MILESTONES else Role.END
-        return read_date(raw, role)
-    reading = _READERS[column.kind](raw)
-    if column.kind is Kind.LIST and reading.value is not None:
-        choices = (list_keys.get(column.choices, {}) if isinstance(column.choices, str)
-                   else {match_key(v): v for v in column.choices or ()})
-        canonical = choices.get(match_key(reading.value))
-        if canonical is not None:
-            return Reading(canonical)
-    return reading
+def _repeats_header(value: object, key: str) -> bool:
+    """Return True if *value* is the key header again (a pasted block); cheap for the usual ids."""
+    if not isinstance(value, str):
+        return False
+    first = value.lstrip()[:1].casefold()
+    return (first == key[:1] or not first.isascii()) and match_key(value) == key
+
+
+class _MatchKeys(dict):
+    """match_key(text) for each text met, computed once: list values repeat on every row."""
+
+    def __missing__(self, text: str) -> str:
+        key = self[text] = match_key(text)
+        return key
+
+
+def _cell_reader(column: Column, list_keys: dict[str, dict[str, str]]) -> Callable[[object, dict], Reading]:
+    """Return how to read a cell of *column* (given the row read so far), prepared once per sheet.
+
+    List values come back in their canonical spelling when they match one. The usual well-typed
+    cell (an Excel date, a number, a plain text) takes a shortcut to the reading values.py gives it.
+    """
+    if column.kind in (Kind.DATE, Kind.MILESTONE_DATE):
+        milestone = column.kind is Kind.MILESTONE_DATE
+
+        def read_when(raw: object, record: dict) -> Reading:
+            if type(raw) is datetime and MIN_YEAR <= raw.year <= MAX_YEAR:
+                return Reading(raw.date())
+            if milestone:
+                return read_date(raw, Role.START if record.get("name") in contract.START_MILESTONES else Role.END)
+            return read_date(raw, column.role)
+        return read_when
+    read = _READERS[column.kind]
+    if column.kind in (Kind.AMOUNT, Kind.NUMBER):
+        read = _number_shortcut(read)
+    elif column.kind in (Kind.TEXT, Kind.ID, Kind.LIST):
+        read = _text_shortcut(read)
+    if column.kind is Kind.NUMBER:
+        unit = _duration_unit(column.header)
+        if unit is not None:
+            return lambda raw, record: _within_duration_limit(unit, raw, read(raw))
+    if column.kind is not Kind.LIST:
+        return lambda raw, record: read(raw)
+    choices = (list_keys.get(column.choices, {}) if isinstance(column.choices, str)
+               else {match_key(v): v for v in column.choices or ()})
+    keys = _MatchKeys()
+
+    def read_listed(raw: object, record: dict) -> Reading:
+        reading = read(raw)
+        canonical = choices.get(keys[reading.value]) if reading.value is not None else None
+        return reading if canonical is None else Reading(canonical)
+    return read_listed
+
+
+def _number_shortcut(read: Callable[[object], Reading]) -> Callable[[object], Reading]:
+    def read_number_fast(raw: object) -> Reading:
+        if (type(raw) is float or type(raw) is int) and -1e300 < raw < 1e300:  # not NaN, nor bool
+            return Reading(float(raw))
+        return read(raw)
+    return read_number_fast
+
+
+def _text_shortcut(read: Callable[[object], Reading]) -> Callable[[object], Reading]:
+    def read_text_fast(raw: object) -> Reading:
+        if type(raw) is str:
+            text = raw.strip()
+            if text and text[0] != "#":  # "#N/A" and other Excel errors: the full reader says what to do
+                return Reading(text)
+        return read(raw)
+    return read_text_fast
+
+
+def _duration_unit(label: str) -> tuple[int, str] | None:
+    """Return (limit, unit word) for a number of months or days, said by its label; None otherwise."""
+    return next((unit for suffix, unit in _DURATION_LIMITS.items() if label.endswith(suffix)), None)
+
+
+def _within_duration_limit(unit: tuple[int, str] | None, raw: object, reading: Reading) -> Reading:
+    """Return the reading, or an error when a number of months or days is beyond a century."""
+    if unit is None or reading.value is None or abs(reading.value) <= unit[0]:
+        return reading
+    limit, word = unit
+    return Reading(error=f"« {shown(raw)} » est hors de la plage admise (de -{limit} à {limit} {word}) : "
+                         f"tapez un nombre de {word}, par exemple 6.")
+
+
+def _warn_duplicate_headers(spec: SheetSpec, header: Sequence[object], header_row: int, sheet: str,
+                            log: ProblemLog) -> None:
+    """Warn about a contract header typed twice: the first column is read, the other is not."""
+    headers = {match_key(column.header): column.header for column in spec.columns}
+    first: dict[str, int] = {}
+    for col, value in enumerate(header):
+        key = match_key(value) if isinstance(value, str) else None
+        if key not in headers:
+            continue
+        if key in first:
+            log.add("DQ-COL", sheet, cell_address(header_row, col), headers[key], value,
+                    f"La colonne « {headers[key]} » apparaît deux fois dans la ligne d'en-tête : seule la première "
+                    f"({cell_address(header_row, first[key])}) est lue, celle-ci est ignorée. Supprimez ou "
+                    f"renommez l'une des deux.", Severity.AVERTISSEMENT)
+        else:
+            first[key] = col
 
 
 def _refuse_personal_data(header: Sequence[object], header_row: int, sheet: str, log: ProblemLog) -> None:
@@ -388,6 +514,28 @@ def read_workbook(source: WorkbookSource, *, at: date | None, today: date) -> Re
     ``at`` overrides the *Date de situation* parameter; ``today`` is used only when neither
     gives one (with a warning).
     """
+    with collector_paused():
+        return _read_workbook(source, at=at, today=today)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector, as it was before on exit.
+
+    Reading keeps a few objects per cell until the end; the collector would scan them over and
+    over while they pile up (a tenth of check's time on a big programme, more as it grows).
+    Memory is still freed as usual: only reference cycles wait for the collector's next run.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _read_workbook(source: WorkbookSource, *, at: date | None, today: date) -> ReadResult:
     log = ProblemLog()
     sheets = _sheet_index(source)
     for name in contract.REQUIRED_SHEETS:

@@ -22,6 +22,7 @@ whether Excel accepts a re-written pivot table was not verified, so both are lis
 from __future__ import annotations
 
 import logging
+import math
 import os
 import posixpath
 import re
@@ -267,8 +268,9 @@ def _inspect_zip(path: Path, zf: zipfile.ZipFile) -> PackageReport:
     _check_kind(path, zf, by_name)
     _check_sizes(path, infos)
     small = sum(info.file_size for info in infos) <= _FULL_CRC_CHECK_BYTES
-    for info in infos:
-        _check_xml_prolog(path, zf, info, verify_crc=small)
+    for info in infos:  # worksheets are read to the end by _scan_sheet below, which checks their CRC
+        worksheet = info.filename.lower().startswith("xl/worksheets/") and info.filename.lower().endswith(".xml")
+        _check_xml_prolog(path, zf, info, verify_crc=small and not worksheet)
     workbook_part = _workbook_part(path, zf, by_name)
     sheets = _worksheet_parts(zf, by_name, workbook_part)
     droppable: list[str] = []
@@ -596,6 +598,7 @@ def load_workbook_safely(path: str | Path, *, read_only: bool = False, data_only
         log.info("%s : %s", path.name, warning.message)
     if not read_only:
         stream.close()  # everything has been read
+        _refuse_unwritable_numbers(path, workbook)
         return workbook
     close_archive = workbook.close
 
@@ -605,6 +608,26 @@ def load_workbook_safely(path: str | Path, *, read_only: bool = False, data_only
 
     workbook.close = close
     return workbook
+
+
+def _refuse_unwritable_numbers(path: Path, workbook: openpyxl.Workbook) -> None:
+    """Raise UnreadableWorkbookError if a cell holds a number openpyxl can't write back.
+
+    Another program may store ``1E+400`` (read as infinity) or a 400-digit integer: openpyxl
+    would save the first as an empty cell and fail on the second, so a copy would not be faithful.
+    """
+    for ws in workbook.worksheets:
+        for cell in ws._cells.values():  # noqa: SLF001 - only the cells the file holds
+            value = cell._value  # noqa: SLF001
+            if (isinstance(value, float) and not math.isfinite(value)) or (
+                    isinstance(value, int) and not isinstance(value, bool) and abs(value) > _LARGEST_FLOAT):
+                shown = str(value) if isinstance(value, float) else f"{str(value)[:12]}… ({len(str(value))} chiffres)"
+                raise _unreadable(path, f"contient en {ws.title}!{cell.coordinate} un nombre hors des limites "
+                                        f"d'Excel (« {shown} ») qui ne peut pas être réenregistré : corrigez cette "
+                                        "cellule, puis relancez")
+
+
+_LARGEST_FLOAT = 1.7976931348623157e308
 
 
 # ------------------------------------------------------------------------------ writing

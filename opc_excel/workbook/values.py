@@ -256,7 +256,7 @@ def read_date(raw: Any, role: Role) -> Reading[date]:
 
 def _serial_date(serial: float) -> Reading[date]:
     """Return the date of an Excel serial number (1900 system); the fraction, a time, is dropped."""
-    if not math.isfinite(serial):
+    if not -1e9 < serial < 1e9:  # NaN, infinities and 400-digit integers alike (math.isfinite overflows)
         raise _Unreadable(_NOT_A_DATE)
     if float(serial).is_integer() and MIN_YEAR <= serial <= MAX_YEAR:
         raise _Unreadable(_TOO_VAGUE)  # a year typed in a date cell
@@ -298,9 +298,15 @@ def _parse(pattern: re.Pattern[str], text: str) -> tuple[Decimal, re.Match[str]]
 
 
 def _as_float(raw: Any, why: str) -> float:
-    if isinstance(raw, bool) or not isinstance(raw, int | float) or not math.isfinite(raw):
+    if isinstance(raw, bool) or not isinstance(raw, int | float):
         raise _Unreadable(why)  # True is not an amount, nor is a date
-    return float(raw)
+    try:
+        value = float(raw)
+    except OverflowError:  # an integer of 400 digits, as another program may write one
+        raise _Unreadable(why) from None
+    if not math.isfinite(value):
+        raise _Unreadable(why)
+    return value
 
 
 @_reader
@@ -354,6 +360,9 @@ def read_yes_no(raw: Any) -> Reading[bool]:
         return Reading(raw)
     if isinstance(raw, int | float) and raw in (0, 1):
         return Reading(raw == 1)
-    if isinstance(raw, str) and (answer := _YES_NO.get(match_key(raw))) is not None:
-        return Reading(answer)
+    if isinstance(raw, str):
+        answer = _YES_NO.get(raw.casefold())  # raw is trimmed: Oui and Non as typed, the fast way
+        answer = answer if answer is not None else _YES_NO.get(match_key(raw))
+        if answer is not None:
+            return Reading(answer)
     raise _Unreadable("n'est ni Oui ni Non : tapez Oui ou Non.")

@@ -1,0 +1,241 @@
+"""Time ``check`` and ``refresh`` on programmes of growing size, against the bare cost of loading the file.
+
+    python -m bench.run                 # ×1 and ×10 (a few minutes)
+    python -m bench.run --x100          # and ×100 (≈ 10 000 operations, 100 000 households; long)
+    python -m bench.run --profile       # where check spends its time on ×10 (cProfile)
+
+Every measure runs in a fresh Python process, so that one's memory does not weigh on the next:
+the time excludes the imports (and hides the test-only hypothesis package, as on a user's machine:
+pandera would import it on its first validation), and the peak memory is the process's high-water
+mark (VmHWM), given with the memory the imports alone take. The floors are what merely reading
+the same file costs: openpyxl read-only (what ``check`` reads with), openpyxl normal (what
+``refresh`` loads) and python-calamine (a Rust reader, not a dependency: ``pip install
+python-calamine`` for the bench only; its row is left out without it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import pstats
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from datetime import date
+from pathlib import Path
+
+from bench.generate import DEFAULT_DIR, counts, scaled_demo, write_programme
+
+TODAY = date(2026, 1, 1)
+
+
+# ---------------------------------------------------------------- what is measured (in a child process)
+
+
+def _openpyxl_read_only(path: Path) -> None:
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    for ws in workbook.worksheets:
+        ws.reset_dimensions()  # as check does: the dimension tag may lie
+        for _row in ws.iter_rows(values_only=True):
+            pass
+    workbook.close()
+
+
+def _openpyxl_normal(path: Path) -> None:
+    import openpyxl
+
+    openpyxl.load_workbook(path)
+
+
+def _openpyxl_load_save(path: Path) -> None:
+    import openpyxl
+
+    openpyxl.load_workbook(path).save(io.BytesIO())
+
+
+def _calamine(path: Path) -> None:
+    from python_calamine import CalamineWorkbook
+
+    workbook = CalamineWorkbook.from_path(str(path))
+    for name in workbook.sheet_names:
+        workbook.get_sheet_by_name(name).to_python()
+
+
+def _check(path: Path) -> None:
+    from opc_excel.pipeline import check_file
+
+    check_file(path, at=None, today=TODAY)
+
+
+def _refresh(path: Path) -> None:
+    from opc_excel.pipeline import refresh_file
+
+    with tempfile.TemporaryDirectory() as folder:
+        refresh_file(path, at=None, today=TODAY, out=Path(folder) / path.name)
+
+
+MEASURES: dict[str, tuple[str, Callable[[Path], None]]] = {
+    "openpyxl_read_only": ("openpyxl lecture seule (plancher de check)", _openpyxl_read_only),
+    "openpyxl_normal": ("openpyxl complet (chargement de refresh)", _openpyxl_normal),
+    "openpyxl_load_save": ("openpyxl charger + enregistrer (plancher de refresh)", _openpyxl_load_save),
+    "calamine": ("python-calamine", _calamine),
+    "check": ("check", _check),
+    "refresh": ("refresh --out (1re actualisation)", _refresh),
+    "refresh_again": ("refresh --out d'un classeur déjà actualisé", _refresh),
+}
+FLOOR = {"check": "openpyxl_read_only", "refresh": "openpyxl_load_save", "refresh_again": "openpyxl_load_save"}
+
+
+def _peak_mb() -> float:
+    """Return this process's peak resident memory in MB (VmHWM: ru_maxrss would carry the parent's over exec)."""
+    try:
+        status = Path("/proc/self/status").read_text()
+        return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:"))) / 1024
+    except (OSError, StopIteration):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux, bytes on macOS
+
+
+def child(measure: str, path: Path) -> dict[str, float]:
+    """Return the wall and CPU seconds of one measure, and the process's peak memory (run in a fresh process)."""
+    run = MEASURES[measure][1]
+    # A user's install has no hypothesis (a test extra); when present, pandera imports it on its first
+    # validation (0.13 s), which would be counted in check. Hide it, as on the users' machines.
+    sys.modules["hypothesis"] = None  # type: ignore[assignment]
+    import openpyxl  # noqa: F401 - imports are not what is measured
+    import pandas  # noqa: F401
+
+    import opc_excel.pipeline  # noqa: F401
+    base = _peak_mb()
+    wall, cpu = time.perf_counter(), time.process_time()
+    run(path)
+    return {"wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu, "peak_mb": _peak_mb(),
+            "base_mb": base}
+
+
+# ---------------------------------------------------------------- the parent: sizes, repeats, table
+
+
+def measure(name: str, path: Path, repeat: int) -> dict[str, float] | None:
+    """Return the fastest (in CPU time) of *repeat* runs of a measure, each in its own process; None if it can't run."""
+    best = None
+    for _ in range(repeat):
+        done = subprocess.run([sys.executable, "-m", "bench.run", "--child", name, str(path)],
+                              capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1])
+        if done.returncode:
+            if "No module named 'python_calamine'" in done.stderr:
+                return None
+            raise RuntimeError(f"{name} on {path.name} failed:\n{done.stderr}")
+        result = json.loads(done.stdout.strip().splitlines()[-1])
+        if best is None or result["cpu"] < best["cpu"]:
+            best = result
+    return best
+
+
+def refreshed_copy(path: Path) -> Path:
+    """Return a copy of *path* refreshed once (output sheets present), for the second-refresh measure."""
+    from opc_excel.pipeline import refresh_file
+
+    target = path.with_name(f"{path.stem}.actualisé.xlsx")
+    if not target.exists() or target.stat().st_mtime < path.stat().st_mtime:
+        refresh_file(path, at=None, today=TODAY, out=target)
+    return target
+
+
+def run_sizes(scales: Iterable[int], folder: Path, repeat: int, only: Iterable[str] = ()) -> dict[int, dict]:
+    results: dict[int, dict] = {}
+    for scale in scales:
+        path = write_programme(scale, folder)
+        again = refreshed_copy(path)
+        times = repeat + (scale < 10) if scale < 100 else 1  # ×1 is quick: one more try; ×100 is long: one
+        results[scale] = {"counts": counts(scaled_demo(scale)), "size_mb": path.stat().st_size / 1e6, "measures": {}}
+        for name in only or MEASURES:
+            result = measure(name, again if name == "refresh_again" else path, times)
+            if result is not None:
+                results[scale]["measures"][name] = result
+            shown = f"{result['wall']:.2f} s, CPU {result['cpu']:.2f} s" if result else "—"
+            print(f"  ×{scale:<4} {MEASURES[name][0]:<55} {shown}", file=sys.stderr)
+    return results
+
+
+def table(results: dict[int, dict]) -> str:
+    """Return the results as Markdown tables: times and ratios to the floors, then growth with size."""
+    lines = ["| taille | mesure | temps (s) | CPU (s) | ÷ plancher openpyxl (CPU) | ÷ calamine (CPU) "
+             "| mémoire max (Mo) |",
+             "|---|---|---:|---:|---:|---:|---:|"]
+    for scale, result in results.items():
+        measures = result["measures"]
+        for name, m in measures.items():
+            floor = measures.get(FLOOR.get(name, ""))
+            calamine = measures.get("calamine")
+            ratio = f"{m['cpu'] / floor['cpu']:.2f}" if floor else ""
+            to_calamine = f"{m['cpu'] / calamine['cpu']:.1f}" if calamine and name != "calamine" else ""
+            lines.append(f"| ×{scale} | {MEASURES[name][0]} | {m['wall']:.2f} | {m['cpu']:.2f} | {ratio} | "
+                         f"{to_calamine} | {m['peak_mb']:.0f} (imports : {m['base_mb']:.0f}) |")
+    scales = list(results)
+    if len(scales) > 1:
+        lines += ["", "| mesure | " + " | ".join(f"×{b} ÷ ×{a}" for a, b in zip(scales, scales[1:], strict=False))
+                  + " |", "|---|" + "---:|" * (len(scales) - 1)]
+        for name in MEASURES:
+            cells = []
+            for a, b in zip(scales, scales[1:], strict=False):
+                ma, mb = results[a]["measures"].get(name), results[b]["measures"].get(name)
+                cells.append(f"{mb['cpu'] / ma['cpu']:.1f}" if ma and mb else "")
+            lines.append(f"| {MEASURES[name][0]} | " + " | ".join(cells) + " |")
+    sizes = ["", "| taille | fichier (Mo) | " + " | ".join(results[scales[0]]["counts"]) + " |",
+             "|---|---:|" + "---:|" * len(results[scales[0]]["counts"])]
+    for scale, result in results.items():
+        sizes.append(f"| ×{scale} | {result['size_mb']:.1f} | " + " | ".join(f"{n:,}".replace(",", " ")
+                                                                          for n in result["counts"].values()) + " |")
+    return "\n".join(lines + sizes)
+
+
+def profile_check(scale: int, folder: Path, top: int) -> str:
+    """Return cProfile's view of one check of the ×*scale* programme: by own time, then cumulative."""
+    from opc_excel.pipeline import check_file
+
+    path = write_programme(scale, folder)
+    check_file(path, at=None, today=TODAY)  # warm: imports and lazy caches out of the picture
+    profiler = cProfile.Profile()
+    profiler.runcall(check_file, path, at=None, today=TODAY)
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out).strip_dirs()
+    stats.sort_stats("cumulative").print_stats(top)
+    stats.sort_stats("tottime").print_stats(top)
+    return out.getvalue()
+
+
+def main(argv: Iterable[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Banc d'essai : check et refresh face au simple chargement.")
+    parser.add_argument("--x100", action="store_true", help="mesurer aussi ×100 (long : génération comprise)")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1, 10], help="tailles (par défaut : 1 10)")
+    parser.add_argument("--repeat", type=int, default=2,
+                        help="essais par mesure (un de plus pour ×1, un seul pour ×100), le meilleur est gardé")
+    parser.add_argument("--only", nargs="+", choices=list(MEASURES), default=(), help="ne faire que ces mesures")
+    parser.add_argument("--dir", type=Path, default=DEFAULT_DIR, help=f"dossier des classeurs ({DEFAULT_DIR})")
+    parser.add_argument("--json", type=Path, help="écrire aussi les résultats bruts en JSON")
+    parser.add_argument("--profile", action="store_true", help="profiler check sur ×10 au lieu de tout mesurer")
+    parser.add_argument("--child", nargs=2, metavar=("MESURE", "CLASSEUR"), help=argparse.SUPPRESS)
+    args = parser.parse_args(list(argv) if argv is not None else None)
+    if args.child:
+        print(json.dumps(child(args.child[0], Path(args.child[1]))))
+        return 0
+    if args.profile:
+        print(profile_check(10, args.dir, top=30))
+        return 0
+    scales = sorted(set(args.sizes + ([100] if args.x100 else [])))
+    results = run_sizes(scales, args.dir, args.repeat, args.only)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
+    print(table(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
