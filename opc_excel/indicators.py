@@ -352,10 +352,11 @@ def rehousing(p: Programme, operation_id: str | None = None) -> Rehousing:
     *reste à charge* is the median of (after − before) ÷ before × 100 over rehoused households with both
     values and a reste à charge before above 0 (a change from 0 has no percentage).
     """
+    if operation_id is not None:
+        op = p.operation(operation_id)
+        return _rehousing(() if op is not None and is_abandoned(op) else p.households_of(operation_id))
     abandoned = {op.id for op in p.operations if is_abandoned(op)}
-    return _rehousing(hh for hh in p.households
-                      if hh.operation_id not in abandoned
-                      and (operation_id is None or hh.operation_id == operation_id))
+    return _rehousing(hh for hh in p.households if hh.operation_id not in abandoned)
 
 
 # ---------------------------------------------------------------- (API) weighted progress

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from functools import cached_property
 from types import MappingProxyType
 
 
@@ -295,7 +296,7 @@ class Alert:
         return " · ".join(p for p in parts if p)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # no slots: the indexes below are cached on the instance
 class Programme:
     """Everything the workbook says, at one date de situation."""
 
@@ -317,7 +318,37 @@ class Programme:
         return self.params.at
 
     def operation(self, operation_id: str) -> Operation | None:
+        """Return the operation with this id, or None."""
+        return self._operations_by_id.get(operation_id)
+
+    def funding_of(self, operation_id: str) -> tuple[FundingLine, ...]:
+        """Return the funding lines of one operation, in sheet order."""
+        return self._funding_by_operation.get(operation_id, ())
+
+    def households_of(self, operation_id: str) -> tuple[Household, ...]:
+        """Return the households of one demolition, in sheet order."""
+        return self._households_by_operation.get(operation_id, ())
+
+    # Indexes built once per programme: rules and indicators look operations up by id in loops.
+    @cached_property
+    def _operations_by_id(self) -> dict[str, Operation]:
+        index: dict[str, Operation] = {}
         for op in self.operations:
-            if op.id == operation_id:
-                return op
-        return None
+            index.setdefault(op.id, op)
+        return index
+
+    @cached_property
+    def _funding_by_operation(self) -> dict[str, tuple[FundingLine, ...]]:
+        return _group(self.funding)
+
+    @cached_property
+    def _households_by_operation(self) -> dict[str, tuple[Household, ...]]:
+        return _group(self.households)
+
+
+def _group(rows: tuple) -> dict[str, tuple]:
+    """Return rows grouped by their ``operation_id``, order kept."""
+    groups: dict[str, list] = {}
+    for row in rows:
+        groups.setdefault(row.operation_id, []).append(row)
+    return {key: tuple(value) for key, value in groups.items()}

@@ -287,7 +287,7 @@ def demolition_before_rehousing(p: Programme, at: date, params: Params) -> Itera
 def _open_funding(p: Programme, op: Operation) -> list[str]:
     """Return the funders of the operation whose line is not secured yet, with its status."""
     return [f"{line.funder or 'financeur non précisé'} : {line.status.lower()}"
-            for line in p.funding if line.operation_id == op.id and line.status in UNSECURED_FUNDING]
+            for line in p.funding_of(op.id) if line.status in UNSECURED_FUNDING]
 
 
 @rule("CAL-06", Theme.CALENDRIER)
