@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from opc_excel.decks import comite_suivi, copil, point_mensuel, reunion_restreinte, revue_projet
 from opc_excel.decks.builder import DeckBuilder
 from opc_excel.decks.common import THEMES_BY_MEETING, DeckInput
-from opc_excel.decks.template import HOUSE_TEMPLATE
+from opc_excel.decks.template import house_template
 from opc_excel.errors import UsageError
 from opc_excel.fr import fr_date
 
@@ -54,7 +54,7 @@ def build_deck(report: CheckReport, kind: str, theme: str | None = None, templat
         raise UsageError(f"Le thème ne s'applique qu'à la réunion restreinte, pas au diaporama « {kind} ».")
     label = deck.label if theme is None else f"{deck.label} {theme_label(theme)}"
     builder = DeckBuilder(report.programme.params.project or "Projet", label, fr_date(report.at),
-                          template=Path(template) if template else HOUSE_TEMPLATE)
+                          template=Path(template) if template else house_template())
     deck.build(DeckInput(report, since=since, theme=theme), builder)
     return builder.save()
 

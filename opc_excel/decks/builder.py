@@ -22,7 +22,7 @@ from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Pt
 
-from opc_excel.decks.template import CHART, CONTENT, HOUSE_TEMPLATE, SECTION, TABLE, TITLE, TemplateError
+from opc_excel.decks.template import CHART, CONTENT, SECTION, TABLE, TITLE, TemplateError, house_template
 from opc_excel.decks.template import check_template as _check_template
 
 DARK_BLUE = RGBColor(0x1F, 0x38, 0x64)
@@ -125,7 +125,7 @@ class DeckBuilder:
     project: str
     kind_label: str
     situation: str  # JJ/MM/AAAA
-    template: Path = HOUSE_TEMPLATE
+    template: Path = field(default_factory=house_template)
     table_font_pt: float = 10.0
     presentation: object = field(init=False)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,6 +59,17 @@ class TemplateCheck:
     @property
     def ok(self) -> bool:
         return not self.missing
+
+
+def house_template() -> Path:
+    """Return the house template: the shipped file, or (installed without the project folder) one built once."""
+    if HOUSE_TEMPLATE.is_file():
+        return HOUSE_TEMPLATE
+    built = Path(tempfile.gettempdir()) / "opc_excel" / HOUSE_TEMPLATE.name
+    if not built.is_file():
+        built.parent.mkdir(parents=True, exist_ok=True)
+        build_house_template(built)
+    return built
 
 
 def check_template(path: str | Path) -> TemplateCheck:
