@@ -65,9 +65,8 @@ AGENDA = (
 
 
 def build(data: DeckInput, builder: DeckBuilder) -> None:
-    meeting = data.params.next_follow_up_committee
-    extra = [f"Séance du {fr_date(meeting)}"] if meeting and meeting >= data.at else []
-    start_deck(data, KIND, builder, title="Comité de suivi du projet de renouvellement urbain", extra_lines=extra)
+    start_deck(data, KIND, builder, title="Comité de suivi du projet de renouvellement urbain",
+               meeting=data.params.next_follow_up_committee)
     agenda_slide(data, builder)
     actions_follow_up_slide(data, builder)
     key_figures_slide(data, builder)

@@ -80,11 +80,16 @@ def fingerprint(programme: Programme) -> str:
 
 
 def start_deck(data: DeckInput, kind_label: str, builder: DeckBuilder, title: str | None = None,
-               extra_lines: Sequence[str] = ()) -> None:
-    """Add the title slide and, when the workbook had blocking problems, the slide of what was left out."""
+               extra_lines: Sequence[str] = (), meeting: date | None = None) -> None:
+    """Add the title slide and, when the workbook had blocking problems, the slide of what was left out.
+
+    ``meeting`` is the date of the session the deck is for (a *Prochain …* parameter): named when still to come.
+    """
     params = data.params
     lines = [line for line in (params.project, params.collectivite) if line]
     lines.append(f"Situation au {fr_date(data.at)}")
+    if meeting is not None and meeting >= data.at:
+        lines.append(f"Séance du {fr_date(meeting)}")
     lines.extend(extra_lines)
     lines.append(f"Avenant en vigueur : {params.amendment_in_force or 'aucun renseigné'}")
     lines.append(f"Empreinte du classeur : {fingerprint(data.programme)}")

@@ -67,9 +67,8 @@ COMMITMENTS = (
 
 
 def build(data: DeckInput, builder: DeckBuilder) -> None:
-    meeting = data.params.next_steering_committee
-    extra = [f"Séance du {fr_date(meeting)}"] if meeting and meeting >= data.at else []
-    start_deck(data, KIND, builder, title="Comité de pilotage stratégique — rapport semestriel", extra_lines=extra)
+    start_deck(data, KIND, builder, title="Comité de pilotage stratégique — rapport semestriel",
+               meeting=data.params.next_steering_committee)
     summary_slide(data, builder)
     compliance_slide(data, builder)
     funders_slide(data, builder)
