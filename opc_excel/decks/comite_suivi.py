@@ -30,11 +30,11 @@ Choices:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import date
 
 from opc_excel.decks.builder import Cell, Column, DeckBuilder
-from opc_excel.decks.common import DeckInput, deadlines, euros, kpi_status, meur, pct, start_deck
+from opc_excel.decks.common import DeckInput, deadlines, euros, kpi_status, meur, one_code_at_a_time, pct, start_deck
 from opc_excel.decks.gantt import draw_gantt, gantt_bars
 from opc_excel.decks.point_mensuel import decisions_slide
 from opc_excel.fr import fr_date, fr_months, fr_number, fr_percent
@@ -373,23 +373,6 @@ def hard_points(data: DeckInput) -> tuple[list[Alert], list[Alert]]:
         chosen += one_code_at_a_time([a for a in candidates if a.severity is level], MAX_HARD_POINTS - len(chosen))
     shown = set(map(id, chosen))
     return chosen, [a for a in data.alerts if id(a) not in shown]
-
-
-def one_code_at_a_time(alerts: Sequence[Alert], room: int) -> list[Alert]:
-    """Return at most ``room`` alerts: the first of each code, then the second of each code…, in their order."""
-    if len(alerts) <= room:
-        return list(alerts)
-    by_code: dict[str, list[Alert]] = {}
-    for alert in alerts:
-        by_code.setdefault(alert.code, []).append(alert)
-    picked: set[int] = set()
-    depth = 0
-    while len(picked) < room:
-        for group in by_code.values():
-            if len(group) > depth and len(picked) < room:
-                picked.add(id(group[depth]))
-        depth += 1
-    return [a for a in alerts if id(a) in picked]  # back in the order of the Alertes sheet
 
 
 def hard_points_slide(data: DeckInput, builder: DeckBuilder, title: str = "Points durs") -> None:

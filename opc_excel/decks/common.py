@@ -7,7 +7,7 @@ recompute a figure of their own, so a figure on a slide is the figure of the wor
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
@@ -180,3 +180,27 @@ def deadlines(data: DeckInput, days: int = 90) -> list[tuple[date, str, str, str
 
 def _maybe(day: date | None) -> str:
     return fr_date(day) if day else "non renseignée"
+
+
+def one_code_at_a_time(alerts: Sequence[Alert], room: int) -> list[Alert]:
+    """Return at most ``room`` alerts: the first of each code, then the second of each code…, in their order."""
+    if len(alerts) <= room:
+        return list(alerts)
+    by_code: dict[str, list[Alert]] = {}
+    for alert in alerts:
+        by_code.setdefault(alert.code, []).append(alert)
+    picked: set[int] = set()
+    depth = 0
+    while len(picked) < room:
+        for group in by_code.values():
+            if len(group) > depth and len(picked) < room:
+                picked.add(id(group[depth]))
+        depth += 1
+    return [a for a in alerts if id(a) in picked]  # back in the order of the Alertes sheet
+
+
+def capped(rows: list, limit: int, more: Callable[[int], list]) -> list:
+    """Return at most ``limit`` rows, the last replaced by ``more(n)`` (a row saying n more) when cut."""
+    if len(rows) <= limit:
+        return rows
+    return rows[:limit - 1] + [more(len(rows) - limit + 1)]

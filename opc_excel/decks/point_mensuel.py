@@ -11,7 +11,15 @@ from collections import Counter
 from datetime import timedelta
 
 from opc_excel.decks.builder import Cell, Column, DeckBuilder
-from opc_excel.decks.common import DeckInput, alert_columns, alert_rows, deadlines, start_deck
+from opc_excel.decks.common import (
+    DeckInput,
+    alert_columns,
+    alert_rows,
+    capped,
+    deadlines,
+    one_code_at_a_time,
+    start_deck,
+)
 from opc_excel.fr import fr_date, fr_months
 from opc_excel.model import Level
 from opc_excel.schedule import add_months, whole_months
@@ -19,6 +27,8 @@ from opc_excel.schedule import add_months, whole_months
 KIND = "Point mensuel"
 MAX_DECISIONS = 8
 MAX_CHANGE_ROWS = 10
+MAX_RED_ROWS = 30  # a monthly point discusses a page or two of red alerts; the sheet has them all
+MAX_LIST_ROWS = 30
 
 
 def build(data: DeckInput, builder: DeckBuilder) -> None:
@@ -91,10 +101,19 @@ def changes_slide(data: DeckInput, builder: DeckBuilder, title_prefix: str = "Ce
 
 
 def red_alerts_slide(data: DeckInput, builder: DeckBuilder, title: str = "Points d'alerte rouges") -> None:
+    """Red alerts, one row each; beyond MAX_RED_ROWS, one per code first and the rest counted by code."""
     red = [a for a in data.alerts if a.severity is Level.ROUGE]
-    builder.table(title, alert_columns(), alert_rows(red),
+    shown = one_code_at_a_time(red, MAX_RED_ROWS)
+    rows = alert_rows(shown)
+    left = Counter(a.code for a in red if a not in shown)
+    if left:
+        rows.append([Cell("…", "gris"), Cell(""), Cell("Autres alertes rouges"),
+                     Cell(f"{sum(left.values())} de plus dans la feuille Alertes : "
+                          + ", ".join(f"{code} × {n}" for code, n in sorted(left.items()))), Cell("")])
+    builder.table(title, alert_columns(), rows,
                   notes=f"{len(red)} alerte(s) rouge(s) sur {len(data.alerts)} (feuille Alertes, situation au "
-                        f"{fr_date(data.at)}). Les mesures proposées sont à arbitrer en séance.",
+                        f"{fr_date(data.at)}), au plus {MAX_RED_ROWS} lignes (une par code d'abord). Les mesures "
+                        f"proposées sont à arbitrer en séance.",
                   empty="Aucune alerte rouge.", font_pt=9)
 
 
@@ -117,9 +136,11 @@ def orange_summary_slide(data: DeckInput, builder: DeckBuilder) -> None:
 
 def deadlines_slide(data: DeckInput, builder: DeckBuilder, days: int = 90) -> None:
     items = deadlines(data, days)
+    rows = capped([[fr_date(day), what, who, detail] for day, what, who, detail in items], MAX_LIST_ROWS,
+                  lambda n: ["…", f"{n} autres échéances", "", "voir les feuilles Jalons et Actions"])
     builder.table(f"Échéances des {days} prochains jours",
                   [Column("Date", 1.0), Column("Échéance", 1.8), Column("Opération", 3.0), Column("Détail", 3.5)],
-                  [[fr_date(day), what, who, detail] for day, what, who, detail in items],
+                  rows,
                   notes=f"Échéances entre le {fr_date(data.at)} et le {fr_date(data.at + timedelta(days=days))} : "
                         f"DAS attendues (Jalons), caducité (DAS + {fr_months(data.params.lapse_months)}), "
                         f"demandes de solde (livraison + {fr_months(data.params.balance_request_months)}), "
@@ -132,9 +153,10 @@ def launches_slide(data: DeckInput, builder: DeckBuilder, horizon: float | None 
     horizon = data.params.launch_horizon_months if horizon is None else horizon
     end = add_months(data.at, horizon)
     launches = [t for t in data.indicators.to_launch if t.planned_start <= end]
-    rows = [[f"{t.operation_id} — {t.label}", t.owner, fr_date(t.planned_start),
-             Cell(", ".join(t.open_prerequisites) or "aucun", "orange" if t.open_prerequisites else "vert")]
-            for t in launches]
+    rows = capped([[f"{t.operation_id} — {t.label}", t.owner, fr_date(t.planned_start),
+                    Cell(", ".join(t.open_prerequisites) or "aucun", "orange" if t.open_prerequisites else "vert")]
+                   for t in launches], MAX_LIST_ROWS,
+                  lambda n: [f"… et {n} autres opérations à lancer", "", "", "voir le Tableau de bord"])
     builder.table(title or f"Opérations à lancer d'ici {fr_months(horizon)}",
                   [Column("Opération", 3.5), Column("Maître d'ouvrage", 1.6), Column("Démarrage prévu", 1.2),
                    Column("Prérequis ouverts", 3.0)], rows,
@@ -158,6 +180,8 @@ def actions_slide(data: DeckInput, builder: DeckBuilder, instance: str | None = 
         status = "rouge" if late and postponed >= data.params.postponements_red else "orange" if late else None
         rows.append([action.id, action.subject or action.decision, action.owner, Cell(fr_date(action.due), status),
                      action.status or "", str(postponed)])
+    rows = capped(rows, MAX_LIST_ROWS, lambda n: ["…", f"{n} autres actions : voir la feuille Actions", "", "", "",
+                                                   ""])
     builder.table(title, [Column("Action", 0.9), Column("Sujet", 4.0), Column("Responsable", 1.8),
                           Column("Échéance", 1.1), Column("Statut", 1.0), Column("Reports", 0.8, "right")], rows,
                   notes=f"Relevé de décisions (feuille Actions) : actions non soldées dont l'échéance est passée "
