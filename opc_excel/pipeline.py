@@ -15,6 +15,7 @@ from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from opc_excel.alerts import evaluate
 from opc_excel.checks import check_tables
+from opc_excel.decks import build_deck
 from opc_excel.errors import UnsafeInPlaceError
 from opc_excel.indicators import Indicators, compute_indicators
 from opc_excel.model import Alert, Level, Problem, Programme, Severity
@@ -151,14 +152,16 @@ def deck_file_name(kind: str, theme: str | None, at: date) -> str:
 def write_deck(report: CheckReport, target: str | Path, kind: str, *, theme: str | None = None,
                template: str | Path | None = None, since: date | None = None) -> Path:
     """Build a deck and write it atomically (a temporary file renamed): the whole deck or nothing."""
-    from opc_excel.decks import build_deck  # the decks import the pipeline's report type
-
     data = build_deck(report, kind, theme=theme, template=template, since=since)
     return atomic_write_bytes(Path(target), data)
 
 
 def write_outputs(workbook, report: CheckReport) -> None:
-    """Write every output sheet of a refresh into an openpyxl workbook (input sheets untouched)."""
+    """Write every output sheet of a refresh (input sheets untouched).
+
+    ``workbook`` is an openpyxl workbook (command line) or an output backend over an open Excel
+    workbook (the add-in): see :mod:`opc_excel.workbook.sheet_output`.
+    """
     programme = report.programme
     write_controles(workbook, report.problems, report.at, report.sheet_names)
     write_alertes(workbook, merge(report.previous_alerts, report.alerts, report.at),
