@@ -1,8 +1,9 @@
-"""Time ``check`` and ``refresh`` on programmes of growing size, against the bare cost of loading the file.
+"""Time ``check``, ``refresh`` and each deck on programmes of growing size, against the bare cost of loading the file.
 
     python -m bench.run                 # ×1 and ×10 (a few minutes)
     python -m bench.run --x100          # and ×100 (≈ 10 000 operations, 100 000 households; long)
     python -m bench.run --profile       # where check spends its time on ×10 (cProfile)
+    python -m bench.run --profile-deck deck-revue-projet   # where a deck spends its time on ×10
 
 Every measure runs in a fresh Python process, so that one's memory does not weigh on the next:
 the time excludes the imports (and hides the test-only hypothesis package, as on a user's machine:
@@ -11,6 +12,11 @@ mark (VmHWM), given with the memory the imports alone take. The floors are what 
 the same file costs: openpyxl read-only (what ``check`` reads with), openpyxl normal (what
 ``refresh`` loads) and python-calamine (a Rust reader, not a dependency: ``pip install
 python-calamine`` for the bench only; its row is left out without it).
+
+Decks (``bench/decks.py``): each kind, and the réunion restreinte in each of its three themes, is
+built from a report already checked in its process (the check is not timed), N times in a row;
+the best CPU time is kept, with the first build's, the slide count, and the peak memory of the
+builds alone (the high-water mark is reset after the check).
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 
+from bench.decks import DECK_GOAL_SECONDS, DECK_MEASURES, deck_child, deck_table, profile_deck
 from bench.generate import DEFAULT_DIR, counts, scaled_demo, write_programme
 
 TODAY = date(2026, 1, 1)
@@ -148,24 +155,45 @@ def refreshed_copy(path: Path) -> Path:
     return target
 
 
+def measure_deck(name: str, path: Path, repeat: int) -> dict[str, float]:
+    """Return the fastest (in CPU time) of *repeat* builds of a deck, in one fresh process after one check."""
+    done = subprocess.run([sys.executable, "-m", "bench.run", "--child", name, str(path), "--child-repeat",
+                           str(repeat)], capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1])
+    if done.returncode:
+        raise RuntimeError(f"{name} on {path.name} failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def run_sizes(scales: Iterable[int], folder: Path, repeat: int, only: Iterable[str] = ()) -> dict[int, dict]:
+    only = list(only)
+    if "decks" in only:
+        only = [n for n in only if n != "decks"] + [n for n in DECK_MEASURES if n not in only]
     results: dict[int, dict] = {}
     for scale in scales:
         path = write_programme(scale, folder)
-        again = refreshed_copy(path)
         times = repeat + (scale < 10) if scale < 100 else 1  # ×1 is quick: one more try; ×100 is long: one
-        results[scale] = {"counts": counts(scaled_demo(scale)), "size_mb": path.stat().st_size / 1e6, "measures": {}}
-        for name in only or MEASURES:
-            result = measure(name, again if name == "refresh_again" else path, times)
+        results[scale] = {"counts": counts(scaled_demo(scale)), "size_mb": path.stat().st_size / 1e6, "measures": {},
+                          "decks": {}}
+        for name in [n for n in only or MEASURES if n in MEASURES]:
+            again = refreshed_copy(path) if name == "refresh_again" else path
+            result = measure(name, again, times)
             if result is not None:
                 results[scale]["measures"][name] = result
             shown = f"{result['wall']:.2f} s, CPU {result['cpu']:.2f} s" if result else "—"
             print(f"  ×{scale:<4} {MEASURES[name][0]:<55} {shown}", file=sys.stderr)
+        for name in [n for n in only or DECK_MEASURES if n in DECK_MEASURES]:
+            result = measure_deck(name, path, max(times, 2) if scale < 100 else 1)
+            results[scale]["decks"][name] = result
+            over = " > objectif" if scale == 10 and result["cpu"] > DECK_GOAL_SECONDS else ""
+            print(f"  ×{scale:<4} {DECK_MEASURES[name][0]:<55} {result['wall']:.2f} s, CPU {result['cpu']:.2f} s, "
+                  f"{result['slides']} diapositives{over}", file=sys.stderr)
     return results
 
 
 def table(results: dict[int, dict]) -> str:
-    """Return the results as Markdown tables: times and ratios to the floors, then growth with size."""
+    """Return the results as Markdown tables: times and ratios to the floors, growth with size, then decks."""
+    if not any(r["measures"] for r in results.values()):
+        return deck_table(results)
     lines = ["| taille | mesure | temps (s) | CPU (s) | ÷ plancher openpyxl (CPU) | ÷ calamine (CPU) "
              "| mémoire max (Mo) |",
              "|---|---|---:|---:|---:|---:|---:|"]
@@ -182,7 +210,7 @@ def table(results: dict[int, dict]) -> str:
     if len(scales) > 1:
         lines += ["", "| mesure | " + " | ".join(f"×{b} ÷ ×{a}" for a, b in zip(scales, scales[1:], strict=False))
                   + " |", "|---|" + "---:|" * (len(scales) - 1)]
-        for name in MEASURES:
+        for name in [n for n in MEASURES if any(n in r["measures"] for r in results.values())]:
             cells = []
             for a, b in zip(scales, scales[1:], strict=False):
                 ma, mb = results[a]["measures"].get(name), results[b]["measures"].get(name)
@@ -193,7 +221,8 @@ def table(results: dict[int, dict]) -> str:
     for scale, result in results.items():
         sizes.append(f"| ×{scale} | {result['size_mb']:.1f} | " + " | ".join(f"{n:,}".replace(",", " ")
                                                                           for n in result["counts"].values()) + " |")
-    return "\n".join(lines + sizes)
+    decks = ["", deck_table(results)] if any(r.get("decks") for r in results.values()) else []
+    return "\n".join(lines + sizes + decks)
 
 
 def profile_check(scale: int, folder: Path, top: int) -> str:
@@ -217,17 +246,26 @@ def main(argv: Iterable[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1, 10], help="tailles (par défaut : 1 10)")
     parser.add_argument("--repeat", type=int, default=2,
                         help="essais par mesure (un de plus pour ×1, un seul pour ×100), le meilleur est gardé")
-    parser.add_argument("--only", nargs="+", choices=list(MEASURES), default=(), help="ne faire que ces mesures")
+    parser.add_argument("--only", nargs="+", choices=[*MEASURES, *DECK_MEASURES, "decks"], default=(),
+                        help="ne faire que ces mesures (decks : tous les diaporamas)")
     parser.add_argument("--dir", type=Path, default=DEFAULT_DIR, help=f"dossier des classeurs ({DEFAULT_DIR})")
     parser.add_argument("--json", type=Path, help="écrire aussi les résultats bruts en JSON")
     parser.add_argument("--profile", action="store_true", help="profiler check sur ×10 au lieu de tout mesurer")
+    parser.add_argument("--profile-deck", choices=list(DECK_MEASURES), metavar="DIAPORAMA",
+                        help=f"profiler un diaporama sur ×10 ({', '.join(DECK_MEASURES)})")
     parser.add_argument("--child", nargs=2, metavar=("MESURE", "CLASSEUR"), help=argparse.SUPPRESS)
+    parser.add_argument("--child-repeat", type=int, default=1, help=argparse.SUPPRESS)
     args = parser.parse_args(list(argv) if argv is not None else None)
     if args.child:
-        print(json.dumps(child(args.child[0], Path(args.child[1]))))
+        name, path = args.child[0], Path(args.child[1])
+        result = deck_child(name, path, args.child_repeat, TODAY) if name in DECK_MEASURES else child(name, path)
+        print(json.dumps(result))
         return 0
     if args.profile:
         print(profile_check(10, args.dir, top=30))
+        return 0
+    if args.profile_deck:
+        print(profile_deck(args.profile_deck, write_programme(10, args.dir), TODAY, top=35))
         return 0
     scales = sorted(set(args.sizes + ([100] if args.x100 else [])))
     results = run_sizes(scales, args.dir, args.repeat, args.only)

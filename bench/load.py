@@ -1,0 +1,470 @@
+"""Load test of the add-in's server: concurrent ``actualiser`` calls on the shipped master, over loopback.
+
+    python -m bench.load                     # 500 calls, 4 at a time, stopped after 10 minutes at most
+    python -m bench.load --calls 200         # shorter
+    python -m bench.load --json resultats.json
+
+Starts ``opc-excel serve`` on 127.0.0.1 and a free port (loopback only, no licence key: the local
+default), then posts the shipped master as the Office.js client does (``office_payload`` of the
+tests, only the sheets ``ribbon.js`` sends for ``actualiser``). Every request is a little different
+(a *Date de situation* among ``--dates`` weeks from the master's, and a marker of its own,
+``essai-charge-NNNN``, typed in the *Commentaire* column of the first alert: a free-text column
+the refresh keeps), so that each answer can be matched to its own workbook:
+
+1. reference phase, one call at a time: for each date, the server's answer alone, which must
+   equal the same refresh computed in this process (``run_actualiser`` on the same payload:
+   *Contrôles* and *Alertes* values, summary) and be the same when asked twice;
+2. load phase, ``--workers`` calls at a time: each answer, once its own marker is replaced by the
+   reference's, must be byte for byte the reference answer of its date (so its *Contrôles* and
+   *Alertes* are its own workbook's: its date, its marker, no other request's), with status 200.
+
+Recorded: throughput, latency percentiles, the server's resident memory (VmRSS of its process,
+every ``--every`` calls) and its CPU time. Bounded: ``--calls`` in all, and a hard stop after
+``--max-seconds`` (the server is stopped, the calls still running count as interrupted). The
+server is always stopped at the end. Exit status 0 only if every call answered as expected.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+# The in-process reference runs xlwings' server engine (xlwings.pro), which wants a licence key when
+# first imported: the local default, as for the tests. The server itself gets no key (it defaults it).
+os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+
+from opc_excel.fr import fr_date  # noqa: E402
+from opc_excel.text import match_key  # noqa: E402
+from tests.test_output_backends import office_payload  # noqa: E402 - the Office.js payload of the tests
+from tests.test_server import SHIPPED_MASTER, sent_sheets  # noqa: E402
+from tests.test_server_process import free_port  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+HOST = "127.0.0.1"  # loopback only
+SCRIPT_PATH = "/xlwings/custom-scripts-call/actualiser"
+STARTUP_SECONDS = 60
+MASTER_DATE = date(2011, 9, 30)
+DATE_SENTINEL = "@@DATE-DE-SITUATION@@"
+MARKER = "essai-charge-{:04d}"
+MARKER_PATTERN = re.compile(rb"essai-charge-(\d{4}|XXXX)")
+REFERENCE_MARKER = "essai-charge-XXXX"
+CHECKED_SHEETS = ("Contrôles", "Alertes")
+SUMMARY, FINISHING = "opcResume", "opcFinitions"  # the task pane's functions the answer calls
+DUMPED = 3  # answers written with --dump, of each kind of failure
+
+
+# ---------------------------------------------------------------- the requests
+
+
+@dataclass
+class Payloads:
+    """The shipped master as the add-in sends it, with a date and a marker to fill in per request."""
+
+    template: str  # JSON, DATE_SENTINEL and REFERENCE_MARKER to replace
+    sheet_names: list[str]
+    dates: list[date]
+
+    def request(self, number: int) -> tuple[date, str, bytes]:
+        """Return the date de situation, marker and body of request ``number``."""
+        day = self.dates[number % len(self.dates)]
+        marker = MARKER.format(number)
+        return day, marker, self.body(day, marker)
+
+    def body(self, day: date, marker: str) -> bytes:
+        iso = f"{day.isoformat()}T00:00:00.000Z"  # what Office.js sends for a date cell
+        return self.template.replace(DATE_SENTINEL, iso).replace(REFERENCE_MARKER, marker).encode("utf-8")
+
+
+def build_payloads(dates: int) -> Payloads:
+    payload = office_payload(SHIPPED_MASTER, sent_sheets(SHIPPED_MASTER, "actualiser"))
+    sheets = {sheet["name"]: sheet["values"] for sheet in payload["sheets"]}
+    params = sheets["Paramètres"]
+    [row] = [r for r in params if r and match_key(str(r[0])) == match_key("Date de situation")]
+    row[1] = DATE_SENTINEL
+    alertes = sheets["Alertes"]
+    header = next(i for i, r in enumerate(alertes) if "Clé" in r and "Commentaire" in r)
+    alertes[header + 1][alertes[header].index("Commentaire")] = REFERENCE_MARKER  # first alert's comment
+    return Payloads(json.dumps(payload, ensure_ascii=False), [s["name"] for s in payload["sheets"]],
+                    [MASTER_DATE + timedelta(weeks=i) for i in range(dates)])
+
+
+def sheet_values(answer: dict, sheet_names: list[str]) -> dict[str, list]:
+    """Return the values an answer writes into each sheet (its ``setValues`` actions, by sheet name)."""
+    values: dict[str, list] = {}
+    for action in answer["actions"]:
+        if action["func"] == "setValues":
+            values.setdefault(sheet_names[action["sheet_position"]], []).append(
+                [action["start_row"], action["start_column"], action["values"]])
+    return values
+
+
+def summary_of(answer: dict) -> dict:
+    last = answer["actions"][-1]
+    assert last["func"] == "runMacro" and last["args"][0] == "opcResume", last
+    return json.loads(last["args"][1])
+
+
+def in_process(payloads: Payloads, day: date) -> dict:
+    """Return the ``actualiser`` answer computed in this process, without the server (the same code path)."""
+    import xlwings as xw
+
+    from opc_excel.server.book import run_actualiser
+    from opc_excel.server.scripts import SUMMARY_CALLBACK
+
+    book = xw.Book(json=json.loads(payloads.body(day, REFERENCE_MARKER)))
+    try:
+        summary = run_actualiser(book, date.today())  # the server's today(): the date comes from Paramètres
+        book.app.macro(SUMMARY_CALLBACK)(json.dumps(summary, ensure_ascii=False))  # one book at a time here
+        return book.json()
+    finally:
+        book.close()
+
+
+# ---------------------------------------------------------------- the server
+
+
+def post(base: str, body: bytes, timeout: float) -> tuple[int, bytes]:
+    req = urllib.request.Request(base + SCRIPT_PATH, data=body, headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def proc_status(pid: int, key: str) -> float:
+    """Return a memory line of /proc/<pid>/status in MB (VmRSS, VmHWM)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(key + ":"):
+            return int(line.split()[1]) / 1024
+    raise KeyError(key)
+
+
+def proc_cpu(pid: int) -> float:
+    """Return the CPU seconds (user + system) used so far by process ``pid``."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Server:
+    """``opc-excel serve`` on 127.0.0.1 and a free port, its output in a log file; stopped on exit."""
+
+    def __init__(self, log: Path, extra_env: dict[str, str] | None = None) -> None:
+        self.port = free_port()
+        self.base = f"http://{HOST}:{self.port}"
+        self.log_path = log
+        self.log = log.open("w", encoding="utf-8")
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("XLWINGS_", "OPC_EXCEL_"))}
+        self.process = subprocess.Popen(self.command(), cwd=ROOT, env=env | (extra_env or {}), stdout=self.log,
+                                        stderr=subprocess.STDOUT)
+
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "opc_excel.cli", "serve", "--host", HOST, "--port", str(self.port)]
+
+    def wait_ready(self) -> None:
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while True:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"opc-excel serve s'est arrêté :\n{self.log_path.read_text(encoding='utf-8')}")
+            try:
+                with urllib.request.urlopen(self.base + "/", timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("opc-excel serve n'a pas répondu à temps")
+            time.sleep(0.2)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+
+    def problems_logged(self) -> list[str]:
+        text = self.log_path.read_text(encoding="utf-8", errors="replace")
+        return [line for line in text.splitlines()
+                if any(word in line for word in ("ERROR", "Traceback", "Erreur inattendue", "Échec de"))]
+
+
+# ---------------------------------------------------------------- the run
+
+
+@dataclass
+class Run:
+    calls: int
+    workers: int
+    deadline: float
+    every: int
+    latencies: list[float] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    interrupted: int = 0
+    memory: list[dict] = field(default_factory=list)  # calls done, VmRSS (MB)
+    differing: Counter = field(default_factory=Counter)  # what differed from the reference, in how many answers
+    dump: Path | None = None
+    dumped: Counter = field(default_factory=Counter)  # failures by kind, to write a few of each with --dump
+    next_number: int = 0
+    done: int = 0
+    stopped: bool = False
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def differences(answer: dict, reference: dict, sheet_names: list[str]) -> list[str]:
+    """Return the parts of an answer that differ from the reference: sheets' values, summary, finishing, others."""
+    got, want = sheet_values(answer, sheet_names), sheet_values(reference, sheet_names)
+    parts = [name for name in sorted({*got, *want}) if got.get(name) != want.get(name)]
+
+    def macros(actions: list[dict], name: str) -> list:
+        return [a["args"] for a in actions if a["func"] == "runMacro" and a["args"][0] == name]
+
+    for name, part in ((SUMMARY, "résumé (opcResume)"), (FINISHING, "finitions (opcFinitions)")):
+        if macros(answer["actions"], name) != macros(reference["actions"], name):
+            parts.append(part)
+    rest = [[a for a in r["actions"] if a["func"] not in ("setValues", "runMacro")] for r in (answer, reference)]
+    if rest[0] != rest[1]:
+        parts.append("autres actions")
+    return parts
+
+
+def check_answer(status: int, body: bytes, marker: str, reference: bytes, sheet_names: list[str]) -> list[str]:
+    """Return what is wrong with an answer: empty if it is its own workbook's answer, as expected."""
+    if status != 200:
+        return [f"statut {status}"]
+    problems = []
+    markers = {m.group(0).decode() for m in MARKER_PATTERN.finditer(body)}
+    if markers != {marker}:
+        problems.append(f"marqueurs {', '.join(sorted(markers)) or 'aucun'} au lieu de {marker} seul")
+    normalised = body.replace(marker.encode(), REFERENCE_MARKER.encode())
+    if normalised != reference:
+        try:
+            problems += differences(json.loads(normalised), json.loads(reference), sheet_names) or ["mise en forme"]
+        except (KeyError, IndexError, TypeError, ValueError) as error:
+            problems.append(f"réponse illisible ({error!r})")
+    return problems
+
+
+def worker(run: Run, server: Server, payloads: Payloads, references: dict[date, bytes]) -> None:
+    while True:
+        with run.lock:
+            if run.stopped or run.next_number >= run.calls or time.monotonic() > run.deadline:
+                return
+            number = run.next_number
+            run.next_number += 1
+        day, marker, body = payloads.request(number)
+        started = time.perf_counter()
+        try:
+            status, answer = post(server.base, body, timeout=max(run.deadline - time.monotonic(), 1) + 30)
+        except OSError as error:
+            with run.lock:
+                if run.stopped:
+                    run.interrupted += 1
+                else:
+                    run.failures.append(f"appel {number} : {error!r}")
+            continue
+        elapsed = time.perf_counter() - started
+        problems = check_answer(status, answer, marker, references[day], payloads.sheet_names)
+        with run.lock:
+            run.latencies.append(elapsed)
+            if problems:
+                run.failures.append(f"appel {number} ({day.isoformat()}, {marker}) : {' ; '.join(problems)}")
+                run.differing.update(problems)
+                kind = " ; ".join(p for p in problems if not p.startswith("marqueurs"))
+                run.dumped[kind] += 1
+                if run.dump is not None and run.dumped[kind] <= DUMPED:  # a few answers of each kind of failure
+                    (run.dump / f"appel-{number:04d}.json").write_bytes(answer)
+                    (run.dump / f"reference-{day.isoformat()}.json").write_bytes(references[day])
+            run.done += 1
+            if run.done % run.every == 0:
+                run.memory.append({"calls": run.done, "rss_mb": proc_status(server.process.pid, "VmRSS")})
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Return the nearest-rank percentile ``q`` (0–100) of ``values``."""
+    ordered = sorted(values)
+    return ordered[max(math.ceil(q / 100 * len(ordered)) - 1, 0)]
+
+
+def reference_phase(server: Server, payloads: Payloads) -> tuple[dict[date, bytes], list[str], dict]:
+    """Return each date's answer from the server alone, checked against the in-process refresh; and what differs."""
+    references, failures, shown = {}, [], {}
+    for day in payloads.dates:
+        status, first = post(server.base, payloads.body(day, REFERENCE_MARKER), timeout=120)
+        if status != 200:
+            failures.append(f"référence {day.isoformat()} : statut {status} : {first[:300]!r}")
+            continue
+        status, again = post(server.base, payloads.body(day, REFERENCE_MARKER), timeout=120)
+        if (status, again) != (200, first):
+            failures.append(f"référence {day.isoformat()} : deux appels identiques, deux réponses différentes")
+        answer, local = json.loads(first), in_process(payloads, day)
+        served_values = sheet_values(answer, payloads.sheet_names)
+        local_values = sheet_values(local, payloads.sheet_names)
+        for name in CHECKED_SHEETS:
+            if served_values.get(name) != local_values.get(name):
+                failures.append(f"référence {day.isoformat()} : {name} diffère du calcul hors serveur")
+        summary = summary_of(answer)
+        if summary != summary_of(local) or summary["date_de_situation"] != fr_date(day):
+            failures.append(f"référence {day.isoformat()} : résumé inattendu {summary}")
+        if answer["actions"] != local["actions"]:
+            failures.append(f"référence {day.isoformat()} : actions différentes du calcul hors serveur")
+        title = served_values["Contrôles"][0][2][0][0]
+        alert_rows = sum(1 for block in served_values["Alertes"] for row in block[2] if REFERENCE_MARKER in row)
+        shown[day.isoformat()] = {"contrôles": title, "alertes": summary["alertes"], "lignes_marquées": alert_rows}
+        if fr_date(day) not in title or alert_rows != 1:
+            failures.append(f"référence {day.isoformat()} : Contrôles « {title} », {alert_rows} ligne(s) marquée(s)")
+        references[day] = first
+    return references, failures, shown
+
+
+def load_test(calls: int, workers: int, max_seconds: float, every: int, dates: int, *,
+              dump: Path | None = None, server_env: dict[str, str] | None = None) -> dict:
+    started = time.monotonic()
+    deadline = started + max_seconds
+    payloads = build_payloads(dates)
+    run = Run(calls, workers, deadline, every, dump=dump)
+    if dump is not None:
+        dump.mkdir(parents=True, exist_ok=True)
+    references: dict[date, bytes] = {}
+    load_seconds = server_cpu = hwm = float("nan")
+    with tempfile.TemporaryDirectory() as folder:
+        server = Server(Path(folder) / "serveur.log", server_env or {})
+        try:
+            server.wait_ready()
+            pid = server.process.pid
+            rss_start = proc_status(pid, "VmRSS")
+            print(f"Serveur prêt sur {server.base} (pid {pid}) : {rss_start:.0f} Mo", file=sys.stderr)
+            references, reference_failures, shown = reference_phase(server, payloads)
+            rss_after_references = proc_status(pid, "VmRSS")
+            print(f"Références ({2 * len(payloads.dates)} appels un par un) : "
+                  f"{'conformes' if not reference_failures else reference_failures}", file=sys.stderr)
+            if len(references) == len(payloads.dates):
+                cpu_before = proc_cpu(pid)
+                run.memory.append({"calls": 0, "rss_mb": rss_after_references})
+                load_started = time.perf_counter()
+                threads = [threading.Thread(target=worker, args=(run, server, payloads, references), daemon=True)
+                           for _ in range(workers)]
+                for thread in threads:
+                    thread.start()
+                while any(t.is_alive() for t in threads) and time.monotonic() < deadline + 5:
+                    for thread in threads:
+                        thread.join(timeout=1)
+                    print(f"  {run.done} appels", file=sys.stderr, end="\r")
+                load_seconds = time.perf_counter() - load_started
+                server_cpu = proc_cpu(pid) - cpu_before
+                if any(t.is_alive() for t in threads):  # hard stop: the time is up
+                    with run.lock:
+                        run.stopped = True
+                    server.stop()
+                    for thread in threads:
+                        thread.join(timeout=30)
+                else:
+                    run.memory.append({"calls": run.done, "rss_mb": proc_status(pid, "VmRSS")})
+                    hwm = proc_status(pid, "VmHWM")
+        finally:
+            server.stop()
+            logged = server.problems_logged()
+    latencies = run.latencies
+    memory = sorted({m["calls"]: m for m in run.memory}.values(), key=lambda m: m["calls"])
+    return {
+        "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
+        "calls_asked": calls, "workers": workers, "dates": len(payloads.dates), "max_seconds": max_seconds,
+        "server_env": server_env or {},
+        "payload_kb": len(payloads.body(MASTER_DATE, REFERENCE_MARKER)) / 1000,
+        "answer_kb": len(next(iter(references.values()))) / 1000 if references else None,
+        "reference_calls": 2 * len(payloads.dates), "references": shown, "reference_failures": reference_failures,
+        "calls_done": len(latencies), "interrupted": run.interrupted, "time_limit_hit": run.stopped,
+        "failures": run.failures, "differing": dict(run.differing.most_common()), "server_log_problems": logged,
+        "load_seconds": load_seconds, "throughput_per_s": len(latencies) / load_seconds if latencies else 0.0,
+        "server_cpu_seconds": server_cpu,
+        "server_cpu_per_call": server_cpu / len(latencies) if latencies else None,
+        "latency_s": {name: percentile(latencies, q) for name, q in (("p50", 50), ("p90", 90), ("p99", 99))}
+        | {"max": max(latencies), "min": min(latencies), "mean": sum(latencies) / len(latencies)} if latencies else {},
+        "rss_start_mb": rss_start, "rss_after_references_mb": rss_after_references, "rss_mb": memory,
+        "hwm_mb": hwm, "total_seconds": time.monotonic() - started,
+    }
+
+
+def report(result: dict) -> str:
+    """Return the result as Markdown: the run, what differed, latencies, memory over the calls."""
+    lat, failures = result["latency_s"], result["failures"]
+    lines = [
+        f"{result['calls_done']} appels `actualiser` sur {result['calls_asked']} demandés, {result['workers']} à la "
+        f"fois, en {result['load_seconds']:.1f} s : **{result['throughput_per_s']:.2f} appels/s** ; "
+        f"serveur : {result['server_cpu_seconds']:.1f} s CPU, {result['server_cpu_per_call']:.2f} s par appel. "
+        f"Requête {result['payload_kb']:.0f} ko, réponse {result['answer_kb']:.0f} ko. "
+        f"Références ({result['reference_calls']} appels un par un) : "
+        f"{'conformes' if not result['reference_failures'] else len(result['reference_failures'])} ; "
+        f"**réponses non conformes : {len(failures)}** ; lignes d'erreur dans le journal du serveur : "
+        f"{len(result['server_log_problems'])}" + (" ; **arrêt sur limite de temps**" if result["time_limit_hit"]
+                                                    else "") + ".",
+    ]
+    if result["differing"]:
+        lines += ["", "| ce qui diffère de la réponse de référence | réponses |", "|---|---:|"]
+        lines += [f"| {part} | {count} |" for part, count in result["differing"].items()]
+    lines += [
+        "",
+        "| latence (s) | min | moyenne | p50 | p90 | p99 | max |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+        "| appel `actualiser` | " + " | ".join(f"{lat[k]:.2f}" for k in ("min", "mean", "p50", "p90", "p99", "max"))
+        + " |",
+        "",
+        "| appels | " + " | ".join(["démarrage", "références"] + [str(m["calls"]) for m in result["rss_mb"]]) + " |",
+        "|---|" + "---:|" * (2 + len(result["rss_mb"])),
+        "| VmRSS du serveur (Mo) | " + " | ".join(
+            f"{v:.0f}" for v in [result["rss_start_mb"], result["rss_after_references_mb"]]
+            + [m["rss_mb"] for m in result["rss_mb"]]) + " |",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Test de charge du serveur du complément (actualiser, boucle locale).")
+    parser.add_argument("--calls", type=int, default=500, help="appels en tout (par défaut 500)")
+    parser.add_argument("--workers", type=int, default=4, help="appels simultanés (par défaut 4)")
+    parser.add_argument("--max-seconds", type=float, default=600, help="arrêt au plus tard (par défaut 600 s)")
+    parser.add_argument("--every", type=int, default=50, help="relever la mémoire du serveur tous les N appels")
+    parser.add_argument("--dates", type=int, default=10, help="dates de situation différentes (par défaut 10)")
+    parser.add_argument("--json", type=Path, help="écrire aussi les résultats bruts en JSON")
+    parser.add_argument("--dump", type=Path, help=f"écrire ici les réponses non conformes ({DUMPED} de chaque sorte)")
+    parser.add_argument("--server-env", nargs="+", default=[], metavar="NOM=VALEUR",
+                        help="variables d'environnement du serveur (diagnostic, par exemple MALLOC_ARENA_MAX=2)")
+    args = parser.parse_args(argv)
+    if min(args.calls, args.workers, args.every, args.dates) < 1:
+        parser.error("--calls, --workers, --every et --dates valent au moins 1")
+    if any("=" not in item for item in args.server_env):
+        parser.error("--server-env attend NOM=VALEUR")
+    result = load_test(args.calls, args.workers, args.max_seconds, args.every, args.dates, dump=args.dump,
+                       server_env=dict(item.split("=", 1) for item in args.server_env))
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
+    if result["calls_done"]:
+        print(report(result))
+    for failure in result["reference_failures"] + result["failures"][:20]:
+        print(f"ÉCHEC : {failure}", file=sys.stderr)
+    for line in result["server_log_problems"][:20]:
+        print(f"JOURNAL : {line}", file=sys.stderr)
+    complete = result["calls_done"] == args.calls and not result["time_limit_hit"]
+    ok = complete and not (result["reference_failures"] or result["failures"] or result["server_log_problems"])
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
