@@ -2,7 +2,7 @@
 
     python -m bench.load                     # 500 calls, 4 at a time, stopped after 10 minutes at most
     python -m bench.load --calls 200         # shorter
-    python -m bench.load --json resultats.json
+    python -m bench.load --json resultats.json --dump ecarts/   # raw figures; a few answers of each failure
 
 Starts ``opc-excel serve`` on 127.0.0.1 and a free port (loopback only, no licence key: the local
 default), then posts the shipped master as the Office.js client does (``office_payload`` of the
@@ -16,7 +16,9 @@ the refresh keeps), so that each answer can be matched to its own workbook:
    *Contrôles* and *Alertes* values, summary) and be the same when asked twice;
 2. load phase, ``--workers`` calls at a time: each answer, once its own marker is replaced by the
    reference's, must be byte for byte the reference answer of its date (so its *Contrôles* and
-   *Alertes* are its own workbook's: its date, its marker, no other request's), with status 200.
+   *Alertes* are its own workbook's: its date, its marker, no other request's), with status 200;
+   otherwise what differs is told: each sheet's values, the summary (``opcResume``), the
+   finishing calls (``opcFinitions``), other actions.
 
 Recorded: throughput, latency percentiles, the server's resident memory (VmRSS of its process,
 every ``--every`` calls) and its CPU time. Bounded: ``--calls`` in all, and a hard stop after

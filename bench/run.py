@@ -241,7 +241,8 @@ def profile_check(scale: int, folder: Path, top: int) -> str:
 
 
 def main(argv: Iterable[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Banc d'essai : check et refresh face au simple chargement.")
+    parser = argparse.ArgumentParser(description="Banc d'essai : check, refresh et diaporamas face au simple "
+                                                 "chargement.")
     parser.add_argument("--x100", action="store_true", help="mesurer aussi ×100 (long : génération comprise)")
     parser.add_argument("--sizes", type=int, nargs="+", default=[1, 10], help="tailles (par défaut : 1 10)")
     parser.add_argument("--repeat", type=int, default=2,
