@@ -51,7 +51,8 @@ async def run_for_user(work: Callable[[], T], what: str) -> T:
 
 
 def _send_summary(book: xw.Book, summary: dict[str, object]) -> None:
-    book.app.macro(SUMMARY_CALLBACK)(json.dumps(summary, ensure_ascii=False))
+    # on the book, not book.app: xlwings Server has one App per process, shared by concurrent requests
+    book.impl.append_json_action(func="runMacro", args=[SUMMARY_CALLBACK, json.dumps(summary, ensure_ascii=False)])
 
 
 @script(include=list(SHEETS_SENT[CONTROLER]))

@@ -395,7 +395,9 @@ class XlwingsOutput:
             sheet.range(validation.ref).data_validation.set_list(list(validation.choices), in_cell_dropdown=True)
         extras = _extras(out)
         if self.remote:
-            self.book.app.macro(FINISHING_CALLBACK)(sheet.name, json.dumps(extras, ensure_ascii=False))
+            # on the book, not book.app: xlwings Server has one App per process, shared by concurrent requests
+            self.book.impl.append_json_action(func="runMacro", args=[FINISHING_CALLBACK, sheet.name,
+                                                                     json.dumps(extras, ensure_ascii=False)])
         else:
             _desktop_finishing(sheet, extras, out.freeze)
             self._active.activate()
