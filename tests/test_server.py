@@ -14,7 +14,9 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import xml.etree.ElementTree as ET
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 from pathlib import Path
 
@@ -132,6 +134,34 @@ class DescribeActualiser:
         for name in OUTPUT_SHEETS:
             assert values_of(excel.workbook[name]) == values_of(expected[name]), name
         assert excel.workbook["Historique jalons"].sheet_state == "hidden"
+
+
+class DescribeConcurrentCalls:
+    def it_gives_each_of_two_overlapping_calls_its_own_summary_and_finishing(self, client, tmp_path, monkeypatch):
+        # both requests are inside the worker at once, each book already opened: the moment the
+        # shared remote App of xlwings pointed at the other request's book
+        both_inside = threading.Barrier(2, timeout=30)
+
+        def overlapping(book, today):
+            both_inside.wait()
+            return server_book.run_actualiser(book, today)
+        monkeypatch.setattr(scripts, "run_actualiser", overlapping)
+        books = [make_workbook(tmp_path, name=f"{name}.xlsx") for name in ("ville", "bailleur")]
+        with ThreadPoolExecutor(2) as pool:
+            responses = list(pool.map(lambda path: call_script(client, path, "actualiser"), books))
+        for path, response in zip(books, responses, strict=True):
+            excel = ExcelActions(openpyxl.load_workbook(path)).apply(response)
+            [summary] = excel.summaries
+            assert summary["classeur"] == path.name
+            finished = [a["args"][0] for a in response["actions"] if a["func"] == "runMacro"
+                        and a["args"][0] == "opcFinitions"]
+            assert len(finished) == len(OUTPUT_SHEETS)
+
+    def it_keeps_no_workbook_in_memory_after_a_call(self, client, master_with_notes):
+        from xlwings.pro import _xlremote
+
+        call_script(client, master_with_notes, "actualiser")
+        assert _xlremote.get_range_api.cache_info().currsize == 0
 
 
 class DescribeControler:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from collections.abc import Callable
 from datetime import date
 from typing import TypeVar
@@ -48,6 +49,22 @@ async def run_for_user(work: Callable[[], T], what: str) -> T:
     except Exception:
         log.exception("Échec de %s", what)
         raise xw.XlwingsError(UNEXPECTED) from None
+    finally:
+        forget_received_workbooks()
+
+
+def forget_received_workbooks() -> None:
+    """Empty xlwings' cache of the workbooks received, which otherwise keeps every one for good.
+
+    xlwings' remote engine (``xlwings.pro._xlremote.get_range_api``, 0.37) memoises range reads in an
+    unbounded ``lru_cache`` keyed by all the values of a sheet: each distinct workbook stayed in
+    memory, ≈ 0.2 MB per call (bench/README.md, load test). The cache is a pure function of its
+    arguments, so emptying it while another request runs only costs that request a recomputation.
+    """
+    remote = sys.modules.get("xlwings.pro._xlremote")
+    cached = getattr(remote, "get_range_api", None)
+    if cached is not None and hasattr(cached, "cache_clear"):
+        cached.cache_clear()
 
 
 def _send_summary(book: xw.Book, summary: dict[str, object]) -> None:
