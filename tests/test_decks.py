@@ -9,12 +9,24 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from lxml import etree
 from pptx import Presentation
-from pptx.util import Emu
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.util import Emu, Pt
 
 from opc_excel.cli import DEMO_DECKS, main
 from opc_excel.decks import build_deck
-from opc_excel.decks.builder import FOOTER_TOP, Cell, Column, DeckBuilder
+from opc_excel.decks.builder import (
+    CELL_MARGIN,
+    DARK_BLUE,
+    FOOTER_TOP,
+    WHITE,
+    WIDTH,
+    Cell,
+    Column,
+    DeckBuilder,
+    write_cell,
+)
 from opc_excel.decks.template import HOUSE_TEMPLATE, LAYOUTS, build_house_template
 from opc_excel.model import Level
 from opc_excel.pipeline import check_file
@@ -164,6 +176,49 @@ class DescribeTables:
         builder.table("Statuts", [Column("A")], [[Cell("Rouge", "rouge")]], notes="essai")
         cell = next(s for s in open_deck(builder.save()).slides[0].shapes if s.has_table).table.cell(1, 0)
         assert str(cell.fill.fore_color.rgb) == "F8CBAD"
+
+
+def fill_through_the_api(cell, text, size, *, bold, colour, fill, align):
+    """What python-pptx's object API writes for a table cell (what ``write_cell`` must equal)."""
+    cell.text = text
+    cell.margin_top = cell.margin_bottom = CELL_MARGIN
+    cell.fill.solid()
+    cell.fill.fore_color.rgb = fill
+    cell.vertical_anchor = MSO_ANCHOR.MIDDLE
+    for paragraph in cell.text_frame.paragraphs:
+        paragraph.alignment = {"right": PP_ALIGN.RIGHT, "center": PP_ALIGN.CENTER}.get(align, PP_ALIGN.LEFT)
+        for run in paragraph.runs:
+            run.font.size = Pt(size)
+            run.font.bold = bold
+            run.font.color.rgb = colour
+
+
+class DescribeTableCells:
+    TEXTS = ["", "OP-001", "Démolition 40 logts « Pléiades » — 1 234 567 €", "deux\nparagraphes", "saut\vde ligne",
+             "\n", "\v\v", "fin\n", "cloche\x07 et \x1b échap\ttab", "=SOMME(A1)", "a\r\nb"]
+
+    @pytest.mark.parametrize("text", TEXTS)
+    @pytest.mark.parametrize(("size", "bold", "align"),
+                             [(10, False, "left"), (10.5, True, "right"), (8, False, "center")])
+    def it_writes_the_xml_python_pptx_would_write(self, text, size, bold, align):
+        presentation = Presentation()
+        slide = presentation.slides.add_slide(presentation.slide_layouts[6])
+        table = slide.shapes.add_table(1, 2, 0, 0, Emu(1_000_000), Emu(300_000)).table
+        fill_through_the_api(table.cell(0, 0), text, size, bold=bold, colour=WHITE, fill=DARK_BLUE, align=align)
+        write_cell(table.cell(0, 1)._tc, text, size, bold=bold, colour=WHITE, fill=DARK_BLUE, align=align)
+        api, direct = (etree.tostring(table.cell(0, c)._tc) for c in (0, 1))
+        assert direct == api
+        assert table.cell(0, 1).text == table.cell(0, 0).text
+
+    def it_sizes_the_frame_to_the_columns_and_rows_it_draws(self):
+        builder = DeckBuilder("Projet", "Essai", "30/09/2011")
+        builder.table("Tableau", [Column("ID"), Column("Libellé", 3), Column("N", 1, "right")],
+                      [["OP-1", "Une ligne", "1"], ["OP-2", "Deux\nlignes", "2"]], notes="essai")
+        shape = next(s for s in open_deck(builder.save()).slides[0].shapes if s.has_table)
+        assert shape.width == sum(c.width for c in shape.table.columns) <= WIDTH
+        assert shape.height == sum(r.height for r in shape.table.rows)
+        assert [c.width for c in shape.table.columns][1] == 3 * shape.table.columns[0].width
+        assert shape.table.cell(2, 1).text == "Deux\nlignes"
 
 
 class DescribeTemplates:

@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from lxml.etree import SubElement
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
 from opc_excel.decks.template import CHART, CONTENT, SECTION, TABLE, TITLE, TemplateError, house_template
@@ -57,6 +60,8 @@ _ASCII_WIDTHS = (
     500, 500, 500, 334, 260, 334, 584)
 _OTHER_WIDTHS = {"—": 1000, "–": 556, "…": 1000, "«": 556, "»": 556, "’": 222, "‘": 222, "€": 556, "°": 400,
                  "œ": 944, "Œ": 1000, "æ": 889, "Æ": 1000, "\u00a0": 278, "\u202f": 278, "◆": 800, "→": 1000}
+_A_P, _A_PPR, _A_R, _A_RPR, _A_T, _A_BR = qn("a:p"), qn("a:pPr"), qn("a:r"), qn("a:rPr"), qn("a:t"), qn("a:br")
+_A_TCPR, _A_SOLID, _A_SRGB = qn("a:tcPr"), qn("a:solidFill"), qn("a:srgbClr")
 SAFETY = 1.04  # renderers differ a little in kerning: measure a little wide
 
 
@@ -98,6 +103,39 @@ def text_lines(text: str, width_emu: int, size_pt: float, bold: bool = False) ->
 
 def text_height(text: str, width_emu: int, size_pt: float) -> int:
     return int(text_lines(text, width_emu, size_pt) * size_pt * LINE_SPACING * EMU_PER_PT)
+
+
+_ALIGN = {"right": "r", "center": "ctr"}
+_CONTROL = re.compile(r"[\x00-\x08\x0B-\x1F]")
+
+
+def write_cell(tc, text: str, size: float, *, bold: bool, colour: RGBColor, fill: RGBColor, align: str) -> None:
+    """Fill a new table cell (``a:tc``) as python-pptx's API would, in one pass over the XML.
+
+    ``\\n`` starts a paragraph, ``\\v`` a line break; other control characters become ``_xHHHH_``;
+    every paragraph is aligned, every run sized, bold or not and coloured; the cell has the top and
+    bottom margins, vertical centring and the solid fill.
+    """
+    tx_body = tc[0]
+    for paragraph in tx_body.findall(_A_P):
+        tx_body.remove(paragraph)
+    run_attrs = {"sz": str(Pt(size).centipoints), "b": "1" if bold else "0"}
+    colour_hex, algn = str(colour), _ALIGN.get(align, "l")
+    for line in text.split("\n"):
+        paragraph = SubElement(tx_body, _A_P)
+        SubElement(paragraph, _A_PPR, algn=algn)
+        for index, piece in enumerate(line.split("\v")):
+            if index:
+                SubElement(paragraph, _A_BR)
+            if piece:
+                run = SubElement(paragraph, _A_R)
+                SubElement(SubElement(SubElement(run, _A_RPR, run_attrs), _A_SOLID), _A_SRGB, val=colour_hex)
+                SubElement(run, _A_T).text = _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", piece)
+    tc_pr = tc.find(_A_TCPR)
+    tc_pr.set("marT", str(CELL_MARGIN))
+    tc_pr.set("marB", str(CELL_MARGIN))
+    tc_pr.set("anchor", "ctr")
+    SubElement(SubElement(tc_pr, _A_SOLID), _A_SRGB, val=str(fill))
 
 
 @dataclass
@@ -261,31 +299,21 @@ class DeckBuilder:
         shape = slide.shapes.add_table(len(page) + 1, len(columns), LEFT, top, WIDTH, height)
         table = shape.table
         table.first_row = True
-        for col, (column, width) in enumerate(zip(columns, widths, strict=True)):
-            table.columns[col].width = width
-            self._fill_cell(table.cell(0, col), column.header, size, bold=True, colour=WHITE, fill=DARK_BLUE,
-                            align=column.align)
-        table.rows[0].height = header_height
-        for r, (row, row_height) in enumerate(page, start=1):
-            table.rows[r].height = row_height
-            for col, (cell, column) in enumerate(zip(row, columns, strict=True)):
+        # Written straight into the table's XML: python-pptx's cell API costs ≈ 0.45 ms a cell and its
+        # row-height setter re-adds every row's height (bench/README.md, « Diaporamas »); the XML is
+        # the one that API writes (tests/test_decks.py compares them).
+        for grid_col, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
+            grid_col.set("w", str(width))
+        shape.width = Emu(sum(widths))
+        rows = table._tbl.tr_lst
+        rows[0].set("h", str(header_height))
+        for tc, column in zip(rows[0].tc_lst, columns, strict=True):
+            write_cell(tc, column.header, size, bold=True, colour=WHITE, fill=DARK_BLUE, align=column.align)
+        for r, (tr, (row, row_height)) in enumerate(zip(rows[1:], page, strict=True), start=1):
+            tr.set("h", str(row_height))
+            for tc, cell, column in zip(tr.tc_lst, row, columns, strict=True):
                 fill = STATUS_LIGHT.get(cell.status) if cell.status else (LIGHT if r % 2 == 0 else WHITE)
-                self._fill_cell(table.cell(r, col), cell.text, size, bold=cell.bold, colour=TEXT, fill=fill,
-                                align=column.align)
-
-    @staticmethod
-    def _fill_cell(cell, text: str, size: float, *, bold: bool, colour, fill, align: str) -> None:
-        cell.text = text
-        cell.margin_top = cell.margin_bottom = CELL_MARGIN
-        cell.fill.solid()
-        cell.fill.fore_color.rgb = fill
-        cell.vertical_anchor = MSO_ANCHOR.MIDDLE
-        for paragraph in cell.text_frame.paragraphs:
-            paragraph.alignment = {"right": PP_ALIGN.RIGHT, "center": PP_ALIGN.CENTER}.get(align, PP_ALIGN.LEFT)
-            for run in paragraph.runs:
-                run.font.size = Pt(size)
-                run.font.bold = bold
-                run.font.color.rgb = colour
+                write_cell(tc, cell.text, size, bold=cell.bold, colour=TEXT, fill=fill, align=column.align)
 
     def _note(self, slide, text: str, top: int = TOP) -> None:
         box = slide.shapes.add_textbox(LEFT, top, WIDTH, Emu(600_000))
