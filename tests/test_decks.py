@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -27,6 +29,7 @@ from opc_excel.decks.builder import (
     DeckBuilder,
     write_cell,
 )
+from opc_excel.decks.common import fingerprint
 from opc_excel.decks.template import HOUSE_TEMPLATE, LAYOUTS, build_house_template
 from opc_excel.model import Level
 from opc_excel.pipeline import check_file
@@ -128,6 +131,18 @@ class DescribeEveryDeck:
             text = "\n".join(slide_texts(open_deck(build_deck(report, "point-mensuel")).slides[0]))
             return text.split("Empreinte du classeur : ")[1][:10]
         assert fingerprint(first) != fingerprint(second)
+
+
+    def it_gives_the_same_values_the_same_fingerprint_in_any_file_and_any_process(self, tmp_path, master_report):
+        first = check_file(make_workbook(tmp_path, name="a.xlsx"), at=None, today=TODAY)
+        second = check_file(make_workbook(tmp_path, name="copie de a.xlsx"), at=None, today=TODAY)
+        assert fingerprint(first.programme) == fingerprint(second.programme)
+        code = ("from datetime import date; from pathlib import Path; from opc_excel.pipeline import check_file; "
+                "from opc_excel.decks.common import fingerprint; "
+                f"print(fingerprint(check_file(Path({str(MASTER)!r}), at=None, today=date(2026, 1, 1)).programme))")
+        seen = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                               env={**os.environ, "PYTHONHASHSEED": seed}).stdout.strip() for seed in ("1", "2")}
+        assert seen == {fingerprint(master_report.programme)}
 
 
 class DescribeThePointMensuel:
