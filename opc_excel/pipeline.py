@@ -37,6 +37,7 @@ from opc_excel.workbook.safety import (
     backup_copy,
     inspect_package,
     load_workbook_safely,
+    remove_leftovers,
     workbook_lock,
 )
 from opc_excel.workbook.source import OpenpyxlSource, WorkbookSource
@@ -129,6 +130,8 @@ def refresh_file(path: str | Path, *, at: date | None, today: date, out: str | P
     path = Path(path)
     target = path if in_place else Path(out) if out is not None else default_output(path)
     with workbook_lock(path) if in_place else nullcontext():
+        if in_place:
+            remove_leftovers(path)  # of an earlier refresh killed while saving
         package = inspect_package(path)
         if in_place and package.droppable:
             raise UnsafeInPlaceError(

@@ -34,6 +34,7 @@ from opc_excel.workbook.safety import (
     backup_copy,
     inspect_package,
     load_workbook_safely,
+    remove_leftovers,
     workbook_lock,
 )
 
@@ -537,6 +538,20 @@ class TestAtomicSave:
         path.chmod(0o640)
         atomic_save(openpyxl.load_workbook(path), path)
         assert path.stat().st_mode & 0o777 == 0o640
+
+
+class TestLeftovers:
+    def test_it_removes_only_the_temporary_files_of_dead_processes_for_this_workbook(self, tmp_path: Path) -> None:
+        path = make_workbook(tmp_path)
+        dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                              capture_output=True, text=True, check=True).stdout.strip()
+        killed = tmp_path / f".~maitre.xlsx.{dead}.0a1b2c3d.tmp"
+        running = tmp_path / f".~maitre.xlsx.{os.getppid()}.0a1b2c3d.tmp"  # a save still at work
+        other = tmp_path / f".~autre.xlsx.{dead}.0a1b2c3d.tmp"
+        for file in (killed, running, other):
+            file.write_bytes(b"PK\x03\x04 partial")
+        assert remove_leftovers(path) == [killed]
+        assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["maitre.xlsx", running.name, other.name])
 
 
 class TestBackupCopy:

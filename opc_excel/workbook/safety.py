@@ -21,6 +21,7 @@ whether Excel accepts a re-written pivot table was not verified, so both are lis
 
 from __future__ import annotations
 
+import glob
 import logging
 import math
 import os
@@ -649,7 +650,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> Path:
 
 def _atomic_write(path: Path, write: Callable[[Any], object]) -> None:
     try:
-        tmp, fd = _exclusive_file(path.parent, f".~{path.name}.", ".tmp")
+        tmp, fd = _exclusive_file(path.parent, f"{_temporary_prefix(path)}{os.getpid()}.", ".tmp")
     except PermissionError as exc:
         raise _cannot_save(path) from exc
     try:
@@ -666,6 +667,30 @@ def _atomic_write(path: Path, write: Callable[[Any], object]) -> None:
             raise _cannot_save(path) from exc
         raise
     _fsync_folder(path.parent)
+
+
+def _temporary_prefix(path: Path) -> str:
+    return f".~{path.name}."
+
+
+def remove_leftovers(path: str | Path) -> list[Path]:
+    """Remove the temporary files a killed save of *path* left beside it; return them.
+
+    A save writes ``.~<name>.<pid>.<random>.tmp`` and renames it over *path*; killed before the
+    rename (power cut, closed session), the file stays. Called under the workbook's lock, when no
+    other refresh of this workbook runs here: a file whose process is gone from this machine is removed.
+    """
+    path = Path(path)
+    removed = []
+    for leftover in path.parent.glob(f"{glob.escape(_temporary_prefix(path))}*.tmp"):
+        pid_text = leftover.name[len(_temporary_prefix(path)):].split(".")[0]
+        if pid_text.isdigit() and int(pid_text) != os.getpid() and not _pid_alive(int(pid_text)):
+            try:
+                leftover.unlink()
+            except OSError:
+                continue
+            removed.append(leftover)
+    return removed
 
 
 def _cannot_save(path: Path) -> WorkbookBusyError:
