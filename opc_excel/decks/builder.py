@@ -105,6 +105,22 @@ def text_height(text: str, width_emu: int, size_pt: float) -> int:
     return int(text_lines(text, width_emu, size_pt) * size_pt * LINE_SPACING * EMU_PER_PT)
 
 
+MIN_HEADER_PT = 7.0
+
+
+def header_size(columns: Sequence[Column], widths: Sequence[int], size: float) -> float:
+    """Return the font size of a table's header row: ``size``, or smaller until no header word is cut.
+
+    A word wider than its column is broken anywhere by PowerPoint (« Temporaire / s »): the header
+    shrinks by half points until each word fits, down to 7 pt.
+    """
+    words = [(word, width - 2 * CELL_SIDE_MARGIN) for column, width in zip(columns, widths, strict=True)
+             for word in column.header.split()]
+    while size > MIN_HEADER_PT and any(text_width(word, size, bold=True) > room for word, room in words):
+        size -= 0.5
+    return size
+
+
 _ALIGN = {"right": "r", "center": "ctr"}
 _CONTROL = re.compile(r"[\x00-\x08\x0B-\x1F]")
 
@@ -277,7 +293,8 @@ class DeckBuilder:
     def _paginate(self, columns: Sequence[Column], widths: Sequence[int], cells: list[list[Cell]], size: float,
                   available: int) -> tuple[list[list[tuple[list[Cell], int]]], int]:
         """Return the rows split into pages that fit ``available`` (each with the header), and the header height."""
-        header_height = self._row_height([Cell(c.header, bold=True) for c in columns], widths, size)
+        header_height = self._row_height([Cell(c.header, bold=True) for c in columns], widths,
+                                          header_size(columns, widths, size))
         pages: list[list[tuple[list[Cell], int]]] = [[]]
         used = header_height
         for row in cells:
@@ -307,8 +324,9 @@ class DeckBuilder:
         shape.width = Emu(sum(widths))
         rows = table._tbl.tr_lst
         rows[0].set("h", str(header_height))
+        head_size = header_size(columns, widths, size)
         for tc, column in zip(rows[0].tc_lst, columns, strict=True):
-            write_cell(tc, column.header, size, bold=True, colour=WHITE, fill=DARK_BLUE, align=column.align)
+            write_cell(tc, column.header, head_size, bold=True, colour=WHITE, fill=DARK_BLUE, align=column.align)
         for r, (tr, (row, row_height)) in enumerate(zip(rows[1:], page, strict=True), start=1):
             tr.set("h", str(row_height))
             for tc, cell, column in zip(tr.tc_lst, row, columns, strict=True):
