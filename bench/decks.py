@@ -45,7 +45,7 @@ def slide_count(pptx: bytes) -> int:
     return sum(1 for name in names if re.fullmatch(r"ppt/slides/slide\d+\.xml", name))
 
 
-def _status_mb(key: str) -> float:
+def status_mb(key: str) -> float:
     try:
         status = Path("/proc/self/status").read_text()
         return int(next(line.split()[1] for line in status.splitlines() if line.startswith(key + ":"))) / 1024
@@ -53,7 +53,7 @@ def _status_mb(key: str) -> float:
         return float("nan")
 
 
-def _reset_peak() -> bool:
+def reset_peak() -> bool:
     """Reset this process's high-water mark to its current resident memory (Linux); False when it can't."""
     try:
         Path("/proc/self/clear_refs").write_text("5")
@@ -75,8 +75,8 @@ def deck_child(name: str, path: Path, repeat: int, today: date) -> dict[str, flo
 
     report = check_file(path, at=None, today=today)  # not timed: the deck starts from a checked report
     gc.collect()
-    reset = _reset_peak()
-    base = _status_mb("VmRSS")
+    reset = reset_peak()
+    base = status_mb("VmRSS")
     runs, slides, size = [], 0, 0
     for _ in range(max(repeat, 1)):
         wall, cpu = time.perf_counter(), time.process_time()
@@ -86,7 +86,7 @@ def deck_child(name: str, path: Path, repeat: int, today: date) -> dict[str, flo
         del content
     cpu, wall = min(runs)
     return {"wall": wall, "cpu": cpu, "first_cpu": runs[0][0], "runs": len(runs), "slides": slides,
-            "pptx_kb": size / 1000, "peak_mb": _status_mb("VmHWM") if reset else float("nan"), "base_mb": base}
+            "pptx_kb": size / 1000, "peak_mb": status_mb("VmHWM") if reset else float("nan"), "base_mb": base}
 
 
 def deck_table(results: dict[int, dict]) -> str:

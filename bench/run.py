@@ -17,12 +17,20 @@ Decks (``bench/decks.py``): each kind, and the réunion restreinte in each of it
 built from a report already checked in its process (the check is not timed), N times in a row;
 the best CPU time is kept, with the first build's, the slide count, and the peak memory of the
 builds alone (the high-water mark is reset after the check).
+
+The server's ``actualiser`` (``server_actualiser``): the already-refreshed workbook is turned into
+the JSON the Office.js client sends (``office_payload`` of the tests, only the sheets ``ribbon.js``
+sends) and posted once to warm the server up (lazy imports), all untimed; then posted again, timed,
+to the xlwings Server application in the same process through FastAPI's TestClient (no network),
+with the size limit lifted so that ×100 is measured too; the request's size is reported against
+the default limit. This measure needs the test extra (``pip install -e ".[test,bench]"``).
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import io
 import json
 import pstats
@@ -35,7 +43,15 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 
-from bench.decks import DECK_GOAL_SECONDS, DECK_MEASURES, deck_child, deck_table, profile_deck
+from bench.decks import (
+    DECK_GOAL_SECONDS,
+    DECK_MEASURES,
+    deck_child,
+    deck_table,
+    profile_deck,
+    reset_peak,
+    status_mb,
+)
 from bench.generate import DEFAULT_DIR, counts, scaled_demo, write_programme
 
 TODAY = date(2026, 1, 1)
@@ -81,6 +97,32 @@ def _check(path: Path) -> None:
     check_file(path, at=None, today=TODAY)
 
 
+class ServerCall:
+    """The add-in's ``actualiser`` request for one workbook, ready to post (building it is not timed)."""
+
+    def __init__(self, path: Path) -> None:
+        import os
+
+        os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")  # local default, as for the tests
+        from fastapi.testclient import TestClient
+
+        from opc_excel.server.app import create_app
+        from tests.test_output_backends import office_payload
+        from tests.test_server import sent_sheets
+
+        self.body = json.dumps(office_payload(path, sent_sheets(path, "actualiser"))).encode()
+        self.client = TestClient(create_app(local=True, max_bytes=1 << 30))
+        self.client.__enter__()
+        self()  # a server answers many calls: the first one's lazy imports are not what is measured
+
+    def __call__(self) -> dict[str, float]:
+        response = self.client.post("/xlwings/custom-scripts-call/actualiser", content=self.body,
+                                    headers={"Content-Type": "application/json"})
+        if response.status_code != 200:
+            raise RuntimeError(f"actualiser: {response.status_code} {response.text[:500]}")
+        return {"request_mb": len(self.body) / 1e6, "response_mb": len(response.content) / 1e6}
+
+
 def _refresh(path: Path) -> None:
     from opc_excel.pipeline import refresh_file
 
@@ -96,7 +138,10 @@ MEASURES: dict[str, tuple[str, Callable[[Path], None]]] = {
     "check": ("check", _check),
     "refresh": ("refresh --out (1re actualisation)", _refresh),
     "refresh_again": ("refresh --out d'un classeur déjà actualisé", _refresh),
+    "server_actualiser": ("serveur : actualiser d'un classeur déjà actualisé", ServerCall),
 }
+PREPARED = {"server_actualiser"}  # measures whose callable prepares untimed, then returns what to time
+REFRESHED = {"refresh_again", "server_actualiser"}  # measured on a copy already refreshed once
 FLOOR = {"check": "openpyxl_read_only", "refresh": "openpyxl_load_save", "refresh_again": "openpyxl_load_save"}
 
 
@@ -112,18 +157,27 @@ def _peak_mb() -> float:
 def child(measure: str, path: Path) -> dict[str, float]:
     """Return the wall and CPU seconds of one measure, and the process's peak memory (run in a fresh process)."""
     run = MEASURES[measure][1]
-    # A user's install has no hypothesis (a test extra); when present, pandera imports it on its first
-    # validation (0.13 s), which would be counted in check. Hide it, as on the users' machines.
-    sys.modules["hypothesis"] = None  # type: ignore[assignment]
+    if measure in PREPARED:  # first (it imports the test helpers, hypothesis among them), untimed
+        run = run(path)
+        path = None
+    else:
+        # A user's install has no hypothesis (a test extra); when present, pandera imports it on its first
+        # validation (0.13 s), which would be counted in check. Hide it, as on the users' machines.
+        sys.modules["hypothesis"] = None  # type: ignore[assignment]
     import openpyxl  # noqa: F401 - imports are not what is measured
     import pandas  # noqa: F401
 
     import opc_excel.pipeline  # noqa: F401
-    base = _peak_mb()
+    if path is None and reset_peak():  # prepared: the peak of the call alone, above what is in memory
+        gc.collect()
+        reset_peak()
+        base = status_mb("VmRSS")
+    else:
+        base = _peak_mb()
     wall, cpu = time.perf_counter(), time.process_time()
-    run(path)
+    facts = run(path) if path is not None else run()
     return {"wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu, "peak_mb": _peak_mb(),
-            "base_mb": base}
+            "base_mb": base, **(facts or {})}
 
 
 # ---------------------------------------------------------------- the parent: sizes, repeats, table
@@ -136,8 +190,8 @@ def measure(name: str, path: Path, repeat: int) -> dict[str, float] | None:
         done = subprocess.run([sys.executable, "-m", "bench.run", "--child", name, str(path)],
                               capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1])
         if done.returncode:
-            if "No module named 'python_calamine'" in done.stderr:
-                return None
+            if "No module named 'python_calamine'" in done.stderr or "No module named 'fastapi'" in done.stderr:
+                return None  # an optional reader, or the server without the test extra: its row is left out
             raise RuntimeError(f"{name} on {path.name} failed:\n{done.stderr}")
         result = json.loads(done.stdout.strip().splitlines()[-1])
         if best is None or result["cpu"] < best["cpu"]:
@@ -175,7 +229,7 @@ def run_sizes(scales: Iterable[int], folder: Path, repeat: int, only: Iterable[s
         results[scale] = {"counts": counts(scaled_demo(scale)), "size_mb": path.stat().st_size / 1e6, "measures": {},
                           "decks": {}}
         for name in [n for n in only or MEASURES if n in MEASURES]:
-            again = refreshed_copy(path) if name == "refresh_again" else path
+            again = refreshed_copy(path) if name in REFRESHED else path
             result = measure(name, again, times)
             if result is not None:
                 results[scale]["measures"][name] = result
@@ -222,7 +276,28 @@ def table(results: dict[int, dict]) -> str:
         sizes.append(f"| ×{scale} | {result['size_mb']:.1f} | " + " | ".join(f"{n:,}".replace(",", " ")
                                                                           for n in result["counts"].values()) + " |")
     decks = ["", deck_table(results)] if any(r.get("decks") for r in results.values()) else []
-    return "\n".join(lines + sizes + decks)
+    return "\n".join(lines + sizes + server_table(results) + decks)
+
+
+def server_table(results: dict[int, dict]) -> list[str]:
+    """Return the server's actualiser by size: request and answer sizes, and its cost against the command line."""
+    rows = [(scale, r["measures"]) for scale, r in results.items() if "server_actualiser" in r["measures"]]
+    if not rows:
+        return []
+    from opc_excel.server.app import max_request_bytes
+
+    limit = max_request_bytes() / 1e6
+    lines = ["", f"| taille | requête (Mo ; limite par défaut {limit:.0f}) | réponse (Mo) | temps (s) | CPU (s) "
+             "| ÷ check (CPU) | ÷ refresh d'un classeur actualisé (CPU) | mémoire max (Mo) |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for scale, measures in rows:
+        m = measures["server_actualiser"]
+        over = " (refusée)" if m["request_mb"] > limit else ""
+        ratios = [f"{m['cpu'] / measures[n]['cpu']:.2f}" if n in measures else "" for n in ("check", "refresh_again")]
+        lines.append(f"| ×{scale} | {m['request_mb']:.1f}{over} | {m['response_mb']:.1f} | {m['wall']:.2f} | "
+                     f"{m['cpu']:.2f} | {ratios[0]} | {ratios[1]} | "
+                     f"{m['peak_mb']:.0f} (avant l'appel : {m['base_mb']:.0f}) |")
+    return lines
 
 
 def profile_check(scale: int, folder: Path, top: int) -> str:
