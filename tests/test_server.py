@@ -33,8 +33,14 @@ from tests.test_output_backends import ExcelActions, formats_of, office_payload,
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")  # tests and local dev only, see README
 
 from opc_excel.server import book as server_book  # noqa: E402 - after the licence key
-from opc_excel.server import routes, scripts  # noqa: E402
-from opc_excel.server.app import PROJECT_DIR, ServerConfigError, configure_environment, create_app  # noqa: E402
+from opc_excel.server import limits, routes, scripts  # noqa: E402
+from opc_excel.server.app import (  # noqa: E402
+    PROJECT_DIR,
+    ServerConfigError,
+    configure_environment,
+    create_app,
+    work_timeout_seconds,
+)
 from opc_excel.server.limits import UNEXPECTED, UNREADABLE  # noqa: E402
 
 TODAY = date(2026, 1, 1)
@@ -361,6 +367,41 @@ class DescribeRequestSize:
             assert "trop volumineux" in response.text and "limite : 10 ko" in response.text
             assert "Rien n'a été modifié" in response.text
         assert ran == []
+
+
+class DescribeTimeout:
+    def it_answers_in_french_without_waiting_for_a_call_that_works_too_long(self, client, master_with_notes,
+                                                                             monkeypatch):
+        release = threading.Event()
+        finished = []
+
+        def stuck(book, today):  # stuck until the test has its answer (at most 20 s)
+            release.wait(20)
+            finished.append(server_book.run_actualiser(book, today))
+            return finished[-1]
+        monkeypatch.setattr(scripts, "run_actualiser", stuck)
+        monkeypatch.setattr(limits, "work_seconds", 0.5)
+        try:
+            response = client.post(SCRIPT_URL.format("actualiser"),
+                                   json=office_payload(master_with_notes, sent_sheets(master_with_notes, "actualiser")))
+            answered_while_stuck = not finished
+        finally:
+            release.set()
+        assert answered_while_stuck
+        assert response.status_code == 400 and response.text == limits.too_slow(0.5)
+        assert "0,5 s" in response.text and "rien n'a été modifié" in response.text
+        assert "actions" not in response.text
+
+    @pytest.mark.parametrize(("value", "seconds"), [("", 120.0), ("30", 30.0), ("7,5", 7.5)])
+    def it_reads_the_delay_from_opc_excel_delai_s(self, monkeypatch, value, seconds):
+        monkeypatch.setenv("OPC_EXCEL_DELAI_S", value)
+        assert work_timeout_seconds() == seconds
+
+    @pytest.mark.parametrize("value", ["deux minutes", "0", "-5", "nan", "99999"])
+    def it_refuses_to_start_with_a_delay_that_is_not_a_number_of_seconds(self, monkeypatch, value):
+        monkeypatch.setenv("OPC_EXCEL_DELAI_S", value)
+        with pytest.raises(ServerConfigError, match=f"OPC_EXCEL_DELAI_S doit être un nombre de secondes.*{value}"):
+            work_timeout_seconds()
 
 
 class DescribeTheRibbon:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import math
 import os
 import sys
 from pathlib import Path
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 LICENSE_VARIABLE = "XLWINGS_LICENSE_KEY"
 MAX_SIZE_VARIABLE = "OPC_EXCEL_MAX_MO"
 DEFAULT_MAX_MEGABYTES = 25
+TIMEOUT_VARIABLE = "OPC_EXCEL_DELAI_S"
 
 
 class ServerConfigError(OpcError):
@@ -77,6 +79,21 @@ def max_request_bytes() -> int:
     return int(megabytes * 1_000_000)
 
 
+def work_timeout_seconds() -> float:
+    """Return how long a call may work before it is abandoned: ``OPC_EXCEL_DELAI_S`` seconds, 120 by default."""
+    from opc_excel.server.limits import DEFAULT_WORK_SECONDS
+
+    text = os.environ.get(TIMEOUT_VARIABLE, "").strip()
+    try:
+        seconds = float(text.replace(",", ".")) if text else DEFAULT_WORK_SECONDS
+    except ValueError:
+        seconds = math.nan
+    if not 0 < seconds <= 3600:
+        raise ServerConfigError(f"{TIMEOUT_VARIABLE} doit être un nombre de secondes entre 1 et 3600, "
+                                f"pas « {text} ».")
+    return seconds
+
+
 def create_app(*, local: bool = True, token: str | None = None, max_bytes: int | None = None) -> Any:
     """Return the ASGI application: xlwings Server with the add-in, behind a request size limit.
 
@@ -89,9 +106,10 @@ def create_app(*, local: bool = True, token: str | None = None, max_bytes: int |
     from xlwings_server.config import settings
     from xlwings_server.main import app, main_app
 
-    from opc_excel.server import auth
+    from opc_excel.server import auth, limits
     from opc_excel.server.limits import RequestSizeLimit, french_errors
 
+    limits.work_seconds = work_timeout_seconds()
     auth.set_token(token)
     providers = [p for p in settings.auth_providers or [] if p != "custom"]
     if auth.expected_token():

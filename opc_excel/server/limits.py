@@ -16,6 +16,18 @@ UNEXPECTED = ("Erreur inattendue du serveur OPC urbain : rien n'a été modifié
               "transmettez l'heure de l'essai au service informatique.")
 
 
+DEFAULT_WORK_SECONDS = 120.0
+work_seconds = DEFAULT_WORK_SECONDS  # set by create_app from OPC_EXCEL_DELAI_S
+
+
+def too_slow(seconds: float) -> str:
+    """Return the answer to a call abandoned after ``seconds``."""
+    shown = f"{seconds:g}".replace(".", ",")
+    return (f"Le traitement a dépassé {shown} s et a été abandonné : rien n'a été modifié. Réessayez dans "
+            "quelques minutes (le serveur est peut-être occupé) ; si cela se reproduit, utilisez la ligne de "
+            "commande (opc-excel refresh) et signalez-le au service informatique (réglage OPC_EXCEL_DELAI_S).")
+
+
 def _megabytes(size: int) -> str:
     if size < 1_000_000:
         return f"{max(size // 1000, 1)} ko"

@@ -23,6 +23,7 @@ import xlwings as xw
 from xlwings.server import script
 
 from opc_excel.errors import OpcError
+from opc_excel.server import limits
 from opc_excel.server.book import ACTUALISER, CONTROLER, SHEETS_SENT, run_actualiser, run_controler
 
 log = logging.getLogger(__name__)
@@ -39,9 +40,19 @@ def today() -> date:
 
 
 async def run_for_user(work: Callable[[], T], what: str) -> T:
-    """Return ``work()`` run in a worker thread; turn any failure into a French ``XlwingsError``."""
+    """Return ``work()`` run in a worker thread; turn any failure into a French ``XlwingsError``.
+
+    A call still waiting or working after ``limits.work_seconds`` (``OPC_EXCEL_DELAI_S``) is answered
+    with a French refusal; its thread, which Python cannot stop, runs to its end and its result is
+    dropped, so the workbook is not touched.
+    """
+    seconds = limits.work_seconds
     try:
-        return await anyio.to_thread.run_sync(work, limiter=WORKERS)
+        with anyio.fail_after(seconds):
+            return await anyio.to_thread.run_sync(work, limiter=WORKERS, abandon_on_cancel=True)
+    except TimeoutError:
+        log.warning("%s abandonné après %s s", what, seconds)
+        raise xw.XlwingsError(limits.too_slow(seconds)) from None
     except xw.XlwingsError:
         raise
     except OpcError as error:
