@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from pptx.util import Emu, Pt
 
 from opc_excel.cli import DEMO_DECKS, main
 from opc_excel.decks import build_deck
+from opc_excel.decks import builder as builder_module
 from opc_excel.decks.builder import (
     CELL_MARGIN,
     CELL_SIDE_MARGIN,
@@ -251,6 +253,27 @@ class DescribeTableCells:
         assert shape.height == sum(r.height for r in shape.table.rows)
         assert [c.width for c in shape.table.columns][1] == 3 * shape.table.columns[0].width
         assert shape.table.cell(2, 1).text == "Deux\nlignes"
+
+
+class DescribePackageParts:
+    def it_names_every_part_as_python_pptx_would(self, monkeypatch):
+        def small_deck() -> bytes:
+            builder = DeckBuilder("Projet", "Essai", "30/09/2011")
+            for number in range(3):
+                builder.bullets(f"Points {number}", ["un", "deux"], notes="notes")
+                builder.chart(f"Graphique {number}", "bar", ["A", "B"], {"Série": [1.0, 2.0]}, notes="notes")
+                builder.table(f"Tableau {number}", [Column("A")], [["x"]] * 3, notes="notes")
+            return builder.save()
+
+        ours = zipfile.ZipFile(io.BytesIO(small_deck()))
+        monkeypatch.setattr(builder_module, "count_partnames", lambda package: None)  # python-pptx's own naming
+        theirs = zipfile.ZipFile(io.BytesIO(small_deck()))
+        assert ours.namelist() == theirs.namelist()
+        assert sum(name.startswith("ppt/notesSlides/") for name in ours.namelist()) >= 9
+        assert sum(name.startswith("ppt/charts/chart") for name in ours.namelist()) == 3
+        for name in ours.namelist():
+            if not name.startswith("ppt/embeddings/"):  # chart workbooks carry the time they were made
+                assert ours.read(name) == theirs.read(name), name
 
 
 class DescribeTemplates:
