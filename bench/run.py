@@ -259,7 +259,7 @@ def table(results: dict[int, dict]) -> str:
             ratio = f"{m['cpu'] / floor['cpu']:.2f}" if floor else ""
             to_calamine = f"{m['cpu'] / calamine['cpu']:.1f}" if calamine and name != "calamine" else ""
             lines.append(f"| ×{scale} | {MEASURES[name][0]} | {m['wall']:.2f} | {m['cpu']:.2f} | {ratio} | "
-                         f"{to_calamine} | {m['peak_mb']:.0f} (imports : {m['base_mb']:.0f}) |")
+                         f"{to_calamine} | {m['peak_mb']:.0f} ({base_label(name)} : {m['base_mb']:.0f}) |")
     scales = list(results)
     if len(scales) > 1:
         lines += ["", "| mesure | " + " | ".join(f"×{b} ÷ ×{a}" for a, b in zip(scales, scales[1:], strict=False))
@@ -277,6 +277,11 @@ def table(results: dict[int, dict]) -> str:
                                                                           for n in result["counts"].values()) + " |")
     decks = ["", deck_table(results)] if any(r.get("decks") for r in results.values()) else []
     return "\n".join(lines + sizes + server_table(results) + decks)
+
+
+def base_label(name: str) -> str:
+    """Return what the memory before the measure holds: the imports, or everything prepared before the call."""
+    return "avant l'appel" if name in PREPARED else "imports"
 
 
 def server_table(results: dict[int, dict]) -> list[str]:

@@ -265,7 +265,7 @@ def demolition_before_rehousing(p: Programme, at: date, params: Params) -> Itera
         planned = _planned(op.milestone(contract.WORKS_START))
         if planned is None or planned > add_months(at, params.demolition_rehousing_window_months):
             continue
-        statuses = [h.status for h in p.households if h.operation_id == op.id]
+        statuses = [h.status for h in p.households_of(op.id)]
         waiting, temporary = statuses.count(TO_REHOUSE), statuses.count(TEMPORARY)
         remaining = waiting + temporary
         if not remaining:
