@@ -197,7 +197,7 @@ class Household:
     """An anonymous household to rehouse (*Relogement* sheet)."""
 
     id: str
-    operation_id: str
+    operation_id: str | None  # None when the Opération cell is empty (DQ-REQ)
     status: str | None
     rehoused_on: date | None = None
     offers: float | None = None

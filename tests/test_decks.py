@@ -36,7 +36,9 @@ from opc_excel.decks.builder import (
 from opc_excel.decks.common import fingerprint
 from opc_excel.decks.template import HOUSE_TEMPLATE, LAYOUTS, build_house_template
 from opc_excel.model import Level
-from opc_excel.pipeline import check_file
+from opc_excel.pipeline import check_file, check_source
+from opc_excel.workbook import contract
+from opc_excel.workbook.source import GridSource
 from tests.factory import clean_sheets, make_workbook, set_value
 
 TODAY = date(2026, 1, 1)
@@ -170,6 +172,46 @@ class DescribeWorkbooksWithBlockingProblems:
         slides = list(open_deck(build_deck(report, "point-mensuel")).slides)
         assert slides[1].shapes.title.text == "Données écartées : à corriger dans le classeur"
         assert "Opérations" in slide_texts(slides[1]) and "G3" in slide_texts(slides[1])
+
+
+def every_deck(report) -> None:
+    for kind, theme in DEMO_DECKS:
+        assert len(open_deck(build_deck(report, kind, theme=theme)).slides) >= 3, (kind, theme)
+
+
+class DescribeHalfTypedWorkbooks:
+    def it_builds_every_deck_with_every_required_cell_of_a_row_left_empty(self):
+        sheets = clean_sheets()
+        for spec in contract.TABLE_SPECS:
+            if spec.name in sheets and len(sheets[spec.name]) > 1:
+                for column in spec.columns:
+                    if column.required and column.header in sheets[spec.name][0]:
+                        set_value(sheets, spec.name, 1, column.header, None)
+        report = check_source(GridSource(sheets), at=None, today=TODAY)
+        assert any(p.code == "DQ-REQ" and p.sheet == "Relogement" for p in report.problems)
+        every_deck(report)
+
+    def it_gives_households_without_an_operation_a_row_of_their_own(self):
+        sheets = clean_sheets()
+        set_value(sheets, "Relogement", 1, "Opération", None)
+        report = check_source(GridSource(sheets), at=None, today=TODAY)
+        assert any(p.code == "DQ-REQ" and p.sheet == "Relogement" for p in report.problems)
+        every_deck(report)
+        revue = open_deck(build_deck(report, "revue-projet"))
+        table = next(s for slide in revue.slides if slide.shapes.title.text.startswith("Relogement par opération")
+                     for s in slide.shapes if s.has_table).table
+        assert "Opération non renseignée" in [table.cell(r, 0).text for r in range(len(table.rows))]
+
+    @pytest.mark.parametrize("sheet", ["Opérations", "Jalons", "Financements", "Relogement", "Insertion"])
+    def it_builds_every_deck_when_a_required_column_has_no_header(self, sheet):
+        sheets = clean_sheets()
+        spec = next(s for s in contract.TABLE_SPECS if s.name == sheet)
+        for column in spec.columns:
+            if column.required and column.header in sheets[sheet][0]:
+                sheets[sheet][0][sheets[sheet][0].index(column.header)] = None
+        report = check_source(GridSource(sheets), at=None, today=TODAY)
+        assert any(p.code == "DQ-COL" and p.sheet == sheet for p in report.problems)
+        every_deck(report)
 
 
 class DescribeTables:

@@ -489,7 +489,8 @@ def rehousing_rows(data: DeckInput, open_only: bool = False) -> list[list[Cell |
         if open_only and r.to_rehouse - r.rehoused - r.left_without == 0:
             done += 1
             continue
-        rows.append(_rehousing_cells(f"{op_id} — {op.label}" if op and op.label else op_id, r))
+        name = f"{op_id} — {op.label}" if op and op.label else op_id or "Opération non renseignée"
+        rows.append(_rehousing_cells(name, r))
     if done:
         rows.append([Cell(f"… et {done} opération{'s' if done > 1 else ''} au relogement achevé")]
                     + [Cell("")] * 8)
