@@ -15,6 +15,10 @@ class UnsafeInPlaceError(OpcError):
     """Rewriting the master in place would lose content that openpyxl cannot keep."""
 
 
+class AlertSheetError(OpcError):
+    """The *Alertes* sheet holds text but no header row: rewriting it would lose what users typed."""
+
+
 class WorkbookBusyError(OpcError):
     """Another refresh holds the lock on this workbook."""
 

@@ -16,7 +16,7 @@ from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from opc_excel.alerts import evaluate
 from opc_excel.checks import check_tables
 from opc_excel.decks import build_deck
-from opc_excel.errors import UnsafeInPlaceError
+from opc_excel.errors import AlertSheetError, UnsafeInPlaceError
 from opc_excel.indicators import Indicators, compute_indicators
 from opc_excel.model import Alert, Level, Problem, Programme, Severity
 from opc_excel.workbook import contract
@@ -165,6 +165,12 @@ def write_outputs(workbook, report: CheckReport) -> None:
     ``workbook`` is an openpyxl workbook (command line) or an output backend over an open Excel
     workbook (the add-in): see :mod:`opc_excel.workbook.sheet_output`.
     """
+    if report.previous_alerts.headerless:  # before anything is written
+        raise AlertSheetError(
+            "La feuille Alertes n'a plus sa ligne d'en-tête (la cellule « Clé » en tête de la première colonne) : "
+            "l'actualiser effacerait ce qui y a été saisi. Rien n'a été modifié. Rétablissez « Clé » en tête de "
+            "la première colonne (ligne 3 à l'origine), ou renommez la feuille (par exemple « Alertes ancienne ») "
+            "pour garder son contenu à part, puis relancez.")
     programme = report.programme
     write_controles(workbook, report.problems, report.at, report.sheet_names)
     write_alertes(workbook, merge(report.previous_alerts, report.alerts, report.at),

@@ -4,23 +4,29 @@ problem it reports points at a real cell of a real sheet."""
 from __future__ import annotations
 
 import copy
+import functools
 import gc
 import json
 import tempfile
+from collections import Counter
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import openpyxl
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from opc_excel.cli import report_as_json
+from opc_excel.errors import AlertSheetError
 from opc_excel.model import Problem
-from opc_excel.pipeline import CheckReport, check_file, check_source, refresh_file
+from opc_excel.pipeline import CheckReport, check_file, check_source, refresh_file, write_outputs
+from opc_excel.text import match_key
+from opc_excel.workbook.alert_sheet import COMPUTED_HEADERS, FOLLOW_UP, _payload_date, merge
 from opc_excel.workbook.source import GridSource
-from opc_excel.workbook.values import EXCEL_ERRORS
+from opc_excel.workbook.values import EXCEL_ERRORS, is_blank
 from tests.factory import Rows, clean_sheets, write_workbook
 from tests.test_bad_workbooks import input_snapshot
 
@@ -127,3 +133,70 @@ class DescribeGarbageInAnyCell:
             copy_path = Path(folder) / "copie.xlsx"
             refresh_file(path, at=None, today=TODAY, out=copy_path)
             assert input_snapshot(copy_path) == input_snapshot(path)
+
+
+# ---------------------------------------------------------------- what users type in Alertes
+
+TYPED = st.one_of(
+    st.none(), WRITABLE_TEXT, NEAR_MISSES, st.integers(min_value=-10**6, max_value=10**6), st.booleans(),
+    st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2100, 1, 1)),
+    st.sampled_from(["Clé", "clé ", "Commentaire", "Suivi", "Mesure retenue", "Échéance", "Constat", "Note",
+                     "Résolue le 01/01/2011", "En cours", "2011-10-01T00:00:00", "2011-13-45T00:00:00",
+                     "CAL-04 · PER-AME-01 · Démarrage des travaux"]),
+)
+
+
+@functools.cache
+def alertes_grid() -> tuple[tuple[object, ...], ...]:
+    """Return the values of the Alertes sheet a first refresh of the clean workbook writes."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = write_workbook(Path(folder) / "classeur.xlsx", clean_sheets())
+        copy_path = Path(folder) / "copie.xlsx"
+        refresh_file(path, at=None, today=TODAY, out=copy_path)
+        workbook = openpyxl.load_workbook(copy_path)
+        return tuple(tuple(c.value for c in row) for row in workbook["Alertes"].iter_rows())
+
+
+@st.composite
+def typed_in_alertes(draw: st.DrawFn) -> list[tuple[int, int, object]]:
+    """Return 1 to 8 cells of the Alertes sheet to overwrite: titles, header, rows, one column past the last."""
+    grid = alertes_grid()
+    width = max(len(row) for row in grid)
+    return [(draw(st.integers(min_value=0, max_value=len(grid) + 1)), draw(st.integers(min_value=0, max_value=width)),
+             draw(TYPED)) for _ in range(draw(st.integers(min_value=1, max_value=8)))]
+
+
+def users_text(grid: list[list[object]]) -> Counter:
+    """Return what users typed under the header: every value outside the software's own columns and *Suivi*."""
+    keys = [i for i, row in enumerate(grid)
+            if any(isinstance(v, str) and match_key(v) == match_key("Clé") for v in row)]
+    header = grid[keys[0]]
+    software = {match_key(h) for h in (*COMPUTED_HEADERS, FOLLOW_UP)}
+    typed = Counter()
+    for row in grid[keys[0] + 1:]:
+        for col, value in enumerate(row):
+            title = header[col] if col < len(header) else None
+            if not is_blank(value) and not (isinstance(title, str) and match_key(title) in software):
+                typed[_payload_date(value)] += 1
+    return typed
+
+
+class DescribeWhatUsersTypeInAlertes:
+    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(typed_in_alertes())
+    def it_keeps_every_note_through_a_refresh_or_refuses_to_rewrite_the_sheet(self, cells) -> None:
+        grid = [list(row) for row in alertes_grid()]
+        for row, col, value in cells:
+            while len(grid) <= row:
+                grid.append([])
+            grid[row].extend([None] * (col + 1 - len(grid[row])))
+            grid[row][col] = value
+        report = check_source(GridSource({**clean_sheets(), "Alertes": grid}), at=None, today=TODAY)
+        if report.previous_alerts.headerless:  # no « Clé » left anywhere: the refresh must stop, not erase
+            assert not any(isinstance(v, str) and match_key(v) == match_key("Clé") for row in grid for v in row)
+            with pytest.raises(AlertSheetError):
+                write_outputs(openpyxl.Workbook(), report)
+            return
+        kept = Counter(value for row in merge(report.previous_alerts, report.alerts, report.at)
+                       for header, value in row.user.items() if header != FOLLOW_UP and not is_blank(value))
+        assert users_text(grid) <= kept

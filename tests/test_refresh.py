@@ -116,6 +116,56 @@ class DescribeAlertesAcrossRefreshes:
         assert levels == sorted(levels, key=[Level.ROUGE.value, Level.ORANGE.value].index)
 
 
+class DescribeAlertesReshapedByUsers:
+    def it_keeps_the_text_of_a_second_column_with_the_same_header(self, tmp_path):
+        master = make_workbook(tmp_path, name="maître.xlsx")
+        refresh(master)
+        workbook = openpyxl.load_workbook(master)
+        ws = workbook["Alertes"]
+        headers = {c.value: c.column for c in ws[3]}
+        second = ws.max_column + 1
+        ws.cell(3, second, "Commentaire")
+        ws.cell(4, headers["Commentaire"], "vu avec le bailleur")
+        ws.cell(4, second, "relancer en janvier")
+        ws.cell(5, headers["Commentaire"], "2011-13-45T00:00:00")  # looks like a date the add-in sends; is not
+        key = ws.cell(4, 1).value
+        workbook.save(master)
+        refresh(master)
+        rows = alert_rows(master)
+        assert rows[key]["Commentaire"] == "vu avec le bailleur"
+        assert rows[key]["Commentaire (2)"] == "relancer en janvier"
+        assert "2011-13-45T00:00:00" in {row["Commentaire"] for row in rows.values()}
+
+    def it_finds_the_header_below_title_rows_users_inserted(self, tmp_path):
+        master = make_workbook(tmp_path, name="maître.xlsx")
+        refresh(master)
+        workbook = openpyxl.load_workbook(master)
+        ws = workbook["Alertes"]
+        ws.cell(4, [c.value for c in ws[3]].index("Commentaire") + 1, "à voir en comité")
+        key = ws.cell(4, 1).value
+        ws.insert_rows(1, 12)
+        workbook.save(master)
+        refresh(master)
+        assert alert_rows(master)[key]["Commentaire"] == "à voir en comité"
+
+    def it_refuses_to_rewrite_an_alertes_sheet_whose_header_row_is_gone(self, tmp_path):
+        master = make_workbook(tmp_path, name="maître.xlsx")
+        refresh(master)
+        workbook = openpyxl.load_workbook(master)
+        ws = workbook["Alertes"]
+        ws.cell(4, [c.value for c in ws[3]].index("Commentaire") + 1, "note à ne pas perdre")
+        ws.delete_rows(3)  # the header row, deleted by mistake
+        workbook.save(master)
+        before, backups = master.read_bytes(), list(tmp_path.glob("*.sauvegarde-*"))
+        err = io.StringIO()
+        status = main(["refresh", str(master), "--in-place"], today=TODAY, stdout=io.StringIO(), stderr=err)
+        assert status == 2
+        assert "La feuille Alertes n'a plus sa ligne d'en-tête" in err.getvalue()
+        assert "Rien n'a été modifié" in err.getvalue() and "Traceback" not in err.getvalue()
+        assert master.read_bytes() == before
+        assert list(tmp_path.glob("*.sauvegarde-*")) == backups  # stopped before the backup and the save
+
+
 class DescribeHistory:
     def it_keeps_one_snapshot_per_date_de_situation(self, tmp_path):
         master = make_workbook(tmp_path)

@@ -228,6 +228,16 @@ class DescribeErrors:
         assert response.status_code == 400 and response.text == scripts.UNEXPECTED
         assert "détail technique" in caplog.text  # for IT, in the log
 
+    def it_refuses_to_rewrite_an_alertes_sheet_without_its_header_and_sends_no_action(self, client,
+                                                                                     master_with_notes):
+        workbook = openpyxl.load_workbook(master_with_notes)
+        workbook["Alertes"].delete_rows(3)  # the header row, deleted by mistake; the notes below stay
+        workbook.save(master_with_notes)
+        response = client.post(SCRIPT_URL.format("actualiser"),
+                               json=office_payload(master_with_notes, sent_sheets(master_with_notes, "actualiser")))
+        assert response.status_code == 400
+        assert "La feuille Alertes n'a plus sa ligne d'en-tête" in response.text and "actions" not in response.text
+
     def it_answers_a_body_that_is_not_a_workbook_in_french(self, client):
         for body in (b"pas du JSON", b"\xff\xfe"):
             response = client.post(SCRIPT_URL.format("actualiser"), content=body,

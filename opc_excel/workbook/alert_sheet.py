@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from openpyxl.utils import get_column_letter
+
 from opc_excel.fr import fr_date
 from opc_excel.model import Alert
 from opc_excel.text import match_key
@@ -32,7 +34,6 @@ FOLLOW_UP = "Suivi"
 FOLLOW_UP_CHOICES = ("Nouvelle", "En cours", "Traitée", "Risque accepté")
 NEW = "Nouvelle"
 _RESOLVED = re.compile(r"^\s*r[ée]solue le (\d{2}/\d{2}/\d{4})", re.IGNORECASE)
-HEADER_SEARCH_ROWS = 10
 
 
 @dataclass
@@ -57,6 +58,7 @@ class PreviousSheet:
 
     rows: list[AlertRow]
     extra_headers: list[str]
+    headerless: bool = False  # the sheet has content but no « Clé » header: it can't be rewritten safely
 
 
 def read_previous(source: WorkbookSource) -> PreviousSheet:
@@ -65,10 +67,10 @@ def read_previous(source: WorkbookSource) -> PreviousSheet:
     if sheet is None:
         return PreviousSheet([], [])
     rows = list(source.rows(sheet))
-    header_index = next((i for i, row in enumerate(rows[:HEADER_SEARCH_ROWS])
+    header_index = next((i for i, row in enumerate(rows)  # title rows inserted above: still found
                          if any(isinstance(v, str) and match_key(v) == match_key(KEY) for v in row)), None)
     if header_index is None:
-        return PreviousSheet([], [])
+        return PreviousSheet([], [], headerless=any(not is_blank(v) for row in rows for v in row))
     ours = {match_key(h): h for h in HEADERS}
     columns: list[tuple[int, str]] = []  # (column index, canonical header or the user's own header)
     extra: list[str] = []
@@ -76,9 +78,16 @@ def read_previous(source: WorkbookSource) -> PreviousSheet:
         if is_blank(value):
             continue
         header = ours.get(match_key(value), str(value).strip())
+        header = _unique(header, {taken for _, taken in columns})
         columns.append((col, header))
         if header not in HEADERS:
             extra.append(header)
+    mapped = {col for col, _ in columns}
+    for col in sorted({c for row in rows[header_index + 1:] for c, v in enumerate(row)
+                       if c not in mapped and not is_blank(v)}):  # notes typed in a column without a header
+        header = _unique(f"Colonne {get_column_letter(col + 1)}", {taken for _, taken in columns})
+        columns.append((col, header))
+        extra.append(header)
     previous = []
     for row in rows[header_index + 1:]:
         values = {header: row[col] if col < len(row) else None for col, header in columns}
@@ -89,6 +98,14 @@ def read_previous(source: WorkbookSource) -> PreviousSheet:
         user = {h: _payload_date(v) for h, v in values.items() if h not in COMPUTED_HEADERS}
         previous.append(AlertRow(key, computed, user, firing=False))
     return PreviousSheet(previous, extra)
+
+
+def _unique(header: str, taken: set[str]) -> str:
+    """Return ``header``, or « header (2) », « (3) »… when a column of that name came first: its text is kept too."""
+    if header not in taken:
+        return header
+    return next(name for n in range(2, len(taken) + 3)
+                if (name := f"{header} ({n})") not in taken and name not in HEADERS)
 
 
 def computed_values(alert: Alert, detected: object) -> dict[str, object]:
@@ -154,7 +171,10 @@ _ISO_PAYLOAD = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z?")
 def _payload_date(value: object) -> object:
     """Return a date sent by the Excel add-in as an ISO string as a datetime, so it is written back as a date."""
     if isinstance(value, str) and _ISO_PAYLOAD.fullmatch(value):
-        return datetime.fromisoformat(value.replace("Z", ""))
+        try:
+            return datetime.fromisoformat(value.replace("Z", ""))
+        except ValueError:  # « 2011-13-45T00:00:00 » typed as text: it stays text
+            return value
     return value
 
 
