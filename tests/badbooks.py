@@ -489,8 +489,12 @@ CASES: list[BadBook] = [
             BLOCKING, (("DQ-TYPE", DEP, "C2"),)),  # months beyond a century: refused, not added to a date
     BadBook("freshness-of-a-billion-days", factory_book("fraicheur.xlsx", cell(PAR, 26, "Valeur", 1e9)), OK,
             (("DQ-PARAM", PAR, "B27"),)),  # the default is used, with a warning
-    BadBook("huge-but-finite-amounts", factory_book("enorme.xlsx", cells(
-        cell(OPS, 1, COST, 1e308), cell(OPS, 2, COST, 1e308))), OK),
+    BadBook("huge-but-finite-amounts", factory_book("enorme.xlsx", cells(  # their sum would be infinite
+        cell(OPS, 1, COST, 1e308), cell(OPS, 2, COST, 1e308))), BLOCKING,
+        (("DQ-TYPE", OPS, "G2"), ("DQ-TYPE", OPS, "G3"))),
+    BadBook("amount-of-almost-nothing", factory_book("infime.xlsx", cell(FIN, 1, "Montant convention (€)",
+                                                                        1.1125369292536007e-308)),
+            BLOCKING, (("DQ-TYPE", FIN, "C2"),)),  # found by fuzzing: percentages of it were infinite
     # ---- size and reach
     BadBook("10000-blank-formatted-rows", blank_formatted_rows("lignes-vides.xlsx", 10_000), OK),
     BadBook("stray-value-in-the-last-row", factory_book("derniere-ligne.xlsx",

@@ -498,3 +498,29 @@ def test_a_reading_is_empty_only_without_value_nor_error():
     assert Reading().empty
     assert not Reading(0.0).empty
     assert not Reading(error="x").empty
+
+
+@pytest.mark.parametrize(("raw", "shown"), [
+    (1.1125369292536007e-308, "1,1125369292536E-308"),  # found by fuzzing: a % of it was infinite
+    (0.004, "0,004"),
+    ("0,4 centime", None),  # not an amount at all
+    (1e308, "1E+308"),  # two of them sum to infinity
+    ("2 000 000 M€", "2 000 000 M€"),
+    (-2e12, "-2000000000000"),
+])
+def test_an_implausible_amount_is_refused_and_shown_as_excel_shows_it(raw, shown):
+    reading = read_amount(raw)
+    assert_refused(reading)
+    if shown is not None:
+        assert reading.error.startswith(f"« {shown} » n'est pas un montant plausible")
+        assert "tapez le montant en euros" in reading.error
+
+
+@pytest.mark.parametrize("raw", [0, 0.0, 0.01, 1_000_000_000_000.0, -0.01, "0,01 €", "1 000 000 M€"])
+def test_amounts_from_a_cent_to_a_thousand_billion_are_read(raw):
+    assert not read_amount(raw).error and read_amount(raw).value is not None
+
+
+@pytest.mark.parametrize(("raw", "accepted"), [(1e-7, False), (1e-6, True), (1e12, True), (1.5e12, False)])
+def test_numbers_have_a_plausible_range_too(raw, accepted):
+    assert (not read_number(raw).error) is accepted

@@ -28,8 +28,10 @@ from opc_excel.workbook import contract
 from opc_excel.workbook.contract import Column, Kind, Role, SheetSpec
 from opc_excel.workbook.source import WorkbookSource
 from opc_excel.workbook.values import (
+    AMOUNT_RANGE,
     MAX_YEAR,
     MIN_YEAR,
+    NUMBER_RANGE,
     Reading,
     fr_date,
     is_blank,
@@ -425,7 +427,7 @@ def _cell_reader(column: Column, list_keys: dict[str, dict[str, str]]) -> Callab
         return read_when
     read = _READERS[column.kind]
     if column.kind in (Kind.AMOUNT, Kind.NUMBER):
-        read = _number_shortcut(read)
+        read = _number_shortcut(read, AMOUNT_RANGE if column.kind is Kind.AMOUNT else NUMBER_RANGE)
     elif column.kind in (Kind.TEXT, Kind.ID, Kind.LIST):
         read = _text_shortcut(read)
     if column.kind is Kind.NUMBER:
@@ -445,9 +447,12 @@ def _cell_reader(column: Column, list_keys: dict[str, dict[str, str]]) -> Callab
     return read_listed
 
 
-def _number_shortcut(read: Callable[[object], Reading]) -> Callable[[object], Reading]:
+def _number_shortcut(read: Callable[[object], Reading], bounds: tuple[float, float]) -> Callable[[object], Reading]:
+    low, high = bounds
+
     def read_number_fast(raw: object) -> Reading:
-        if (type(raw) is float or type(raw) is int) and -1e300 < raw < 1e300:  # not NaN, nor bool
+        # a plain number within the plausible range (not NaN, nor bool) is read as itself; the rest, in full
+        if (type(raw) is float or type(raw) is int) and (raw == 0 or low <= abs(raw) <= high):
             return Reading(float(raw))
         return read(raw)
     return read_number_fast

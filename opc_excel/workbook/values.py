@@ -38,6 +38,12 @@ _NOT_A_DATE = ("n'est pas une date : tapez une date (31/12/2011), un semestre (S
 _TOO_VAGUE = "est trop vague pour une date : tapez une date (31/12/2011) ou un semestre (S2 2011)."
 _NOT_AN_AMOUNT = "n'est pas un montant : tapez un nombre, par exemple 1 234 567 ou 1,2 M€."
 _NOT_A_NUMBER = "n'est pas un nombre : tapez un nombre, par exemple 12 ou 12,5."
+_IMPLAUSIBLE_AMOUNT = ("n'est pas un montant plausible (moins d'un centime ou plus de 1 000 milliards d'euros) : "
+                       "tapez le montant en euros, par exemple 1 234 567 ou 1,2 M€, ou 0.")
+_IMPLAUSIBLE_NUMBER = ("n'est pas un nombre plausible (moins d'un millionième ou plus de mille milliards) : "
+                       "tapez un nombre, par exemple 12 ou 12,5, ou 0.")
+# Beyond these, sums overflow and ratios divide by almost nothing (1E-308 € gave an infinite %).
+AMOUNT_RANGE, NUMBER_RANGE = (0.01, 1e12), (1e-6, 1e12)
 _NOT_A_PERCENT = "n'est pas un pourcentage : tapez un nombre de 0 à 100, par exemple 45 ou 45 %."
 
 
@@ -97,6 +103,8 @@ def _as_text(raw: object) -> str:
     """Return the raw value as text: whole floats without ".0", dates as JJ/MM/AAAA."""
     if isinstance(raw, bool):
         return "VRAI" if raw else "FAUX"  # what French Excel displays
+    if isinstance(raw, int | float) and not isinstance(raw, bool) and _scientific(raw):
+        return _scientific_text(raw)  # as Excel shows it: 1.7E+308, not 309 digits
     if isinstance(raw, float) and raw.is_integer():
         return str(int(raw))  # Excel stores every number as a float: 12 arrives as 12.0
     if isinstance(raw, datetime) and raw.time() != time():
@@ -106,9 +114,23 @@ def _as_text(raw: object) -> str:
     return raw.strftime("%H:%M") if isinstance(raw, time) else str(raw)
 
 
+def _scientific(x: float) -> bool:
+    """Return True for a number Excel would show in scientific notation (huge, or tiny but not 0)."""
+    if isinstance(x, float) and not math.isfinite(x):
+        return False  # inf and nan stay as Python writes them
+    return x != 0 and not 1e-9 <= abs(x) < 1e15  # int and float compare exactly, even 400-digit integers
+
+
+def _scientific_text(x: float) -> str:
+    """Return ``x`` in Excel's scientific notation, 15 significant digits at most: ``1.7E+308``."""
+    mantissa, exponent = f"{Decimal(x):.14E}".split("E")  # Decimal: exact, even for 400-digit integers
+    return f"{mantissa.rstrip('0').rstrip('.')}E{int(exponent):+03d}"
+
+
 def _show(raw: object) -> str:
-    """Return the raw value as the cell shows it, for messages: ``12,5``, ``31/12/2011``."""
-    return _as_text(raw).replace(".", ",") if isinstance(raw, float) else _as_text(raw)
+    """Return the raw value as the cell shows it, for messages: ``12,5``, ``31/12/2011``, ``1,7E+308``."""
+    number = isinstance(raw, int | float) and not isinstance(raw, bool)
+    return _as_text(raw).replace(".", ",") if number else _as_text(raw)
 
 
 # ---------------------------------------------------------------- text and ids
@@ -297,6 +319,12 @@ def _parse(pattern: re.Pattern[str], text: str) -> tuple[Decimal, re.Match[str]]
     return None
 
 
+def _plausible(value: float, bounds: tuple[float, float], why: str) -> float:
+    if value != 0 and not bounds[0] <= abs(value) <= bounds[1]:
+        raise _Unreadable(why)
+    return value
+
+
 def _as_float(raw: Any, why: str) -> float:
     if isinstance(raw, bool) or not isinstance(raw, int | float):
         raise _Unreadable(why)  # True is not an amount, nor is a date
@@ -313,12 +341,13 @@ def _as_float(raw: Any, why: str) -> float:
 def read_amount(raw: Any) -> Reading[float]:
     """Return the amount in euros; text such as ``1 234,5 €``, ``1,2 M€``, ``350 k€`` with a note."""
     if not isinstance(raw, str):
-        return Reading(_as_float(raw, _NOT_AN_AMOUNT))
+        return Reading(_plausible(_as_float(raw, _NOT_AN_AMOUNT), AMOUNT_RANGE, _IMPLAUSIBLE_AMOUNT))
     if (parsed := _parse(_AMOUNT, raw)) is None:
         raise _Unreadable(_NOT_AN_AMOUNT)
     number, m = parsed
     # Decimal, so 1,15 M€ is exactly 1 150 000; _as_float refuses 400 nines, beyond any float
-    value = _as_float(float(number * _SCALES[m["scale"]]), _NOT_AN_AMOUNT)
+    value = _plausible(_as_float(float(number * _SCALES[m["scale"]]), _NOT_AN_AMOUNT), AMOUNT_RANGE,
+                       _IMPLAUSIBLE_AMOUNT)
     return Reading(value, note=f"texte « {raw} » lu comme {fr_amount(value)}")
 
 
@@ -326,10 +355,10 @@ def read_amount(raw: Any) -> Reading[float]:
 def read_number(raw: Any) -> Reading[float]:
     """Return the number; text such as ``12,5`` or ``1 200`` with a note."""
     if not isinstance(raw, str):
-        return Reading(_as_float(raw, _NOT_A_NUMBER))
+        return Reading(_plausible(_as_float(raw, _NOT_A_NUMBER), NUMBER_RANGE, _IMPLAUSIBLE_NUMBER))
     if (parsed := _parse(_NUMBER, raw)) is None:
         raise _Unreadable(_NOT_A_NUMBER)
-    value = _as_float(float(parsed[0]), _NOT_A_NUMBER)
+    value = _plausible(_as_float(float(parsed[0]), _NOT_A_NUMBER), NUMBER_RANGE, _IMPLAUSIBLE_NUMBER)
     return Reading(value, note=f"texte « {raw} » lu comme le nombre {_fr_number(value)}")
 
 
