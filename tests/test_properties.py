@@ -7,6 +7,7 @@ import copy
 import functools
 import gc
 import json
+import os
 import tempfile
 from collections import Counter
 from collections.abc import Sequence
@@ -19,7 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
-from opc_excel.cli import report_as_json
+from opc_excel.cli import DEMO_DECKS, report_as_json
+from opc_excel.decks import build_deck
 from opc_excel.errors import AlertSheetError
 from opc_excel.model import Problem
 from opc_excel.pipeline import CheckReport, check_file, check_source, refresh_file, write_outputs
@@ -31,6 +33,8 @@ from tests.factory import Rows, clean_sheets, write_workbook
 from tests.test_bad_workbooks import input_snapshot
 
 TODAY = date(2026, 1, 1)
+# OPC_EXAMPLES_FACTOR=40 turns these tests into a fuzzing session (≈ 15 min here): see the README, Tests.
+FACTOR = max(int(os.environ.get("OPC_EXAMPLES_FACTOR", "1") or 1), 1)
 Sheets = dict[str, Rows]
 Edit = tuple[str, int, int, object]  # (sheet, row index from 0 = first row, column index, value)
 
@@ -109,7 +113,7 @@ SHEETS = clean_sheets()
 
 
 class DescribeGarbageInAnyCell:
-    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(max_examples=60 * FACTOR, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(edits(GARBAGE, SHEETS))
     def it_never_crashes_never_changes_the_grid_and_points_at_real_cells(self, changes: list[Edit]) -> None:
         sheets = spoiled(changes)
@@ -120,7 +124,7 @@ class DescribeGarbageInAnyCell:
         assert_points_at_real_cells(report.problems, grid_extent(sheets))
         assert_reports_in_strict_json(report)
 
-    @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(max_examples=8 * FACTOR, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(edits(WRITABLE, SHEETS))
     def it_holds_through_real_files_and_a_refresh(self, changes: list[Edit]) -> None:
         with tempfile.TemporaryDirectory() as folder:
@@ -133,6 +137,15 @@ class DescribeGarbageInAnyCell:
             copy_path = Path(folder) / "copie.xlsx"
             refresh_file(path, at=None, today=TODAY, out=copy_path)
             assert input_snapshot(copy_path) == input_snapshot(path)
+
+
+class DescribeDecksOfGarbage:
+    @settings(max_examples=10 * FACTOR, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(edits(GARBAGE, SHEETS))
+    def it_builds_every_deck_whatever_the_cells_hold(self, changes: list[Edit]) -> None:
+        report = check_source(GridSource(spoiled(changes)), at=None, today=TODAY)
+        for kind, theme in DEMO_DECKS:
+            assert build_deck(report, kind, theme=theme)[:2] == b"PK"
 
 
 # ---------------------------------------------------------------- what users type in Alertes
@@ -182,7 +195,7 @@ def users_text(grid: list[list[object]]) -> Counter:
 
 
 class DescribeWhatUsersTypeInAlertes:
-    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(max_examples=150 * FACTOR, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(typed_in_alertes())
     def it_keeps_every_note_through_a_refresh_or_refuses_to_rewrite_the_sheet(self, cells) -> None:
         grid = [list(row) for row in alertes_grid()]
