@@ -15,8 +15,8 @@ class UnsafeInPlaceError(OpcError):
     """Rewriting the master in place would lose content that openpyxl cannot keep."""
 
 
-class AlertSheetError(OpcError):
-    """The *Alertes* sheet holds text but no header row: rewriting it would lose what users typed."""
+class OutputSheetError(OpcError):
+    """An output sheet (*Alertes*, *Historique*…) holds values but no header row: rewriting it would lose them."""
 
 
 class WorkbookBusyError(OpcError):

@@ -16,7 +16,7 @@ from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from opc_excel.alerts import evaluate
 from opc_excel.checks import check_tables
 from opc_excel.decks import build_deck
-from opc_excel.errors import AlertSheetError, UnsafeInPlaceError
+from opc_excel.errors import OutputSheetError, UnsafeInPlaceError
 from opc_excel.indicators import Indicators, compute_indicators
 from opc_excel.model import Alert, Level, Problem, Programme, Severity
 from opc_excel.workbook import contract
@@ -24,6 +24,8 @@ from opc_excel.workbook.alert_sheet import PreviousSheet, first_seen_by_key, mer
 from opc_excel.workbook.build import build_programme
 from opc_excel.workbook.dashboard import summary_values, write_dashboard, write_summary_history
 from opc_excel.workbook.history import (
+    HISTORIQUE_JALONS,
+    headerless_history_sheets,
     merged_snapshots,
     merged_summary_rows,
     read_milestone_history,
@@ -61,6 +63,7 @@ class CheckReport:
     alerts: tuple[Alert, ...]
     previous_alerts: PreviousSheet = field(default_factory=lambda: PreviousSheet([], []))
     summary_history: tuple[dict[str, object], ...] = ()
+    headerless_history: tuple[str, ...] = ()  # history sheets with values but no header: not to be rewritten
 
     @property
     def at(self) -> date:
@@ -101,7 +104,8 @@ def check_source(source: WorkbookSource, *, at: date | None, today: date,
     programme = replace(build_programme(result), history=read_milestone_history(source))
     return CheckReport(programme, _sorted(result.log.problems), result.sheet_names,
                        indicators=compute_indicators(programme), alerts=tuple(evaluate(programme)),
-                       previous_alerts=read_previous(source), summary_history=tuple(read_summary_history(source)))
+                       previous_alerts=read_previous(source), summary_history=tuple(read_summary_history(source)),
+                       headerless_history=headerless_history_sheets(source))
 
 
 def check_file(path: str | Path, *, at: date | None, today: date,
@@ -166,11 +170,18 @@ def write_outputs(workbook, report: CheckReport) -> None:
     workbook (the add-in): see :mod:`opc_excel.workbook.sheet_output`.
     """
     if report.previous_alerts.headerless:  # before anything is written
-        raise AlertSheetError(
+        raise OutputSheetError(
             "La feuille Alertes n'a plus sa ligne d'en-tête (la cellule « Clé » en tête de la première colonne) : "
             "l'actualiser effacerait ce qui y a été saisi. Rien n'a été modifié. Rétablissez « Clé » en tête de "
             "la première colonne (ligne 3 à l'origine), ou renommez la feuille (par exemple « Alertes ancienne ») "
             "pour garder son contenu à part, puis relancez.")
+    if report.headerless_history:
+        sheet = report.headerless_history[0]
+        hidden = " (feuille masquée : clic droit sur un onglet, Afficher)" if sheet == HISTORIQUE_JALONS else ""
+        raise OutputSheetError(
+            f"La feuille {sheet}{hidden} n'a plus sa ligne d'en-tête (la cellule « Date de situation », en A1 à "
+            "l'origine) : l'actualiser effacerait l'historique des situations précédentes. Rien n'a été modifié. "
+            "Rétablissez l'en-tête, ou renommez la feuille pour garder son contenu à part, puis relancez.")
     programme = report.programme
     write_controles(workbook, report.problems, report.at, report.sheet_names)
     write_alertes(workbook, merge(report.previous_alerts, report.alerts, report.at),

@@ -22,7 +22,7 @@ from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from opc_excel.cli import DEMO_DECKS, report_as_json
 from opc_excel.decks import build_deck
-from opc_excel.errors import AlertSheetError
+from opc_excel.errors import OutputSheetError
 from opc_excel.model import Problem
 from opc_excel.pipeline import CheckReport, check_file, check_source, refresh_file, write_outputs
 from opc_excel.text import match_key
@@ -207,7 +207,7 @@ class DescribeWhatUsersTypeInAlertes:
         report = check_source(GridSource({**clean_sheets(), "Alertes": grid}), at=None, today=TODAY)
         if report.previous_alerts.headerless:  # no « Clé » left anywhere: the refresh must stop, not erase
             assert not any(isinstance(v, str) and match_key(v) == match_key("Clé") for row in grid for v in row)
-            with pytest.raises(AlertSheetError):
+            with pytest.raises(OutputSheetError):
                 write_outputs(openpyxl.Workbook(), report)
             return
         kept = Counter(value for row in merge(report.previous_alerts, report.alerts, report.at)

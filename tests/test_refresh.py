@@ -8,6 +8,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from opc_excel.changes import what_changed
 from opc_excel.cli import main
@@ -202,6 +203,33 @@ class DescribeHistory:
         set_input(master, "Jalons", AME_START, "Date prévisionnelle", datetime(2012, 6, 1))
         report = check_file(master, at=date(2011, 10, 31), today=TODAY)
         assert "CAL-08 · PER-AME-01 · Démarrage des travaux" in {a.key for a in report.alerts}
+
+
+class DescribeHistoryReshapedByUsers:
+    def it_keeps_the_history_below_title_rows_users_inserted(self, tmp_path):
+        master = make_workbook(tmp_path, name="maître.xlsx")
+        refresh(master, "--at", "30/06/2011")
+        workbook = openpyxl.load_workbook(master)
+        workbook["Historique"].insert_rows(1, 12)
+        workbook.save(master)
+        refresh(master)
+        dates = [row[0] for row in openpyxl.load_workbook(master)["Historique"].iter_rows(values_only=True)
+                 if isinstance(row[0], datetime)]
+        assert [d.date() for d in dates] == [date(2011, 6, 30), date(2011, 9, 30)]
+
+    @pytest.mark.parametrize("sheet", ["Historique", "Historique jalons"])
+    def it_refuses_to_rewrite_a_history_sheet_whose_header_row_is_gone(self, tmp_path, sheet):
+        master = make_workbook(tmp_path, name="maître.xlsx")
+        refresh(master, "--at", "30/06/2011")
+        workbook = openpyxl.load_workbook(master)
+        workbook[sheet].delete_rows(1)
+        workbook.save(master)
+        before = master.read_bytes()
+        err = io.StringIO()
+        status = main(["refresh", str(master), "--in-place"], today=TODAY, stdout=io.StringIO(), stderr=err)
+        assert status == 2 and f"La feuille {sheet}" in err.getvalue()
+        assert "l'historique des situations précédentes" in err.getvalue() and "Rien n'a été modifié" in err.getvalue()
+        assert master.read_bytes() == before
 
 
 class DescribeInputSheets:

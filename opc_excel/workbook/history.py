@@ -21,17 +21,37 @@ HISTORIQUE_JALONS = "Historique jalons"
 AT_HEADER = "Date de situation"
 MILESTONE_HEADERS = (AT_HEADER, "ID opération", "Jalon", "Date convention", "Date avenant", "Date prévisionnelle",
                      "Date réelle", "Motif de décalage")
-HEADER_SEARCH_ROWS = 10
+
+
+def _find_sheet(source: WorkbookSource, name: str) -> str | None:
+    return next((s for s in source.sheet_names if match_key(s) == match_key(name)), None)
+
+
+def _header_index(rows: Sequence[Sequence[object]]) -> int | None:
+    """Return the index of the header row (the one holding *Date de situation*), wherever users moved it."""
+    return next((i for i, row in enumerate(rows)
+                 if any(isinstance(v, str) and match_key(v) == match_key(AT_HEADER) for v in row)), None)
+
+
+def headerless_history_sheets(source: WorkbookSource) -> tuple[str, ...]:
+    """Return the history sheets that hold values but no header row: rewriting them would lose the history."""
+    found = []
+    for name in (HISTORIQUE, HISTORIQUE_JALONS):
+        sheet = _find_sheet(source, name)
+        if sheet is not None:
+            rows = list(source.rows(sheet))
+            if _header_index(rows) is None and any(not is_blank(v) for row in rows for v in row):
+                found.append(name)
+    return tuple(found)
 
 
 def _sheet_rows(source: WorkbookSource, name: str) -> list[dict[str, object]]:
     """Return the rows under the header row (the one holding *Date de situation*) as header -> value."""
-    sheet = next((s for s in source.sheet_names if match_key(s) == match_key(name)), None)
+    sheet = _find_sheet(source, name)
     if sheet is None:
         return []
     rows = list(source.rows(sheet))
-    header_index = next((i for i, row in enumerate(rows[:HEADER_SEARCH_ROWS])
-                         if any(isinstance(v, str) and match_key(v) == match_key(AT_HEADER) for v in row)), None)
+    header_index = _header_index(rows)
     if header_index is None:
         return []
     headers = [None if is_blank(v) else str(v).strip() for v in rows[header_index]]
