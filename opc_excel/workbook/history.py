@@ -27,20 +27,34 @@ def _find_sheet(source: WorkbookSource, name: str) -> str | None:
     return next((s for s in source.sheet_names if match_key(s) == match_key(name)), None)
 
 
+def _is_header(row: Sequence[object]) -> bool:
+    """Return True for the header row: the one holding *Date de situation*."""
+    return any(isinstance(v, str) and match_key(v) == match_key(AT_HEADER) for v in row)
+
+
 def _header_index(rows: Sequence[Sequence[object]]) -> int | None:
-    """Return the index of the header row (the one holding *Date de situation*), wherever users moved it."""
-    return next((i for i, row in enumerate(rows)
-                 if any(isinstance(v, str) and match_key(v) == match_key(AT_HEADER) for v in row)), None)
+    """Return the index of the header row, wherever users moved it."""
+    return next((i for i, row in enumerate(rows) if _is_header(row)), None)
 
 
 def headerless_history_sheets(source: WorkbookSource) -> tuple[str, ...]:
-    """Return the history sheets that hold values but no header row: rewriting them would lose the history."""
+    """Return the history sheets that hold values but no header row: rewriting them would lose the history.
+
+    Reads each sheet only up to its header (row 1 as written): the history itself is read once, by
+    ``_sheet_rows``.
+    """
     found = []
     for name in (HISTORIQUE, HISTORIQUE_JALONS):
         sheet = _find_sheet(source, name)
-        if sheet is not None:
-            rows = list(source.rows(sheet))
-            if _header_index(rows) is None and any(not is_blank(v) for row in rows for v in row):
+        if sheet is None:
+            continue
+        has_values = False
+        for row in source.rows(sheet):
+            if _is_header(row):
+                break
+            has_values = has_values or any(not is_blank(v) for v in row)
+        else:
+            if has_values:
                 found.append(name)
     return tuple(found)
 

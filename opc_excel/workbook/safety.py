@@ -681,9 +681,10 @@ def remove_leftovers(path: str | Path) -> list[Path]:
     other refresh of this workbook runs here: a file whose process is gone from this machine is removed.
     """
     path = Path(path)
+    prefix = _temporary_prefix(path)
     removed = []
-    for leftover in path.parent.glob(f"{glob.escape(_temporary_prefix(path))}*.tmp"):
-        pid_text = leftover.name[len(_temporary_prefix(path)):].split(".")[0]
+    for leftover in path.parent.glob(f"{glob.escape(prefix)}*.tmp"):
+        pid_text = leftover.name[len(prefix):].split(".")[0]
         if pid_text.isdigit() and int(pid_text) != os.getpid() and not _pid_alive(int(pid_text)):
             try:
                 leftover.unlink()
