@@ -12,6 +12,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -19,12 +20,14 @@ from pathlib import Path
 from lxml.etree import SubElement
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
+from pptx.chart.xlsx import CategoryWorkbookWriter
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.opc.packuri import PackURI
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
+from xlsxwriter import Workbook as XlsxWorkbook
 
 from opc_excel.decks.template import CHART, CONTENT, SECTION, TABLE, TITLE, TemplateError, house_template
 from opc_excel.decks.template import check_template as _check_template
@@ -178,6 +181,36 @@ def count_partnames(package) -> None:
         return PackURI(template % number)
 
     package.next_partname = next_partname
+
+
+# What XlsxWriter's ``write()`` would turn into something else: ``=…`` a formula, ``http://…`` a link,
+# ``123`` a number. The names behind a chart are the user's (familles, motifs…): they stay text.
+TEXT_ONLY = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+
+
+class _TextOnlyWorkbookWriter(CategoryWorkbookWriter):
+    """python-pptx's writer of the workbook embedded behind a chart, with every name written as text.
+
+    python-pptx opens its XlsxWriter workbook with XlsxWriter's defaults and writes categories and
+    series names with ``worksheet.write()``: a famille typed ``=HYPERLINK(…)`` or ``=cmd|…`` would
+    be a live formula in the workbook PowerPoint opens with *Modifier les données*. Only the opening
+    changes here (the options above); the layout of the sheet is python-pptx's.
+    """
+
+    @contextmanager
+    def _open_worksheet(self, xlsx_file):
+        workbook = XlsxWorkbook(xlsx_file, TEXT_ONLY)
+        worksheet = workbook.add_worksheet()
+        yield workbook, worksheet
+        workbook.close()
+
+
+class TextOnlyChartData(CategoryChartData):
+    """Category chart data whose embedded workbook keeps every name as text (see ``_TextOnlyWorkbookWriter``)."""
+
+    @property
+    def _workbook_writer(self):
+        return _TextOnlyWorkbookWriter(self)
 
 
 @dataclass
@@ -373,7 +406,7 @@ class DeckBuilder:
               notes: str, comment: str = "", number_format: str = '0" %"', maximum: float | None = None) -> None:
         """Add a native, editable chart (``line`` or ``bar``) with a comment beside it."""
         slide = self._slide(CHART, title, notes)
-        data = CategoryChartData(number_format=number_format)
+        data = TextOnlyChartData(number_format=number_format)
         data.categories = list(categories)
         for name, values in series.items():
             data.add_series(name, list(values))
