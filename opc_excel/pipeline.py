@@ -14,6 +14,7 @@ from pathlib import Path
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from opc_excel.alerts import evaluate
+from opc_excel.cancel import checkpoint
 from opc_excel.checks import check_tables
 from opc_excel.decks import build_deck
 from opc_excel.errors import OutputSheetError, UnsafeInPlaceError
@@ -98,12 +99,19 @@ def check_source(source: WorkbookSource, *, at: date | None, today: date,
                  package: PackageReport | None = None) -> CheckReport:
     """Return the check of a workbook given as values (any front end)."""
     result = read_workbook(source, at=at, today=today)
+    checkpoint()  # each stage may be the last of a call its caller gave up (opc_excel.cancel)
     check_tables(result)
+    checkpoint()
     if package is not None:
         _formula_warnings(package, result.sheet_names, result.log)
     programme = replace(build_programme(result), history=read_milestone_history(source))
+    checkpoint()
+    indicators = compute_indicators(programme)
+    checkpoint()
+    alerts = tuple(evaluate(programme))
+    checkpoint()
     return CheckReport(programme, _sorted(result.log.problems), result.sheet_names,
-                       indicators=compute_indicators(programme), alerts=tuple(evaluate(programme)),
+                       indicators=indicators, alerts=alerts,
                        previous_alerts=read_previous(source), summary_history=tuple(read_summary_history(source)),
                        headerless_history=headerless_history_sheets(source))
 
@@ -183,12 +191,17 @@ def write_outputs(workbook, report: CheckReport) -> None:
             "l'origine) : l'actualiser effacerait l'historique des situations précédentes. Rien n'a été modifié. "
             "Rétablissez l'en-tête, ou renommez la feuille pour garder son contenu à part, puis relancez.")
     programme = report.programme
+    checkpoint()
     write_controles(workbook, report.problems, report.at, report.sheet_names)
+    checkpoint()
     write_alertes(workbook, merge(report.previous_alerts, report.alerts, report.at),
                   report.previous_alerts.extra_headers, report.at)
+    checkpoint()
     write_dashboard(workbook, programme, report.indicators, report.alerts, report.problems)
+    checkpoint()
     summary = summary_values(report.indicators, report.alerts, report.problems)
     write_summary_history(workbook, merged_summary_rows(report.summary_history, summary, report.at))
+    checkpoint()
     write_milestone_history(workbook, merged_snapshots(programme.history, programme))
 
 

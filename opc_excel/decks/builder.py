@@ -29,6 +29,7 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 from xlsxwriter import Workbook as XlsxWorkbook
 
+from opc_excel.cancel import checkpoint
 from opc_excel.decks.template import CHART, CONTENT, SECTION, TABLE, TITLE, TemplateError, house_template
 from opc_excel.decks.template import check_template as _check_template
 
@@ -257,6 +258,7 @@ class DeckBuilder:
     # ------------------------------------------------------------ slides
 
     def _slide(self, layout: str, title: str, notes: str):
+        checkpoint()  # a deck for a caller who gave up stops here (opc_excel.cancel)
         slide = self.presentation.slides.add_slide(self.layouts[layout])
         slide.shapes.title.text = title
         self._fit_title(slide.shapes.title, title)
@@ -276,6 +278,7 @@ class DeckBuilder:
                 run.font.size = Pt(size)
 
     def title_slide(self, title: str, lines: Sequence[str], notes: str) -> None:
+        checkpoint()  # a deck for a caller who gave up stops here (opc_excel.cancel)
         slide = self.presentation.slides.add_slide(self.layouts[TITLE])
         slide.shapes.title.text = title
         self._fit_title(slide.shapes.title, title)
@@ -288,6 +291,7 @@ class DeckBuilder:
         slide.notes_slide.notes_text_frame.text = notes
 
     def section(self, title: str, text: str, notes: str) -> None:
+        checkpoint()  # a deck for a caller who gave up stops here (opc_excel.cancel)
         slide = self.presentation.slides.add_slide(self.layouts[SECTION])
         slide.shapes.title.text = title
         body = next(p for p in slide.placeholders if p.placeholder_format.idx == 1)
