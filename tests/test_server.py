@@ -49,6 +49,7 @@ RIBBON_JS = PROJECT_DIR / "static" / "js" / "ribbon.js"
 TOKEN = "jeton-de-test-0123456789"
 SCRIPT_URL = "/xlwings/custom-scripts-call/{}"
 FAKE_PPTX = b"PK\x03\x04 un diaporama"
+LOCAL = "http://localhost"  # a local server answers only to its own names (DNS rebinding)
 
 
 def ribbon_sheets() -> dict[str, list[str]]:
@@ -79,7 +80,7 @@ def refreshed_by_the_command_line(path: Path, tmp_path: Path) -> openpyxl.Workbo
 
 @pytest.fixture(scope="module")
 def client():
-    with TestClient(create_app(local=True)) as test_client:
+    with TestClient(create_app(local=True), base_url=LOCAL) as test_client:
         yield test_client
 
 
@@ -250,7 +251,7 @@ class DescribeErrors:
         def broken(book_data):
             raise RuntimeError("détail technique interne")
         monkeypatch.setattr("xlwings_server.dependencies.xw.Book", broken)
-        with TestClient(create_app(local=True), raise_server_exceptions=False) as plain:
+        with TestClient(create_app(local=True), base_url=LOCAL, raise_server_exceptions=False) as plain:
             response = plain.post(SCRIPT_URL.format("controler"), json={"sheets": []})
         assert response.status_code == 500 and response.text == UNEXPECTED
 
@@ -354,7 +355,7 @@ class DescribeAuthentication:
         with pytest.raises(ServerConfigError, match="OPC_EXCEL_TOKEN"):
             create_app(local=False)
         try:
-            create_app(local=False, token=TOKEN)
+            create_app(local=False, token=TOKEN, host="opc.ville-alencon.local")
         finally:
             create_app(local=True)
 
@@ -368,7 +369,7 @@ class DescribeRequestSize:
     def it_refuses_an_oversized_workbook_clearly_before_reading_it(self, master_with_notes, monkeypatch):
         ran = []
         monkeypatch.setattr(scripts, "run_actualiser", lambda book, today: ran.append(book))
-        small = TestClient(create_app(local=True, max_bytes=10_000))
+        small = TestClient(create_app(local=True, max_bytes=10_000), base_url=LOCAL)
         body = json.dumps(office_payload(master_with_notes)).encode()
         for kwargs in ({"content": body}, {"content": iter([body[:5000], body[5000:]])}):  # sized, then chunked
             response = small.post(SCRIPT_URL.format("actualiser"), headers={"Content-Type": "application/json"},
@@ -451,7 +452,7 @@ class DescribeTheRibbon:
 
     def it_points_at_the_served_task_pane_and_icons(self, client, manifest):
         urls = {u.get("id"): u.get("DefaultValue") for u in manifest.iter(f"{{{self.NS['bt']}}}Url")}
-        assert urls["Taskpane.Url"] == "http://testserver/taskpane.html"
+        assert urls["Taskpane.Url"] == "http://localhost/taskpane.html"
         assert manifest.find(".//o:SourceLocation", self.NS).get("DefaultValue") == urls["Taskpane.Url"]
         page = client.get("/taskpane.html")
         assert page.status_code == 200 and "Dernier passage" in page.text and "Diaporamas" in page.text
@@ -461,7 +462,7 @@ class DescribeTheRibbon:
         icons = images + [manifest.find("o:IconUrl", self.NS), manifest.find("o:HighResolutionIconUrl", self.NS)]
         assert len(images) == 15
         for icon in icons:
-            response = client.get(icon.get("DefaultValue").replace("http://testserver", ""))
+            response = client.get(icon.get("DefaultValue").replace(LOCAL, ""))
             assert response.status_code == 200 and response.content.startswith(b"\x89PNG")
 
 

@@ -30,6 +30,10 @@ LICENSE_VARIABLE = "XLWINGS_LICENSE_KEY"
 MAX_SIZE_VARIABLE = "OPC_EXCEL_MAX_MO"
 DEFAULT_MAX_MEGABYTES = 25
 TIMEOUT_VARIABLE = "OPC_EXCEL_DELAI_S"
+WILDCARD_HOSTS = frozenset({"", "0.0.0.0", "::"})
+MAX_CONNECTIONS = 2000  # open connections at once; more get 503 (idle ones are cut after guards.HEADER_SECONDS)
+KEEP_ALIVE_SECONDS = 5
+MAX_HEADER_BYTES = 16 * 1024
 
 
 class ServerConfigError(OpcError):
@@ -94,19 +98,24 @@ def work_timeout_seconds() -> float:
     return seconds
 
 
-def create_app(*, local: bool = True, token: str | None = None, max_bytes: int | None = None) -> Any:
-    """Return the ASGI application: xlwings Server with the add-in, behind a request size limit.
+def create_app(*, local: bool = True, token: str | None = None, max_bytes: int | None = None,
+               host: str | None = None) -> Any:
+    """Return the ASGI application: xlwings Server with the add-in, behind the guards and a request size limit.
 
-    ``local`` (a loopback server, for one user's tests) defaults the licence key and lets requests
-    through without authentication when no token is set. Otherwise a token (``token`` or
-    ``OPC_EXCEL_TOKEN``) or xlwings Server's Entra ID settings are required. xlwings Server is one
-    application per process: a second call reconfigures authentication and the size limit.
+    ``local`` (a server bound to the loopback, for one user's tests) defaults the licence key and lets
+    requests through without authentication when no token is set, unless they came through a proxy.
+    Otherwise a token (``token`` or ``OPC_EXCEL_TOKEN``) or xlwings Server's Entra ID settings are
+    required. Requests must name the server in ``Host``: localhost, 127.0.0.1 or [::1] in local mode,
+    else ``host`` (the address it listens on, unless all of them), and in both modes
+    ``XLWINGS_HOSTNAME`` and ``OPC_EXCEL_HOTES``. xlwings Server is one application per process: a
+    second call reconfigures authentication, hosts and the size limit.
     """
     configure_environment(local=local)
     from xlwings_server.config import settings
     from xlwings_server.main import app, main_app
 
     from opc_excel.server import auth, limits
+    from opc_excel.server.guards import RequestGuard, confine_static_files, mask_access_log
     from opc_excel.server.limits import RequestSizeLimit, french_errors
 
     limits.work_seconds = work_timeout_seconds()
@@ -122,8 +131,29 @@ def create_app(*, local: bool = True, token: str | None = None, max_bytes: int |
             f"{auth.MIN_TOKEN_LENGTH} caractères, transmis aux utilisateurs) ou configurez Microsoft Entra ID "
             "(XLWINGS_AUTH_PROVIDERS=[\"entraid\"], voir le README).")
     settings.auth_providers = providers
+    hosts = server_names(local=local, host=host, hostname=settings.hostname)
     french_errors(app)
-    return RequestSizeLimit(main_app, max_bytes if max_bytes is not None else max_request_bytes())
+    confine_static_files()
+    mask_access_log()
+    limited = RequestSizeLimit(main_app, max_bytes if max_bytes is not None else max_request_bytes())
+    return RequestGuard(limited, hosts=hosts, authenticated=bool(providers))
+
+
+def server_names(*, local: bool, host: str | None, hostname: str | None) -> set[str]:
+    """Return the names a request may give in ``Host``; raise when a server on every address has none."""
+    from opc_excel.server.guards import HOSTS_VARIABLE, LOCAL_HOSTS, configured_hosts, host_name
+
+    names = configured_hosts(hostname)
+    if local:
+        names |= LOCAL_HOSTS
+    elif host and host_name(host) not in WILDCARD_HOSTS:
+        names.add(host_name(host))
+    if not names:
+        raise ServerConfigError(
+            f"Le serveur écoute sur toutes les adresses ({host or '0.0.0.0'}) : indiquez le nom par lequel Excel le "
+            f"joint, dans XLWINGS_HOSTNAME (par exemple opc.ville-alencon.local) ou {HOSTS_VARIABLE} (plusieurs "
+            "noms séparés par des virgules), pour qu'il refuse les requêtes adressées à un autre nom.")
+    return names
 
 
 def certificate_files(folder: Path) -> dict[str, str]:
@@ -151,7 +181,7 @@ def serve(host: str, port: int, certs: Path | None, out: Any) -> int:
     if not 0 < port < 65536:
         raise ServerConfigError(f"Port {port} impossible : choisissez un nombre entre 1 et 65535 (par défaut 8000).")
     ssl = certificate_files(certs) if certs is not None else {}
-    app = create_app(local=is_loopback(host))
+    app = create_app(local=is_loopback(host), host=host)
     scheme = "https" if ssl else "http"
     address = f"{scheme}://{'[' + host + ']' if ':' in host else host}:{port}"
     out.write(f"Serveur OPC urbain : {address}/ — manifeste du complément : {address}/manifest.xml\n")
@@ -159,5 +189,39 @@ def serve(host: str, port: int, certs: Path | None, out: Any) -> int:
         out.write("Sans --certs le serveur répond en HTTP : Excel exige HTTPS pour charger le complément "
                   "(voir le README).\n")
     out.flush()
-    uvicorn.run(app, host=host, port=port, log_level="info", **ssl)
+    config = uvicorn.Config(app, host=host, port=port, log_level="info", **ssl, **connection_limits())
+    from opc_excel.server.guards import mask_access_log
+
+    mask_access_log()  # after uvicorn.Config, which sets its logging up
+    uvicorn.Server(config).run()
     return 0
+
+
+def connection_limits() -> dict[str, Any]:
+    """Return uvicorn's settings bounding connections: slow clients cut off, at most MAX_CONNECTIONS at once.
+
+    The limit stays under the process's open-file limit (raised up to the hard limit when it can be),
+    so that many idle sockets meet a 503 rather than a server unable to open a file.
+    """
+    from opc_excel.server.guards import SlowClientGuard
+
+    files = open_files_limit(MAX_CONNECTIONS + 200)
+    return {"http": SlowClientGuard, "limit_concurrency": max(16, min(MAX_CONNECTIONS, files - 200)),
+            "timeout_keep_alive": KEEP_ALIVE_SECONDS, "h11_max_incomplete_event_size": MAX_HEADER_BYTES}
+
+
+def open_files_limit(wanted: int) -> int:
+    """Return how many files the process may open, after raising the limit towards ``wanted`` (Unix)."""
+    try:
+        import resource
+    except ImportError:  # Windows: no such limit per process
+        return wanted
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            soft = target
+        except (ValueError, OSError):
+            pass
+    return wanted if soft == resource.RLIM_INFINITY else soft

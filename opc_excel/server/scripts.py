@@ -22,13 +22,15 @@ import anyio
 import xlwings as xw
 from xlwings.server import script
 
+from opc_excel.cancel import CancelFlag, Cancelled
 from opc_excel.errors import OpcError
 from opc_excel.server import limits
 from opc_excel.server.book import ACTUALISER, CONTROLER, SHEETS_SENT, run_actualiser, run_controler
+from opc_excel.server.workers import Workers
 
 log = logging.getLogger(__name__)
 SUMMARY_CALLBACK = "opcResume"  # the task pane's JavaScript function that shows the summary
-WORKERS = anyio.CapacityLimiter(2)  # one refresh per core; more requests wait their turn
+WORKERS = Workers(2)  # one computation per core; more calls wait their turn
 UNEXPECTED = ("Erreur inattendue : le classeur n'a pas été modifié. Réessayez ; si l'erreur persiste, "
               "transmettez l'heure de l'essai et le classeur au service informatique.")
 T = TypeVar("T")
@@ -43,14 +45,17 @@ async def run_for_user(work: Callable[[], T], what: str) -> T:
     """Return ``work()`` run in a worker thread; turn any failure into a French ``XlwingsError``.
 
     A call still waiting or working after ``limits.work_seconds`` (``OPC_EXCEL_DELAI_S``) is answered
-    with a French refusal; its thread, which Python cannot stop, runs to its end and its result is
-    dropped, so the workbook is not touched.
+    with a French refusal at once; its computation never starts, or stops at its next checkpoint
+    (:mod:`opc_excel.cancel`), and keeps its slot in ``WORKERS`` until its thread has ended. Its result,
+    if any, is dropped: the workbook is not touched.
     """
     seconds = limits.work_seconds
+    flag = CancelFlag()
     try:
         with anyio.fail_after(seconds):
-            return await anyio.to_thread.run_sync(work, limiter=WORKERS, abandon_on_cancel=True)
-    except TimeoutError:
+            return await anyio.to_thread.run_sync(WORKERS.run, work, flag, abandon_on_cancel=True)
+    except (TimeoutError, Cancelled):
+        WORKERS.abandon(flag)
         log.warning("%s abandonné après %s s", what, seconds)
         raise xw.XlwingsError(limits.too_slow(seconds)) from None
     except xw.XlwingsError:
