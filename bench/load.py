@@ -24,6 +24,14 @@ Recorded: throughput, latency percentiles, the server's resident memory (VmRSS o
 every ``--every`` calls) and its CPU time. Bounded: ``--calls`` in all, and a hard stop after
 ``--max-seconds`` (the server is stopped, the calls still running count as interrupted). The
 server is always stopped at the end. Exit status 0 only if every call answered as expected.
+
+With ``--slow-clients N`` (300 to 1000 makes sense), a slow-client phase follows on the same server:
+N sockets are opened and left idle (half of them) or send their request headers a byte a second
+and never finish them (a "slowloris"), for ``--slow-seconds`` seconds; meanwhile a ``GET /`` every
+second and an ``actualiser`` every third second must still be answered, 200 with the reference
+answer. Recorded: those answers and their latency, and how many slow sockets the server closed by
+itself (it cuts a connection whose headers are not complete after ``guards.HEADER_SECONDS``).
+Bounded by N and the seconds; every socket is closed at the end.
 """
 
 from __future__ import annotations
@@ -33,6 +41,7 @@ import json
 import math
 import os
 import re
+import socket
 import subprocess
 import sys
 import tempfile
@@ -336,8 +345,87 @@ def reference_phase(server: Server, payloads: Payloads) -> tuple[dict[date, byte
     return references, failures, shown
 
 
+def get_status(base: str, path: str, timeout: float) -> int:
+    try:
+        with urllib.request.urlopen(base + path, timeout=timeout) as response:
+            response.read()
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def slow_clients(server: Server, payloads: Payloads, references: dict[date, bytes], count: int,
+                 seconds: float) -> dict:
+    """Return what normal calls got while ``count`` idle or slowloris sockets were open for ``seconds``."""
+    day = payloads.dates[0]
+    sockets: list[socket.socket] = []
+    refused = 0
+    for number in range(count):
+        try:
+            slow = socket.create_connection((HOST, server.port), timeout=10)
+        except OSError:
+            refused += 1
+            continue
+        slow.setblocking(False)
+        if number % 2:
+            slow.send(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Lent: ")
+        sockets.append(slow)
+    opened = len(sockets)
+    closed: set[int] = set()
+    answers: Counter = Counter()
+    latencies: list[float] = []
+    failures: list[str] = []
+    rss_max = proc_status(server.process.pid, "VmRSS")
+    ends = time.monotonic() + seconds
+    tick = 0
+    try:
+        while time.monotonic() < ends:
+            tick += 1
+            for index, slow in enumerate(sockets):
+                if index in closed:
+                    continue
+                try:
+                    if slow.recv(1024, socket.MSG_DONTWAIT) == b"":
+                        closed.add(index)
+                    elif index % 2:
+                        slow.send(b"a")
+                except BlockingIOError:
+                    if index % 2:
+                        try:
+                            slow.send(b"a")
+                        except OSError:
+                            closed.add(index)
+                except OSError:
+                    closed.add(index)
+            started = time.perf_counter()
+            try:
+                if tick % 3:
+                    status = get_status(server.base, "/", timeout=30)
+                    ok = status == 200
+                else:
+                    status, body = post(server.base, payloads.body(day, MARKER.format(9000 + tick)), timeout=60)
+                    ok = not check_answer(status, body, MARKER.format(9000 + tick), references[day],
+                                          payloads.sheet_names)
+            except OSError as error:
+                status, ok = type(error).__name__, False
+            latencies.append(time.perf_counter() - started)
+            answers[str(status)] += 1
+            if not ok:
+                failures.append(f"appel normal pendant les clients lents : {status}")
+            rss_max = max(rss_max, proc_status(server.process.pid, "VmRSS"))
+            time.sleep(max(0.0, 1 - (time.perf_counter() - started)))
+    finally:
+        for slow in sockets:
+            slow.close()
+    return {"slow_sockets": count, "opened": opened, "refused_at_connect": refused, "seconds": seconds,
+            "closed_by_server": len(closed), "normal_calls": sum(answers.values()), "statuses": dict(answers),
+            "failures": failures, "latency_max_s": max(latencies) if latencies else None,
+            "latency_p50_s": percentile(latencies, 50) if latencies else None, "rss_max_mb": rss_max}
+
+
 def load_test(calls: int, workers: int, max_seconds: float, every: int, dates: int, *,
-              dump: Path | None = None, server_env: dict[str, str] | None = None) -> dict:
+              dump: Path | None = None, server_env: dict[str, str] | None = None, slow: int = 0,
+              slow_seconds: float = 30) -> dict:
     started = time.monotonic()
     deadline = started + max_seconds
     payloads = build_payloads(dates)
@@ -346,6 +434,7 @@ def load_test(calls: int, workers: int, max_seconds: float, every: int, dates: i
         dump.mkdir(parents=True, exist_ok=True)
     references: dict[date, bytes] = {}
     load_seconds = server_cpu = hwm = float("nan")
+    slow_result = None
     with tempfile.TemporaryDirectory() as folder:
         server = Server(Path(folder) / "serveur.log", server_env or {})
         try:
@@ -380,6 +469,9 @@ def load_test(calls: int, workers: int, max_seconds: float, every: int, dates: i
                 else:
                     run.memory.append({"calls": run.done, "rss_mb": proc_status(pid, "VmRSS")})
                     hwm = proc_status(pid, "VmHWM")
+                    if slow:
+                        print(f"Clients lents : {slow} sockets pendant {slow_seconds:g} s", file=sys.stderr)
+                        slow_result = slow_clients(server, payloads, references, slow, slow_seconds)
         finally:
             server.stop()
             logged = server.problems_logged()
@@ -400,7 +492,7 @@ def load_test(calls: int, workers: int, max_seconds: float, every: int, dates: i
         "latency_s": {name: percentile(latencies, q) for name, q in (("p50", 50), ("p90", 90), ("p99", 99))}
         | {"max": max(latencies), "min": min(latencies), "mean": sum(latencies) / len(latencies)} if latencies else {},
         "rss_start_mb": rss_start, "rss_after_references_mb": rss_after_references, "rss_mb": memory,
-        "hwm_mb": hwm, "total_seconds": time.monotonic() - started,
+        "hwm_mb": hwm, "total_seconds": time.monotonic() - started, "slow_clients": slow_result,
     }
 
 
@@ -434,6 +526,17 @@ def report(result: dict) -> str:
             f"{v:.0f}" for v in [result["rss_start_mb"], result["rss_after_references_mb"]]
             + [m["rss_mb"] for m in result["rss_mb"]]) + " |",
     ]
+    slow = result.get("slow_clients")
+    if slow:
+        lines += [
+            "",
+            f"Clients lents : {slow['opened']} sockets ouverts sur {slow['slow_sockets']} (moitié muets, moitié "
+            f"en-têtes envoyés un octet par seconde), {slow['seconds']:g} s ; fermés par le serveur : "
+            f"{slow['closed_by_server']} ; appels normaux pendant ce temps : {slow['normal_calls']} "
+            f"(statuts {slow['statuses']}), **non conformes : {len(slow['failures'])}**, latence p50 "
+            f"{slow['latency_p50_s']:.2f} s, max {slow['latency_max_s']:.2f} s ; "
+            f"VmRSS max {slow['rss_max_mb']:.0f} Mo.",
+        ]
     return "\n".join(lines)
 
 
@@ -448,23 +551,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dump", type=Path, help=f"écrire ici les réponses non conformes ({DUMPED} de chaque sorte)")
     parser.add_argument("--server-env", nargs="+", default=[], metavar="NOM=VALEUR",
                         help="variables d'environnement du serveur (diagnostic, par exemple MALLOC_ARENA_MAX=2)")
+    parser.add_argument("--slow-clients", type=int, default=0, metavar="N",
+                        help="puis N sockets lents ou muets ouverts pendant --slow-seconds (300 à 1000)")
+    parser.add_argument("--slow-seconds", type=float, default=30, help="durée des clients lents (par défaut 30 s)")
     args = parser.parse_args(argv)
+    if not 0 <= args.slow_clients <= 5000 or not 0 < args.slow_seconds <= 600:
+        parser.error("--slow-clients va de 0 à 5000, --slow-seconds de 1 à 600")
     if min(args.calls, args.workers, args.every, args.dates) < 1:
         parser.error("--calls, --workers, --every et --dates valent au moins 1")
     if any("=" not in item for item in args.server_env):
         parser.error("--server-env attend NOM=VALEUR")
     result = load_test(args.calls, args.workers, args.max_seconds, args.every, args.dates, dump=args.dump,
-                       server_env=dict(item.split("=", 1) for item in args.server_env))
+                       server_env=dict(item.split("=", 1) for item in args.server_env), slow=args.slow_clients,
+                       slow_seconds=args.slow_seconds)
     if args.json:
         args.json.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
     if result["calls_done"]:
         print(report(result))
     for failure in result["reference_failures"] + result["failures"][:20]:
         print(f"ÉCHEC : {failure}", file=sys.stderr)
+    slow_failures = (result["slow_clients"] or {}).get("failures", [])
+    for failure in slow_failures[:20]:
+        print(f"ÉCHEC : {failure}", file=sys.stderr)
     for line in result["server_log_problems"][:20]:
         print(f"JOURNAL : {line}", file=sys.stderr)
     complete = result["calls_done"] == args.calls and not result["time_limit_hit"]
-    ok = complete and not (result["reference_failures"] or result["failures"] or result["server_log_problems"])
+    ok = complete and not (result["reference_failures"] or result["failures"] or result["server_log_problems"]
+                           or slow_failures or (args.slow_clients and result["slow_clients"] is None))
     return 0 if ok else 1
 
 
