@@ -1,7 +1,8 @@
-"""Text normalisation shared by header matching and list matching."""
+"""Text shared by reading and writing: matching labels (headers, lists), and capping what is written."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
@@ -18,3 +19,46 @@ def match_key(value: object) -> str:
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     bare = bare.replace("œ", "oe").replace("Œ", "oe").replace("æ", "ae").replace("Æ", "ae")
     return " ".join(bare.casefold().split())
+
+
+ELLIPSIS = "…"
+
+# How many characters of a text the software writes, by use; a longer text is cut and ends with « … ».
+# A cell can hold 30 000 characters: unbounded, one libellé fills slides, costs minutes of measuring
+# and makes a sheet unreadable. The caps are well above what a real name or sentence takes (the
+# master's longest table cell is 230 characters, its longest chart category 37).
+NAME_CAP = 100  # a user's name for a thing (libellé, famille, motif, financeur, quartier…) in a table or cell
+CATEGORY_CAP = 60  # a chart category or series name, read along an axis or in a legend
+TITLE_CAP = 120  # a slide or sheet title, a line of the title slide
+QUOTE_CAP = 80  # a user's value quoted « like this » inside one of our sentences
+TEXT_CAP = 400  # one of our sentences, which may quote user values: a table cell, a bullet, a finding, a message
+NOTES_CAP = 4000  # a slide's speaker notes
+
+_CUT_AFTER = " ,;:—–-"
+_QUOTED = re.compile(r"«(\s?)([^«»]*?)(\s?)»")
+
+
+def shorten(text: str, limit: int) -> str:
+    """Return ``text`` when it has at most ``limit`` characters, else its start ending with « … » (``limit`` at most).
+
+    The cut falls after a whole word when one ends in the last third of the room, so that
+    ``shorten("Réhabilitation de la résidence des Tilleuls", 30) == "Réhabilitation de la…"``.
+    """
+    if len(text) <= limit:
+        return text
+    head = text[:limit - 1]
+    space = head.rfind(" ", (limit * 2) // 3)
+    if space > 0:
+        head = head[:space]
+    return head.rstrip(_CUT_AFTER) + ELLIPSIS
+
+
+def shorten_quotes(text: str, limit: int = QUOTE_CAP) -> str:
+    """Return ``text`` with every « quoted » value longer than ``limit`` characters shortened by :func:`shorten`.
+
+    Messages quote what the user typed (« … » ne figure pas dans la liste…): the value is cut, the
+    advice after it is kept.
+    """
+    if len(text) <= limit:
+        return text
+    return _QUOTED.sub(lambda m: f"«{m[1]}{shorten(m[2], limit)}{m[3]}»", text)

@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -21,7 +20,10 @@ from pptx import Presentation
 
 from opc_excel.cli import DEMO_DECKS
 from opc_excel.decks import build_deck
-from opc_excel.pipeline import check_file
+from opc_excel.decks.builder import text_lines
+from opc_excel.decks.gantt import LABEL_PT, LABEL_WIDTH, _clip
+from opc_excel.pipeline import check_file, refresh_file, write_outputs
+from opc_excel.text import NOTES_CAP, TEXT_CAP, TITLE_CAP
 from opc_excel.workbook import contract
 from tests.factory import clean_sheets, set_value, write_workbook
 
@@ -116,8 +118,6 @@ class DescribeTheWorkbookBehindEachChart:
         assert HYPERLINK in texts and DDE in texts and URL in texts  # familles, motif: as typed, as text
 
     def it_keeps_the_names_as_text_in_the_output_sheets(self, tricky_report, tmp_path):
-        from opc_excel.pipeline import write_outputs
-
         workbook = openpyxl.Workbook()
         write_outputs(workbook, tricky_report)
         path = tmp_path / "sorties.xlsx"
@@ -132,9 +132,9 @@ class DescribeTheWorkbookBehindEachChart:
         assert {HYPERLINK, DDE, PLUS, AT_SIGN} <= seen
 
 
-def slide_strings(pptx: bytes) -> list[str]:
-    """Return every text of every slide (frames, table cells, chart categories), and the notes."""
-    texts = []
+def slide_strings(pptx: bytes) -> tuple[list[str], list[str]]:
+    """Return every text of every slide (paragraphs, table cells, chart categories and series), and the notes."""
+    texts, notes = [], []
     for slide in Presentation(io.BytesIO(pptx)).slides:
         for shape in slide.shapes:
             if shape.has_text_frame:
@@ -144,8 +144,109 @@ def slide_strings(pptx: bytes) -> list[str]:
             if shape.has_chart:
                 texts.extend(str(c) for c in shape.chart.plots[0].categories)
                 texts.extend(s.name for s in shape.chart.plots[0].series)
-        texts.append(slide.notes_slide.notes_text_frame.text)
-    return texts
+        notes.append(slide.notes_slide.notes_text_frame.text)
+    return texts, notes
 
 
-_ = re  # used below
+
+LONG = 30_000
+LIBELLE = ("Démolition-reconstruction de la résidence des Tilleuls, bâtiments A à F " * 500)[:LONG]
+MOTIF = ("Recours contentieux sur le permis de démolir puis reprise des études " * 500)[:LONG]
+UNKNOWN_MOTIF = ("Motif hors liste saisi à la main par erreur et beaucoup trop long " * 500)[:LONG]
+
+
+@pytest.fixture(scope="module")
+def long_workbook(tmp_path_factory) -> Path:
+    """A small programme with a 30 000-character libellé, a motif as long (in Listes) and another off the list."""
+    sheets = clean_sheets()
+    add_to_list(sheets, contract.MOTIFS, MOTIF)
+    set_value(sheets, "Opérations", 1, "Libellé", LIBELLE)  # PER-DEM-01, late: in alerts, Gantt, tables
+    set_value(sheets, "Jalons", 2, "Motif de décalage", MOTIF)
+    set_value(sheets, "Jalons", 3, "Motif de décalage", UNKNOWN_MOTIF)  # quoted by Contrôles
+    return write_as_text(tmp_path_factory.mktemp("long") / "classeur.xlsx", sheets)
+
+
+@pytest.fixture(scope="module")
+def long_report(long_workbook):
+    return check_file(long_workbook, at=None, today=TODAY)
+
+
+def shortened(texts: list[str], start: str) -> list[str]:
+    """Return the texts that hold the first words of ``start`` and were cut (« … »)."""
+    return [t for t in texts if start[:30] in t and "…" in t]
+
+
+class DescribeAVeryLongText:
+    @pytest.mark.parametrize(("kind", "theme"), DEMO_DECKS, ids=IDS)
+    def it_is_cut_with_an_ellipsis_on_every_slide_of_every_deck(self, long_report, kind, theme):
+        texts, notes = slide_strings(build_deck(long_report, kind, theme=theme))  # took minutes uncapped
+        assert all(len(t) <= TEXT_CAP for t in texts) and all(len(n) <= NOTES_CAP for n in notes)
+        shown = [t for t in texts + notes if LIBELLE[:30] in t or MOTIF[:30] in t]
+        assert all("…" in t for t in shown)  # (the réunion financière names no operation)
+
+    def it_shows_the_start_of_the_libelle_and_an_ellipsis_in_the_gantt_and_the_tables(self, long_report):
+        slides = Presentation(io.BytesIO(build_deck(long_report, "reunion-restreinte", theme="technique"))).slides
+        gantt = next(s for s in slides if s.shapes.title.text.startswith("Calendrier"))
+        label = next(s.text_frame.text for s in gantt.shapes if s.has_text_frame
+                     and s.text_frame.text.startswith("PER-DEM-01"))
+        assert label.startswith("PER-DEM-01 — Démolition-reconstruction") and label.endswith("…")
+        assert len(label) < 60  # one line of the label column
+        cells = [cell.text for slide in slides for shape in slide.shapes if shape.has_table
+                 for row in shape.table.rows for cell in row.cells]
+        named = [c for c in cells if "Démolition-reconstruction" in c]
+        assert named and all(c.endswith("…") and len(c) <= TEXT_CAP for c in named)
+
+    def it_keeps_titles_and_cells_readable(self, long_report):
+        for kind, theme in DEMO_DECKS:
+            for slide in Presentation(io.BytesIO(build_deck(long_report, kind, theme=theme))).slides:
+                assert len(slide.shapes.title.text) <= TITLE_CAP
+                for shape in slide.shapes:
+                    if shape.has_table:
+                        assert all(len(c.text) <= TEXT_CAP for row in shape.table.rows for c in row.cells)
+
+    def it_is_cut_in_the_output_sheets_but_the_users_notes_are_kept_whole(self, long_workbook, tmp_path):
+        refresh_file(long_workbook, at=None, today=TODAY, out=tmp_path / "un.xlsx")
+        workbook = openpyxl.load_workbook(tmp_path / "un.xlsx")
+        alertes = workbook["Alertes"]
+        header = [c.value for c in alertes[3]]
+        note_col = header.index("Commentaire") + 1
+        row = next(r for r in range(4, alertes.max_row + 1)
+                   if alertes.cell(r, header.index("ID opération") + 1).value == "PER-DEM-01")
+        operation = alertes.cell(row, header.index("Opération") + 1).value
+        assert operation.startswith("Démolition-reconstruction") and operation.endswith("…")
+        alertes.cell(row, note_col).value = LIBELLE  # a note as long is the user's: kept whole
+        workbook.save(tmp_path / "annoté.xlsx")
+        refresh_file(tmp_path / "annoté.xlsx", at=None, today=TODAY, out=tmp_path / "deux.xlsx")
+        again = openpyxl.load_workbook(tmp_path / "deux.xlsx")
+        kept = [c for row in again["Alertes"].iter_rows() for c in row if c.value == LIBELLE]
+        assert len(kept) == 1
+        assert again["Alertes"].row_dimensions[kept[0].row].height <= 409  # Excel's tallest row
+        controles = [c.value for row in again["Contrôles"].iter_rows() for c in row if isinstance(c.value, str)]
+        quoting = [t for t in controles if UNKNOWN_MOTIF[:30] in t]
+        assert quoting and all("…" in t and len(t) <= TEXT_CAP for t in quoting)
+        assert any(t.endswith("Motifs de décalage") or "choisissez" in t for t in quoting)  # the advice is kept
+        for ws in again.worksheets:
+            if ws.title in contract.OUTPUT_SHEETS and ws.title not in ("Alertes", "Historique jalons"):
+                assert all(len(c.value) <= TEXT_CAP for row in ws.iter_rows() for c in row
+                           if isinstance(c.value, str)), ws.title
+
+
+def clip_one_character_at_a_time(text: str, width: int, size: float) -> str:
+    """The Gantt label clipping as it was (quadratic): the cut the faster one must give."""
+    if text_lines(text, width - 182_880, size) <= 1:
+        return text
+    while len(text) > 4 and text_lines(text + "…", width - 182_880, size) > 1:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+class DescribeGanttLabels:
+    @pytest.mark.parametrize("text", [
+        "", "PER-DEM-01 — Démolition", "PER-DEM-01 — " + "Démolition de la barre Ronsard " * 4,  # short, cut
+        "PER-DEM-01 — " + "x" * 300,  # one word longer than the line
+        "   " + "W" * 80, "a\nb" + "c " * 60, "WWWWWWWWWWWW", "PER-DEM-01 —" + " " * 200 + "fin",
+        "Famille très longue de la reconstitution de l'offre hors site (12)",
+    ])
+    @pytest.mark.parametrize("width", [LABEL_WIDTH, 400_000])
+    def it_cuts_labels_where_cutting_one_character_at_a_time_did(self, text, width):
+        assert _clip(text, width, LABEL_PT) == clip_one_character_at_a_time(text, width, LABEL_PT)

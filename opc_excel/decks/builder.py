@@ -32,6 +32,7 @@ from xlsxwriter import Workbook as XlsxWorkbook
 from opc_excel.cancel import checkpoint
 from opc_excel.decks.template import CHART, CONTENT, SECTION, TABLE, TITLE, TemplateError, house_template
 from opc_excel.decks.template import check_template as _check_template
+from opc_excel.text import CATEGORY_CAP, NAME_CAP, NOTES_CAP, TEXT_CAP, TITLE_CAP, shorten
 
 DARK_BLUE = RGBColor(0x1F, 0x38, 0x64)
 BLUE = RGBColor(0x2F, 0x75, 0xB5)
@@ -111,6 +112,7 @@ def text_height(text: str, width_emu: int, size_pt: float) -> int:
 
 
 MIN_HEADER_PT = 7.0
+FOOTER_PROJECT_CAP = 60  # the project's name in the footer, which holds on one line
 
 
 def header_size(columns: Sequence[Column], widths: Sequence[int], size: float) -> float:
@@ -260,9 +262,10 @@ class DeckBuilder:
     def _slide(self, layout: str, title: str, notes: str):
         checkpoint()  # a deck for a caller who gave up stops here (opc_excel.cancel)
         slide = self.presentation.slides.add_slide(self.layouts[layout])
+        title = shorten(title, TITLE_CAP)
         slide.shapes.title.text = title
         self._fit_title(slide.shapes.title, title)
-        slide.notes_slide.notes_text_frame.text = notes
+        slide.notes_slide.notes_text_frame.text = shorten(notes, NOTES_CAP)
         for placeholder in list(slide.placeholders):  # content goes in shapes of ours: empty prompts would show
             if placeholder.placeholder_format.idx != 0:
                 placeholder._element.getparent().remove(placeholder._element)  # noqa: SLF001
@@ -280,28 +283,30 @@ class DeckBuilder:
     def title_slide(self, title: str, lines: Sequence[str], notes: str) -> None:
         checkpoint()  # a deck for a caller who gave up stops here (opc_excel.cancel)
         slide = self.presentation.slides.add_slide(self.layouts[TITLE])
+        title = shorten(title, TITLE_CAP)
         slide.shapes.title.text = title
         self._fit_title(slide.shapes.title, title)
         subtitle = next(p for p in slide.placeholders if p.placeholder_format.idx == 1)
-        subtitle.text_frame.text = "\n".join(lines)
+        subtitle.text_frame.text = "\n".join(shorten(line, TITLE_CAP) for line in lines)
         for paragraph in subtitle.text_frame.paragraphs:
             for run in paragraph.runs:
                 run.font.size = Pt(16)
                 run.font.color.rgb = GREY
-        slide.notes_slide.notes_text_frame.text = notes
+        slide.notes_slide.notes_text_frame.text = shorten(notes, NOTES_CAP)
 
     def section(self, title: str, text: str, notes: str) -> None:
         checkpoint()  # a deck for a caller who gave up stops here (opc_excel.cancel)
         slide = self.presentation.slides.add_slide(self.layouts[SECTION])
-        slide.shapes.title.text = title
+        slide.shapes.title.text = shorten(title, TITLE_CAP)
         body = next(p for p in slide.placeholders if p.placeholder_format.idx == 1)
-        body.text_frame.text = text
-        slide.notes_slide.notes_text_frame.text = notes
+        body.text_frame.text = shorten(text, TEXT_CAP)
+        slide.notes_slide.notes_text_frame.text = shorten(notes, NOTES_CAP)
 
     def bullets(self, title: str, items: Sequence[str | tuple[int, str]], notes: str,
                 empty: str = "Rien à signaler.") -> None:
         """Add a bullet list: the font shrinks to 14 pt at most, then the list continues on a new slide."""
         entries = [(0, i) if isinstance(i, str) else i for i in items] or [(0, empty)]
+        entries = [(level, shorten(text, TEXT_CAP)) for level, text in entries]
         for page, chunk in enumerate(self._bullet_pages(entries)):
             slide = self._slide(TABLE, title if page == 0 else f"{title} (suite)", notes)
             size = chunk[1]
@@ -318,25 +323,27 @@ class DeckBuilder:
                     run.font.color.rgb = TEXT
 
     def _bullet_pages(self, entries: list[tuple[int, str]]) -> list[tuple[list[tuple[int, str]], float]]:
-        def height(chunk: list[tuple[int, str]], size: float) -> int:
-            return sum(text_height(("  " * level) + "• " + text, WIDTH - 2 * CELL_SIDE_MARGIN, size - 2 * level)
-                       + int(size * 0.4 * EMU_PER_PT) for level, text in chunk)
-        for size in (20.0, 18.0, 16.0, 14.0):
-            if height(entries, size) <= HEIGHT:
+        def heights(size: float) -> list[int]:  # each entry measured once per size
+            return [text_height(("  " * level) + "• " + text, WIDTH - 2 * CELL_SIDE_MARGIN, size - 2 * level)
+                    + int(size * 0.4 * EMU_PER_PT) for level, text in entries]
+        for size in (20.0, 18.0, 16.0):
+            if sum(heights(size)) <= HEIGHT:
                 return [(entries, size)]
-        pages, current = [], []
-        for entry in entries:
-            if current and height(current + [entry], 14.0) > HEIGHT:
+        pages, current, used = [], [], 0
+        for entry, height in zip(entries, heights(14.0), strict=True):
+            if current and used + height > HEIGHT:
                 pages.append((current, 14.0))
-                current = []
+                current, used = [], 0
             current.append(entry)
+            used += height
         pages.append((current, 14.0))
         return pages
 
     def table(self, title: str, columns: Sequence[Column], rows: Sequence[Sequence[Cell | str]], notes: str,
               empty: str = "Aucune ligne à présenter.", top: int = TOP, font_pt: float | None = None) -> int:
         """Add a table, continued on as many slides as it needs; return the number of slides used."""
-        cells = [[c if isinstance(c, Cell) else Cell(str(c)) for c in row] for row in rows]
+        cells = [[Cell(shorten(c.text, TEXT_CAP), c.status, c.bold) if isinstance(c, Cell)
+                  else Cell(shorten(str(c), TEXT_CAP)) for c in row] for row in rows]
         total = sum(c.weight for c in columns)
         widths = [int(WIDTH * c.weight / total) for c in columns]
         if not cells:
@@ -400,7 +407,7 @@ class DeckBuilder:
     def _note(self, slide, text: str, top: int = TOP) -> None:
         box = slide.shapes.add_textbox(LEFT, top, WIDTH, Emu(600_000))
         box.text_frame.word_wrap = True
-        box.text_frame.text = text
+        box.text_frame.text = shorten(text, TEXT_CAP)
         for run in box.text_frame.paragraphs[0].runs:
             run.font.size = Pt(16)
             run.font.italic = True
@@ -411,9 +418,9 @@ class DeckBuilder:
         """Add a native, editable chart (``line`` or ``bar``) with a comment beside it."""
         slide = self._slide(CHART, title, notes)
         data = TextOnlyChartData(number_format=number_format)
-        data.categories = list(categories)
+        data.categories = [shorten(c, CATEGORY_CAP) if isinstance(c, str) else c for c in categories]
         for name, values in series.items():
-            data.add_series(name, list(values))
+            data.add_series(shorten(name, CATEGORY_CAP), list(values))
         kind = {"line": XL_CHART_TYPE.LINE_MARKERS, "bar": XL_CHART_TYPE.BAR_CLUSTERED,
                 "column": XL_CHART_TYPE.COLUMN_CLUSTERED}[chart_type]
         area = next(p for p in self.layouts[CHART].placeholders if p.placeholder_format.idx == 1)
@@ -449,6 +456,7 @@ class DeckBuilder:
         if chart_type == "bar":
             chart.category_axis.reverse_order = True  # first category at the top, as in the tables
         caption = next(p for p in self.layouts[CHART].placeholders if p.placeholder_format.idx == 2)
+        comment = "\n".join(shorten(line, TEXT_CAP) for line in comment.split("\n")) if comment else ""
         if comment:
             box = slide.shapes.add_textbox(caption.left, TOP, caption.width, HEIGHT)
             box.text_frame.word_wrap = True
@@ -474,6 +482,7 @@ class DeckBuilder:
         tile_width = int((WIDTH - gap * (per_row - 1)) / per_row)
         tile_height = min(Emu(1_350_000), int((HEIGHT - Emu(700_000) - gap * (rows - 1)) / max(rows, 1)))
         for index, (label, value, status) in enumerate(tiles):
+            label, value = shorten(label, NAME_CAP), shorten(value, NAME_CAP)
             row, col = divmod(index, per_row)
             left = LEFT + col * (tile_width + gap)
             top = TOP + row * (tile_height + gap)
@@ -520,15 +529,17 @@ class DeckBuilder:
         inner = width - 2 * CELL_SIDE_MARGIN - Emu(100_000)
         body_height = HEIGHT - band - 2 * CELL_MARGIN - Emu(100_000)
 
-        def height(lines: Sequence[str], size: float) -> int:
-            return sum(text_height("• " + line, inner, size) + int(size * 0.5 * EMU_PER_PT) for line in lines)
+        def height(line: str, size: float) -> int:
+            return text_height("• " + line, inner, size) + int(size * 0.5 * EMU_PER_PT)
 
-        contents = [list(lines) or [empty] for _, lines, _ in panels]
+        contents = [[shorten(line, TEXT_CAP) for line in lines] or [empty] for _, lines, _ in panels]
         size = 16.0
-        while size > 10 and any(height(lines, size) > body_height for lines in contents):
+        while size > 10 and any(sum(height(line, size) for line in lines) > body_height for lines in contents):
             size -= 1
         for lines in contents:
-            while len(lines) > 1 and height(lines, size) > body_height:
+            used = sum(height(line, size) for line in lines)
+            while len(lines) > 1 and used > body_height:  # the last lines give way to « … »
+                used -= sum(height(line, size) for line in lines[-2:]) - height("…", size)
                 lines[-2:] = ["…"]
         for index, ((heading, _, status), lines) in enumerate(zip(panels, contents, strict=True)):
             left = LEFT + index * (width + gap)
@@ -538,7 +549,7 @@ class DeckBuilder:
             head.line.fill.background()
             head.shadow.inherit = False
             head.text_frame.word_wrap = True
-            head.text_frame.text = heading
+            head.text_frame.text = shorten(heading, NAME_CAP)
             for run in head.text_frame.paragraphs[0].runs:
                 run.font.size = Pt(16)
                 run.font.bold = True
@@ -565,7 +576,7 @@ class DeckBuilder:
     def save(self) -> bytes:
         """Return the deck as .pptx bytes, every slide with its footer and page number."""
         slides = list(self.presentation.slides)
-        footer = f"{self.project} · {self.kind_label} · situation au {self.situation}"
+        footer = f"{shorten(self.project, FOOTER_PROJECT_CAP)} · {self.kind_label} · situation au {self.situation}"
         for number, slide in enumerate(slides, start=1):
             box = slide.shapes.add_textbox(LEFT, FOOTER_TOP, Emu(WIDTH - 1_000_000), Emu(300_000))
             box.name = "Pied de page"

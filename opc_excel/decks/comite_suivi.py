@@ -41,6 +41,7 @@ from opc_excel.fr import fr_date, fr_months, fr_number, fr_percent
 from opc_excel.indicators import ToLaunch, planned_portfolio_progress, portfolio_progress, spi, to_launch
 from opc_excel.model import Action, Alert, Level
 from opc_excel.schedule import add_months, is_abandoned
+from opc_excel.text import NAME_CAP, shorten
 from opc_excel.workbook import contract
 
 KIND = "Comité de suivi"
@@ -116,7 +117,7 @@ def ratio(value: float | None) -> str:
 
 def operation_name(data: DeckInput, operation_id: str) -> str:
     op = data.programme.operation(operation_id)
-    return f"{operation_id} — {op.label}" if op is not None and op.label else operation_id
+    return f"{operation_id} — {shorten(op.label, NAME_CAP)}" if op is not None and op.label else operation_id
 
 
 def s_curve_slide(data: DeckInput, builder: DeckBuilder, title: str = "Courbe en S ANRU") -> None:
@@ -342,7 +343,7 @@ def launches_within(data: DeckInput, months: float) -> list[ToLaunch]:
 def launches_3_6_slide(data: DeckInput, builder: DeckBuilder) -> None:
     near = add_months(data.at, NEAR_MONTHS)
     launches = launches_within(data, FAR_MONTHS)
-    rows = [[f"{t.operation_id} — {t.label}", t.owner or "—", fr_date(t.planned_start),
+    rows = [[f"{t.operation_id} — {shorten(t.label, NAME_CAP)}", t.owner or "—", fr_date(t.planned_start),
              f"d'ici {fr_months(NEAR_MONTHS)}" if t.planned_start <= near
              else f"{NEAR_MONTHS} à {fr_months(FAR_MONTHS)}",
              Cell(", ".join(t.open_prerequisites) or "aucun", "orange" if t.open_prerequisites else "vert")]
@@ -379,7 +380,7 @@ def hard_points_slide(data: DeckInput, builder: DeckBuilder, title: str = "Point
     shown, left = hard_points(data)
     rows: list[list[Cell | str]] = [
         [Cell(a.severity.value, "rouge" if a.severity is Level.ROUGE else "orange"),
-         f"{a.operation_id} — {a.operation_label}" if a.operation_id and a.operation_label
+         f"{a.operation_id} — {shorten(a.operation_label, NAME_CAP)}" if a.operation_id and a.operation_label
          else a.operation_id or a.action_id or "Programme",
          a.finding, a.measure, a.owner or "—"] for a in shown]
     if left:

@@ -18,6 +18,7 @@ from opc_excel.fr import fr_amount, fr_date, fr_meur, fr_percent
 from opc_excel.indicators import Indicators
 from opc_excel.model import Alert, Level, Params, Programme, Theme
 from opc_excel.schedule import add_months, delivered, is_abandoned
+from opc_excel.text import NAME_CAP, shorten, shorten_quotes
 from opc_excel.workbook import contract
 from opc_excel.workbook.alert_sheet import merge
 from opc_excel.workbook.history import AT_HEADER, merged_snapshots
@@ -114,7 +115,7 @@ def start_deck(data: DeckInput, kind_label: str, builder: DeckBuilder, title: st
         builder.table(
             "Données écartées : à corriger dans le classeur",
             [Column("Feuille", 1.2), Column("Cellule", 0.7), Column("Problème", 5.0), Column("Code", 0.9)],
-            [[p.sheet, p.cell, p.message, p.code] for p in blocking],
+            [[p.sheet, p.cell, shorten_quotes(p.message), p.code] for p in blocking],
             notes=f"{len(blocking)} problème(s) bloquant(s) dans le classeur (feuille Contrôles) : les valeurs "
                   f"concernées sont exclues des chiffres de ce diaporama, le reste est calculé.")
 
@@ -126,7 +127,8 @@ def alert_columns() -> list[Column]:
 
 def alert_rows(alerts: Sequence[Alert]) -> list[list[Cell]]:
     return [[Cell(a.severity.value, LEVEL_STATUS[a.severity]), Cell(a.code),
-             Cell(" — ".join(x for x in (a.operation_id or a.action_id, a.operation_label) if x) or "Programme"),
+             Cell(" — ".join(x for x in (a.operation_id or a.action_id, shorten(a.operation_label or "", NAME_CAP))
+                             if x) or "Programme"),
              Cell(a.finding), Cell(a.measure)] for a in alerts]
 
 
@@ -163,7 +165,7 @@ def deadlines(data: DeckInput, days: int = 90) -> list[tuple[date, str, str, str
             continue
         das, start, delivery = (op.milestone(contract.DAS), op.milestone(contract.WORKS_START),
                                 op.milestone(contract.DELIVERY))
-        name = f"{op.id} — {op.label or ''}"
+        name = f"{op.id} — {shorten(op.label or '', NAME_CAP)}"
         if das and das.actual is None and das.expected and at <= das.expected <= end:
             found.append((das.expected, "DAS attendue", name, f"Convention : {_maybe(das.convention)}"))
         started = start is not None and start.actual is not None and start.actual <= at

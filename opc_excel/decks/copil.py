@@ -33,6 +33,7 @@ from opc_excel.fr import fr_date, fr_months, fr_number, fr_percent
 from opc_excel.indicators import Slip
 from opc_excel.model import Alert, Level
 from opc_excel.schedule import add_months, delivered, is_abandoned
+from opc_excel.text import NAME_CAP, shorten
 from opc_excel.workbook import contract
 
 KIND = "Comité de pilotage — rapport semestriel"
@@ -465,7 +466,7 @@ def deliveries_expected(data: DeckInput, months: float) -> list[tuple[date, str,
         day = milestone.forecast or milestone.baseline
         if day is None or not data.at <= day <= end:
             continue
-        found.append((day, f"{op.id} — {op.label or ''}", op.owner or "—",
+        found.append((day, f"{op.id} — {shorten(op.label or '', NAME_CAP)}", op.owner or "—",
                       f"convention : {fr_date(milestone.convention)}" if milestone.convention else "—",
                       op.famille or "Famille non renseignée"))
     return sorted(found)
@@ -485,7 +486,7 @@ def outlook_slide(data: DeckInput, builder: DeckBuilder) -> None:
     events: list[tuple[date, int, list[Cell | str]]] = []
     for t in launches_due:
         events.append((t.planned_start, 0, [fr_date(t.planned_start), Cell("Lancement", None, bold=True),
-                                            f"{t.operation_id} — {t.label}", t.owner or "—",
+                                            f"{t.operation_id} — {shorten(t.label, NAME_CAP)}", t.owner or "—",
                                             Cell("prérequis : " + (", ".join(t.open_prerequisites) or "aucun"),
                                                  "orange" if t.open_prerequisites else "vert")]))
     for day, name, owner, detail, _ in deliveries_due:

@@ -31,6 +31,7 @@ from opc_excel.decks.builder import (
 from opc_excel.fr import fr_date
 from opc_excel.model import Alert, Level, Operation, Programme
 from opc_excel.schedule import is_abandoned
+from opc_excel.text import NAME_CAP, shorten
 from opc_excel.workbook import contract
 
 LABEL_WIDTH = Emu(2_900_000)
@@ -68,7 +69,8 @@ def operation_bar(op: Operation, alerts: Sequence[Alert]) -> GanttBar:
                             op.milestone(contract.DAS))
     baseline = _span(start.convention if start else None, delivery.convention if delivery else None)
     current = _span(start.expected if start else None, delivery.expected if delivery else None)
-    return GanttBar(f"{op.id} — {op.label or ''}", baseline, current, das.expected if das else None, _status(alerts))
+    return GanttBar(f"{op.id} — {shorten(op.label or '', NAME_CAP)}", baseline, current,
+                    das.expected if das else None, _status(alerts))
 
 
 def gantt_bars(programme: Programme, alerts: Sequence[Alert], by_famille: bool) -> list[GanttBar]:
@@ -169,12 +171,22 @@ def _draw_page(slide, bars: Sequence[GanttBar], first: date, last: date, at: dat
 
 
 def _clip(text: str, width: int, size: float) -> str:
-    """Return the label cut with « … » so that it holds on one line."""
-    if text_lines(text, width - Emu(182_880), size) <= 1:
+    """Return the label cut with « … » so that it holds on one line.
+
+    The longest start that still fits is found by halving, not by dropping one character at a time:
+    each try measures the whole start, and a 30 000-character libellé took minutes that way.
+    """
+    room = width - Emu(182_880)
+    if text_lines(text, room, size) <= 1:
         return text
-    while len(text) > 4 and text_lines(text + "…", width - Emu(182_880), size) > 1:
-        text = text[:-1]
-    return text.rstrip() + "…"
+    low, high = 4, len(text)  # the cut keeps at least 4 characters, as many as fit with « … »
+    while low < high:
+        middle = (low + high + 1) // 2
+        if text_lines(text[:middle] + "…", room, size) <= 1:
+            low = middle
+        else:
+            high = middle - 1
+    return text[:low].rstrip() + "…"
 
 
 def _fill(shape, colour) -> None:

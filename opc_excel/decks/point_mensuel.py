@@ -23,6 +23,7 @@ from opc_excel.decks.common import (
 from opc_excel.fr import fr_date, fr_months
 from opc_excel.model import Level
 from opc_excel.schedule import add_months, whole_months
+from opc_excel.text import NAME_CAP, shorten
 
 KIND = "Point mensuel"
 MAX_DECISIONS = 8
@@ -153,7 +154,7 @@ def launches_slide(data: DeckInput, builder: DeckBuilder, horizon: float | None 
     horizon = data.params.launch_horizon_months if horizon is None else horizon
     end = add_months(data.at, horizon)
     launches = [t for t in data.indicators.to_launch if t.planned_start <= end]
-    rows = capped([[f"{t.operation_id} — {t.label}", t.owner, fr_date(t.planned_start),
+    rows = capped([[f"{t.operation_id} — {shorten(t.label, NAME_CAP)}", t.owner, fr_date(t.planned_start),
                     Cell(", ".join(t.open_prerequisites) or "aucun", "orange" if t.open_prerequisites else "vert")]
                    for t in launches], MAX_LIST_ROWS,
                   lambda n: [f"… et {n} autres opérations à lancer", "", "", "voir le Tableau de bord"])

@@ -41,7 +41,7 @@ from opc_excel.fr import fr_date, fr_months
 from opc_excel.indicators import FinanceRow
 from opc_excel.model import Level, Milestone
 from opc_excel.schedule import add_months, delivered, is_abandoned, whole_months, works_started
-from opc_excel.text import match_key
+from opc_excel.text import NAME_CAP, match_key, shorten
 from opc_excel.workbook import contract
 
 KIND = "Réunion restreinte"
@@ -105,7 +105,7 @@ def _median(months: float | None) -> str:
 
 def slips_slide(data: DeckInput, builder: DeckBuilder) -> None:
     """The largest delivery slips of the operations not yet delivered, with their motif."""
-    labels = {op.id: op.label or "" for op in data.programme.operations}
+    labels = {op.id: shorten(op.label or "", NAME_CAP) for op in data.programme.operations}
     pending = [s for s in data.indicators.slips
                if s.milestone == contract.DELIVERY and not s.done and (s.vs_convention_months or 0) > 0]
     pending.sort(key=lambda s: (-(s.vs_convention_months or 0), s.operation_id))
@@ -166,8 +166,9 @@ def sequencing_rows(data: DeckInput) -> list[list[Cell | str]]:
         is_broken = successor.id in broken and margin is not None and begin < earliest
         status = Cell("Rompu (CAL-04)", "rouge") if is_broken else Cell("Respecté", "vert") if margin is not None \
             else Cell("Dates manquantes", "gris")
-        rows.append(([f"{predecessor.id} — {predecessor.label or ''}", _dated(delivery),
-                      fr_months(dependency.lag_months or 0), f"{successor.id} — {successor.label or ''}",
+        rows.append(([f"{predecessor.id} — {shorten(predecessor.label or '', NAME_CAP)}", _dated(delivery),
+                      fr_months(dependency.lag_months or 0),
+                      f"{successor.id} — {shorten(successor.label or '', NAME_CAP)}",
                       _dated(start), revue_projet.signed_months(margin), status],
                      (not is_broken, margin is None, margin or 0)))
     return [row for row, _ in sorted(rows, key=lambda item: item[1])]

@@ -66,7 +66,7 @@ from opc_excel.fr import fr_date, fr_months, fr_number, fr_percent
 from opc_excel.indicators import FinanceRow, rehousing
 from opc_excel.model import Alert, InsertionLine, Level, Milestone, Operation
 from opc_excel.schedule import delivered, is_abandoned
-from opc_excel.text import match_key
+from opc_excel.text import NAME_CAP, match_key, shorten
 from opc_excel.workbook import contract
 
 KIND = "Revue de projet"
@@ -330,8 +330,8 @@ def operations_slide(data: DeckInput, builder: DeckBuilder) -> None:
         end_conv, end_now = _milestone_cells(op.milestone(contract.DELIVERY))
         slip = slips.get((op.id, contract.DELIVERY))
         months = slip.vs_convention_months if slip else None
-        rows.append([op.id, op.label or "", op.status or "—", start_conv, start_now, end_conv, end_now,
-                     Cell(signed_months(months), slip_status(months, data))])
+        rows.append([op.id, shorten(op.label or "", NAME_CAP), op.status or "—", start_conv, start_now, end_conv,
+                     end_now, Cell(signed_months(months), slip_status(months, data))])
     params = data.params
     builder.table(
         "Statut et dates des opérations",
@@ -489,7 +489,7 @@ def rehousing_rows(data: DeckInput, open_only: bool = False) -> list[list[Cell |
         if open_only and r.to_rehouse - r.rehoused - r.left_without == 0:
             done += 1
             continue
-        name = f"{op_id} — {op.label}" if op and op.label else op_id or "Opération non renseignée"
+        name = f"{op_id} — {shorten(op.label, NAME_CAP)}" if op and op.label else op_id or "Opération non renseignée"
         rows.append(_rehousing_cells(name, r))
     if done:
         rows.append([Cell(f"… et {done} opération{'s' if done > 1 else ''} au relogement achevé")]

@@ -13,6 +13,7 @@ from datetime import date
 from opc_excel.fr import fr_date
 from opc_excel.indicators import FinanceRow, Indicators
 from opc_excel.model import Alert, Level, Problem, Programme, Severity
+from opc_excel.text import NAME_CAP, shorten
 from opc_excel.workbook.history import AT_HEADER, HISTORIQUE
 from opc_excel.workbook.sheet_output import Align, Font, PageLayout, SheetOutput, as_backend
 from opc_excel.workbook.writer import DATE_FORMAT, HEADER_FILL, HEADER_FONT, TITLE_FONT
@@ -96,7 +97,7 @@ def _finance_table(ws: SheetOutput, row: int, col: int, title: str, first: str, 
     _header_row(ws, row + 1, col, (first, amount_header) + FINANCE_HEADERS[1:])
     ws.heights[row + 1] = 32
     for offset, finance in enumerate(rows, start=row + 2):
-        _value(ws, offset, col, finance.key)
+        _value(ws, offset, col, shorten(finance.key, NAME_CAP))
         ws.cell(offset, col).fill = LABEL_FILL
         _finance_cells(ws, offset, col + 1, finance)
     return row + 2 + len(rows) + 1
@@ -107,11 +108,12 @@ def dashboard_sheet(programme: Programme, indicators: Indicators, alerts: Sequen
     """Return the *Tableau de bord*: headline figures, then the tables by famille, district, owner, funder."""
     ws = SheetOutput(TABLEAU_DE_BORD, tab_color="2F5597")
     params = programme.params
-    ws.put(1, 1, f"Tableau de bord — {params.project or 'Projet'} — situation au {fr_date(programme.at)}",
+    ws.put(1, 1, f"Tableau de bord — {shorten(params.project or 'Projet', NAME_CAP)} — situation au "
+                 f"{fr_date(programme.at)}",
            font=TITLE_FONT)
     subtitle = f"Programme {params.programme.value}"
     if params.amendment_in_force:
-        subtitle += f" · {params.amendment_in_force}"
+        subtitle += f" · {shorten(params.amendment_in_force, NAME_CAP)}"
     blocking = sum(p.severity is Severity.BLOQUANT for p in problems)
     if blocking:
         subtitle += (f" · {blocking} problème(s) bloquant(s) : les valeurs concernées sont exclues des calculs "
@@ -147,7 +149,7 @@ def dashboard_sheet(programme: Programme, indicators: Indicators, alerts: Sequen
     familles = [f for f in programme.lists.get("Familles", ()) if f in counts] + sorted(
         f for f in counts if f not in programme.lists.get("Familles", ()))
     for offset, famille in enumerate(familles, start=row + 2):
-        _value(ws, offset, 1, famille)
+        _value(ws, offset, 1, shorten(famille, NAME_CAP))
         ws.cell(offset, 1).fill = LABEL_FILL
         _value(ws, offset, 2, counts[famille], NUMBER)
         if famille in finance:

@@ -15,8 +15,9 @@ from openpyxl.utils import get_column_letter
 
 from opc_excel.fr import fr_date
 from opc_excel.model import MilestoneSnapshot, Problem, Severity
+from opc_excel.text import NAME_CAP, TEXT_CAP, shorten, shorten_quotes
 from opc_excel.workbook import contract
-from opc_excel.workbook.alert_sheet import ALERTES, FOLLOW_UP, FOLLOW_UP_CHOICES, AlertRow
+from opc_excel.workbook.alert_sheet import ALERTES, FOLLOW_UP, FOLLOW_UP_CHOICES, KEY, AlertRow
 from opc_excel.workbook.alert_sheet import COMPUTED_HEADERS as COMPUTED_ALERT_HEADERS
 from opc_excel.workbook.alert_sheet import HEADERS as ALERT_HEADERS
 from opc_excel.workbook.history import HISTORIQUE_JALONS, MILESTONE_HEADERS, snapshot_row
@@ -43,6 +44,7 @@ SEVERITY_FILLS = {
 }
 CONTROLES_WIDTHS = (14, 16, 9, 24, 20, 72, 12)
 LINE_HEIGHT = 15  # points per line of 11-pt text
+MAX_ROW_HEIGHT = 409  # Excel's tallest row, in points
 CONTROLES_HEADER_ROW = 4
 
 
@@ -63,13 +65,13 @@ def controles_sheet(problems: Sequence[Problem], at: date, sheet_names: dict[str
                align=Align(vertical="center", wrap=True))
     for row, problem in enumerate(problems, start=CONTROLES_HEADER_ROW + 1):
         actual_sheet = sheet_names.get(problem.sheet, problem.sheet)
-        values = (problem.severity.value, actual_sheet, problem.cell, problem.column, problem.value,
-                  problem.message, problem.code)
+        values = (problem.severity.value, actual_sheet, problem.cell, problem.column, _capped(problem.value),
+                  _capped(problem.message, TEXT_CAP), problem.code)
         for col, value in enumerate(values, start=1):
             ws.put(row, col, value, align=Align(vertical="top", wrap=col in (4, 5, 6)))
         ws.cell(row, 1).fill = SEVERITY_FILLS[problem.severity]
         # Neither openpyxl nor every spreadsheet sizes wrapped rows: give each row the lines it needs.
-        ws.heights[row] = LINE_HEIGHT * max(_lines(str(values[i - 1]), CONTROLES_WIDTHS[i - 1]) for i in (4, 5, 6))
+        ws.heights[row] = _height(max(_lines(str(values[i - 1]), CONTROLES_WIDTHS[i - 1]) for i in (4, 5, 6)))
         if problem.cell and actual_sheet in existing:
             link = ws.cell(row, 3)
             link.link, link.tooltip, link.font = f"'{actual_sheet}'!{problem.cell}", "Aller à la cellule", LINK_FONT
@@ -87,6 +89,19 @@ def write_controles(workbook, problems: Sequence[Problem], at: date, sheet_names
     backend = as_backend(workbook)
     existing = set(backend.sheet_names) | {contract.CONTROLES}
     return backend.write(controles_sheet(problems, at, sheet_names, existing))
+
+
+def _capped(value: object, limit: int = NAME_CAP) -> object:
+    """Return a text of ours cut to ``limit`` characters, a user's value quoted in it to ``QUOTE_CAP``; else ``value``.
+
+    A message quotes what was typed (« … » ne figure pas dans la liste…): the value is cut, not the advice after it.
+    """
+    return shorten(shorten_quotes(value), limit) if isinstance(value, str) else value
+
+
+def _height(lines: int) -> float:
+    """Return the height in points of a row of ``lines`` lines of text, no taller than Excel allows."""
+    return min(LINE_HEIGHT * lines, MAX_ROW_HEIGHT)
 
 
 def _lines(text: str, width: float) -> int:
@@ -118,6 +133,9 @@ ALERT_WIDTHS = {"Clé": 26, "Code": 9, "Gravité": 9, "Thème": 14, "ID opérati
                 "Maître d'ouvrage": 16, "Constat": 55, "Mesure proposée": 45, "Détectée le": 12,
                 "Mesure retenue": 35, "Responsable": 16, "Échéance": 12, "Suivi": 21, "Commentaire": 35}
 ALERT_WRAPPED = ("Opération", "Constat", "Mesure proposée", "Mesure retenue", "Commentaire")
+# The computed columns that show a sentence of ours (which may quote what was typed); the other computed
+# columns show a name (libellé, maître d'ouvrage…) or a code. The Clé is never cut: notes follow it.
+ALERT_SENTENCES = ("Constat", "Mesure proposée")
 ALERTES_HEADER_ROW = 3
 DATE_FORMAT = "DD/MM/YYYY"
 FOLLOW_UP_ROWS = 500  # the drop-down list goes this far below the last row, for rows users add
@@ -139,7 +157,10 @@ def alertes_sheet(rows: Sequence[AlertRow], extra_headers: Sequence[str], at: da
                align=Align(vertical="center", wrap=True))
         ws.widths[col] = ALERT_WIDTHS.get(header, 20)
     for row_number, row in enumerate(rows, start=ALERTES_HEADER_ROW + 1):
-        values = {**row.computed, **row.user}
+        computed = {header: value if header == KEY else _capped(value, TEXT_CAP if header in ALERT_SENTENCES
+                                                                else NAME_CAP)
+                    for header, value in row.computed.items()}
+        values = {**computed, **row.user}  # the user's columns as typed, however long
         for col, header in enumerate(headers, start=1):
             value = values.get(header)
             cell = ws.put(row_number, col, value, align=Align(vertical="top", wrap=header in ALERT_WRAPPED))
@@ -150,8 +171,8 @@ def alertes_sheet(rows: Sequence[AlertRow], extra_headers: Sequence[str], at: da
         fill = ALERT_FILLS.get(str(row.computed.get("Gravité")))
         if fill is not None and row.firing:
             ws.cell(row_number, headers.index("Gravité") + 1).fill = fill
-        ws.heights[row_number] = LINE_HEIGHT * max(
-            _lines(str(values.get(h) or ""), ALERT_WIDTHS.get(h, 20)) for h in ALERT_WRAPPED)
+        ws.heights[row_number] = _height(max(
+            _lines(str(values.get(h) or ""), ALERT_WIDTHS.get(h, 20)) for h in ALERT_WRAPPED))
     last_row = ALERTES_HEADER_ROW + max(len(rows), 1)
     ws.auto_filter = f"A{ALERTES_HEADER_ROW}:{get_column_letter(len(headers))}{last_row}"
     ws.freeze = f"C{ALERTES_HEADER_ROW + 1}"
