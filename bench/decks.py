@@ -130,3 +130,90 @@ def profile_deck(name: str, path: Path, today: date, top: int = 35) -> str:
     stats.sort_stats("cumulative").print_stats(top)
     stats.sort_stats("tottime").print_stats(top)
     return out.getvalue()
+
+
+# ---------------------------------------------------------------- one very long libellé (issue 10)
+
+LONG_TEXT_LENGTHS = (0, 3_000, 30_000)
+MASTER = Path(__file__).resolve().parents[1] / "workbooks" / "perseigne_master.xlsx"
+
+
+def long_label_workbook(source: Path | None, folder: Path, length: int) -> Path:
+    """Return a workbook whose first operation's *Libellé* is ``length`` characters long (0: unchanged).
+
+    ``source`` is copied (the master: its Gantt is drawn by famille); without it, the small programme
+    of the tests (three operations, a 13 kB file: its Gantt is drawn by operation, label included).
+    """
+    import openpyxl
+
+    from tests.factory import clean_sheets, set_value, write_workbook
+
+    target = folder / f"libelle_{length}.xlsx"
+    if source is None:
+        sheets = clean_sheets()
+        if length:
+            set_value(sheets, "Opérations", 1, "Libellé", ("Démolition de l'immeuble Ronsard " * length)[:length])
+        return write_workbook(target, sheets)
+    workbook = openpyxl.load_workbook(source)
+    if length:
+        ws = workbook["Opérations"]
+        header = next(cell for row in ws.iter_rows(max_row=10) for cell in row if cell.value == "Libellé")
+        label = ws.cell(header.row + 1, header.column)
+        label.value = ((str(label.value) + " ") * (length // max(len(str(label.value)), 1) + 1))[:length]
+    workbook.save(target)
+    return target
+
+
+def long_label_times(source: Path | None, lengths: tuple[int, ...] = LONG_TEXT_LENGTHS, names: tuple[str, ...] = (),
+                     today: date = date(2026, 1, 1)) -> dict[tuple[str, int], float]:
+    """Return the CPU seconds of one build of each deck, by (measure name, libellé length), in this process."""
+    import tempfile
+
+    from opc_excel.decks import build_deck
+    from opc_excel.pipeline import check_file
+
+    times = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for length in lengths:
+            report = check_file(long_label_workbook(source, Path(folder), length), at=None, today=today)
+            for name in names or tuple(DECK_MEASURES):
+                _, kind, theme = DECK_MEASURES[name]
+                if length == lengths[0]:
+                    build_deck(report, kind, theme=theme)  # lazy loads out of the picture
+                cpu = time.process_time()
+                build_deck(report, kind, theme=theme)
+                times[(name, length)] = time.process_time() - cpu
+    return times
+
+
+def long_label_table(times: dict[tuple[str, int], float]) -> str:
+    """Return the long-libellé timings as a Markdown table: one row per deck, one column per length."""
+    lengths = sorted({length for _, length in times})
+    names = list(dict.fromkeys(name for name, _ in times))
+    lines = ["| diaporama | " + " | ".join(f"libellé de {length} car. (CPU s)" if length
+                                          else "libellé d'origine (CPU s)" for length in lengths) + " |",
+             "|---|" + "---:|" * len(lengths)]
+    for name in names:
+        lines.append(f"| {DECK_MEASURES[name][0]} | "
+                     + " | ".join(f"{times[(name, length)]:.2f}" for length in lengths) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m bench.decks``: time each deck with one libellé 3 000 and 30 000 characters long."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Diaporamas avec un libellé très long (un passage chacun).")
+    parser.add_argument("--maitre", action="store_true",
+                        help="le classeur maître (Gantt par famille) au lieu du petit programme des tests")
+    parser.add_argument("--longueurs", type=int, nargs="+", default=list(LONG_TEXT_LENGTHS))
+    parser.add_argument("--diaporamas", nargs="+", choices=list(DECK_MEASURES), default=())
+    args = parser.parse_args(argv)
+    sys.modules["hypothesis"] = None  # type: ignore[assignment] - absent on users' machines, see bench.run
+    times = long_label_times(MASTER if args.maitre else None, tuple(args.longueurs), tuple(args.diaporamas))
+    print(long_label_table(times))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
