@@ -23,7 +23,7 @@ from opc_excel.decks import build_deck
 from opc_excel.decks.builder import text_lines
 from opc_excel.decks.gantt import LABEL_PT, LABEL_WIDTH, _clip
 from opc_excel.pipeline import check_file, refresh_file, write_outputs
-from opc_excel.text import NOTES_CAP, TEXT_CAP, TITLE_CAP
+from opc_excel.text import NAME_CAP, NOTES_CAP, TEXT_CAP, TITLE_CAP
 from opc_excel.workbook import contract
 from tests.factory import clean_sheets, set_value, write_workbook
 
@@ -161,8 +161,8 @@ def long_workbook(tmp_path_factory) -> Path:
     sheets = clean_sheets()
     add_to_list(sheets, contract.MOTIFS, MOTIF)
     set_value(sheets, "Opérations", 1, "Libellé", LIBELLE)  # PER-DEM-01, late: in alerts, Gantt, tables
-    set_value(sheets, "Jalons", 2, "Motif de décalage", MOTIF)
-    set_value(sheets, "Jalons", 3, "Motif de décalage", UNKNOWN_MOTIF)  # quoted by Contrôles
+    set_value(sheets, "Jalons", 2, "Motif de décalage", UNKNOWN_MOTIF)  # quoted by Contrôles
+    set_value(sheets, "Jalons", 3, "Motif de décalage", MOTIF)  # PER-DEM-01's late delivery
     return write_as_text(tmp_path_factory.mktemp("long") / "classeur.xlsx", sheets)
 
 
@@ -195,6 +195,15 @@ class DescribeAVeryLongText:
                  for row in shape.table.rows for cell in row.cells]
         named = [c for c in cells if "Démolition-reconstruction" in c]
         assert named and all(c.endswith("…") and len(c) <= TEXT_CAP for c in named)
+
+    def it_shows_a_motif_in_a_table_as_a_name_not_a_paragraph(self, long_report):
+        cells = []
+        for kind, theme in DEMO_DECKS:
+            for slide in Presentation(io.BytesIO(build_deck(long_report, kind, theme=theme))).slides:
+                cells += [c.text for shape in slide.shapes if shape.has_table
+                          for row in shape.table.rows for c in row.cells]
+        motifs = [c for c in cells if c.startswith(MOTIF[:30])]
+        assert motifs and all(c.endswith("…") and len(c) <= NAME_CAP for c in motifs)
 
     def it_keeps_titles_and_cells_readable(self, long_report):
         for kind, theme in DEMO_DECKS:

@@ -361,7 +361,7 @@ def slips_slide(data: DeckInput, builder: DeckBuilder) -> None:
     rows = [[operation_name(data, s.operation_id), s.milestone, fr_date(s.convention) if s.convention else "—",
              f"{fr_date(s.current)}{'' if s.done else ' (prév.)'}",
              Cell(f"+{s.vs_convention_months} mois", slip_status(data, s.vs_convention_months)),
-             s.motif or "non renseigné"] for s in top]
+             shorten(s.motif or "non renseigné", NAME_CAP)] for s in top]
     builder.table(
         f"Les {len(top)} plus forts glissements" if top else "Les plus forts glissements",
         [Column("Opération", 4.0), Column("Jalon", 1.7), Column("Convention", 1.1), Column("Actuelle", 1.3),
@@ -433,7 +433,8 @@ def avenants_slide(data: DeckInput, builder: DeckBuilder) -> None:
         op = data.programme.operation(slip.operation_id)
         rows.append([Cell("Opération candidate", "rouge"), operation_name(data, slip.operation_id),
                      f"{slip.milestone} prévue le {fr_date(slip.current)} au lieu du {fr_date(reference)} ({basis}) ; "
-                     f"motif : {slip.motif or 'non renseigné'} ; {(op.owner if op else None) or 'MOA ?'}",
+                     f"motif : {shorten(slip.motif or 'non renseigné', NAME_CAP)} ; "
+                     f"{(op.owner if op else None) or 'MOA ?'}",
                      f"+{months} mois"])
     if len(candidates) > MAX_CANDIDATE_ROWS:
         more = plural(len(candidates) - MAX_CANDIDATE_ROWS, "autre opération candidate", "autres opérations candidates")

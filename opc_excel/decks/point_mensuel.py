@@ -82,7 +82,7 @@ def changes_slide(data: DeckInput, builder: DeckBuilder, title_prefix: str = "Ce
     moves.sort(key=lambda c: (c.has_motif, -abs(whole_months(c.before, c.after))))
     for change in moves[:MAX_CHANGE_ROWS]:
         months = whole_months(change.before, change.after)
-        motif = f"motif : {change.motif}" if change.has_motif else "motif non renseigné"
+        motif = f"motif : {shorten(change.motif or '', NAME_CAP)}" if change.has_motif else "motif non renseigné"
         rows.append([Cell("Date décalée", None if change.has_motif else "orange"), change.operation_id,
                      f"{change.milestone} : {fr_date(change.before)} → {fr_date(change.after)} "
                      f"({'+' if months > 0 else ''}{months} mois, {motif})"])

@@ -112,7 +112,7 @@ def slips_slide(data: DeckInput, builder: DeckBuilder) -> None:
     rows = [[f"{s.operation_id} — {labels.get(s.operation_id, '')}", _maybe(s.convention), _maybe(s.avenant),
              fr_date(s.current), Cell(revue_projet.signed_months(s.vs_convention_months),
                                       revue_projet.slip_status(s.vs_convention_months, data)),
-             revue_projet.signed_months(s.vs_avenant_months), Cell(s.motif or "non renseigné",
+             revue_projet.signed_months(s.vs_avenant_months), Cell(shorten(s.motif or "non renseigné", NAME_CAP),
                                                                   None if s.motif else "orange")]
             for s in pending[:MAX_SLIPS]]
     more = len(pending) - MAX_SLIPS
