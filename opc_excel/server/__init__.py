@@ -5,6 +5,9 @@
 - :mod:`~opc_excel.server.scripts`: the ribbon's scripts ``controler`` and ``actualiser``.
 - :mod:`~opc_excel.server.routes`: ``POST /opc/deck/{kind}``, the decks.
 - :mod:`~opc_excel.server.app`: the configured xlwings Server application, run by ``opc-excel serve``.
+- :mod:`~opc_excel.server.guards`: static files kept to their folders, Host and proxy checks, the token
+  checked before the body, download secrets out of the access log, slow clients cut off.
+- :mod:`~opc_excel.server.workers`: at most ``WORKERS`` computations at once; refused ones stop.
 - ``project/``: the xlwings Server project (manifest, task pane, ``ribbon.js``, icons).
 
 Importing this package imports nothing from xlwings: the command line can't load it by accident.
