@@ -21,6 +21,7 @@ whether Excel accepts a re-written pivot table was not verified, so both are lis
 
 from __future__ import annotations
 
+import errno
 import glob
 import logging
 import math
@@ -51,7 +52,7 @@ from defusedxml.ElementTree import fromstring as safe_fromstring
 from defusedxml.ElementTree import iterparse as safe_iterparse
 from openpyxl.drawing.image import PILImage
 
-from opc_excel.errors import UnreadableWorkbookError, WorkbookBusyError
+from opc_excel.errors import OpcError, UnreadableWorkbookError, WorkbookBusyError
 
 log = logging.getLogger(__name__)
 
@@ -634,10 +635,43 @@ _LARGEST_FLOAT = 1.7976931348623157e308
 # ------------------------------------------------------------------------------ writing
 
 
+class UnwritableFileError(OpcError):
+    """A file can't be written where asked (no such folder, a folder there, a full disk…); nothing was replaced."""
+
+
+def writable_target(path: str | Path, *, example_name: str = "") -> Path:
+    """Return the file that writing *path* really replaces: a symbolic link's target, so the link stays.
+
+    Raise UnwritableFileError (French, naming the path and what to do) when *path* is a folder or
+    its folder does not exist. *example_name* is the file name suggested inside a folder given by mistake.
+    """
+    path = Path(path)
+    real = Path(os.path.realpath(path)) if path.is_symlink() else path
+    if real.is_dir():
+        example = f", par exemple « {path / example_name} »" if example_name else ""
+        raise UnwritableFileError(f"« {path} » est un dossier, pas un fichier : indiquez le nom du fichier à "
+                                  f"écrire dans ce dossier{example}, puis relancez.")
+    folder = real.parent
+    if not folder.is_dir():
+        what = "est un fichier, pas un dossier" if folder.exists() else "n'existe pas"
+        raise UnwritableFileError(f"Le dossier « {folder} » {what} : créez ce dossier ou indiquez un autre "
+                                  f"chemin pour « {path.name} », puis relancez.")
+    return real
+
+
+def same_file(one: str | Path, other: str | Path) -> bool:
+    """Return True if both paths name one existing file (same path, link, other spelling or case)."""
+    try:
+        return os.path.samefile(one, other)
+    except (OSError, ValueError):
+        return False
+
+
 def atomic_save(workbook: Any, path: str | Path) -> None:
     """Save *workbook* to *path* through a temporary file in the same folder, then swap it in.
 
-    On any failure the temporary file is removed and *path* is left as it was.
+    On any failure the temporary file is removed and *path* is left as it was. A symbolic link
+    stays a link: the file it points to is replaced.
     """
     _atomic_write(Path(path), workbook.save)
 
@@ -649,13 +683,20 @@ def atomic_write_bytes(path: Path, data: bytes) -> Path:
 
 
 def _atomic_write(path: Path, write: Callable[[Any], object]) -> None:
+    path = writable_target(path)
     try:
         tmp, fd = _exclusive_file(path.parent, f"{_temporary_prefix(path)}{os.getpid()}.", ".tmp")
     except PermissionError as exc:
         raise _cannot_save(path) from exc
+    except OSError as exc:
+        raise _write_error(path, exc) from exc
     try:
         with os.fdopen(fd, "wb") as stream:
-            write(stream)
+            guarded = _Guarded(stream)
+            try:
+                write(guarded)
+            finally:
+                guarded.done = True
             stream.flush()
             os.fsync(stream.fileno())
         if path.exists():
@@ -665,8 +706,64 @@ def _atomic_write(path: Path, write: Callable[[Any], object]) -> None:
         tmp.unlink(missing_ok=True)
         if isinstance(exc, PermissionError):  # Windows refuses to replace a file open in Excel
             raise _cannot_save(path) from exc
+        if isinstance(exc, OSError) and exc.errno is not None:  # the system's own error: say it in French
+            raise _write_error(path, exc) from exc
         raise
     _fsync_folder(path.parent)
+
+
+class _Guarded:
+    """The temporary file as a writer sees it: once the writer has returned or failed, calls do nothing.
+
+    openpyxl leaves its zip open when a write fails (a full disk); the garbage collector later
+    closes that zip, writing to our closed file, and Python would print an English « Exception
+    ignored … » on the user's terminal.
+    """
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self.stream, self.done = stream, False
+
+    def write(self, data: bytes) -> int:
+        return len(data) if self.done else self.stream.write(data)
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return 0 if self.done else self.stream.seek(offset, whence)
+
+    def tell(self) -> int:
+        return 0 if self.done else self.stream.tell()
+
+    def flush(self) -> None:
+        if not self.done:
+            self.stream.flush()
+
+    def seekable(self) -> bool:
+        return True
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
+_DISK_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
+_OS_ERRORS_FR = {
+    errno.EROFS: "le disque est en lecture seule",
+    errno.ENAMETOOLONG: "le chemin est trop long",
+    errno.EIO: "erreur de lecture ou d'écriture du disque ou du réseau",
+    errno.ENOENT: "le dossier a disparu pendant l'écriture",
+    errno.EACCES: "le dossier est protégé en écriture",
+    errno.EPERM: "le dossier est protégé en écriture",
+}
+
+
+def _write_error(path: Path, exc: OSError, doing: str = "") -> UnwritableFileError:
+    """Return the French sentence for a failed write of *path*: what happened, that nothing was replaced, what to do."""
+    what = doing or f"« {path} » n'a pas pu être écrit"
+    if exc.errno in _DISK_FULL:
+        return UnwritableFileError(f"Le disque est plein : {what}, et aucun fichier n'a été remplacé. Libérez de la "
+                                   f"place dans le dossier « {path.parent} » (ou écrivez ailleurs), puis relancez.")
+    reason = _OS_ERRORS_FR.get(exc.errno, f"erreur système n° {exc.errno}")
+    return UnwritableFileError(f"{what[0].upper()}{what[1:]} ({reason}), et aucun fichier n'a été remplacé : "
+                               f"vérifiez le dossier « {path.parent} » (droits, place, connexion réseau), "
+                               "puis relancez.")
 
 
 def _temporary_prefix(path: Path) -> str:
@@ -734,14 +831,19 @@ def backup_copy(path: str | Path, *, now: datetime | None = None) -> Path:
     stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
     for n in range(1, 10_000):
         target = path.with_name(f"{path.stem}.sauvegarde-{stamp}{'' if n == 1 else f'-{n}'}{path.suffix}")
+        doing = f"la copie de sauvegarde de « {path.name} » n'a pas pu être faite"
         try:  # reserve the name atomically, then fill it
             os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
         except FileExistsError:
             continue
+        except OSError as exc:
+            raise _write_error(target, exc, doing) from exc
         try:
             shutil.copy2(path, target)
-        except BaseException:
+        except BaseException as exc:
             target.unlink(missing_ok=True)
+            if isinstance(exc, OSError) and exc.errno is not None:
+                raise _write_error(target, exc, doing) from exc
             raise
         return target
     raise FileExistsError(f"Trop de sauvegardes de « {path.name} » pour {stamp}.")
@@ -770,8 +872,14 @@ def workbook_lock(path: str | Path) -> Iterator[Path]:
                     "traitement : attendez la fin de celui-ci puis relancez.") from None
             lock.unlink(missing_ok=True)
             continue
-        with os.fdopen(fd, "w", encoding="utf-8") as stream:
-            stream.write(token)
+        except OSError as exc:
+            raise _write_error(lock, exc, f"le verrou « {lock.name} » n'a pas pu être créé") from exc
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as stream:
+                stream.write(token)
+        except OSError as exc:
+            lock.unlink(missing_ok=True)
+            raise _write_error(lock, exc, f"le verrou « {lock.name} » n'a pas pu être créé") from exc
         break
     else:
         raise WorkbookBusyError(f"Le classeur « {path.name} » est déjà en cours d'actualisation par un "
@@ -784,6 +892,59 @@ def workbook_lock(path: str | Path) -> Iterator[Path]:
                 lock.unlink()
         except OSError:
             pass
+
+
+_OFFICE_APPS = {".pptx": ("le diaporama", "PowerPoint")}  # any other name: a workbook, in Excel
+
+
+def refuse_if_open(path: str | Path) -> None:
+    """Raise WorkbookBusyError if Excel, PowerPoint or LibreOffice has *path* open.
+
+    They leave an owner file beside what they open: « ~$<nom> » for Office (byte 0 is the length
+    of the user's name, then the name, padded; at byte 54 the length again, then the name in
+    UTF-16), « .~lock.<nom># » for LibreOffice (``nom complet,utilisateur,poste,date,…``). Replacing
+    the file under them would lose what is typed there at their next save. An owner file left by
+    a crash must be removed by hand: the message says so.
+    """
+    path = Path(path)
+    what, office = _OFFICE_APPS.get(path.suffix.lower(), ("le classeur", "Excel"))
+    for owner, app, read_user in ((path.with_name(f"~${path.name}"), office, _office_owner),
+                                  (path.with_name(f".~lock.{path.name}#"), "LibreOffice", _libreoffice_owner)):
+        try:
+            user = read_user(owner.read_bytes()[:4096])
+        except FileNotFoundError:
+            continue
+        except OSError:
+            user = ""
+        by = user or "un autre utilisateur"
+        raise WorkbookBusyError(
+            f"« {path.name} » : {what} est ouvert dans {app} par {by} ; fermez-le dans {app} (ou demandez à "
+            f"{by} de le faire), puis relancez. S'il n'est ouvert nulle part ({app} s'est arrêté "
+            f"brutalement), supprimez le fichier caché « {owner.name} » à côté de lui, puis relancez.")
+
+
+def _office_owner(data: bytes) -> str:
+    """Return the user name an Office owner file holds ('' if none can be read)."""
+    if len(data) >= 56:
+        length = int.from_bytes(data[54:56], "little")
+        wide = data[56:56 + 2 * length]
+        if 0 < length and len(wide) == 2 * length:
+            try:
+                return _printable(wide.decode("utf-16-le"))
+            except UnicodeDecodeError:
+                pass
+    length = data[0] if data else 0
+    return _printable(data[1:1 + length].decode("cp1252", errors="replace"))
+
+
+def _libreoffice_owner(data: bytes) -> str:
+    """Return the user a LibreOffice lock file names: the full name, else the account ('' if none)."""
+    fields = data.decode("utf-8", errors="replace").split(",")
+    return next((_printable(f) for f in fields[:2] if _printable(f)), "")
+
+
+def _printable(text: str) -> str:
+    return "".join(c for c in text if c.isprintable()).strip()[:80]
 
 
 def _is_stale(lock: Path) -> bool:
