@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 import traceback
+import warnings
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -22,7 +24,8 @@ from opc_excel.decks.template import LAYOUTS, check_template
 from opc_excel.errors import OpcError, UnreadableWorkbookError, UsageError
 from opc_excel.indicators import indicators_as_json
 from opc_excel.model import Alert, Level, Problem, Severity
-from opc_excel.pipeline import CheckReport, check_file, deck_file_name, refresh_file, write_deck
+from opc_excel.pipeline import CheckReport, check_file, deck_file_name, default_output, refresh_file, write_deck
+from opc_excel.workbook.safety import atomic_write_bytes
 from opc_excel.workbook.values import fr_date
 
 EXIT_OK, EXIT_BLOCKING, EXIT_UNREADABLE = 0, 1, 2
@@ -189,9 +192,25 @@ def _check(args: argparse.Namespace, today: date, out: TextIO) -> int:
 def _refresh(args: argparse.Namespace, today: date, out: TextIO) -> int:
     result = refresh_file(args.workbook, at=args.at, today=today, out=args.out, in_place=args.in_place)
     _print_summary(result.check, args.workbook, out)
-    out.write(f"\nFeuilles Contrôles, Alertes, Tableau de bord et Historique écrites dans : {result.written}\n")
-    if result.backup is not None:
+    out.write("\n")
+    if result.in_place and not args.in_place:
+        out.write(f"« {args.out} » est le classeur maître lui-même : il a été actualisé en place, comme avec "
+                  f"--in-place (copie de sauvegarde d'abord, verrou, refus de ce qui serait perdu).\n")
+    out.write(f"Feuilles Contrôles, Alertes, Tableau de bord et Historique écrites dans : {result.written}\n")
+    if result.asked is not None:
+        out.write(f"Le classeur contient des macros : la copie est enregistrée sous « {result.written.name} » et non "
+                  f"« {result.asked.name} », nom qu'Excel refuserait d'ouvrir pour un classeur à macros.\n")
+    if result.backup is not None and result.in_place:
         out.write(f"Copie de sauvegarde du classeur avant réécriture : {result.backup}\n")
+    elif result.backup is not None:
+        out.write(f"La copie précédente « {result.written.name} » a été remplacée ; elle est conservée dans : "
+                  f"{result.backup}\n")
+    if result.notes_left_behind:
+        out.write(f"Attention : la copie précédente contenait des notes saisies dans la feuille Alertes "
+                  f"({result.notes_left_behind} alerte(s)) que le classeur maître « {args.workbook.name} » n'a pas : "
+                  f"la nouvelle copie repart des notes du maître. Recopiez-les depuis la copie conservée dans la "
+                  f"feuille Alertes du maître, puis actualisez le maître lui-même (--in-place) : vos notes y "
+                  f"suivront chaque actualisation.\n")
     if result.dropped:
         out.write(f"Attention : la copie ne contient pas {', '.join(result.dropped)} du classeur maître "
                   f"(le maître, lui, est intact).\n")
@@ -201,8 +220,10 @@ def _refresh(args: argparse.Namespace, today: date, out: TextIO) -> int:
 def _deck(args: argparse.Namespace, today: date, out: TextIO) -> int:
     report = check_file(args.workbook, at=args.at, today=today)
     target = args.out or args.workbook.with_name(deck_file_name(args.kind, args.theme, report.at))
-    write_deck(report, target, args.kind, theme=args.theme, template=args.template, since=args.depuis)
-    out.write(f"Diaporama écrit : {target}\n")
+    written = write_deck(report, target, args.kind, theme=args.theme, template=args.template, since=args.depuis)
+    out.write(f"Diaporama écrit : {written.written}\n")
+    if written.backup is not None:
+        out.write(f"Le diaporama qu'il remplace est conservé dans : {written.backup}\n")
     if report.blocking:
         out.write(f"{len(report.blocking)} problème(s) bloquant(s) : la première diapositive après le titre liste "
                   f"les données écartées. Corrigez-les dans le classeur (feuille Contrôles) puis régénérez.\n")
@@ -223,12 +244,12 @@ def _template_check(args: argparse.Namespace, today: date, out: TextIO) -> int:
 
 def _demo(args: argparse.Namespace, today: date, out: TextIO) -> int:
     source = args.classeur or _shipped_master()
-    args.out.mkdir(parents=True, exist_ok=True)
-    target = args.out / f"{source.stem}.actualisé{source.suffix}"
-    result = refresh_file(source, at=None, today=today, out=target)
+    _results_folder(args.out)
+    result = refresh_file(source, at=None, today=today, out=args.out / default_output(source).name)
+    target = result.written
     report_path = args.out / "controles.json"
-    report_path.write_text(json.dumps(report_as_json(result.check), ensure_ascii=False, indent=2) + "\n",
-                           encoding="utf-8")
+    atomic_write_bytes(report_path, (json.dumps(report_as_json(result.check), ensure_ascii=False, indent=2)
+                                     + "\n").encode("utf-8"))
     decks = []
     for kind, theme in DEMO_DECKS:
         path = args.out / deck_file_name(kind, theme, result.check.at)
@@ -242,6 +263,19 @@ def _demo(args: argparse.Namespace, today: date, out: TextIO) -> int:
     for name in decks:
         out.write(f"  - {name}\n")
     return EXIT_BLOCKING if result.check.blocking else EXIT_OK
+
+
+def _results_folder(folder: Path) -> None:
+    """Create the demo's results folder; raise UsageError (French) when it can't be one."""
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"« {folder} » est un fichier, pas un dossier : indiquez avec --out le dossier où écrire "
+                         f"les résultats (il est créé s'il n'existe pas), par exemple --out sortie, puis relancez.")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        why = "accès refusé" if isinstance(error, PermissionError) else f"erreur système n° {error.errno}"
+        raise UsageError(f"Le dossier « {folder} » n'a pas pu être créé ({why}) : indiquez avec --out un dossier "
+                         f"où vous pouvez écrire, puis relancez.") from error
 
 
 def _shipped_master() -> Path:
@@ -324,11 +358,63 @@ def _unreadable_json(path: Path | None, message: str) -> dict[str, object]:
     return {"date_de_situation": None, "problems": [problem_as_json(problem)], "alerts": [], "indicators": {}}
 
 
+class _Reader:
+    """The output stream, until its reader goes away (``opc-excel check … | head -1``): then nothing more.
+
+    The command still finishes (a refresh is not cut short) and keeps its exit status; the rest
+    of its text is dropped instead of ending in a BrokenPipeError.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream, self.gone = stream, False
+
+    def write(self, text: str) -> int:
+        if not self.gone:
+            try:
+                self.stream.write(text)
+            except BrokenPipeError:
+                self._reader_gone()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.gone:
+            try:
+                self.stream.flush()
+            except BrokenPipeError:
+                self._reader_gone()
+
+    def _reader_gone(self) -> None:
+        self.gone = True
+        try:  # what Python still holds for the pipe goes nowhere at exit, instead of a second error
+            fd = self.stream.fileno()
+        except (AttributeError, OSError, ValueError):
+            return
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, fd)
+        os.close(devnull)
+
+
+EXIT_INTERRUPTED = 130  # the shell's code for Ctrl+C
+
+
 def main(argv: Sequence[str] | None = None, *, today: date | None = None,
          stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
-    """Run the command line; return the exit status (callable from tests)."""
-    out, err = stdout or sys.stdout, stderr or sys.stderr
-    today = today or date.today()
+    """Run the command line; return the exit status (callable from tests).
+
+    Python and openpyxl warnings (English, about the library's internals) are kept off the terminal:
+    what they mean for the user is already said in French (the copy « ne contient pas … », the
+    refusal of --in-place); ``--debug`` shows them.
+    """
+    out, err = _Reader(stdout or sys.stdout), _Reader(stderr or sys.stderr)
+    with warnings.catch_warnings(record=True) as caught:  # the filters in force are kept (tests: errors)
+        try:
+            return _run(argv, today or date.today(), out, err, caught)  # type: ignore[arg-type]
+        finally:
+            out.flush()
+
+
+def _run(argv: Sequence[str] | None, today: date, out: TextIO, err: TextIO,
+         caught: list[warnings.WarningMessage]) -> int:
     args: argparse.Namespace | None = None
     try:
         args = build_parser().parse_args(argv)
@@ -346,12 +432,20 @@ def main(argv: Sequence[str] | None = None, *, today: date | None = None,
     except OpcError as error:
         err.write(f"{error}\n")
         return EXIT_UNREADABLE
+    except KeyboardInterrupt:
+        err.write("Interrompu (Ctrl+C) : le traitement s'est arrêté ; aucun fichier n'a été remplacé à moitié "
+                  "(chacun est écrit en entier avant de remplacer l'ancien). Relancez la commande.\n")
+        return EXIT_INTERRUPTED
     except Exception:  # the last resort: a French sentence, the detail only on request
         if args is not None and args.debug:
             traceback.print_exc(file=err)
         err.write("Erreur inattendue : le traitement s'est arrêté sans rien écrire. Relancez avec --debug et "
                   "transmettez le message à l'assistance avec le classeur.\n")
         return EXIT_UNREADABLE
+    finally:
+        if args is not None and getattr(args, "debug", False):
+            for warning in caught:
+                err.write(f"Détail technique (avertissement) : {warning.category.__name__}: {warning.message}\n")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -6,6 +6,9 @@ Nothing here calls ``date.today()``: the caller passes ``today``.
 
 from __future__ import annotations
 
+import os
+import re
+import zipfile
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -17,11 +20,11 @@ from opc_excel.alerts import evaluate
 from opc_excel.cancel import checkpoint
 from opc_excel.checks import check_tables
 from opc_excel.decks import build_deck
-from opc_excel.errors import OutputSheetError, UnsafeInPlaceError
+from opc_excel.errors import OpcError, OutputSheetError, UnsafeInPlaceError
 from opc_excel.indicators import Indicators, compute_indicators
 from opc_excel.model import Alert, Level, Problem, Programme, Severity
 from opc_excel.workbook import contract
-from opc_excel.workbook.alert_sheet import PreviousSheet, first_seen_by_key, merge, read_previous
+from opc_excel.workbook.alert_sheet import FOLLOW_UP, PreviousSheet, first_seen_by_key, merge, read_previous
 from opc_excel.workbook.build import build_programme
 from opc_excel.workbook.dashboard import summary_values, write_dashboard, write_summary_history
 from opc_excel.workbook.history import (
@@ -35,15 +38,20 @@ from opc_excel.workbook.history import (
 from opc_excel.workbook.reader import ProblemLog, read_workbook
 from opc_excel.workbook.safety import (
     PackageReport,
+    UnwritableFileError,
     atomic_save,
     atomic_write_bytes,
     backup_copy,
     inspect_package,
     load_workbook_safely,
+    refuse_if_open,
     remove_leftovers,
+    same_file,
     workbook_lock,
+    writable_target,
 )
 from opc_excel.workbook.source import OpenpyxlSource, WorkbookSource
+from opc_excel.workbook.values import is_blank
 from opc_excel.workbook.writer import write_alertes, write_controles, write_milestone_history
 
 MAX_FORMULA_WARNINGS_PER_SHEET = 20
@@ -91,8 +99,17 @@ class CheckReport:
 class RefreshReport:
     check: CheckReport
     written: Path
-    backup: Path | None
+    backup: Path | None  # the copy of what ``written`` held before (the master in place, else an earlier copy)
     dropped: tuple[str, ...]  # content of the master the written copy lacks (openpyxl can't keep it)
+    in_place: bool = False  # the master itself was rewritten (--in-place, or an --out naming the master)
+    asked: Path | None = None  # the name asked for, when the content needed another extension (.xlsm)
+    notes_left_behind: int = 0  # rows of the replaced copy's Alertes whose notes the new copy lacks
+
+
+@dataclass(frozen=True)
+class WrittenFile:
+    written: Path
+    backup: Path | None  # the dated copy of the file it replaced, if there was one
 
 
 def check_source(source: WorkbookSource, *, at: date | None, today: date,
@@ -128,8 +145,37 @@ def check_file(path: str | Path, *, at: date | None, today: date,
 
 
 def default_output(path: Path) -> Path:
-    """Return where a refreshed copy goes by default: ``<nom>.actualisé.xlsx`` next to the master."""
+    """Return where a refreshed copy goes by default: ``<nom>.actualisé.xlsx`` next to the master.
+
+    The extension is the master's (``.xlsm`` stays ``.xlsm``); :func:`refresh_file` makes the
+    content match the name, and turns an ``.xlsx`` name into ``.xlsm`` when macros are kept.
+    """
     return path.with_name(f"{path.stem}.actualisé{path.suffix}")
+
+
+_WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
+_MACRO_SUFFIX = {".xlsx": ".xlsm", ".xltx": ".xltm"}
+
+
+def _copy_target(path: Path, out: Path | None) -> Path:
+    """Return the file a refreshed copy goes to; raise UnwritableFileError when Excel could not open that name."""
+    target = writable_target(out if out is not None else default_output(path),
+                             example_name=default_output(path).name)
+    if target.suffix.lower() not in _WORKBOOK_SUFFIXES:
+        raise UnwritableFileError(
+            f"« {out or target} » n'est pas un nom de classeur Excel : donnez à la copie un nom qui se termine par "
+            f".xlsx, par exemple « {target.with_suffix('.xlsx').name} », puis relancez.")
+    return target
+
+
+def _macro_name(target: Path, path: Path) -> Path:
+    """Return *target* with the macro-enabled extension; raise if that name is the master itself."""
+    renamed = target.with_suffix(_MACRO_SUFFIX.get(target.suffix.lower(), target.suffix))
+    if same_file(renamed, path):
+        raise UnwritableFileError(
+            f"Le classeur « {path.name} » contient des macros : sa copie doit se terminer par .xlsm, et "
+            f"« {renamed.name} » est le classeur maître lui-même. Choisissez un autre nom avec --out, puis relancez.")
+    return renamed
 
 
 def refresh_file(path: str | Path, *, at: date | None, today: date, out: str | Path | None = None,
@@ -140,23 +186,64 @@ def refresh_file(path: str | Path, *, at: date | None, today: date, out: str | P
     backup copy, atomically and under a lock; input sheets are never changed.
     """
     path = Path(path)
-    target = path if in_place else Path(out) if out is not None else default_output(path)
+    out_is_master = out is not None and same_file(out, path)  # ./M, a link, another case: the master itself
+    in_place = in_place or out_is_master
+    if in_place:
+        path = target = Path(os.path.realpath(path))  # a link's file, not the link
+    else:
+        target = _copy_target(path, Path(out) if out is not None else None)
+    refuse_if_open(target)  # Excel or LibreOffice would save over it, or lose what is typed there
     with workbook_lock(path) if in_place else nullcontext():
         if in_place:
             remove_leftovers(path)  # of an earlier refresh killed while saving
         package = inspect_package(path)
         if in_place and package.droppable:
+            instead = ("le chemin donné à --out est celui du classeur maître : écrivez la copie actualisée dans un "
+                       "autre fichier (--out autre-nom.xlsx)" if out_is_master else
+                       "relancez sans --in-place pour obtenir une copie actualisée")
             raise UnsafeInPlaceError(
                 f"Le classeur « {path.name} » contient {', '.join(package.droppable)}, que cet outil ne sait "
-                f"pas conserver : il ne sera pas réécrit. Relancez sans --in-place pour obtenir une copie "
-                f"actualisée, ou utilisez le bouton « Actualiser les alertes » du ruban Excel.")
+                f"pas conserver : il ne sera pas réécrit ; {instead}, ou utilisez le bouton « Actualiser les "
+                f"alertes » du ruban Excel.")
+        asked = None
+        if not in_place and package.macro_enabled and target.suffix.lower() in _MACRO_SUFFIX:
+            asked, target = target, _macro_name(target, path)
+            refuse_if_open(target)
         report = check_file(path, at=at, today=today, package=package)
-        workbook = load_workbook_safely(path, read_only=False, data_only=False,
-                                        keep_vba=package.macro_enabled, report=package)
+        # the content follows the name: macro-enabled for .xlsm, a template for .xltx (Excel checks both)
+        workbook = load_workbook_safely(path, read_only=False, data_only=False, report=package,
+                                        keep_vba=package.macro_enabled or target.suffix.lower() in (".xlsm", ".xltm"))
+        workbook.template = target.suffix.lower() in (".xltx", ".xltm")
         write_outputs(workbook, report)
-        backup = backup_copy(path) if in_place else None
+        replaced = target.exists()
+        notes_left_behind = 0 if in_place or not replaced else _notes_left_behind(target, report)
+        backup = backup_copy(target) if replaced else None
         atomic_save(workbook, target)
-    return RefreshReport(report, target, backup, () if in_place else package.droppable)
+    return RefreshReport(report, target, backup, () if in_place else package.droppable, in_place=in_place,
+                         asked=asked, notes_left_behind=notes_left_behind)
+
+
+def _notes_left_behind(copy: Path, report: CheckReport) -> int:
+    """Return how many alert rows of an earlier copy hold notes the new copy, made from the master, will lack.
+
+    Users open the copy and may type in its *Alertes*; a refresh reads the master's *Alertes*, so
+    those notes would not follow. A copy that can't be read counts none (it is backed up anyway).
+    """
+    try:
+        workbook = load_workbook_safely(copy, read_only=True, data_only=True)
+    except OpcError:
+        return 0
+    try:
+        earlier = read_previous(OpenpyxlSource(workbook))
+    finally:
+        workbook.close()
+    new = {row.key: row.user for row in merge(report.previous_alerts, report.alerts, report.at)}
+    return sum(1 for row in earlier.rows if any(
+        not is_blank(value) and not (header == FOLLOW_UP and _SOFTWARE_FOLLOW_UP.fullmatch(str(value)))
+        and value != new.get(row.key, {}).get(header) for header, value in row.user.items()))
+
+
+_SOFTWARE_FOLLOW_UP = re.compile(r"\s*(nouvelle|r[ée]solue le .*)", re.IGNORECASE)  # what a refresh writes in Suivi
 
 
 def deck_file_name(kind: str, theme: str | None, at: date) -> str:
@@ -165,10 +252,37 @@ def deck_file_name(kind: str, theme: str | None, at: date) -> str:
 
 
 def write_deck(report: CheckReport, target: str | Path, kind: str, *, theme: str | None = None,
-               template: str | Path | None = None, since: date | None = None) -> Path:
-    """Build a deck and write it atomically (a temporary file renamed): the whole deck or nothing."""
+               template: str | Path | None = None, since: date | None = None) -> WrittenFile:
+    """Build a deck and write it atomically (a temporary file renamed): the whole deck or nothing.
+
+    Only a .pptx is ever replaced, after a dated backup (someone may have touched it up in
+    PowerPoint); a workbook, or any file that is not a presentation, is refused.
+    """
+    path = writable_target(target, example_name=deck_file_name(kind, theme, report.at))
+    if path.suffix.lower() != ".pptx":
+        raise UnwritableFileError(
+            f"« {Path(target).name} » n'est pas un nom de diaporama : il ne sera pas remplacé. Indiquez un fichier "
+            f"qui se termine par .pptx, par exemple « {deck_file_name(kind, theme, report.at)} », puis relancez.")
+    if path.exists() and not _is_presentation(path):
+        raise UnwritableFileError(
+            f"« {Path(target).name} » existe et n'est pas un diaporama PowerPoint : il ne sera pas remplacé. "
+            f"Choisissez un autre nom de fichier (--out), puis relancez.")
+    refuse_if_open(path)
     data = build_deck(report, kind, theme=theme, template=template, since=since)
-    return atomic_write_bytes(Path(target), data)
+    backup = backup_copy(path) if path.exists() else None
+    atomic_write_bytes(path, data)
+    return WrittenFile(path, backup)
+
+
+def _is_presentation(path: Path) -> bool:
+    """Return True for a PowerPoint file (or an empty one: nothing to lose)."""
+    if path.stat().st_size == 0:
+        return True
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return "ppt/presentation.xml" in zf.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return False
 
 
 def write_outputs(workbook, report: CheckReport) -> None:
