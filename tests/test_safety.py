@@ -29,7 +29,9 @@ from openpyxl.worksheet.table import Table
 
 from opc_excel.errors import UnreadableWorkbookError, WorkbookBusyError
 from opc_excel.workbook.safety import (
+    MAX_EMPTY_CELLS_PER_SHEET,
     MAX_MEMBERS,
+    PRESENTATION,
     atomic_save,
     backup_copy,
     inspect_package,
@@ -264,6 +266,22 @@ def too_many_members(tmp: Path) -> Path:
     return path.rename(tmp / "gonfle.xlsx")
 
 
+def random_text(size: int) -> str:
+    """Return *size* random letters and digits: they do not compress, so no zip-bomb check sees them."""
+    return "".join(random.Random(size).choices("abcdefghijklmnopqrstuvwxyz0123456789", k=size))
+
+
+def huge_attribute(tmp: Path) -> Path:
+    """A cell with a 2 MB attribute: one XML token of 2 MB, far beyond anything Excel writes."""
+    return with_part(tmp, SHEET1, sheet_xml(f'<c r="A1" x="{random_text(2 * 1024 * 1024)}"><v>1</v></c>'))
+
+
+def huge_shared_string(tmp: Path) -> Path:
+    """A shared string of 2 MB, when a cell holds at most 32 767 characters."""
+    return with_part(tmp, "xl/sharedStrings.xml", f'<sst xmlns="{MAIN}"><si><t>{random_text(2 * 1024 * 1024)}'
+                                                  f'</t></si></sst>'.encode())
+
+
 # (builder, a word the message must contain)
 GARBAGE: list[tuple[Callable[[Path], Path], str]] = [
     (text_renamed, "CSV"),  # a CSV export renamed .xlsx
@@ -290,6 +308,8 @@ GARBAGE: list[tuple[Callable[[Path], Path], str]] = [
     (bomb_by_ratio, "200 fois"),  # 20 MB of zeros deflated to a few KB
     (bomb_by_claimed_size, "512 Mo"),  # the central directory claims 1 GB
     (too_many_members, "10 000 éléments"),  # more members than any workbook has
+    (huge_attribute, "32 767 caractères"),  # one 2 MB tag: costly for the XML parser, no cell is that long
+    (huge_shared_string, "32 767 caractères"),  # one 2 MB text in xl/sharedStrings.xml
 ]
 
 
@@ -363,6 +383,13 @@ class TestDroppable:
         ({"xl/embeddings/oleObject1.bin": OLE_MAGIC}, "des objets incorporés (OLE)"),
         ({"xl/connections.xml": b"<connections/>"}, "des connexions de données (Power Query)"),
         ({"xl/model/item.data": b"\0"}, "un modèle de données Power Pivot"),
+        # SharePoint's document properties: openpyxl writes no customXml part back
+        ({"customXml/item1.xml": b"<p/>", "customXml/itemProps1.xml": b"<p/>"},
+         "des données XML personnalisées (customXml, propriétés SharePoint)"),
+        # a shared string in two runs, "Démo" in bold: openpyxl keeps "Démolition", not the bold
+        ({"xl/sharedStrings.xml": f'<sst xmlns="{MAIN}"><si><r><rPr><b/></rPr><t>Démo</t></r><r><t>lition</t>'
+                                  f'</r></si></sst>'.encode()},
+         "du texte mis en forme à l'intérieur d'une cellule (une partie en gras ou en couleur)"),
     ])
     def test_it_lists_parts_openpyxl_does_not_write_back(
             self, tmp_path: Path, parts: dict[str, bytes], expected: str) -> None:
@@ -381,6 +408,22 @@ class TestDroppable:
     def test_it_lists_sheet_extensions_openpyxl_removes(self, tmp_path: Path, xml: bytes,
                                                         expected: str) -> None:
         assert inspect_package(inject_into_sheet(tmp_path, xml)).droppable == (expected,)
+
+    def test_it_lists_formatted_runs_of_an_inline_string(self, tmp_path: Path) -> None:
+        path = with_part(tmp_path, SHEET1, sheet_xml('<c r="A1" t="inlineStr"><is><r><rPr><i/></rPr><t>à</t></r>'
+                                                     '<r><t> vérifier</t></r></is></c>'))
+        assert inspect_package(path).droppable == (
+            "du texte mis en forme à l'intérieur d'une cellule (une partie en gras ou en couleur)",)
+
+    def test_it_lists_errors_marked_as_ignored(self, tmp_path: Path) -> None:
+        path = inject_into_sheet(tmp_path, b'<ignoredErrors><ignoredError sqref="C2" numberStoredAsText="1"/>'
+                                           b'</ignoredErrors>')
+        assert inspect_package(path).droppable == (
+            "des indicateurs d'erreur masqués (« Ignorer l'erreur » sur les triangles verts)",)
+
+    def test_it_lists_nothing_for_a_phonetic_run_or_plain_shared_strings(self, tmp_path: Path) -> None:
+        sst = f'<sst xmlns="{MAIN}"><si><t>Démolition</t><rPh sb="0" eb="1"><t>d</t></rPh></si></sst>'
+        assert inspect_package(with_part(tmp_path, "xl/sharedStrings.xml", sst.encode())).droppable == ()
 
     def test_it_lists_dynamic_array_formulas(self, tmp_path: Path) -> None:
         path = with_part(tmp_path, SHEET1, sheet_xml('<c r="A1" cm="1"><f t="array" ref="A1:A3">'
@@ -437,6 +480,34 @@ def _workbook_with_kept_features(tmp_path: Path) -> Path:
     return path
 
 
+class TestSize:
+    def test_it_refuses_a_sheet_of_empty_formatted_cells_naming_the_sheet_and_what_to_delete(
+            self, tmp_path: Path) -> None:
+        rows = "".join(f'<row r="{r}">' + "".join(f'<c r="{col}{r}" s="1"/>' for col in "ABCDEFGHIJKL") + "</row>"
+                       for r in range(1, MAX_EMPTY_CELLS_PER_SHEET // 12 + 2))
+        xml = (f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}"><sheetData>{rows}</sheetData>'
+               '</worksheet>').encode()
+        with pytest.raises(UnreadableWorkbookError) as caught:
+            inspect_package(with_part(tmp_path, SHEET1, xml))
+        message = str(caught.value)
+        assert message.startswith("La feuille « Opérations » du fichier « classeur.xlsx » contient 1 000 008 "
+                                  "cellules vides mises en forme")
+        assert "sélectionnez les lignes vides sous les données" in message and "Supprimer" in message
+
+    def test_it_reads_a_sheet_of_a_million_filled_cells(self, tmp_path: Path) -> None:
+        rows = "".join(f'<row r="{r}">' + "".join(f'<c r="{col}{r}"><v>{r}</v></c>' for col in "ABCDEFGHIJ")
+                       + "</row>" for r in range(1, 110_001))  # Relogement of a programme a hundred times ours
+        xml = (f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}"><sheetData>{rows}</sheetData>'
+               '</worksheet>').encode()
+        assert inspect_package(with_part(tmp_path, SHEET1, xml)).droppable == ()
+
+    def test_it_reads_the_longest_text_a_cell_holds_even_all_escaped(self, tmp_path: Path) -> None:
+        text = "&amp;" * 32_767  # 160 KB of XML for 32 767 characters
+        path = with_part(tmp_path, SHEET1, sheet_xml(f'<c r="A1" t="inlineStr"><is><t>{text}</t></is></c>'))
+        assert inspect_package(path).droppable == ()
+        assert load_workbook_safely(path)["Opérations"]["A1"].value == "&" * 32_767
+
+
 class TestFormulasWithoutValue:
     def test_it_reports_formulas_written_by_openpyxl(self, tmp_path: Path) -> None:
         report = inspect_package(make_workbook(tmp_path, formula="=1+1"))
@@ -460,7 +531,8 @@ class TestFormulasWithoutValue:
 
     def test_it_finds_formulas_in_rows_longer_than_a_read_chunk(self, tmp_path: Path) -> None:
         words = random.Random(0).choices(["ANRU", "tour", "îlot", "école", "voirie"], k=300_000)
-        filler = f'<c r="A1" t="inlineStr"><is><t>{" ".join(words)}</t></is></c>'  # 1.6 MB, one row
+        filler = "".join(f'<c r="A1" t="inlineStr"><is><t>{" ".join(words[at:at + 3000])}</t></is></c>'
+                         for at in range(0, len(words), 3000))  # 1.6 MB, one row of texts a cell may hold
         path = with_part(tmp_path, SHEET1, sheet_xml(filler + '<c r="B9"><f>1</f></c>'))
         assert dict(inspect_package(path).formulas_without_value) == {"Opérations": ("B9",)}
 
@@ -611,3 +683,86 @@ class TestWorkbookLock:
         with pytest.raises(RuntimeError), workbook_lock(path) as lock:
             raise RuntimeError("échec de l'actualisation")
         assert not lock.exists()
+
+
+# ------------------------------------------------------------------------------ PowerPoint templates
+
+HOUSE_TEMPLATE = Path(__file__).resolve().parents[1] / "pptx_templates" / "opc_maison.pptx"
+
+
+def template_with(tmp: Path, name: str, *, replace: dict[str, bytes] | None = None,
+                  add: dict[str, bytes] | None = None) -> Path:
+    return rezip(HOUSE_TEMPLATE, tmp / name, replace=replace, add=add)
+
+
+def template_with_doctype(tmp: Path) -> Path:
+    with zipfile.ZipFile(HOUSE_TEMPLATE) as zf:
+        xml = zf.read("ppt/presentation.xml")
+    doctype = b'<!DOCTYPE p [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+    return template_with(tmp, "xxe.pptx", replace={"ppt/presentation.xml": xml.replace(b"?>", b"?>" + doctype, 1)})
+
+
+def template_bomb(tmp: Path) -> Path:
+    return template_with(tmp, "bombe.pptx", add={"ppt/media/image9.png": b"\0" * (20 * 1024 * 1024)})
+
+
+def template_with_huge_text(tmp: Path) -> Path:
+    with zipfile.ZipFile(HOUSE_TEMPLATE) as zf:
+        xml = zf.read("ppt/presentation.xml")
+    return template_with(tmp, "texte.pptx", replace={"ppt/presentation.xml": xml.replace(
+        b"</p:presentation>", f"<p:extLst>{random_text(2 * 1024 * 1024)}</p:extLst></p:presentation>".encode())})
+
+
+def encrypted_template(tmp: Path) -> Path:
+    body = b"\0" * 512 + "EncryptionInfo".encode("utf-16-le") + b"\0" * 100
+    (tmp / "charte.pptx").write_bytes(OLE_MAGIC + body + "EncryptedPackage".encode("utf-16-le"))
+    return tmp / "charte.pptx"
+
+
+def ppt_97(tmp: Path) -> Path:
+    (tmp / "charte.ppt").write_bytes(OLE_MAGIC + b"\0" * 1000 + "PowerPoint Document".encode("utf-16-le"))
+    return tmp / "charte.ppt"
+
+
+def text_as_template(tmp: Path) -> Path:
+    (tmp / "charte.pptx").write_text("pas une présentation", encoding="utf-8")
+    return tmp / "charte.pptx"
+
+
+def workbook_as_template(tmp: Path) -> Path:
+    return make_workbook(tmp, "charte.pptx")
+
+
+# (builder, a word the message must contain)
+BAD_TEMPLATES: list[tuple[Callable[[Path], Path], str]] = [
+    (template_with_doctype, "DOCTYPE"),  # ppt/presentation.xml declares an external entity
+    (template_bomb, "200 fois"),  # 20 MB of zeros deflated to a few KB
+    (template_with_huge_text, "32 767 caractères"),  # one 2 MB text: costly for the XML parser
+    (encrypted_template, "mot de passe"),  # a template saved with a password
+    (ppt_97, "PowerPoint 97-2003"),  # an old .ppt
+    (text_as_template, "n'est pas une présentation PowerPoint"),  # any file renamed .pptx
+    (workbook_as_template, "classeur Excel"),  # the master given in place of the template
+]
+
+
+class TestTemplateInspection:
+    def test_it_accepts_the_house_template(self) -> None:
+        assert inspect_package(HOUSE_TEMPLATE, PRESENTATION).droppable == ()
+
+    @pytest.mark.parametrize(("build", "keyword"), BAD_TEMPLATES, ids=[b.__name__ for b, _ in BAD_TEMPLATES])
+    @pytest.mark.parametrize("command", ["template-check", "deck"])
+    def test_it_refuses_a_bad_template_with_one_french_sentence_naming_it(
+            self, tmp_path: Path, build: Callable[[Path], Path], keyword: str, command: str) -> None:
+        from opc_excel.cli import main
+        from tests.factory import make_workbook as make_master
+
+        template = build(tmp_path)
+        argv = (["template-check", str(template)] if command == "template-check" else
+                ["deck", "copil", str(make_master(tmp_path)), "--template", str(template),
+                 "--out", str(tmp_path / "copil.pptx")])
+        out, err = io.StringIO(), io.StringIO()
+        assert main(argv, today=datetime(2026, 1, 1).date(), stdout=out, stderr=err) == 2
+        message = err.getvalue().strip()
+        assert len(message.splitlines()) == 1 and f"« {template.name} »" in message and keyword in message
+        assert str(tmp_path) not in message and "Traceback" not in message and "inattendue" not in message
+        assert not (tmp_path / "copil.pptx").exists()

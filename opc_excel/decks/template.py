@@ -18,7 +18,8 @@ from pptx import Presentation
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.util import Emu
 
-from opc_excel.errors import OpcError
+from opc_excel.errors import OpcError, UnreadableWorkbookError
+from opc_excel.workbook.safety import PRESENTATION, inspect_package
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "pptx_templates"
 HOUSE_TEMPLATE = TEMPLATES_DIR / "opc_maison.pptx"
@@ -75,6 +76,10 @@ def house_template() -> Path:
 def check_template(path: str | Path) -> TemplateCheck:
     """Return what a template lacks for the decks (an empty list when it can be used)."""
     path = Path(path)
+    try:  # the same inspection as a workbook's before python-pptx parses anything: a template is mailed around too
+        inspect_package(path, PRESENTATION)
+    except UnreadableWorkbookError as error:
+        raise TemplateError(str(error)) from None
     try:
         presentation = Presentation(str(path))
     except Exception as error:  # python-pptx raises many kinds on a file that is not a .pptx

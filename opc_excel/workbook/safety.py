@@ -73,6 +73,30 @@ _OVERLAP = 1024  # a tag cut by a chunk boundary is still seen whole in the next
 
 _TOO_MANY_MEMBERS = f"plus de {MAX_MEMBERS:_} éléments".replace("_", " ")
 _SAVE_AS_XLSX = "ouvrez-le dans Excel et enregistrez-le au format « Classeur Excel (*.xlsx) »"
+# Excel holds at most 32 767 characters in a cell (≈ 160 KB of XML when every one is escaped):
+# a longer run of text, or a longer tag, is no real workbook's and costs the XML parser dearly.
+MAX_XML_TOKEN_BYTES = 1024 * 1024
+_TOKEN_BLOCK = 64 * 1024
+# Cells stored with a format and no value (a range formatted far below the data): openpyxl makes an
+# object of each (≈ 450 bytes) when it loads a workbook to write it back.
+MAX_EMPTY_CELLS_PER_SHEET = 1_000_000
+
+
+@dataclass(frozen=True)
+class PackageKind:
+    """What a package must be, and how to name it in French: a workbook or a PowerPoint template."""
+
+    noun: str  # "un classeur Excel"
+    application: str  # what opens and repairs it
+    save_as: str  # what to do to get a clean file
+    folder: str  # the part folder of the main document
+    suffix: str
+
+
+WORKBOOK = PackageKind("un classeur Excel", "Excel", _SAVE_AS_XLSX, "xl/", ".xlsx")
+PRESENTATION = PackageKind("une présentation PowerPoint", "PowerPoint",
+                           "ouvrez-le dans PowerPoint et enregistrez-le au format « Présentation PowerPoint "
+                           "(*.pptx) »", "ppt/", ".pptx")
 _SPREADSHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _DOC_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -102,6 +126,7 @@ _DROPPED_PARTS: tuple[tuple[str, str], ...] = (
     ("xl/querytables/", "des connexions de données (Power Query)"),
     ("xl/richdata/", "des images dans les cellules"),
     ("xl/webextensions/", "des compléments Office attachés au classeur"),
+    ("customxml/", "des données XML personnalisées (customXml, propriétés SharePoint)"),
 )
 # Sheet <extLst> entries: openpyxl warns "... extension is not supported and will be removed".
 _SHEET_EXTENSIONS = {
@@ -118,6 +143,9 @@ _DYNAMIC_ARRAYS = "des formules matricielles dynamiques (FILTRE, UNIQUE, TRIER�
 _SHAPES = "des formes ou zones de texte"
 _CONTROLS = "des contrôles de formulaire / ActiveX"
 _IMAGES = "des images"
+_RICH_TEXT = "du texte mis en forme à l'intérieur d'une cellule (une partie en gras ou en couleur)"
+_IGNORED_ERRORS = "des indicateurs d'erreur masqués (« Ignorer l'erreur » sur les triangles verts)"
+_RICH_RUN = b"<r>"  # a formatted run of a shared or inline string (<rPr>, <rPh> are other tags)
 
 _PROLOG_ITEM = re.compile(rb"\s+|<\?.*?\?>|<!--.*?-->", re.S)
 _XML_ENCODING = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)""")
@@ -157,53 +185,58 @@ def _unreadable(path: Path, reason: str) -> UnreadableWorkbookError:
     return UnreadableWorkbookError(f"Le fichier « {path.name} » {reason}.")
 
 
-def _corrupt(path: Path) -> UnreadableWorkbookError:
+def _corrupt(path: Path, kind: PackageKind = WORKBOOK) -> UnreadableWorkbookError:
     return _unreadable(path, "est endommagé ou incomplet (téléchargement ou copie interrompus ?) : "
-                             "reprenez-en une copie intacte, ou ouvrez-le dans Excel, qui proposera de "
-                             "le réparer, puis enregistrez-le")
+                             f"reprenez-en une copie intacte, ou ouvrez-le dans {kind.application}, qui proposera "
+                             "de le réparer, puis enregistrez-le")
 
 
-def _unsafe(path: Path, part: str, what: str) -> UnreadableWorkbookError:
+def _unsafe(path: Path, part: str, what: str, kind: PackageKind = WORKBOOK) -> UnreadableWorkbookError:
     return _unreadable(path, f"contient du XML non sûr ({what} dans « {part} ») et n'a pas été lu par "
-                             f"précaution : vérifiez sa provenance, puis {_SAVE_AS_XLSX}")
+                             f"précaution : vérifiez sa provenance, puis {kind.save_as}")
 
 
-def _suspicious_size(path: Path, what: str) -> UnreadableWorkbookError:
+def _suspicious_size(path: Path, what: str, kind: PackageKind = WORKBOOK) -> UnreadableWorkbookError:
     return _unreadable(path, f"a une structure anormale ({what}) et n'a pas été ouvert par précaution : "
-                             f"vérifiez sa provenance, puis {_SAVE_AS_XLSX} à nouveau")
+                             f"vérifiez sa provenance, puis {kind.save_as} à nouveau")
 
 
 # ------------------------------------------------------------------------------ inspection
 
 
-def inspect_package(path: str | Path) -> PackageReport:
-    """Return what a readable .xlsx/.xlsm holds; raise UnreadableWorkbookError (French) otherwise."""
+def inspect_package(path: str | Path, kind: PackageKind = WORKBOOK) -> PackageReport:
+    """Return what a readable .xlsx/.xlsm (or, for PRESENTATION, .pptx/.potx) holds; raise
+    UnreadableWorkbookError (French, naming the file) otherwise.
+
+    A presentation gets the same checks as a workbook (not a zip, encrypted, zip bomb, DOCTYPE,
+    oversized XML tokens); what a re-save would lose is only looked for in workbooks.
+    """
     path = Path(path)
-    head = _file_head(path)
+    head = _file_head(path, kind)
     if head.startswith(_OLE_MAGIC):
-        raise _ole_error(path)
+        raise _ole_error(path, kind)
     if not head.startswith(b"PK"):
-        raise _not_a_zip_error(path, head)
+        raise _not_a_zip_error(path, head, kind)
     try:
-        _check_member_count(path)
+        _check_member_count(path, kind)
         with zipfile.ZipFile(path) as zf:
-            return _inspect_zip(path, zf)
+            return _inspect_zip(path, zf, kind)
     except UnreadableWorkbookError:
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError,
             KeyError, struct.error, ParseError) as exc:
-        raise _corrupt(path) from exc
+        raise _corrupt(path, kind) from exc
     except OSError as exc:
         raise _unreadable(path, "n'a pas pu être lu (accès refusé, ou fichier verrouillé par un autre "
                                 "programme) : fermez-le ailleurs ou copiez-le puis relancez") from exc
 
 
-def _file_head(path: Path) -> bytes:
+def _file_head(path: Path, kind: PackageKind = WORKBOOK) -> bytes:
     """Return the first 8 bytes of *path* after checking it is a non-empty regular file."""
     try:
         if path.is_dir():
-            raise UnreadableWorkbookError(f"« {path.name} » est un dossier, pas un classeur : "
-                                          "indiquez le fichier .xlsx lui-même.")
+            raise UnreadableWorkbookError(f"« {path.name} » est un dossier, pas un fichier {kind.suffix} : "
+                                          f"indiquez le fichier {kind.suffix} lui-même.")
         if not path.exists():
             raise _unreadable(path, "est introuvable : vérifiez son nom et le dossier où il se trouve")
         if path.stat().st_size == 0:
@@ -216,10 +249,10 @@ def _file_head(path: Path) -> bytes:
                                 "programme) : fermez-le ailleurs ou copiez-le puis relancez") from exc
 
 
-def _ole_error(path: Path) -> UnreadableWorkbookError:
+def _ole_error(path: Path, kind: PackageKind = WORKBOOK) -> UnreadableWorkbookError:
     """Return the error for an OLE compound file: an encrypted workbook, an .xls, or else."""
     names = {name: name.encode("utf-16-le") for name in
-             ("EncryptionInfo", "EncryptedPackage", "Workbook", "Book")}
+             ("EncryptionInfo", "EncryptedPackage", "Workbook", "Book", "PowerPoint Document")}
     found: set[str] = set()
     tail = b""
     with path.open("rb") as stream:  # directory entries may sit anywhere: scan it all, in chunks
@@ -228,24 +261,31 @@ def _ole_error(path: Path) -> UnreadableWorkbookError:
             found.update(name for name, raw in names.items() if raw in window)
             tail = window[-64:]
     if found & {"EncryptionInfo", "EncryptedPackage"}:
-        return _unreadable(path, "est protégé par mot de passe : ouvrez-le dans Excel, retirez le mot "
-                                 "de passe (Fichier > Informations > Protéger le classeur > Chiffrer "
+        where = "le classeur" if kind is WORKBOOK else "la présentation"
+        return _unreadable(path, f"est protégé par mot de passe : ouvrez-le dans {kind.application}, retirez "
+                                 f"le mot de passe (Fichier > Informations > Protéger {where} > Chiffrer "
                                  "avec mot de passe) puis enregistrez-le")
-    if found & {"Workbook", "Book"}:
+    if kind is WORKBOOK and found & {"Workbook", "Book"}:
         return _unreadable(path, f"est au format Excel 97-2003 (.xls) : {_SAVE_AS_XLSX}")
-    return _unreadable(path, "est un ancien document Office qui n'est pas un classeur Excel : "
-                             "indiquez le classeur .xlsx du projet")
+    if kind is PRESENTATION and "PowerPoint Document" in found:
+        return _unreadable(path, f"est au format PowerPoint 97-2003 (.ppt) : {kind.save_as}")
+    return _unreadable(path, f"est un ancien document Office qui n'est pas {kind.noun} : {_indicate(kind)}")
 
 
-def _not_a_zip_error(path: Path, head: bytes) -> UnreadableWorkbookError:
+def _indicate(kind: PackageKind) -> str:
+    """Return what to give instead of a file of the wrong kind."""
+    return ("indiquez le classeur .xlsx du projet" if kind is WORKBOOK
+            else "indiquez un modèle PowerPoint (.pptx ou .potx)")
+
+
+def _not_a_zip_error(path: Path, head: bytes, kind: PackageKind = WORKBOOK) -> UnreadableWorkbookError:
     if head.startswith(b"%PDF"):
-        return _unreadable(path, "est un document PDF, pas un classeur Excel : indiquez le classeur "
-                                 ".xlsx du projet")
-    return _unreadable(path, "n'est pas un classeur Excel (fichier texte, CSV, page web ou autre "
-                             f"document renommé en .xlsx ?) : {_SAVE_AS_XLSX}")
+        return _unreadable(path, f"est un document PDF, pas {kind.noun} : {_indicate(kind)}")
+    return _unreadable(path, f"n'est pas {kind.noun} (fichier texte, CSV, page web ou autre "
+                             f"document renommé en {kind.suffix} ?) : {kind.save_as}")
 
 
-def _check_member_count(path: Path) -> None:
+def _check_member_count(path: Path, kind: PackageKind = WORKBOOK) -> None:
     """Refuse a zip whose end record announces too many members, before ZipFile parses them."""
     size = path.stat().st_size
     with path.open("rb") as stream:
@@ -261,24 +301,27 @@ def _check_member_count(path: Path) -> None:
             if record[:4] == b"PK\x06\x06":
                 count, cd_size = struct.unpack("<QQ", record[32:48])
     if count > MAX_MEMBERS or cd_size > MAX_CENTRAL_DIRECTORY_BYTES:
-        raise _suspicious_size(path, _TOO_MANY_MEMBERS)
+        raise _suspicious_size(path, _TOO_MANY_MEMBERS, kind)
 
 
-def _inspect_zip(path: Path, zf: zipfile.ZipFile) -> PackageReport:
+def _inspect_zip(path: Path, zf: zipfile.ZipFile, kind: PackageKind = WORKBOOK) -> PackageReport:
     infos = zf.infolist()
     by_name = {info.filename.lower(): info for info in infos}
-    _check_kind(path, zf, by_name)
-    _check_sizes(path, infos)
+    _check_kind(path, zf, by_name, kind)
+    _check_sizes(path, infos, kind)
     small = sum(info.file_size for info in infos) <= _FULL_CRC_CHECK_BYTES
     for info in infos:  # worksheets are read to the end by _scan_sheet below, which checks their CRC
-        worksheet = info.filename.lower().startswith("xl/worksheets/") and info.filename.lower().endswith(".xml")
-        _check_xml_prolog(path, zf, info, verify_crc=small and not worksheet)
+        worksheet = (kind is WORKBOOK and info.filename.lower().startswith("xl/worksheets/")
+                     and info.filename.lower().endswith(".xml"))
+        _check_xml_prolog(path, zf, info, verify_crc=small and not worksheet, scan=not worksheet, kind=kind)
+    if kind is not WORKBOOK:
+        return PackageReport(path=path, macro_enabled=False, droppable=())
     workbook_part = _workbook_part(path, zf, by_name)
     sheets = _worksheet_parts(zf, by_name, workbook_part)
     droppable: list[str] = []
     missing: dict[str, tuple[str, ...]] = {}
     for sheet_name, info in sheets.items():
-        addresses, losses = _scan_sheet(zf, info)
+        addresses, losses = _scan_sheet(path, zf, info, sheet_name)
         droppable += losses
         if addresses:
             missing[sheet_name] = addresses
@@ -288,8 +331,18 @@ def _inspect_zip(path: Path, zf: zipfile.ZipFile) -> PackageReport:
                          formulas_without_value=MappingProxyType(missing))
 
 
-def _check_kind(path: Path, zf: zipfile.ZipFile, by_name: dict[str, zipfile.ZipInfo]) -> None:
+def _check_kind(path: Path, zf: zipfile.ZipFile, by_name: dict[str, zipfile.ZipInfo],
+                kind: PackageKind = WORKBOOK) -> None:
     """Refuse a zip that is an OpenDocument, a Word or PowerPoint file, an .xlsb or any other zip."""
+    if kind is PRESENTATION:
+        if any(info.flag_bits & 0x1 for info in by_name.values()):
+            raise _corrupt(path, kind)
+        if "ppt/presentation.xml" not in by_name:
+            found = ("un classeur Excel" if any(name.startswith("xl/") for name in by_name)
+                     else "un document Word" if "word/document.xml" in by_name
+                     else "un document OpenDocument" if "mimetype" in by_name else "une archive ZIP")
+            raise _unreadable(path, f"n'est pas une présentation PowerPoint mais {found} : {_indicate(kind)}")
+        return
     if "mimetype" in by_name:
         mimetype = _read_capped(zf, by_name["mimetype"], 200)
         if mimetype.startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
@@ -310,17 +363,17 @@ def _check_kind(path: Path, zf: zipfile.ZipFile, by_name: dict[str, zipfile.ZipI
                                 "du projet")
 
 
-def _check_sizes(path: Path, infos: list[zipfile.ZipInfo]) -> None:
+def _check_sizes(path: Path, infos: list[zipfile.ZipInfo], kind: PackageKind = WORKBOOK) -> None:
     """Refuse a zip bomb from the central directory's sizes alone, without decompressing."""
     if len(infos) > MAX_MEMBERS:
-        raise _suspicious_size(path, _TOO_MANY_MEMBERS)
+        raise _suspicious_size(path, _TOO_MANY_MEMBERS, kind)
     if sum(info.file_size for info in infos) > MAX_UNCOMPRESSED_BYTES:
-        raise _suspicious_size(path, f"plus de {MAX_UNCOMPRESSED_BYTES // _MIB} Mo une fois décompressé")
+        raise _suspicious_size(path, f"plus de {MAX_UNCOMPRESSED_BYTES // _MIB} Mo une fois décompressé", kind)
     for info in infos:
         if info.file_size > MAX_PART_BYTES:
-            raise _suspicious_size(path, f"un élément de plus de {MAX_PART_BYTES // _MIB} Mo")
+            raise _suspicious_size(path, f"un élément de plus de {MAX_PART_BYTES // _MIB} Mo", kind)
         if info.file_size > _MIB and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise _suspicious_size(path, f"un élément compressé plus de {MAX_RATIO} fois")
+            raise _suspicious_size(path, f"un élément compressé plus de {MAX_RATIO} fois", kind)
 
 
 def _read_capped(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
@@ -344,8 +397,44 @@ class _CappedStream:
         return data
 
 
-def _check_xml_prolog(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, *, verify_crc: bool) -> None:
-    """Refuse a part whose XML prolog holds a DOCTYPE (entities live only there) or an odd encoding.
+class _TokenTooLong(Exception):
+    """A part holds a run longer than MAX_XML_TOKEN_BYTES without a "<"."""
+
+
+class _TokenScanner:
+    """Fed a part's bytes in order, raise _TokenTooLong at the first run longer than MAX_XML_TOKEN_BYTES
+    without a "<": a tag (no "<" may stand in an attribute value) or a text far too long for a cell.
+
+    Exact, yet only one find and one rfind per 64 KiB block: a run longer than a block either
+    ends at the first "<" of a later block, or is still running when a block has none.
+    """
+
+    def __init__(self) -> None:
+        self._at = 0  # bytes fed so far
+        self._last = -1  # offset of the last "<" seen
+
+    def feed(self, data: bytes) -> None:
+        for start in range(0, len(data), _TOKEN_BLOCK):
+            end = min(start + _TOKEN_BLOCK, len(data))
+            first = data.find(b"<", start, end)
+            run_end = self._at + (end if first < 0 else first)
+            if run_end - self._last - 1 > MAX_XML_TOKEN_BYTES:
+                raise _TokenTooLong
+            if first >= 0:
+                self._last = self._at + data.rfind(b"<", start, end)
+        self._at += len(data)
+
+
+def _token_error(path: Path, part: str, kind: PackageKind) -> UnreadableWorkbookError:
+    size = f"{MAX_XML_TOKEN_BYTES // _MIB} Mo"
+    return _suspicious_size(path, f"un texte ou une balise de plus de {size} d'un seul tenant dans « {part} », "
+                                  "quand une cellule Excel contient au plus 32 767 caractères", kind)
+
+
+def _check_xml_prolog(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, *, verify_crc: bool,
+                      scan: bool = True, kind: PackageKind = WORKBOOK) -> None:
+    """Refuse a part whose XML prolog holds a DOCTYPE (entities live only there) or an odd encoding,
+    and (*scan*) an XML part holding a text or a tag longer than MAX_XML_TOKEN_BYTES.
 
     Every part is looked at, not only *.xml: openpyxl follows relationships, whatever the name.
     """
@@ -360,10 +449,19 @@ def _check_xml_prolog(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, *,
                 break
             raw += more
         if verdict == "more" and len(raw) >= _MAX_PROLOG_BYTES:
-            raise _unsafe(path, info.filename, "prologue XML démesuré")
+            raise _unsafe(path, info.filename, "prologue XML démesuré", kind)
         if verdict in ("DOCTYPE", "ENTITY") or verdict.startswith("encoding"):
-            raise _unsafe(path, info.filename, f"déclaration {verdict}")
-        if verify_crc:  # reading to the end makes ZipFile check the CRC
+            raise _unsafe(path, info.filename, f"déclaration {verdict}", kind)
+        if scan and _as_ascii_compatible(raw[:_HEAD_BYTES]).lstrip().startswith(b"<"):
+            scanner = _TokenScanner()  # reading to the end also makes ZipFile check the CRC
+            try:
+                scanner.feed(raw)
+                capped = _CappedStream(stream, info.file_size - len(raw))
+                while chunk := capped.read(_CHUNK):
+                    scanner.feed(chunk)
+            except _TokenTooLong:
+                raise _token_error(path, info.filename, kind) from None
+        elif verify_crc:  # reading to the end makes ZipFile check the CRC
             while stream.read(_CHUNK):
                 pass
 
@@ -444,27 +542,54 @@ def _worksheet_parts(zf: zipfile.ZipFile, by_name: dict[str, zipfile.ZipInfo],
     return sheets
 
 
-def _scan_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[tuple[str, ...], list[str]]:
+def _scan_sheet(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo,
+                sheet_name: str = "") -> tuple[tuple[str, ...], list[str]]:
     """Return (formula cells without a cached value, what a re-save loses) for one worksheet.
 
-    A byte scan first; cells are looked at only when the sheet holds formulas.
+    A byte scan first; cells are looked at only when the sheet holds formulas. Raise
+    UnreadableWorkbookError when the sheet holds an oversized XML token, or more than
+    MAX_EMPTY_CELLS_PER_SHEET cells with a format and no value.
     """
     has_formula = dynamic = False
     losses: list[str] = []
     window = b""
+    scanner = _TokenScanner()
+    empty_cells = 0  # "<c .../>" is a cell without a value; one with a value closes with "</c>"
     with zf.open(info) as stream:
         capped = _CappedStream(stream, info.file_size)
         while chunk := capped.read(_CHUNK):
-            window = window[-_OVERLAP:] + chunk
+            try:
+                scanner.feed(chunk)
+            except _TokenTooLong:
+                raise _token_error(path, info.filename, WORKBOOK) from None
+            tail = window[-_OVERLAP:]
+            window = tail + chunk  # tags cut by the chunk boundary are counted once, whole, here
+            empty_cells += (window.count(b"<c ") - tail.count(b"<c ")) - (window.count(b"</c>") - tail.count(b"</c>"))
             has_formula = has_formula or any(token in window for token in _FORMULA_TOKENS)
             dynamic = dynamic or (b' cm="' in window and _DYNAMIC_ARRAY_CELL.search(window) is not None)
             if b"uri=" in window:
                 losses += [_SHEET_EXTENSIONS[uri] for uri in
                            (m.group(1).decode("ascii").upper() for m in _EXTENSION.finditer(window))
                            if uri in _SHEET_EXTENSIONS]
+            if _RICH_RUN in window:  # an inline string with formatted runs
+                losses.append(_RICH_TEXT)
+            if b"<ignoredErrors" in window:
+                losses.append(_IGNORED_ERRORS)
+    if empty_cells > MAX_EMPTY_CELLS_PER_SHEET:
+        raise _too_many_empty_cells(path, sheet_name, empty_cells)
     if dynamic:
         losses.append(_DYNAMIC_ARRAYS)
     return (_formulas_without_value(zf, info) if has_formula else ()), losses
+
+
+def _too_many_empty_cells(path: Path, sheet: str, count: int) -> UnreadableWorkbookError:
+    shown = f"{count:_}".replace("_", " ")
+    limit = f"{MAX_EMPTY_CELLS_PER_SHEET:_}".replace("_", " ")
+    return UnreadableWorkbookError(
+        f"La feuille « {sheet} » du fichier « {path.name} » contient {shown} cellules vides mises en forme "
+        f"(plus de {limit}) : une mise en forme appliquée bien au-delà des données, que cet outil ne peut pas "
+        "charger sans saturer la mémoire. Dans Excel, sélectionnez les lignes vides sous les données (et les "
+        "colonnes vides à droite), clic droit > Supprimer, enregistrez le classeur puis relancez.")
 
 
 def _formulas_without_value(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[str, ...]:
@@ -559,7 +684,21 @@ def _dropped_by_parts(zf: zipfile.ZipFile, by_name: dict[str, zipfile.ZipInfo]) 
         elif name.startswith("xl/media/") and (not PILImage or not name.endswith(_KEPT_IMAGE_SUFFIXES)):
             losses.append(_IMAGES)
     losses += [what for name in by_name for prefix, what in _DROPPED_PARTS if name.startswith(prefix)]
+    if "xl/sharedstrings.xml" in by_name and _holds(zf, by_name["xl/sharedstrings.xml"], _RICH_RUN):
+        losses.append(_RICH_TEXT)  # openpyxl keeps the text of the runs, not their formats
     return losses
+
+
+def _holds(zf: zipfile.ZipFile, info: zipfile.ZipInfo, token: bytes) -> bool:
+    """Return True if the part holds *token*, read in chunks."""
+    window = b""
+    with zf.open(info) as stream:
+        capped = _CappedStream(stream, info.file_size)
+        while chunk := capped.read(_CHUNK):
+            window = window[-_OVERLAP:] + chunk
+            if token in window:
+                return True
+    return False
 
 
 # ------------------------------------------------------------------------------ loading
