@@ -9,7 +9,7 @@ nothing downstream computes with a bad value.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -19,7 +19,7 @@ import pandera.pandas as pa
 from opc_excel.workbook import contract
 from opc_excel.workbook.contract import Column, Kind
 from opc_excel.workbook.reader import ProblemLog, ReadResult, Table, shown
-from opc_excel.workbook.values import fr_amount, fr_date
+from opc_excel.workbook.values import fr_amount, fr_date, id_key, odd_characters
 
 # Columns that name an operation of *Opérations* (DQ-REF), by sheet.
 OPERATION_REFERENCES: dict[str, tuple[str, ...]] = {
@@ -60,16 +60,19 @@ def check_tables(result: ReadResult) -> None:
     """Add every problem the tables show to ``result.log``; mark bad cells and rows in the tables."""
     at = result.params.at
     operations = result.tables.get(contract.OPERATIONS)
-    operation_ids: set[str] | None = None
+    operation_ids: dict[str, str] | None = None  # id -> its cell, for messages
     if operations is not None:
         _validate(operations, result, at, operation_ids=None)
+        _check_look_alike_ids(operations, "id", result.log)
         usable_ids = operations.frame["id"].drop(index=sorted(operations.dropped), errors="ignore")
-        operation_ids = {v for v in usable_ids if isinstance(v, str)}
+        operation_ids = {v: operations.cell(int(row), "id") for row, v in usable_ids.items() if isinstance(v, str)}
     for spec in contract.TABLE_SPECS:
         table = result.tables.get(spec.name)
         if table is None or spec.name == contract.OPERATIONS:
             continue
         _validate(table, result, at, operation_ids)
+        if spec.unique is not None and spec.unique in table.columns:
+            _check_look_alike_ids(table, spec.unique, result.log)
     jalons = result.tables.get(contract.JALONS_SHEET)
     if jalons is not None:
         _check_milestone_order(jalons, result.log)
@@ -83,7 +86,7 @@ def check_tables(result: ReadResult) -> None:
 # ---------------------------------------------------------------- pandera schemas
 
 
-def _validate(table: Table, result: ReadResult, at: date | None, operation_ids: set[str] | None) -> None:
+def _validate(table: Table, result: ReadResult, at: date | None, operation_ids: Mapping[str, str] | None) -> None:
     schema, rules = _schema(table, result.lists, at, operation_ids)
     frame = table.frame
     try:
@@ -119,7 +122,7 @@ def _validate(table: Table, result: ReadResult, at: date | None, operation_ids: 
 
 
 def _schema(table: Table, lists: dict[str, tuple[str, ...]], at: date | None,
-            operation_ids: set[str] | None) -> tuple[pa.DataFrameSchema, dict[tuple[str, object], _Rule]]:
+            operation_ids: Mapping[str, str] | None) -> tuple[pa.DataFrameSchema, dict[tuple[str, object], _Rule]]:
     """Return the pandera schema of a sheet and what each of its checks stands for."""
     spec = table.spec
     rules: dict[tuple[str, object], _Rule] = {}
@@ -136,7 +139,8 @@ def _schema(table: Table, lists: dict[str, tuple[str, ...]], at: date | None,
         if column.max_value is not None:
             pairs.append((pa.Check.le(column.max_value), _Rule("DQ-TYPE", _range_message(column))))
         if operation_ids is not None and column.attr in OPERATION_REFERENCES.get(spec.name, ()):
-            pairs.append((pa.Check.isin(sorted(operation_ids)), _Rule("DQ-REF", _reference_message)))
+            pairs.append((pa.Check.isin(sorted(operation_ids)),
+                          _Rule("DQ-REF", _reference_message(_look_alikes(operation_ids)))))
         if at is not None and column.attr in ACTUAL_DATES.get(spec.name, ()):
             pairs.append((pa.Check.le(at), _Rule("DQ-FUTURE", _future_message(at))))
         for number, (_check, rule) in enumerate(pairs):
@@ -210,7 +214,28 @@ def _duplicate_message(table: Table, row: int, attr: str, value: object) -> str:
             f"à chaque ligne. Cette ligne est ignorée jusqu'à correction.")
 
 
-def _reference_message(table: Table, row: int, attr: str, value: object) -> str:
+def _look_alikes(operation_ids: Mapping[str, str]) -> dict[str, tuple[str, str]]:
+    """Return id_key -> (id, cell) for the operations: what an unknown reference may look like."""
+    keys: dict[str, tuple[str, str]] = {}
+    for op, cell in operation_ids.items():
+        keys.setdefault(id_key(op), (op, cell))
+    return keys
+
+
+def _reference_message(look_alikes: dict[str, tuple[str, str]]) -> Callable[[Table, int, str, object], str]:
+    def message(table: Table, row: int, attr: str, value: object) -> str:
+        return _unknown_operation(look_alikes, value)
+    return message
+
+
+def _unknown_operation(look_alikes: dict[str, tuple[str, str]], value: object) -> str:
+    twin = look_alikes.get(id_key(value)) if isinstance(value, str) else None
+    if twin is not None:
+        op, cell = twin
+        return (f"L'opération « {shown(value)} » ne figure pas telle quelle dans la feuille Opérations : elle ne se "
+                f"distingue de « {op} » (Opérations!{cell}) que par {odd_characters(value, op)}, invisible(s) ou "
+                f"semblable(s) à l'écran. Retapez l'identifiant au clavier dans les deux cellules. Cette ligne est "
+                f"ignorée jusqu'à correction.")
     return (f"L'opération « {shown(value)} » n'existe pas dans la feuille Opérations : corrigez "
             f"l'identifiant, ou ajoutez l'opération. Cette ligne est ignorée jusqu'à correction.")
 
@@ -271,15 +296,44 @@ def _check_duplicate_milestones(jalons: Table, log: ProblemLog) -> None:
             first[(op, name)] = row
 
 
-def _check_id_lists(table: Table, attr: str, operation_ids: set[str], log: ProblemLog) -> None:
+def _check_id_lists(table: Table, attr: str, operation_ids: Mapping[str, str], log: ProblemLog) -> None:
     """Report ids of a ``;`` list that name no operation (DQ-REF); the unknown ids are left out."""
+    look_alikes: dict[str, tuple[str, str]] | None = None
     for row, ids in table.frame[attr].items():
         if not isinstance(ids, tuple):
             continue
         unknown = [i for i in ids if i not in operation_ids]
         if unknown:
+            look_alikes = look_alikes if look_alikes is not None else _look_alikes(operation_ids)
+            twins = [(i, look_alikes[id_key(i)]) for i in unknown if id_key(i) in look_alikes]
+            then = "".join(f" « {i} » ne se distingue de « {op} » (Opérations!{cell}) que par "
+                           f"{odd_characters(i, op)} : retapez-le au clavier." for i, (op, cell) in twins)
             log.add("DQ-REF", table.sheet, table.cell(int(row), attr), table.header(attr), "; ".join(ids),
                     f"Opération(s) inconnue(s) : {', '.join(unknown)}. Corrigez les identifiants (séparés par "
-                    f"des points-virgules) pour qu'ils figurent dans la feuille Opérations.")
+                    f"des points-virgules) pour qu'ils figurent dans la feuille Opérations.{then}")
             table.frame.at[row, attr] = tuple(i for i in ids if i in operation_ids)
+
+
+def _check_look_alike_ids(table: Table, attr: str, log: ProblemLog) -> None:
+    """Report an id that differs from an earlier one only by invisible or look-alike characters (DQ-DUP):
+    a user sees the same id twice. The later row is left out, as a duplicate is."""
+    frame = table.frame.drop(index=sorted(table.dropped), errors="ignore")
+    first: dict[str, tuple[int, str]] = {}
+    for row, value in zip(frame.index.tolist(), frame[attr].tolist(), strict=True):
+        if not isinstance(value, str):
+            continue
+        key = id_key(value)
+        if key not in first:
+            first[key] = (row, value)
+            continue
+        earlier_row, earlier = first[key]
+        if earlier == value:
+            continue  # a plain duplicate: pandera reported it already
+        log.add("DQ-DUP", table.sheet, table.cell(row, attr), table.header(attr), value,
+                f"L'identifiant « {shown(value)} » ne se distingue de « {shown(earlier)} » (cellule "
+                f"{table.cell(earlier_row, attr)}) que par {odd_characters(value, earlier)}, invisible(s) ou "
+                f"semblable(s) à l'écran : c'est le même identifiant pour qui lit le classeur. Retapez-le au clavier, "
+                f"ou donnez un identifiant unique à chaque ligne. Cette ligne est ignorée jusqu'à correction.")
+        table.invalid.add((row, attr))
+        table.dropped.add(row)
 

@@ -35,7 +35,7 @@ from opc_excel.workbook.history import (
     read_milestone_history,
     read_summary_history,
 )
-from opc_excel.workbook.reader import ProblemLog, read_workbook
+from opc_excel.workbook.reader import ProblemLog, read_workbook, situation_unreadable
 from opc_excel.workbook.safety import (
     PackageReport,
     UnwritableFileError,
@@ -291,6 +291,9 @@ def write_outputs(workbook, report: CheckReport) -> None:
     ``workbook`` is an openpyxl workbook (command line) or an output backend over an open Excel
     workbook (the add-in): see :mod:`opc_excel.workbook.sheet_output`.
     """
+    if situation_unreadable(report.problems):  # nothing is dated at today in place of the date de situation
+        write_controles(workbook, report.problems, report.at, report.sheet_names)
+        return
     if report.previous_alerts.headerless:  # before anything is written
         raise OutputSheetError(
             "La feuille Alertes n'a plus sa ligne d'en-tête (la cellule « Clé » en tête de la première colonne) : "

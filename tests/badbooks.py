@@ -9,6 +9,7 @@ runs them all through the command line.
 
 from __future__ import annotations
 
+import random
 import re
 import shutil
 import subprocess
@@ -47,6 +48,7 @@ class BadBook:
     named: str = ""  # status 2: what the message names in « » (the file, unless a sheet is at fault)
     keeps_parts: tuple[str, ...] = ()  # zip parts the refreshed copy must hold unchanged
     refresh_status: int | None = None  # when a faithful copy can't be written (refused, status 2)
+    only_controles: bool = False  # the date de situation is unreadable: a refresh writes Contrôles alone
 
     @property
     def refresh_expected(self) -> int:
@@ -228,6 +230,38 @@ def blank_formatted_rows(name: str, count: int) -> Callable[[Path], Path]:
         source.unlink()
         return target
     return build
+
+
+def empty_formatted_cells(name: str, rows: int) -> Callable[[Path], Path]:
+    """Return a builder of the factory programme whose Jalons hold *rows* rows of twelve empty formatted
+    cells under the data, as Excel stores a range formatted far below the data (A8:L<rows>)."""
+    def build(folder: Path) -> Path:
+        source = factory_book(f"source-{name}")(folder)
+        part = sheet_part(source, contract.JALONS_SHEET)
+        with zipfile.ZipFile(source) as zf:
+            xml = zf.read(part).decode()
+        first = len(clean_sheets()[contract.JALONS_SHEET]) + 1
+        rows_xml = "".join(f'<row r="{n}">' + "".join(f'<c r="{col}{n}" s="0"/>' for col in "ABCDEFGHIJKL")
+                           + "</row>" for n in range(first, first + rows))
+        xml = xml.replace("</sheetData>", rows_xml + "</sheetData>")
+        target = rezip(source, folder / name, replace={part: xml.encode()})
+        source.unlink()
+        return target
+    return build
+
+
+def huge_text(size: int) -> str:
+    """Return *size* random letters: they do not compress, so the zip-bomb check does not see them."""
+    return "".join(random.Random(size).choices("abcdefghijklmnopqrstuvwxyz", k=size))
+
+
+def huge_shared_string(folder: Path) -> Path:
+    """Return the factory programme whose Libellé of PER-DEM-01 is a 2 MB shared string (a cell holds 32 767)."""
+    source = xml_book("source-geante.xlsx", contract.OPERATIONS, {"B2": '<c r="B2" t="s"><v>0</v></c>'})(folder)
+    sst = f'<sst xmlns="{MAIN_NS}" count="1" uniqueCount="1"><si><t>{huge_text(2 * 1024 * 1024)}</t></si></sst>'
+    target = with_shared_strings(source, folder / "chaine-geante.xlsx", sst.encode())
+    source.unlink()
+    return target
 
 
 def formula_like_texts(workbook: openpyxl.Workbook) -> None:
@@ -449,8 +483,11 @@ CASES: list[BadBook] = [
         cell(FIN, 1, "Montant engagé (€)", "#DIV/0!"))), BLOCKING,
         (("DQ-TYPE", OPS, "B2"), ("DQ-TYPE", JAL, "C2"), ("DQ-TYPE", FIN, "F2"))),
     BadBook("excel-error-as-date-de-situation", factory_book("erreur-situation.xlsx",
-                                                             cell(PAR, 6, "Valeur", "#VALUE!")), OK,
-            (("DQ-PARAM", PAR, "B7"),)),  # today is used instead, with a warning
+                                                             cell(PAR, 6, "Valeur", "#VALUE!")), BLOCKING,
+            (("DQ-TYPE", PAR, "B7"),), only_controles=True),  # nothing is dated at today in its place
+    BadBook("text-as-date-de-situation", factory_book("texte-situation.xlsx",
+                                                      cell(PAR, 6, "Valeur", "fin septembre")), BLOCKING,
+            (("DQ-TYPE", PAR, "B7"),), only_controles=True),
     # ---- dates
     BadBook("date-before-1900", factory_book("1899.xlsx", cell(JAL, 1, "Date convention", datetime(1899, 6, 15))),
             BLOCKING, (("DQ-TYPE", JAL, "C2"),)),
@@ -504,6 +541,12 @@ CASES: list[BadBook] = [
         OPS, f"{LAST_COLUMN}1", "notes")), OK),
     BadBook("stray-value-in-the-last-column-of-a-data-row", factory_book("derniere-colonne-2.xlsx", edit=put(
         JAL, f"{LAST_COLUMN}3", "x")), OK),
+    BadBook("a-million-empty-formatted-cells", empty_formatted_cells("cellules-vides.xlsx", 90_000), UNREADABLE,
+            refused="cellules vides mises en forme", named=JAL),  # 1 080 000 cells: the sheet is named
+    BadBook("huge-attribute-in-a-sheet", xml_book("attribut-geant.xlsx", OPS, {
+        "B2": f'<c r="B2" t="inlineStr" x="{huge_text(2 * 1024 * 1024)}"><is><t>Démolition</t></is></c>'}),
+        UNREADABLE, refused="32 767 caractères"),  # one 2 MB tag: costly for the XML parser
+    BadBook("huge-shared-string", huge_shared_string, UNREADABLE, refused="32 767 caractères"),
     BadBook("wrong-dimension-tag", xml_book("dimension.xlsx", OPS, {}, extra=lambda xml: re.sub(
         r'<dimension ref="[^"]*"/>', '<dimension ref="A1"/>', xml)), OK),  # written so by other programs
     BadBook("headers-only", factory_book("vierge.xlsx", only_headers), OK),

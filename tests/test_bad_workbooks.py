@@ -129,10 +129,63 @@ class DescribeEachBadWorkbook:
             assert re.search(rf"\[\w+\] {code} {re.escape(sheet)}{'!' + where if where else ''}", out), out
         copy = openpyxl.load_workbook(target)
         assert snapshot_of(copy) == input_snapshot(path)
-        assert set(OUTPUT_SHEETS) <= set(copy.sheetnames)
+        if book.only_controles:  # no Alertes, Tableau de bord nor Historique dated at today
+            assert set(OUTPUT_SHEETS) & set(copy.sheetnames) == {"Contrôles"}
+        else:
+            assert set(OUTPUT_SHEETS) <= set(copy.sheetnames)
         assert [(ws.title, cell.coordinate) for ws in copy.worksheets if ws.title in OUTPUT_SHEETS
                 for cell in ws._cells.values() if cell.data_type == "f"] == []  # noqa: SLF001 - no formula
         copy.close()
         with zipfile.ZipFile(path) as before, zipfile.ZipFile(target) as after:
             for part in book.keeps_parts:
                 assert after.read(part) == before.read(part), part
+
+
+class DescribeWhatRefreshInPlaceWouldLose:
+    """openpyxl keeps the text of a cell but not its formatted runs, and writes no customXml nor ignoredErrors."""
+
+    @pytest.mark.parametrize(("edit", "said"), [
+        ({"B2": '<c r="B2" t="inlineStr"><is><r><rPr><b/></rPr><t>Démolition</t></r><r><t> immeuble Ronsard</t></r>'
+                '</is></c>'}, "du texte mis en forme à l'intérieur d'une cellule"),
+        ("ignoredErrors", "des indicateurs d'erreur masqués"),
+        ("customXml", "des données XML personnalisées (customXml, propriétés SharePoint)"),
+    ], ids=["rich-text", "ignored-errors", "custom-xml"])
+    def it_refuses_to_rewrite_the_master_and_says_what_would_be_lost(self, tmp_path, edit, said):
+        from tests.badbooks import OPS, factory_book, rezip, xml_book
+
+        if edit == "ignoredErrors":
+            master = xml_book("maître.xlsx", OPS, {}, extra=lambda xml: xml.replace(
+                "</worksheet>", '<ignoredErrors><ignoredError sqref="G2:G4" numberStoredAsText="1"/>'
+                                '</ignoredErrors></worksheet>'))(tmp_path)
+        elif edit == "customXml":
+            source = factory_book("source.xlsx")(tmp_path)
+            master = rezip(source, tmp_path / "maître.xlsx", add={"customXml/item1.xml": b"<p:properties/>"})
+        else:
+            master = xml_book("maître.xlsx", OPS, edit)(tmp_path)
+        before = master.read_bytes()
+        status, out, err = run("refresh", str(master), "--in-place")
+        assert status == UNREADABLE and said in err and "--in-place" in err and "« maître.xlsx »" in err
+        assert master.read_bytes() == before
+        status, out, err = run("refresh", str(master), "--out", str(tmp_path / "copie.xlsx"))
+        assert status == 0 and said in out  # a copy is written, and says what it lacks
+
+
+class DescribeAnUnreadableDateDeSituation:
+    def it_writes_no_history_row_nor_alert_dated_today(self, tmp_path):
+        from tests.badbooks import factory_book
+
+        master = factory_book("maître.xlsx")(tmp_path)
+        assert run("refresh", str(master), "--in-place")[0] == 0  # a first refresh at 30/09/2011
+        refreshed = openpyxl.load_workbook(master)
+        before = {name: [[c.value for c in row] for row in refreshed[name].iter_rows()]
+                  for name in OUTPUT_SHEETS if name != "Contrôles"}
+        refreshed["Paramètres"]["B7"] = "fin septembre"
+        refreshed.save(master)
+        status, out, err = run("refresh", str(master), "--in-place")
+        assert status == 1 and "DQ-TYPE Paramètres!B7" in out
+        after = openpyxl.load_workbook(master)
+        for name, rows in before.items():  # Alertes, Tableau de bord, Historique: as they were
+            assert [[c.value for c in row] for row in after[name].iter_rows()] == rows, name
+        controles = [[c.value for c in row] for row in after["Contrôles"].iter_rows()]
+        [row] = [row for row in controles if "Paramètres" in row and "B7" in row]
+        assert "Bloquant" in row and any("ne réécrit que la feuille Contrôles" in str(v) for v in row)

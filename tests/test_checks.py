@@ -192,3 +192,65 @@ class DescribeWhatIsLeftOut:
         report = check_file(make_workbook(tmp_path), at=date(2011, 6, 30), today=date(2026, 1, 1))
         assert report.at == date(2011, 6, 30)
         assert found(report, "DQ-FUTURE")  # the actual dates after 30/06/2011 are now in the future
+
+
+# Ids a user can't tell apart on screen: (what is typed in place of PER-DEM-01, what the message names)
+LOOK_ALIKES = [
+    ("PER-DEM-01\u200b", "une espace sans largeur"),  # a zero-width space pasted from a web page
+    ("PER-DEM\u200d-01", "un liant sans largeur"),  # a zero-width joiner
+    ("PER-DEM-\u00ad01", "un trait d'union conditionnel"),  # a soft hyphen
+    ("PER\u2011DEM-01", "le tiret « \u2011 »"),  # a non-breaking hyphen, as Word types it
+    ("P\u0415R-DEM-01", "la lettre cyrillique « \u0415 »"),  # a Cyrillic Е
+    ("PER-D\u0395M-01", "la lettre grecque « \u0395 »"),  # a Greek Epsilon
+    ("\uff30ER-DEM-01", "le caractère « \uff30 » (pleine chasse ou de compatibilité)"),  # a fullwidth P
+    ("PER-DEM-01\u00a0", None),  # a no-break space at the end: trimmed, the same id (a plain duplicate)
+]
+
+
+class DescribeLookAlikeIds:
+    @pytest.mark.parametrize(("typed", "named"), LOOK_ALIKES, ids=[repr(t) for t, _ in LOOK_ALIKES])
+    def it_reports_a_second_operation_whose_id_only_looks_different_naming_both_cells(self, tmp_path, typed,
+                                                                                        named):
+        sheets = clean_sheets()
+        sheets["Opérations"].append(list(sheets["Opérations"][1]))  # PER-DEM-01 typed again, differently
+        sheets["Opérations"][-1][0] = typed
+        report = check(tmp_path, sheets)
+        [problem] = [p for p in report.problems if p.code == "DQ-DUP"]
+        assert (problem.sheet, problem.cell, problem.severity) == ("Opérations", "A5", Severity.BLOQUANT)
+        assert "A2" in problem.message
+        if named is not None:
+            assert named in problem.message and "Retapez-le au clavier" in problem.message
+        assert [op.id for op in report.programme.operations] == ["PER-DEM-01", "PER-AME-01", "COU-REH-01"]
+        assert report.indicators is not None and sum(op.cost for op in report.programme.operations) == 6_900_000
+
+    @pytest.mark.parametrize("sheet", ["Jalons", "Financements", "Relogement", "Insertion"])
+    def it_reports_a_reference_that_only_looks_like_an_operation(self, tmp_path, sheet):
+        sheets = clean_sheets()
+        header = "Opération" if sheet == "Relogement" else "ID opération"
+        cell = set_value(sheets, sheet, 1, header, "P\u0415R-DEM-01\u200b")
+        report = check(tmp_path, sheets)
+        [problem] = [p for p in report.problems if p.code == "DQ-REF"]
+        assert (problem.sheet, problem.cell) == (sheet, cell)
+        assert "« PER-DEM-01 » (Opérations!A2)" in problem.message
+        assert "la lettre cyrillique « \u0415 », une espace sans largeur" in problem.message
+
+    def it_reports_a_look_alike_in_a_list_of_operations(self, tmp_path):
+        sheets = clean_sheets()
+        set_value(sheets, "Avenants", 1, "Opérations concernées", "PER-DEM-01; PER\u2013AME-01")
+        report = check(tmp_path, sheets)
+        [problem] = [p for p in report.problems if p.code == "DQ-REF"]
+        assert problem.cell == "E2" and "« PER\u2013AME-01 » ne se distingue de « PER-AME-01 » (Opérations!A3)" \
+            in problem.message and "le tiret « \u2013 »" in problem.message
+        assert report.programme.amendments[0].operation_ids == ("PER-DEM-01",)
+
+    def it_reports_look_alike_household_numbers(self, tmp_path):
+        sheets = clean_sheets()
+        set_value(sheets, "Relogement", 2, "N° ménage", "M-0\u200b01")
+        report = check(tmp_path, sheets)
+        assert found(report, "DQ-DUP") == [("Relogement", "A3", Severity.BLOQUANT)]
+        assert len(report.programme.households) == 1
+
+    def it_keeps_ids_that_differ_by_an_accent_or_by_case(self, tmp_path):
+        sheets = clean_sheets()
+        set_value(sheets, "Relogement", 2, "N° ménage", "m-001")
+        assert found(check(tmp_path, sheets), "DQ-DUP") == []

@@ -139,3 +139,33 @@ class DescribeMessyEqualsClean:
         assert clean.alerts and [a.key for a in typed.alerts] == [a.key for a in clean.alerts]
         assert typed.alerts == clean.alerts
         assert indicators_as_json(typed.indicators) == indicators_as_json(clean.indicators)
+
+
+class DescribeTextAnXlsxCannotHold:
+    """The add-in sends what Excel holds in memory, which may be what no .xlsx can store."""
+
+    ODD = {("Opérations", "B2"): "Démolition \ud83d", ("Listes", "A2"): "Perseigne\x01",
+           ("Paramètres", "B2"): "PRU\uffff", ("Opérations", "Q2"): "note\ufffe"}
+
+    def grid(self) -> dict:
+        sheets = clean_sheets()
+        grid = {name: [["" if v is None else v for v in row] for row in rows] for name, rows in sheets.items()}
+        for (sheet, address), text in self.ODD.items():
+            column, row = openpyxl.utils.cell.coordinate_from_string(address)
+            grid[sheet][row - 1][openpyxl.utils.column_index_from_string(column) - 1] = text
+        return grid
+
+    def it_reports_each_cell_and_writes_a_copy_that_opens(self, tmp_path):
+        from opc_excel.pipeline import write_outputs
+
+        report = check_source(GridSource(self.grid()), at=None, today=TODAY)
+        said = "qu'un fichier Excel ne peut pas enregistrer"
+        odd = {(p.sheet, p.cell): p for p in report.problems if said in p.message}
+        assert set(odd) == set(self.ODD) and {p.code for p in odd.values()} == {"DQ-TYPE", "DQ-PARAM"}  # Projet
+        assert odd["Opérations", "B2"].value == "Démolition \ufffd"  # shown in Valeur lue, writable
+        assert "moitié d'émoji" in odd["Opérations", "B2"].message and "U+FFFE" in odd["Opérations", "Q2"].message
+        assert report.programme.operation("PER-DEM-01").label in (None, "")  # left out, never half an emoji
+        workbook = openpyxl.Workbook()
+        write_outputs(workbook, report)
+        workbook.save(tmp_path / "copie.xlsx")  # openpyxl raises IllegalCharacterError on any of them
+        assert openpyxl.load_workbook(tmp_path / "copie.xlsx")["Contrôles"].max_row > len(self.ODD)

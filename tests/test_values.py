@@ -11,6 +11,7 @@ from opc_excel.workbook.values import (
     Reading,
     fr_amount,
     fr_date,
+    id_key,
     is_blank,
     read_amount,
     read_date,
@@ -20,6 +21,7 @@ from opc_excel.workbook.values import (
     read_percent,
     read_text,
     read_yes_no,
+    xml_safe,
 )
 
 NNBSP, NBSP = "\u202f", "\u00a0"
@@ -524,3 +526,38 @@ def test_amounts_from_a_cent_to_a_thousand_billion_are_read(raw):
 @pytest.mark.parametrize(("raw", "accepted"), [(1e-7, False), (1e-6, True), (1e12, True), (1.5e12, False)])
 def test_numbers_have_a_plausible_range_too(raw, accepted):
     assert (not read_number(raw).error) is accepted
+
+
+class DescribeTextAnXlsxCannotHold:
+    @pytest.mark.parametrize("raw", ["Ronsard \ud83d", "\udc00", "fin\ufffe", "fin\uffff", "a\x00b", "a\x01b",
+                                     "a\x0bb", "a\x1fb"])
+    @pytest.mark.parametrize("read", [read_text, read_id, read_amount, read_yes_no, read_end])
+    def it_refuses_it_in_every_kind_of_cell_saying_to_retype_it(self, raw, read):
+        reading = read(raw)
+        assert reading.value is None and "qu'un fichier Excel ne peut pas enregistrer" in reading.error
+        assert "retapez le contenu de la cellule au clavier" in reading.error
+        assert xml_safe(raw) in reading.error and raw not in reading.error
+
+    @pytest.mark.parametrize("raw", ["ligne 1\nligne 2", "col\ttab", "retour\r\nchariot", "🏚 émoji entier"])
+    def it_keeps_tabs_line_breaks_and_whole_emojis(self, raw):
+        assert read_text(raw) == Reading(raw.strip())
+
+
+class DescribeIdKey:
+    @pytest.mark.parametrize(("typed", "key"), [
+        ("PER-DEM-01", "PER-DEM-01"),
+        ("PER-DEM-01\u200b", "PER-DEM-01"),  # zero-width space
+        ("PER\u200c-DEM\u200d-01\u2060", "PER-DEM-01"),  # zero-width non-joiner, joiner, word joiner
+        ("\ufeffPER-DEM-\u00ad01", "PER-DEM-01"),  # BOM, soft hyphen
+        ("PER-DEM\u00a001", "PER-DEM 01"),  # no-break space: a space
+        ("\uff30\uff25\uff32-DEM-\uff10\uff11", "PER-DEM-01"),  # fullwidth letters and digits
+        ("\u0420\u0415\u0420-\u0421\u0422-\u0410\u0412", "PEP-CT-AB"),  # Cyrillic capitals
+        ("\u0391\u0392\u0395\u0396\u0397\u0399\u039a\u039c\u039d\u039f\u03a1\u03a4\u03a5\u03a7",
+         "ABEZHIKMNOPTYX"),  # Greek capitals
+        ("op-\u043e\u0440\u0441", "op-opc"),  # Cyrillic small letters
+        ("PER\u2010DEM\u2011\u201301\u2212", "PER-DEM--01-"),  # hyphens and dashes
+        ("Réhab-01", "Réhab-01"),  # an accent is typed on purpose: kept
+        ("op-01", "op-01"),  # case is seen on screen: kept
+    ])
+    def it_gives_ids_that_look_the_same_the_same_key(self, typed, key):
+        assert id_key(typed) == key

@@ -43,6 +43,8 @@ from opc_excel.workbook.values import (
     read_percent,
     read_text,
     read_yes_no,
+    xml_illegal,
+    xml_safe,
 )
 
 HEADER_SEARCH_ROWS = 10
@@ -67,7 +69,7 @@ def shown(raw: object) -> str:
         return fr_date(raw)
     if isinstance(raw, float) and raw.is_integer():
         return str(int(raw))
-    return str(raw)
+    return xml_safe(str(raw))  # Contrôles must be writable whatever the add-in sent
 
 
 @dataclass
@@ -78,7 +80,7 @@ class ProblemLog:
 
     def add(self, code: str, sheet: str, cell: str, column: str, value: object, message: str,
             severity: Severity = Severity.BLOQUANT) -> None:
-        self.problems.append(Problem(code, severity, sheet, cell, column, shown(value), message))
+        self.problems.append(Problem(code, severity, sheet, cell, xml_safe(column), shown(value), xml_safe(message)))
 
 
 @dataclass
@@ -202,11 +204,13 @@ def _read_lists(source: WorkbookSource, sheet: str | None, log: ProblemLog) -> d
             lists[name] = default
             continue
         values = []
-        for row in rows[header_index + 1:]:
+        for number, row in enumerate(rows[header_index + 1:], start=header_index + 2):
             if col < len(row) and not is_blank(row[col]):
-                text = read_text(row[col]).value
-                if text and text not in values:
-                    values.append(text)
+                reading = read_text(row[col])
+                if reading.error:  # a text no .xlsx can hold, as the add-in may send it
+                    log.add("DQ-TYPE", sheet, cell_address(number, col), name, row[col], reading.error)
+                elif reading.value not in values:
+                    values.append(reading.value)
         lists[name] = tuple(values)
     return lists
 
@@ -263,19 +267,23 @@ def _read_params(source: WorkbookSource, sheet: str | None, at: date | None, tod
                         Severity.AVERTISSEMENT)
             continue
         reading = _read_param_value(param, raw)
+        if reading.error and param.attr == "at":
+            values["at"] = today  # the check goes on; pipeline.write_outputs writes nothing dated
+            log.add("DQ-TYPE", sheet_name, where, param.label, raw,
+                    f"Paramètre « {param.label} » illisible : {reading.error} Tant qu'elle n'est pas corrigée, "
+                    f"les contrôles sont faits au {fr_date(today)} et l'actualisation ne réécrit que la feuille "
+                    "Contrôles (ni Alertes, ni Tableau de bord, ni Historique).")
+            continue
         if reading.error:
             if param.required:
                 log.add("DQ-TYPE", sheet_name, where, param.label, raw,
                         f"Paramètre « {param.label} » illisible : {reading.error}")
             else:
-                fallback = today if param.attr == "at" else default
-                fallback_text = f"la valeur par défaut {shown(fallback)} est utilisée" if fallback not in (
+                fallback_text = f"la valeur par défaut {shown(default)} est utilisée" if default not in (
                     None, "") else "le paramètre est ignoré"
                 log.add("DQ-PARAM", sheet_name, where, param.label, raw,
                         f"Paramètre « {param.label} » illisible ({reading.error}) : {fallback_text}.",
                         Severity.AVERTISSEMENT)
-                if param.attr == "at":
-                    values["at"] = today
             continue
         if reading.note:
             log.add("DQ-TEXTDATE", sheet_name, where, param.label, raw,
@@ -462,7 +470,8 @@ def _text_shortcut(read: Callable[[object], Reading]) -> Callable[[object], Read
     def read_text_fast(raw: object) -> Reading:
         if type(raw) is str:
             text = raw.strip()
-            if text and text[0] != "#":  # "#N/A" and other Excel errors: the full reader says what to do
+            # "#N/A" and other Excel errors, and what an .xlsx can't hold: the full reader says what to do
+            if text and text[0] != "#" and not xml_illegal(text):
                 return Reading(text)
         return read(raw)
     return read_text_fast
@@ -511,6 +520,15 @@ def _refuse_personal_data(header: Sequence[object], header_row: int, sheet: str,
 
 
 # ---------------------------------------------------------------- the whole workbook
+
+
+def situation_unreadable(problems: Sequence[Problem]) -> bool:
+    """Return True when *problems* say the *Date de situation* could not be read (dates stand for today)."""
+    return any(p.code == "DQ-TYPE" and p.column == _AT_LABEL and p.severity is Severity.BLOQUANT
+               and match_key(p.sheet) == match_key(contract.PARAMETRES) for p in problems)
+
+
+_AT_LABEL = next(p.label for p in contract.PARAMETERS if p.attr == "at")
 
 
 def read_workbook(source: WorkbookSource, *, at: date | None, today: date) -> ReadResult:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import calendar
 import math
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -61,6 +62,28 @@ class Reading(Generic[T]):
         return self.value is None and not self.error
 
 
+# What XML 1.0, and so an .xlsx file, cannot hold: control characters but tab and line breaks, halves
+# of a surrogate pair (half an emoji), U+FFFE and U+FFFF. Excel's add-in sends them all the same.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_illegal(text: str) -> str:
+    """Return the first character of *text* that an .xlsx file can't hold, or ""."""
+    found = _XML_ILLEGAL.search(text)
+    return found.group() if found else ""
+
+
+def xml_safe(text: str) -> str:
+    """Return *text* with each character an .xlsx file can't hold replaced by U+FFFD (�)."""
+    return _XML_ILLEGAL.sub("\ufffd", text) if _XML_ILLEGAL.search(text) else text
+
+
+def _illegal_error(raw: str, char: str) -> str:
+    what = "une moitié d'émoji" if "\ud800" <= char <= "\udfff" else f"U+{ord(char):04X}, invisible"
+    return (f"« {xml_safe(raw)} » contient un caractère qu'un fichier Excel ne peut pas enregistrer ({what}, "
+            "venu sans doute d'un copier-coller) : retapez le contenu de la cellule au clavier.")
+
+
 class _Unreadable(Exception):
     """Why a value can't be read; the reader puts the value, in « », in front."""
 
@@ -79,6 +102,8 @@ def _reader(read: Callable[Concatenate[Any, P], Reading[T]]) -> Callable[Concate
             return Reading()
         if isinstance(raw, str):
             raw = raw.strip()  # str.strip also drops no-break and thin spaces
+            if char := xml_illegal(raw):
+                return Reading(error=_illegal_error(raw, char))
             if raw.upper() in EXCEL_ERRORS:
                 return Reading(error=f"La cellule contient l'erreur Excel {raw.upper()} : "
                                      "corrigez la formule ou tapez la valeur.")
@@ -150,6 +175,57 @@ def _id(raw: Any) -> str:
     if isinstance(raw, bool):
         raise _Unreadable("n'est pas un identifiant : tapez un code, par exemple OP-01.")
     return _as_text(raw)
+
+
+# Letters of other alphabets drawn like Latin ones (the Cyrillic and Greek entries of Unicode's
+# confusables.txt that look alike in Calibri and Arial), and the dashes drawn like "-". A dozen
+# lines kept here rather than a dependency: ids are short codes typed in France.
+_LOOK_ALIKES = str.maketrans({
+    **dict(zip("АВЕЅІЈКМНОРСТУХҮԁһіјѕаеорсухӏԛԝ", "ABESIJKMHOPCTYXYdhijsaeopcyxlqw", strict=True)),
+    **dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧικνορ", "ABEZHIKMNOPTYXikvop", strict=True)),
+    **dict.fromkeys("‐‑‒–—―−", "-"),
+})
+_ODD_NAMES = {"\u00a0": "une espace insécable", "\u202f": "une espace fine insécable",
+              "\u200b": "une espace sans largeur", "\u200c": "un antiliant sans largeur",
+              "\u200d": "un liant sans largeur", "\u2060": "un gluon de mots", "\ufeff": "une espace sans largeur",
+              "\u00ad": "un trait d'union conditionnel"}
+
+
+def id_key(text: str) -> str:
+    """Return what an id looks like on screen: two ids with the same key can't be told apart by a user.
+
+    NFKC (fullwidth letters, no-break spaces), invisible characters dropped (zero-width space and
+    joiners, soft hyphen: Unicode's Cf), Cyrillic and Greek look-alikes and dashes made Latin, spaces
+    collapsed. Case is kept: OP-01 and op-01 are told apart on screen.
+    """
+    if text.isascii():
+        return " ".join(text.split())
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf").translate(_LOOK_ALIKES)
+    return " ".join(text.split())
+
+
+def odd_characters(*texts: str) -> str:
+    """Return, in French, the characters of *texts* that make two look-alike ids differ."""
+    found: list[str] = []
+    for ch in dict.fromkeys("".join(texts)):
+        if ch.isascii():
+            continue
+        if ch in _ODD_NAMES:
+            name = _ODD_NAMES[ch]
+        elif "CYRILLIC" in unicodedata.name(ch, "") or "GREEK" in unicodedata.name(ch, ""):
+            alphabet = "cyrillique" if "CYRILLIC" in unicodedata.name(ch) else "grecque"
+            name = f"la lettre {alphabet} « {ch} »"
+        elif ch.translate(_LOOK_ALIKES) == "-":
+            name = f"le tiret « {ch} »"
+        elif unicodedata.normalize("NFKC", ch) != ch:
+            name = f"le caractère « {ch} » (pleine chasse ou de compatibilité)"
+        elif unicodedata.category(ch) == "Cf" or ch.isspace():
+            name = f"le caractère invisible U+{ord(ch):04X}"
+        else:
+            continue  # an accented letter, typed on purpose
+        found.append(name)
+    return ", ".join(found) if found else "des espaces"
 
 
 @_reader
