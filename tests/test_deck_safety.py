@@ -23,7 +23,7 @@ from opc_excel.decks import build_deck
 from opc_excel.decks.builder import text_lines
 from opc_excel.decks.gantt import LABEL_PT, LABEL_WIDTH, _clip
 from opc_excel.pipeline import check_file, refresh_file, write_outputs
-from opc_excel.text import NAME_CAP, NOTES_CAP, TEXT_CAP, TITLE_CAP
+from opc_excel.text import NAME_CAP, NOTES_CAP, TEXT_CAP, TITLE_CAP, shorten, shorten_quotes
 from opc_excel.workbook import contract
 from tests.factory import clean_sheets, set_value, write_workbook
 
@@ -259,3 +259,22 @@ class DescribeGanttLabels:
     @pytest.mark.parametrize("width", [LABEL_WIDTH, 400_000])
     def it_cuts_labels_where_cutting_one_character_at_a_time_did(self, text, width):
         assert _clip(text, width, LABEL_PT) == clip_one_character_at_a_time(text, width, LABEL_PT)
+
+
+class DescribeShorten:
+    @pytest.mark.parametrize(("text", "limit", "expected"), [
+        ("Aménagement", 100, "Aménagement"),  # short enough: as is
+        ("x" * 100, 100, "x" * 100),  # exactly the cap
+        ("Réhabilitation de la résidence des Tilleuls", 30, "Réhabilitation de la…"),  # cut after a word
+        ("x" * 50, 10, "x" * 9 + "…"),  # no word end near the cap: cut inside the word
+        ("Ronsard — bâtiment A, B et C", 12, "Ronsard…"),  # no dash or comma left before « … »
+    ])
+    def it_cuts_at_the_cap_and_ends_with_an_ellipsis(self, text, limit, expected):
+        assert shorten(text, limit) == expected
+        assert len(shorten(text, limit)) <= limit
+
+    def it_cuts_the_quoted_value_and_keeps_the_advice(self):
+        message = f"« {'Recours ' * 40}» ne figure pas dans la liste « Motifs de décalage » : choisissez une valeur."
+        cut = shorten_quotes(message, 40)
+        assert cut.startswith("« Recours Recours") and "… » ne figure pas dans la liste « Motifs de décalage »" in cut
+        assert cut.endswith("choisissez une valeur.") and len(cut) < 140
