@@ -111,7 +111,7 @@ class ServerCall:
         from tests.test_server import sent_sheets
 
         self.body = json.dumps(office_payload(path, sent_sheets(path, "actualiser"))).encode()
-        self.client = TestClient(create_app(local=True, max_bytes=1 << 30))
+        self.client = TestClient(create_app(local=True, max_bytes=1 << 30), base_url="http://localhost")
         self.client.__enter__()
         self()  # a server answers many calls: the first one's lazy imports are not what is measured
 
