@@ -312,7 +312,7 @@ def write_outputs(workbook, report: CheckReport) -> None:
     write_controles(workbook, report.problems, report.at, report.sheet_names)
     checkpoint()
     write_alertes(workbook, merge(report.previous_alerts, report.alerts, report.at),
-                  report.previous_alerts.extra_headers, report.at)
+                  report.previous_alerts.extra_headers, report.at, report.previous_alerts.notes_above)
     checkpoint()
     write_dashboard(workbook, programme, report.indicators, report.alerts, report.problems)
     checkpoint()

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date, datetime
+from pathlib import Path
 
+import openpyxl
+
+from opc_excel.cli import main
 from opc_excel.model import Alert, Level, Theme
 from opc_excel.workbook.alert_sheet import AlertRow, PreviousSheet, first_seen_by_key, merge, read_previous
 from opc_excel.workbook.source import GridSource
+from opc_excel.workbook.writer import alertes_sheet
+from tests.factory import make_workbook
 
 MARCH, JUNE, SEPTEMBER = date(2011, 3, 31), date(2011, 6, 30), date(2011, 9, 30)
+TODAY = date(2026, 1, 1)
+TITLE = "Points d'alerte — situation au 30/09/2011"
 
 
 def alert(code: str, op: str, severity: Level = Level.ORANGE) -> Alert:
@@ -53,6 +62,14 @@ class DescribeMerge:
         rows = merge(PreviousSheet([own], []), [alert("CAL-01", "OP-1")], JUNE)
         assert rows[-1].computed["Constat"] == "Point vu en réunion" and rows[-1].user.get("Suivi") is None
 
+    def it_writes_a_row_typed_without_a_key_as_typed_however_long(self):
+        finding = "Point vu en réunion de chantier : " + "reprendre le planning des lots, " * 20
+        own = AlertRow("", {"Constat": finding, "Opération": "Résidence " * 15}, {"Commentaire": "à suivre"},
+                       firing=False)
+        sheet = alertes_sheet(merge(PreviousSheet([own], []), [], JUNE), [], JUNE)
+        shown = {cell.value for cell in sheet.cells.values()}
+        assert finding in shown and "Résidence " * 15 in shown  # the user's row: nothing cut
+
 
 class DescribeReadingTheSheet:
     def it_reads_user_columns_extra_columns_and_iso_dates_from_the_add_in(self):
@@ -66,3 +83,91 @@ class DescribeReadingTheSheet:
         assert previous.rows[0].user == {"Suivi": "En cours", "Échéance": datetime(2011, 12, 31),
                                          "Mon suivi perso": "note"}
         assert first_seen_by_key(previous) == {"CAL-01 · OP-1": MARCH}
+
+
+class DescribeWhatUsersTypeInSuivi:
+    def it_keeps_the_suivi_typed_on_an_alert_that_stops_firing_and_dates_the_resolution_beside_it(self):
+        first = merge(PreviousSheet([], []), [alert("CAL-01", "OP-1")], MARCH)
+        first[0].user["Suivi"] = "En cours"
+        second = merge(as_previous(first), [], JUNE)
+        assert second[0].user["Suivi"] == "En cours" and second[0].computed["Résolue le"] == JUNE
+
+    def it_keeps_a_suivi_typed_on_a_resolved_row_and_the_first_resolution_date(self):
+        resolved = merge(as_previous(merge(PreviousSheet([], []), [alert("CAL-01", "OP-1")], MARCH)), [], JUNE)
+        assert resolved[0].user["Suivi"] == "Résolue le 30/06/2011"  # nothing typed: the software says it there
+        resolved[0].user["Suivi"] = "Traitée"
+        later = merge(as_previous(resolved), [], SEPTEMBER)
+        assert later[0].user["Suivi"] == "Traitée" and later[0].computed["Résolue le"] == JUNE
+
+    def it_keeps_the_suivi_of_a_resolved_alert_that_fires_again(self):
+        resolved = merge(as_previous(merge(PreviousSheet([], []), [alert("CAL-01", "OP-1")], MARCH)), [], JUNE)
+        resolved[0].user["Suivi"] = "Risque accepté"
+        again = merge(as_previous(resolved), [alert("CAL-01", "OP-1")], SEPTEMBER)
+        assert again[0].firing and again[0].user["Suivi"] == "Risque accepté"
+        assert again[0].computed["Détectée le"] == SEPTEMBER and again[0].computed["Résolue le"] is None
+
+    def it_reads_the_resolution_date_of_a_sheet_written_before_the_resolue_le_column(self):
+        grid = [[TITLE], [], ["Clé", "Code", "Détectée le", "Suivi"],
+                ["CAL-01 · OP-1", "CAL-01", datetime(2011, 3, 31), "Résolue le 30/06/2011"]]
+        rows = merge(read_previous(GridSource({"Alertes": grid})), [], SEPTEMBER)
+        assert rows[0].computed["Résolue le"] == JUNE and rows[0].user["Suivi"] == "Résolue le 30/06/2011"
+
+
+def refresh(path: Path) -> None:
+    assert main(["refresh", str(path), "--in-place"], today=TODAY, stdout=io.StringIO(),
+                stderr=io.StringIO()) in (0, 1)
+
+
+def sheet_values(path: Path) -> list[list[object]]:
+    """Return the Alertes sheet as a user sees it: its rows of values, trailing empty cells left out."""
+    rows = [list(row) for row in openpyxl.load_workbook(path)["Alertes"].iter_rows(values_only=True)]
+    for row in rows:
+        while row and row[-1] is None:
+            row.pop()
+    return rows
+
+
+def header_index(rows: list[list[object]]) -> int:
+    return next(i for i, row in enumerate(rows) if row and row[0] == "Clé")
+
+
+class DescribeWhatUsersTypeAboveTheHeader:
+    def it_keeps_notes_typed_in_the_title_rows_above_the_header(self, tmp_path):
+        master = make_workbook(tmp_path, name="maître.xlsx")
+        refresh(master)
+        workbook = openpyxl.load_workbook(master)
+        ws = workbook["Alertes"]
+        ws["D1"] = "Version envoyée au préfet le 12/10"
+        ws["A2"] = "Revue de projet du 12/10 : points à compléter"  # typed over the software's summary
+        ws["B2"] = datetime(2011, 10, 12)
+        workbook.save(master)
+        refresh(master)
+        refresh(master)  # and again: the notes stay where they are, once
+        rows = sheet_values(master)
+        above = rows[:header_index(rows)]
+        assert above[0] == [TITLE, None, None, "Version envoyée au préfet le 12/10"]  # beside the new title
+        assert above[1][0].startswith("5 alerte(s) en cours dont 2 rouge(s)")  # the software's summary, rewritten
+        assert above[2:] == [["Revue de projet du 12/10 : points à compléter", datetime(2011, 10, 12)]]
+
+    def it_keeps_the_notes_of_alert_rows_a_sort_moved_above_the_header(self, tmp_path):
+        master = make_workbook(tmp_path, name="maître.xlsx")
+        refresh(master)
+        workbook = openpyxl.load_workbook(master)
+        ws = workbook["Alertes"]
+        headers = [c.value for c in ws[3]]
+        ws.cell(5, headers.index("Commentaire") + 1, "Relancer le bailleur")
+        ws.cell(5, headers.index("Suivi") + 1, "En cours")
+        key = ws.cell(5, 1).value
+        moved = [c.value for c in ws[5]]
+        ws.delete_rows(5)
+        ws.insert_rows(1)  # as a sort of the whole sheet, header included, would leave it
+        for col, value in enumerate(moved, start=1):
+            ws.cell(1, col, value)
+        workbook.save(master)
+        refresh(master)
+        rows = sheet_values(master)
+        start = header_index(rows)
+        headers = rows[start]
+        by_key = [dict(zip(headers, row, strict=False)) for row in rows[start + 1:] if row and row[0] == key]
+        assert [(r.get("Commentaire"), r.get("Suivi")) for r in by_key] == [("Relancer le bailleur", "En cours")]
+        assert [row for row in rows[:start] if key in row] == []

@@ -104,9 +104,11 @@ class DescribeAlertesAcrossRefreshes:
         set_input(master, "Dépendances", ("PER-DEM-01",), "Décalage (mois)", -12)
         refresh(master, "--at", "31/10/2011")
         third = alert_rows(master)
-        assert third[CAL_04]["Suivi"] == "Résolue le 31/10/2011"
+        assert third[CAL_04]["Suivi"] == "En cours"  # the user's Suivi wins; the software dates the resolution
+        assert third[CAL_04]["Résolue le"] == datetime(2011, 10, 31)
         assert third[CAL_04]["Mesure retenue"] == "Décaler l'aménagement d'un mois"
         assert third[SOC_02]["Suivi"] == "Résolue le 30/09/2011"  # the first resolution date stays
+        assert third[SOC_02]["Résolue le"] == datetime(2011, 9, 30)
         assert third[FIN_03]["Détectée le"] == datetime(2011, 9, 30)
         assert list(third).index(FIN_03) < list(third).index(CAL_04)  # firing alerts first
 

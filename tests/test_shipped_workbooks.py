@@ -135,10 +135,9 @@ class DescribeMasterHistory:
         assert set(noted) == set(ALERT_NOTES) and 4 <= len(noted) <= 6
         for key, typed in ALERT_NOTES.items():
             for header, value in typed.items():
-                if header != "Suivi" or not str(rows[key]["Suivi"]).startswith("Résolue"):
-                    assert _day(rows[key][header]) == value, (key, header)
-        resolved = [row for row in noted.values() if row["Suivi"] == "Résolue le 30/09/2011"]
-        assert len(resolved) == 1 and resolved[0]["Commentaire"]
+                assert _day(rows[key][header]) == value, (key, header)  # their Suivi too, resolved or not
+        resolved = [row for row in noted.values() if _day(row["Résolue le"]) == AT]
+        assert len(resolved) == 1 and resolved[0]["Commentaire"] and resolved[0]["Suivi"] == "Traitée"
         assert {_day(row["Détectée le"]) for row in rows.values()} == set(SITUATIONS)
         assert any(str(row["Suivi"]).startswith("Résolue le 30/06/2011") for row in rows.values())
 

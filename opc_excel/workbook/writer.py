@@ -17,7 +17,16 @@ from opc_excel.fr import fr_date
 from opc_excel.model import MilestoneSnapshot, Problem, Severity
 from opc_excel.text import NAME_CAP, TEXT_CAP, shorten, shorten_quotes
 from opc_excel.workbook import contract
-from opc_excel.workbook.alert_sheet import ALERTES, FOLLOW_UP, FOLLOW_UP_CHOICES, KEY, AlertRow
+from opc_excel.workbook.alert_sheet import (
+    ALERTES,
+    FOLLOW_UP,
+    FOLLOW_UP_CHOICES,
+    KEY,
+    AlertRow,
+    place_notes_above,
+    sheet_summary,
+    sheet_title,
+)
 from opc_excel.workbook.alert_sheet import COMPUTED_HEADERS as COMPUTED_ALERT_HEADERS
 from opc_excel.workbook.alert_sheet import HEADERS as ALERT_HEADERS
 from opc_excel.workbook.history import HISTORIQUE_JALONS, MILESTONE_HEADERS, snapshot_row
@@ -130,35 +139,36 @@ ALERT_FILLS = {"Rouge": "F4B6B6", "Orange": "FFD699"}
 USER_HEADER_FILL = "375623"
 RESOLVED_FONT = Font(color="7F7F7F", italic=True)
 ALERT_WIDTHS = {"Clé": 26, "Code": 9, "Gravité": 9, "Thème": 14, "ID opération": 13, "Opération": 28,
-                "Maître d'ouvrage": 16, "Constat": 55, "Mesure proposée": 45, "Détectée le": 12,
+                "Maître d'ouvrage": 16, "Constat": 55, "Mesure proposée": 45, "Détectée le": 12, "Résolue le": 12,
                 "Mesure retenue": 35, "Responsable": 16, "Échéance": 12, "Suivi": 21, "Commentaire": 35}
 ALERT_WRAPPED = ("Opération", "Constat", "Mesure proposée", "Mesure retenue", "Commentaire")
 # The computed columns that show a sentence of ours (which may quote what was typed); the other computed
 # columns show a name (libellé, maître d'ouvrage…) or a code. The Clé is never cut: notes follow it.
 ALERT_SENTENCES = ("Constat", "Mesure proposée")
-ALERTES_HEADER_ROW = 3
 DATE_FORMAT = "DD/MM/YYYY"
 FOLLOW_UP_ROWS = 500  # the drop-down list goes this far below the last row, for rows users add
 
 
-def alertes_sheet(rows: Sequence[AlertRow], extra_headers: Sequence[str], at: date) -> SheetOutput:
-    """Return *Alertes*: firing alerts, then resolved ones, user columns as typed."""
+def alertes_sheet(rows: Sequence[AlertRow], extra_headers: Sequence[str], at: date,
+                  notes_above: Sequence[Sequence[object]] = ()) -> SheetOutput:
+    """Return *Alertes*: what users typed above the header, then firing alerts, resolved ones, user columns as typed."""
     ws = SheetOutput(ALERTES, tab_color="C55A11")
     headers = list(ALERT_HEADERS) + [h for h in extra_headers if h not in ALERT_HEADERS]
     firing = [r for r in rows if r.firing]
     red = sum(r.computed.get("Gravité") == "Rouge" for r in firing)
-    ws.put(1, 1, f"Points d'alerte — situation au {fr_date(at)}", font=TITLE_FONT)
-    ws.put(2, 1, f"{len(firing)} alerte(s) en cours dont {red} rouge(s) ; "
-                 f"{len(rows) - len(firing)} ligne(s) résolue(s) ou saisie(s) à la main conservée(s). "
-                 "Les colonnes vertes sont les vôtres : elles sont conservées à chaque actualisation.")
+    notes, header_row = place_notes_above(notes_above)
+    ws.put(1, 1, sheet_title(at), font=TITLE_FONT)
+    ws.put(2, 1, sheet_summary(len(firing), red, len(rows) - len(firing)))
+    for (row_number, col), value in notes.items():
+        ws.put(row_number, col, value, number_format=DATE_FORMAT if isinstance(value, date) else None)
     for col, header in enumerate(headers, start=1):
-        ws.put(ALERTES_HEADER_ROW, col, header,
+        ws.put(header_row, col, header,
                fill=HEADER_FILL if header in COMPUTED_ALERT_HEADERS else USER_HEADER_FILL, font=HEADER_FONT,
                align=Align(vertical="center", wrap=True))
         ws.widths[col] = ALERT_WIDTHS.get(header, 20)
-    for row_number, row in enumerate(rows, start=ALERTES_HEADER_ROW + 1):
-        computed = {header: value if header == KEY else _capped(value, TEXT_CAP if header in ALERT_SENTENCES
-                                                                else NAME_CAP)
+    for row_number, row in enumerate(rows, start=header_row + 1):
+        computed = {header: value if header == KEY or not row.key  # a row without a key was typed by a user
+                    else _capped(value, TEXT_CAP if header in ALERT_SENTENCES else NAME_CAP)
                     for header, value in row.computed.items()}
         values = {**computed, **row.user}  # the user's columns as typed, however long
         for col, header in enumerate(headers, start=1):
@@ -173,23 +183,24 @@ def alertes_sheet(rows: Sequence[AlertRow], extra_headers: Sequence[str], at: da
             ws.cell(row_number, headers.index("Gravité") + 1).fill = fill
         ws.heights[row_number] = _height(max(
             _lines(str(values.get(h) or ""), ALERT_WIDTHS.get(h, 20)) for h in ALERT_WRAPPED))
-    last_row = ALERTES_HEADER_ROW + max(len(rows), 1)
-    ws.auto_filter = f"A{ALERTES_HEADER_ROW}:{get_column_letter(len(headers))}{last_row}"
-    ws.freeze = f"C{ALERTES_HEADER_ROW + 1}"
+    last_row = header_row + max(len(rows), 1)
+    ws.auto_filter = f"A{header_row}:{get_column_letter(len(headers))}{last_row}"
+    ws.freeze = f"C{header_row + 1}"
     follow_up_col = get_column_letter(headers.index(FOLLOW_UP) + 1)
     ws.validations.append(ListValidation(
-        f"{follow_up_col}{ALERTES_HEADER_ROW + 1}:{follow_up_col}{max(last_row, FOLLOW_UP_ROWS) + FOLLOW_UP_ROWS}",
+        f"{follow_up_col}{header_row + 1}:{follow_up_col}{max(last_row, FOLLOW_UP_ROWS) + FOLLOW_UP_ROWS}",
         FOLLOW_UP_CHOICES, error_title="Suivi", error="Choisissez Nouvelle, En cours, Traitée ou Risque accepté."))
     due_col = headers.index("Échéance") + 1
-    for row_number in range(ALERTES_HEADER_ROW + 1, last_row + 1):
+    for row_number in range(header_row + 1, last_row + 1):
         ws.cell(row_number, due_col).number_format = DATE_FORMAT
-    ws.page = PageLayout(paper_a4=True, title_row=ALERTES_HEADER_ROW)
+    ws.page = PageLayout(paper_a4=True, title_row=header_row)
     return ws
 
 
-def write_alertes(workbook, rows: Sequence[AlertRow], extra_headers: Sequence[str], at: date):
+def write_alertes(workbook, rows: Sequence[AlertRow], extra_headers: Sequence[str], at: date,
+                  notes_above: Sequence[Sequence[object]] = ()):
     """Write *Alertes* into ``workbook`` (openpyxl workbook or output backend); return the sheet written."""
-    return as_backend(workbook).write(alertes_sheet(rows, extra_headers, at))
+    return as_backend(workbook).write(alertes_sheet(rows, extra_headers, at, notes_above))
 
 
 # ---------------------------------------------------------------- Historique jalons
