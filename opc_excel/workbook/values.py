@@ -69,13 +69,15 @@ _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]
 
 def xml_illegal(text: str) -> str:
     """Return the first character of *text* that an .xlsx file can't hold, or ""."""
+    if text.isprintable():  # the usual text, the fast way: every character above is unprintable
+        return ""
     found = _XML_ILLEGAL.search(text)
     return found.group() if found else ""
 
 
 def xml_safe(text: str) -> str:
     """Return *text* with each character an .xlsx file can't hold replaced by U+FFFD (�)."""
-    return _XML_ILLEGAL.sub("\ufffd", text) if _XML_ILLEGAL.search(text) else text
+    return _XML_ILLEGAL.sub("\ufffd", text) if xml_illegal(text) else text
 
 
 def _illegal_error(raw: str, char: str) -> str:
