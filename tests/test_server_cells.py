@@ -75,3 +75,18 @@ class DescribeTextThatXmlCannotHold:
             assert "caractère" in row[columns["Message"]] and "retapez" in row[columns["Message"]]
         [summary] = excel.summaries
         assert summary["bloquants"] >= len(ILLEGAL)
+
+    def it_keeps_a_note_of_alertes_holding_half_an_emoji_with_a_replacement_mark(self, client, tmp_path):
+        from datetime import date
+        from io import StringIO
+
+        from opc_excel.cli import main
+
+        master = make_workbook(tmp_path, name="classeur.xlsx")
+        main(["refresh", str(master), "--in-place"], today=date(2026, 1, 1), stdout=StringIO(), stderr=StringIO())
+        alertes = openpyxl.load_workbook(master)["Alertes"]
+        comment = next(c.column_letter for c in alertes[3] if c.value == "Commentaire")
+        answer = post_with(client, master, "actualiser", {("Alertes", f"{comment}4"): "voir \ud83d avec le MOA\ufffe"})
+        excel = ExcelActions(openpyxl.load_workbook(master)).apply(answer)
+        notes = [c.value for c in excel.workbook["Alertes"][comment] if isinstance(c.value, str)]
+        assert "voir \ufffd avec le MOA\ufffd" in notes

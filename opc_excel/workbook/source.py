@@ -11,6 +11,10 @@ from typing import Protocol
 
 from openpyxl.workbook.workbook import Workbook
 
+from opc_excel.text import match_key
+from opc_excel.workbook.contract import INPUT_SHEETS
+from opc_excel.workbook.values import xml_safe
+
 
 class WorkbookSource(Protocol):
     """A workbook seen as values only."""
@@ -44,7 +48,12 @@ class OpenpyxlSource:
 
 
 class GridSource:
-    """A :class:`WorkbookSource` over plain lists of rows (the xlwings payload, tests)."""
+    """A :class:`WorkbookSource` over plain lists of rows (the xlwings payload, tests).
+
+    Excel's add-in may send text no .xlsx can hold (half an emoji, U+FFFE, control characters).
+    In input sheets the reader reports it cell by cell; in the sheets a refresh copies back
+    (*Alertes*, *Historique*…) each such character comes back as U+FFFD (�), the rest of the text kept.
+    """
 
     def __init__(self, sheets: dict[str, Sequence[Sequence[object]]]) -> None:
         self._sheets = sheets
@@ -54,4 +63,11 @@ class GridSource:
         return list(self._sheets)
 
     def rows(self, sheet: str) -> Iterator[Sequence[object]]:
-        yield from self._sheets[sheet]
+        if match_key(sheet) in _INPUT_KEYS:
+            yield from self._sheets[sheet]
+            return
+        for row in self._sheets[sheet]:
+            yield [xml_safe(v) if type(v) is str else v for v in row]
+
+
+_INPUT_KEYS = frozenset(match_key(name) for name in INPUT_SHEETS)
