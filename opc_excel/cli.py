@@ -24,7 +24,17 @@ from opc_excel.decks.template import LAYOUTS, check_template
 from opc_excel.errors import OpcError, UnreadableWorkbookError, UsageError
 from opc_excel.indicators import indicators_as_json
 from opc_excel.model import Alert, Level, Problem, Severity
-from opc_excel.pipeline import CheckReport, check_file, deck_file_name, default_output, refresh_file, write_deck
+from opc_excel.pipeline import (
+    REFRESHED_SHEETS,
+    UNREADABLE_SITUATION,
+    CheckReport,
+    check_file,
+    deck_file_name,
+    default_output,
+    refresh_file,
+    refreshed_sheets,
+    write_deck,
+)
 from opc_excel.workbook.safety import atomic_write_bytes
 from opc_excel.workbook.values import fr_date
 
@@ -196,7 +206,11 @@ def _refresh(args: argparse.Namespace, today: date, out: TextIO) -> int:
     if result.in_place and not args.in_place:
         out.write(f"« {args.out} » est le classeur maître lui-même : il a été actualisé en place, comme avec "
                   f"--in-place (copie de sauvegarde d'abord, verrou, refus de ce qui serait perdu).\n")
-    out.write(f"Feuilles Contrôles, Alertes, Tableau de bord et Historique écrites dans : {result.written}\n")
+    sheets = refreshed_sheets(result.check)
+    if sheets == REFRESHED_SHEETS:
+        out.write(f"Feuilles Contrôles, Alertes, Tableau de bord et Historique écrites dans : {result.written}\n")
+    else:
+        out.write(f"{UNREADABLE_SITUATION} Feuille Contrôles écrite dans : {result.written}\n")
     if result.asked is not None:
         out.write(f"Le classeur contient des macros : la copie est enregistrée sous « {result.written.name} » et non "
                   f"« {result.asked.name} », nom qu'Excel refuserait d'ouvrir pour un classeur à macros.\n")

@@ -24,10 +24,11 @@ from opc_excel.errors import OpcError, OutputSheetError, UnsafeInPlaceError
 from opc_excel.indicators import Indicators, compute_indicators
 from opc_excel.model import Alert, Level, Problem, Programme, Severity
 from opc_excel.workbook import contract
-from opc_excel.workbook.alert_sheet import FOLLOW_UP, PreviousSheet, first_seen_by_key, merge, read_previous
+from opc_excel.workbook.alert_sheet import ALERTES, FOLLOW_UP, PreviousSheet, first_seen_by_key, merge, read_previous
 from opc_excel.workbook.build import build_programme
-from opc_excel.workbook.dashboard import summary_values, write_dashboard, write_summary_history
+from opc_excel.workbook.dashboard import TABLEAU_DE_BORD, summary_values, write_dashboard, write_summary_history
 from opc_excel.workbook.history import (
+    HISTORIQUE,
     HISTORIQUE_JALONS,
     headerless_history_sheets,
     merged_snapshots,
@@ -285,13 +286,27 @@ def _is_presentation(path: Path) -> bool:
         return False
 
 
+REFRESHED_SHEETS = (contract.CONTROLES, ALERTES, TABLEAU_DE_BORD, HISTORIQUE, HISTORIQUE_JALONS)
+
+
+UNREADABLE_SITUATION = ("La date de situation (feuille Paramètres) est illisible : seule la feuille Contrôles est "
+                        "réécrite, rien n'est daté d'aujourd'hui à sa place. Saisissez-la au format JJ/MM/AAAA, "
+                        "puis relancez.")
+
+
+def refreshed_sheets(report: CheckReport) -> tuple[str, ...]:
+    """Return the output sheets a refresh of ``report`` writes: only *Contrôles* while the date de situation
+    is unreadable (nothing is then dated at today in its place)."""
+    return (contract.CONTROLES,) if situation_unreadable(report.problems) else REFRESHED_SHEETS
+
+
 def write_outputs(workbook, report: CheckReport) -> None:
     """Write every output sheet of a refresh (input sheets untouched).
 
     ``workbook`` is an openpyxl workbook (command line) or an output backend over an open Excel
     workbook (the add-in): see :mod:`opc_excel.workbook.sheet_output`.
     """
-    if situation_unreadable(report.problems):  # nothing is dated at today in place of the date de situation
+    if refreshed_sheets(report) != REFRESHED_SHEETS:
         write_controles(workbook, report.problems, report.at, report.sheet_names)
         return
     if report.previous_alerts.headerless:  # before anything is written

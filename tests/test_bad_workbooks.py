@@ -183,6 +183,8 @@ class DescribeAnUnreadableDateDeSituation:
         refreshed.save(master)
         status, out, err = run("refresh", str(master), "--in-place")
         assert status == 1 and "DQ-TYPE Paramètres!B7" in out
+        assert "seule la feuille Contrôles est réécrite" in out  # the summary says what it wrote, and no more
+        assert "Tableau de bord et Historique écrites" not in out
         after = openpyxl.load_workbook(master)
         for name, rows in before.items():  # Alertes, Tableau de bord, Historique: as they were
             assert [[c.value for c in row] for row in after[name].iter_rows()] == rows, name

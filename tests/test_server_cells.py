@@ -90,3 +90,15 @@ class DescribeTextThatXmlCannotHold:
         excel = ExcelActions(openpyxl.load_workbook(master)).apply(answer)
         notes = [c.value for c in excel.workbook["Alertes"][comment] if isinstance(c.value, str)]
         assert "voir \ufffd avec le MOA\ufffd" in notes
+
+
+class DescribeAnUnreadableDateDeSituation:
+    def it_tells_the_task_pane_only_controles_was_rewritten_and_writes_nothing_else(self, client, tmp_path):
+        master = make_workbook(tmp_path, name="classeur.xlsx")
+        excel = ExcelActions(openpyxl.load_workbook(master))
+        excel.apply(post_with(client, master, "actualiser", {("Paramètres", "B7"): "fin septembre"}))
+        [summary] = excel.summaries
+        assert summary["feuilles"] == ["Contrôles"] and summary["date_de_situation"] == "illisible"
+        assert "seule la feuille Contrôles est réécrite" in summary["message"]
+        assert "Situation au" not in summary["message"]  # not at today's date, as if it were the situation
+        assert excel.touched == {"Contrôles"}

@@ -17,11 +17,17 @@ from typing import Any
 from opc_excel.errors import OpcError
 from opc_excel.fr import fr_date
 from opc_excel.model import Level
-from opc_excel.pipeline import CheckReport, check_source, write_outputs
+from opc_excel.pipeline import (
+    REFRESHED_SHEETS,
+    UNREADABLE_SITUATION,
+    CheckReport,
+    check_source,
+    refreshed_sheets,
+    write_outputs,
+)
 from opc_excel.text import match_key
 from opc_excel.workbook import contract
 from opc_excel.workbook.alert_sheet import ALERTES
-from opc_excel.workbook.dashboard import TABLEAU_DE_BORD
 from opc_excel.workbook.history import HISTORIQUE, HISTORIQUE_JALONS
 from opc_excel.workbook.sheet_output import XlwingsOutput
 from opc_excel.workbook.source import GridSource
@@ -37,7 +43,7 @@ SHEETS_SENT: dict[str, tuple[str, ...]] = {
 """The sheets each call reads, and so the only ones the add-in sends (``ribbon.js`` has the same table)."""
 SHEETS_WRITTEN: dict[str, tuple[str, ...]] = {
     CONTROLER: (contract.CONTROLES,),
-    ACTUALISER: (contract.CONTROLES, ALERTES, TABLEAU_DE_BORD, HISTORIQUE, HISTORIQUE_JALONS),
+    ACTUALISER: REFRESHED_SHEETS,
 }
 
 
@@ -102,17 +108,20 @@ def run_summary(report: CheckReport, call: str, book_name: str) -> dict[str, obj
         problems = f"Aucun problème bloquant ; {warnings} avertissement(s) à vérifier dans la feuille Contrôles."
     else:
         problems = "Aucun problème détecté dans les données."
-    done = ("Feuille Contrôles réécrite." if call == CONTROLER else
-            "Feuilles Contrôles, Alertes, Tableau de bord et Historique réécrites ; vos colonnes de suivi "
-            "de la feuille Alertes sont conservées.")
+    unreadable = refreshed_sheets(report) != REFRESHED_SHEETS
+    if call == CONTROLER or unreadable:
+        written, done = (contract.CONTROLES,), "Feuille Contrôles réécrite."
+    else:
+        written, done = REFRESHED_SHEETS, ("Feuilles Contrôles, Alertes, Tableau de bord et Historique réécrites ; "
+                                           "vos colonnes de suivi de la feuille Alertes sont conservées.")
+    situation = UNREADABLE_SITUATION if unreadable else f"Situation au {fr_date(report.at)}. {done}"
     return {
         "script": call,
         "classeur": book_name,
-        "date_de_situation": fr_date(report.at),
+        "date_de_situation": "illisible" if unreadable else fr_date(report.at),
         "bloquants": blocking,
         "avertissements": warnings,
         "alertes": {Level.ROUGE.value: red, Level.ORANGE.value: orange},
-        "feuilles": list(SHEETS_WRITTEN[call]),
-        "message": f"Situation au {fr_date(report.at)}. {done} {problems} "
-                   f"{len(report.alerts)} alerte(s) : {red} rouge(s), {orange} orange.",
+        "feuilles": list(written),
+        "message": f"{situation} {problems} {len(report.alerts)} alerte(s) : {red} rouge(s), {orange} orange.",
     }
