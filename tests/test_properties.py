@@ -216,18 +216,28 @@ def text(value: object) -> str:
     return str(value).strip()
 
 
+def as_the_software_wrote_it(row: int, col: int, value: object) -> bool:
+    """Return True when the cell still holds what the software wrote there: a title, a header, its columns."""
+    base = alertes_grid()
+    written = base[row][col] if row < len(base) and col < len(base[row]) else None
+    if type(written) is not type(value) or written != value:
+        return False
+    title = base[2][col] if col < len(base[2]) else None
+    return row <= 2 or title in COMPUTED_HEADERS or (title == FOLLOW_UP and isinstance(value, str)
+                                                     and bool(SOFTWARE_FOLLOW_UP.fullmatch(value)))
+
+
 def users_text(grid: list[list[object]]) -> tuple[dict[str, Counter], Counter]:
     """Return what users typed: by *Clé* (alert rows, wherever they are), and elsewhere (the header, text above it).
 
     In an alert row, the software's own columns are not the user's, nor « Nouvelle » and « Résolue
-    le … » in *Suivi*; above the header, the title and summary the software wrote are not either.
+    le … » in *Suivi*; nor is what the software wrote and nobody changed, wherever the header now is.
     """
     start = next(i for i, row in enumerate(grid) if any(is_key_header(v) for v in row))
     header = grid[start]
     key_col = next(col for col, v in enumerate(header) if is_key_header(v))
     software = {match_key(h) for h in COMPUTED_HEADERS}
     headers = {match_key(h) for h in HEADERS}
-    titles = set(alertes_grid()[0][:1] + alertes_grid()[1][:1])
     by_key: dict[str, Counter] = {}
     elsewhere = Counter()
     for i, row in enumerate(grid):
@@ -236,7 +246,7 @@ def users_text(grid: list[list[object]]) -> tuple[dict[str, Counter], Counter]:
                                                           and ALERT_KEY.fullmatch(key.strip()))
         for col, value in enumerate(row):
             title = header[col] if col < len(header) else None
-            if is_blank(value) or (i < start and not alert_row and value in titles):
+            if is_blank(value) or as_the_software_wrote_it(i, col, value):
                 continue
             if i == start:  # a header: the user's own, or one the software writes
                 if not (isinstance(value, str) and match_key(value) in headers):
