@@ -84,6 +84,11 @@ class DescribeReadingTheSheet:
                                          "Mon suivi perso": "note"}
         assert first_seen_by_key(previous) == {"CAL-01 · OP-1": MARCH}
 
+    def it_takes_no_note_for_the_header_when_the_header_cell_was_cleared(self):
+        grid = [[TITLE], [], [None, "Code", "Suivi", "Commentaire"],  # « Clé » cleared by mistake
+                ["CAL-01 · OP-1", "CAL-01", "En cours", "Clé"]]  # and « Clé » typed as a comment
+        assert read_previous(GridSource({"Alertes": grid})).headerless  # the refresh stops, says how to repair
+
 
 class DescribeWhatUsersTypeInSuivi:
     def it_keeps_the_suivi_typed_on_an_alert_that_stops_firing_and_dates_the_resolution_beside_it(self):

@@ -212,6 +212,12 @@ def is_key_header(value: object) -> bool:
     return isinstance(value, str) and match_key(value) == match_key("Clé")
 
 
+def is_header_row(row: Sequence[object]) -> bool:
+    """Return True for a header row: « Clé » and another of the sheet's headers (« Clé » alone may be a note)."""
+    names = {match_key(v) for v in row if isinstance(v, str)}
+    return match_key("Clé") in names and len(names & {match_key(h) for h in HEADERS}) > 1
+
+
 def text(value: object) -> str:
     return str(value).strip()
 
@@ -233,7 +239,7 @@ def users_text(grid: list[list[object]]) -> tuple[dict[str, Counter], Counter]:
     In an alert row, the software's own columns are not the user's, nor « Nouvelle » and « Résolue
     le … » in *Suivi*; nor is what the software wrote and nobody changed, wherever the header now is.
     """
-    start = next(i for i, row in enumerate(grid) if any(is_key_header(v) for v in row))
+    start = next(i for i, row in enumerate(grid) if is_header_row(row))
     header = grid[start]
     key_col = next(col for col, v in enumerate(header) if is_key_header(v))
     software = {match_key(h) for h in COMPUTED_HEADERS}
@@ -293,8 +299,8 @@ class DescribeWhatUsersTypeInAlertes:
             grid[row].extend([None] * (col + 1 - len(grid[row])))
             grid[row][col] = value
         previous = read_previous(GridSource({"Alertes": grid}))
-        if previous.headerless:  # no « Clé » left anywhere: the refresh must stop, not erase
-            assert not any(is_key_header(v) for row in grid for v in row)
+        if previous.headerless:  # no header row left: the refresh must stop, not erase
+            assert not any(is_header_row(row) for row in grid)
             with pytest.raises(OutputSheetError):
                 write_outputs(openpyxl.Workbook(), replace(clean_report(), previous_alerts=previous))
             return

@@ -31,6 +31,7 @@ COMPUTED_HEADERS = ("Clé", "Code", "Gravité", "Thème", "ID opération", "Opé
                     "Constat", "Mesure proposée", "Détectée le", "Résolue le")
 USER_HEADERS = ("Mesure retenue", "Responsable", "Échéance", "Suivi", "Commentaire")
 HEADERS = COMPUTED_HEADERS + USER_HEADERS
+_HEADER_KEYS = {match_key(h) for h in HEADERS}
 DETECTED = "Détectée le"
 RESOLVED = "Résolue le"
 FOLLOW_UP = "Suivi"
@@ -109,8 +110,7 @@ def read_previous(source: WorkbookSource) -> PreviousSheet:
     if sheet is None:
         return PreviousSheet([], [])
     rows = list(source.rows(sheet))
-    header_index = next((i for i, row in enumerate(rows)  # title rows inserted above: still found
-                         if any(isinstance(v, str) and match_key(v) == match_key(KEY) for v in row)), None)
+    header_index = next((i for i, row in enumerate(rows) if _is_header(row)), None)  # below inserted rows too
     if header_index is None:
         return PreviousSheet([], [], headerless=any(not is_blank(v) for row in rows for v in row))
     ours = {match_key(h): h for h in HEADERS}
@@ -145,6 +145,12 @@ def read_previous(source: WorkbookSource) -> PreviousSheet:
         user = {h: _payload_date(v) for h, v in values.items() if h not in COMPUTED_HEADERS}
         previous.append(AlertRow(key, computed, user, firing=False))
     return PreviousSheet(previous, extra, notes_above=notes)
+
+
+def _is_header(row: Sequence[object]) -> bool:
+    """Return True for the header row: « Clé » and another of the software's headers (not « Clé » typed as a note)."""
+    names = {match_key(v) for v in row if isinstance(v, str)}
+    return match_key(KEY) in names and len(names & _HEADER_KEYS) > 1
 
 
 def _is_alert_row(row: Sequence[object], key_col: int) -> bool:
