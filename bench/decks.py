@@ -70,8 +70,8 @@ def deck_child(name: str, path: Path, repeat: int, today: date) -> dict[str, flo
     import pandas  # noqa: F401
     import pptx  # noqa: F401
 
-    from opc_excel.decks import build_deck
     from opc_excel.pipeline import check_file
+    from opc_excel.render.decks import build_deck
 
     report = check_file(path, at=None, today=today)  # not timed: the deck starts from a checked report
     gc.collect()
@@ -117,8 +117,8 @@ def deck_table(results: dict[int, dict]) -> str:
 
 def profile_deck(name: str, path: Path, today: date, top: int = 35) -> str:
     """Return cProfile's view of one build of a deck from the checked workbook at *path*: cumulative, then own time."""
-    from opc_excel.decks import build_deck
     from opc_excel.pipeline import check_file
+    from opc_excel.render.decks import build_deck
 
     _, kind, theme = DECK_MEASURES[name]
     report = check_file(path, at=None, today=today)
@@ -169,8 +169,8 @@ def long_label_times(source: Path | None, lengths: tuple[int, ...] = LONG_TEXT_L
     """Return the CPU seconds of one build of each deck, by (measure name, libellé length), in this process."""
     import tempfile
 
-    from opc_excel.decks import build_deck
     from opc_excel.pipeline import check_file
+    from opc_excel.render.decks import build_deck
 
     times = {}
     with tempfile.TemporaryDirectory() as folder:

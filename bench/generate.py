@@ -18,9 +18,9 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from opc_excel.workbook import contract as c
-from opc_excel.workbook.demo_data import Demo, build_demo
-from opc_excel.workbook.generate import build_master_inputs
+from opc_excel.demo.data import Demo, build_demo
+from opc_excel.demo.generate import build_master_inputs
+from opc_excel.read import contract as c
 
 DEFAULT_DIR = Path(tempfile.gettempdir()) / "opc_excel_bench"
 OPERATION_REFS = {  # sheet -> attrs holding one operation id

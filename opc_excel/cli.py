@@ -19,15 +19,12 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TextIO
 
-from opc_excel.decks import KINDS, THEMES
-from opc_excel.decks.template import LAYOUTS, check_template
+from opc_excel.compute.indicators import indicators_as_json
 from opc_excel.errors import OpcError, UnreadableWorkbookError, UsageError
-from opc_excel.indicators import indicators_as_json
 from opc_excel.model import Alert, Level, Problem, Severity
 from opc_excel.pipeline import (
     REFRESHED_SHEETS,
     UNREADABLE_SITUATION,
-    CheckReport,
     check_file,
     deck_file_name,
     default_output,
@@ -35,8 +32,11 @@ from opc_excel.pipeline import (
     refreshed_sheets,
     write_deck,
 )
-from opc_excel.workbook.safety import atomic_write_bytes
-from opc_excel.workbook.values import fr_date
+from opc_excel.read.safety import atomic_write_bytes
+from opc_excel.read.values import fr_date
+from opc_excel.render.decks import KINDS, THEMES
+from opc_excel.render.decks.template import LAYOUTS, check_template
+from opc_excel.report import CheckReport
 
 EXIT_OK, EXIT_BLOCKING, EXIT_UNREADABLE = 0, 1, 2
 MAX_LISTED = 40

@@ -10,24 +10,22 @@ import os
 import re
 import zipfile
 from contextlib import nullcontext
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
-from opc_excel.alerts import evaluate
 from opc_excel.cancel import checkpoint
-from opc_excel.checks import check_tables
-from opc_excel.decks import build_deck
+from opc_excel.checks.tables import check_tables
+from opc_excel.compute.alerts import evaluate
+from opc_excel.compute.indicators import compute_indicators
 from opc_excel.errors import OpcError, OutputSheetError, UnsafeInPlaceError
-from opc_excel.indicators import Indicators, compute_indicators
-from opc_excel.model import Alert, Level, Problem, Programme, Severity
-from opc_excel.workbook import contract
-from opc_excel.workbook.alert_sheet import ALERTES, FOLLOW_UP, PreviousSheet, first_seen_by_key, merge, read_previous
-from opc_excel.workbook.build import build_programme
-from opc_excel.workbook.dashboard import TABLEAU_DE_BORD, summary_values, write_dashboard, write_summary_history
-from opc_excel.workbook.history import (
+from opc_excel.model import Problem, Severity
+from opc_excel.read import contract
+from opc_excel.read.alert_sheet import ALERTES, FOLLOW_UP, merge, read_previous
+from opc_excel.read.build import build_programme
+from opc_excel.read.history import (
     HISTORIQUE,
     HISTORIQUE_JALONS,
     headerless_history_sheets,
@@ -36,8 +34,8 @@ from opc_excel.workbook.history import (
     read_milestone_history,
     read_summary_history,
 )
-from opc_excel.workbook.reader import ProblemLog, read_workbook, situation_unreadable
-from opc_excel.workbook.safety import (
+from opc_excel.read.reader import ProblemLog, read_workbook, situation_unreadable
+from opc_excel.read.safety import (
     PackageReport,
     UnwritableFileError,
     atomic_save,
@@ -51,49 +49,14 @@ from opc_excel.workbook.safety import (
     workbook_lock,
     writable_target,
 )
-from opc_excel.workbook.source import OpenpyxlSource, WorkbookSource
-from opc_excel.workbook.values import is_blank
-from opc_excel.workbook.writer import write_alertes, write_controles, write_milestone_history
+from opc_excel.read.source import OpenpyxlSource, WorkbookSource
+from opc_excel.read.values import is_blank
+from opc_excel.render.decks import build_deck
+from opc_excel.report import CheckReport
+from opc_excel.sheets.dashboard import TABLEAU_DE_BORD, summary_values, write_dashboard, write_summary_history
+from opc_excel.sheets.writer import write_alertes, write_controles, write_milestone_history
 
 MAX_FORMULA_WARNINGS_PER_SHEET = 20
-
-
-@dataclass(frozen=True)
-class CheckReport:
-    """What checking a workbook found: the programme as read, every problem, the indicators and alerts.
-
-    ``previous_alerts`` and ``summary_history`` are what the workbook's *Alertes* and *Historique*
-    sheets held before, so that a refresh keeps them.
-    """
-
-    programme: Programme
-    problems: tuple[Problem, ...]
-    sheet_names: dict[str, str]
-    indicators: Indicators
-    alerts: tuple[Alert, ...]
-    previous_alerts: PreviousSheet = field(default_factory=lambda: PreviousSheet([], []))
-    summary_history: tuple[dict[str, object], ...] = ()
-    headerless_history: tuple[str, ...] = ()  # history sheets with values but no header: not to be rewritten
-
-    @property
-    def at(self) -> date:
-        return self.programme.at
-
-    @property
-    def blocking(self) -> tuple[Problem, ...]:
-        return tuple(p for p in self.problems if p.severity is Severity.BLOQUANT)
-
-    @property
-    def warnings(self) -> tuple[Problem, ...]:
-        return tuple(p for p in self.problems if p.severity is Severity.AVERTISSEMENT)
-
-    def count(self, level: Level) -> int:
-        return sum(a.severity is level for a in self.alerts)
-
-    def first_seen(self) -> dict[str, date]:
-        """Return the date each alert was first seen: from the *Alertes* sheet, else today's situation."""
-        seen = first_seen_by_key(self.previous_alerts)
-        return {a.key: seen.get(a.key, self.at) for a in self.alerts}
 
 
 @dataclass(frozen=True)
@@ -304,7 +267,7 @@ def write_outputs(workbook, report: CheckReport) -> None:
     """Write every output sheet of a refresh (input sheets untouched).
 
     ``workbook`` is an openpyxl workbook (command line) or an output backend over an open Excel
-    workbook (the add-in): see :mod:`opc_excel.workbook.sheet_output`.
+    workbook (the add-in): see :mod:`opc_excel.sheets.output`.
     """
     if refreshed_sheets(report) != REFRESHED_SHEETS:
         write_controles(workbook, report.problems, report.at, report.sheet_names)

@@ -24,7 +24,7 @@ import pytest
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import PatternFill
 
-from opc_excel.workbook import contract
+from opc_excel.read import contract
 from tests.factory import Rows, clean_sheets, column_of, set_value, write_workbook
 
 OK, BLOCKING, UNREADABLE = 0, 1, 2

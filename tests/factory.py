@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 
 from opc_excel.model import Params
-from opc_excel.workbook import contract
+from opc_excel.read import contract
 
 AT = date(2011, 9, 30)
 Rows = list[list[object]]

@@ -23,7 +23,7 @@ from opc_excel.model import (
     Programme,
     ProgrammeKind,
 )
-from opc_excel.workbook import contract
+from opc_excel.read import contract
 
 AT = date(2011, 9, 30)
 

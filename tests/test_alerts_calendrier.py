@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from opc_excel.alerts import RULES, evaluate
-from opc_excel.alerts import calendrier as cal
+from opc_excel.compute.alerts import RULES, evaluate
+from opc_excel.compute.alerts import calendrier as cal
 from opc_excel.model import Alert, Dependency, Level, MilestoneSnapshot, Programme, Theme
 from tests.programmes import funding, household, operation, programme
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from opc_excel.alerts import RULES, evaluate, financier
+from opc_excel.compute.alerts import RULES, evaluate, financier
 from opc_excel.model import Alert, Level, Operation, Programme, ProgrammeKind, Theme
 from tests.programmes import AT, funding, operation, programme
 

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from opc_excel.alerts import RULES, evaluate, gouvernance, habitat, social  # noqa: F401  (gouvernance registers)
+from opc_excel.compute.alerts import RULES, evaluate, gouvernance, habitat, social  # noqa: F401  (gouvernance registers)
 from opc_excel.fr import NBSP
 from opc_excel.model import Alert, Level, Operation, Programme, ProgrammeKind, Theme
-from opc_excel.workbook import contract
+from opc_excel.read import contract
 from tests.programmes import action, funding, household, insertion, operation, programme
 
 AT = date(2011, 9, 30)

@@ -15,7 +15,7 @@ import pytest
 from openpyxl.utils.cell import coordinate_from_string
 
 from opc_excel.cli import main
-from opc_excel.workbook.contract import OUTPUT_SHEETS
+from opc_excel.read.contract import OUTPUT_SHEETS
 from tests.badbooks import CASES, UNREADABLE, BadBook
 
 TODAY = date(2026, 1, 1)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from opc_excel.alerts import OBSERVED, RULES, _load_catalogue
+from opc_excel.compute.alerts import OBSERVED, RULES
 from opc_excel.model import ProgrammeKind, Theme
 
 DOMAIN = Path(__file__).resolve().parents[2] / "shared" / "design" / "domain.md"
@@ -24,7 +24,6 @@ FRENCH = re.compile(r"\b(le|la|les|de|du|des|au|aux|sur|pour|non|dont|depuis|ava
 RULE_TESTS = ("tests.test_alerts_calendrier", "tests.test_alerts_financier",
               "tests.test_alerts_habitat_social_gouvernance")
 
-_load_catalogue()
 
 
 class DescribeTheCatalogue:

@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 
 from opc_excel.cli import build_parser, main
-from opc_excel.workbook.contract import OUTPUT_SHEETS
+from opc_excel.read.contract import OUTPUT_SHEETS
 from tests.factory import clean_sheets, make_workbook, set_value
 
 TODAY = date(2026, 1, 1)

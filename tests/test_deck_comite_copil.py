@@ -15,14 +15,15 @@ from pathlib import Path
 import pytest
 from pptx import Presentation
 
-from opc_excel.alerts import evaluate
-from opc_excel.decks import build_deck, comite_suivi, copil
-from opc_excel.decks.common import DeckInput, euros, meur, pct
-from opc_excel.decks.template import LAYOUTS
+from opc_excel.compute.alerts import evaluate
+from opc_excel.compute.indicators import compute_indicators, planned_portfolio_progress, portfolio_progress
 from opc_excel.fr import fr_date
-from opc_excel.indicators import compute_indicators, planned_portfolio_progress, portfolio_progress
 from opc_excel.model import Alert, Amendment, Level, Theme
-from opc_excel.pipeline import CheckReport, check_file
+from opc_excel.pipeline import check_file
+from opc_excel.render.decks import build_deck, comite_suivi, copil
+from opc_excel.render.decks.common import DeckInput, euros, meur, pct
+from opc_excel.render.decks.template import LAYOUTS
+from opc_excel.report import CheckReport
 from tests.factory import make_workbook
 from tests.programmes import funding, operation, programme
 

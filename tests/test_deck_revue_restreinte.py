@@ -13,15 +13,16 @@ from pathlib import Path
 import pytest
 from pptx import Presentation
 
-from opc_excel.alerts import evaluate
-from opc_excel.decks import build_deck, reunion_restreinte, revue_projet
-from opc_excel.decks.common import THEMES_BY_MEETING, DeckInput, euros, meur, pct
-from opc_excel.decks.revue_projet import EN_RETARD, NON_MESURE, NON_TENU, TENU, hours, signed_months, signed_pct
+from opc_excel.compute.alerts import evaluate
+from opc_excel.compute.indicators import compute_indicators
 from opc_excel.fr import fr_date, fr_number
-from opc_excel.indicators import compute_indicators
 from opc_excel.model import Amendment, Dependency, Level
-from opc_excel.pipeline import CheckReport, check_file
-from opc_excel.workbook import contract
+from opc_excel.pipeline import check_file
+from opc_excel.read import contract
+from opc_excel.render.decks import build_deck, reunion_restreinte, revue_projet
+from opc_excel.render.decks.common import THEMES_BY_MEETING, DeckInput, euros, meur, pct
+from opc_excel.render.decks.revue_projet import EN_RETARD, NON_MESURE, NON_TENU, TENU, hours, signed_months, signed_pct
+from opc_excel.report import CheckReport
 from tests.factory import make_workbook
 from tests.programmes import action, funding, household, insertion, operation, programme
 

@@ -17,8 +17,8 @@ from pathlib import Path
 from pptx import Presentation
 
 from opc_excel.cli import DEMO_DECKS
-from opc_excel.decks import build_deck
 from opc_excel.pipeline import check_file
+from opc_excel.render.decks import build_deck
 
 TODAY = date(2026, 1, 1)
 MASTER = Path(__file__).resolve().parents[1] / "workbooks" / "perseigne_master.xlsx"

@@ -18,9 +18,13 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Pt
 
 from opc_excel.cli import DEMO_DECKS, main
-from opc_excel.decks import build_deck
-from opc_excel.decks import builder as builder_module
-from opc_excel.decks.builder import (
+from opc_excel.model import Level
+from opc_excel.pipeline import check_file, check_source
+from opc_excel.read import contract
+from opc_excel.read.source import GridSource
+from opc_excel.render.decks import build_deck
+from opc_excel.render.decks import builder as builder_module
+from opc_excel.render.decks.builder import (
     CELL_MARGIN,
     CELL_SIDE_MARGIN,
     DARK_BLUE,
@@ -33,12 +37,8 @@ from opc_excel.decks.builder import (
     text_width,
     write_cell,
 )
-from opc_excel.decks.common import fingerprint
-from opc_excel.decks.template import HOUSE_TEMPLATE, LAYOUTS, build_house_template
-from opc_excel.model import Level
-from opc_excel.pipeline import check_file, check_source
-from opc_excel.workbook import contract
-from opc_excel.workbook.source import GridSource
+from opc_excel.render.decks.common import fingerprint
+from opc_excel.render.decks.template import HOUSE_TEMPLATE, LAYOUTS, build_house_template
 from tests.factory import clean_sheets, make_workbook, set_value
 
 TODAY = date(2026, 1, 1)
@@ -144,7 +144,7 @@ class DescribeEveryDeck:
         second = check_file(make_workbook(tmp_path, name="copie de a.xlsx"), at=None, today=TODAY)
         assert fingerprint(first.programme) == fingerprint(second.programme)
         code = ("from datetime import date; from pathlib import Path; from opc_excel.pipeline import check_file; "
-                "from opc_excel.decks.common import fingerprint; "
+                "from opc_excel.render.decks.common import fingerprint; "
                 f"print(fingerprint(check_file(Path({str(MASTER)!r}), at=None, today=date(2026, 1, 1)).programme))")
         seen = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                                env={**os.environ, "PYTHONHASHSEED": seed}).stdout.strip() for seed in ("1", "2")}

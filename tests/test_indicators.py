@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from opc_excel.indicators import (
+from opc_excel.compute.indicators import (
     UNSECURED_FUNDING,
     Rehousing,
     anru_subsidy_lines,
@@ -34,7 +34,7 @@ from opc_excel.indicators import (
     to_launch,
 )
 from opc_excel.model import FundingLine, Operation
-from opc_excel.workbook import contract
+from opc_excel.read import contract
 from tests.programmes import AT, funding, household, operation, programme
 from tests.programmes import insertion as insertion_line
 

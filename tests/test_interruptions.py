@@ -21,7 +21,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from opc_excel.workbook.contract import OUTPUT_SHEETS
+from opc_excel.read.contract import OUTPUT_SHEETS
 from tests.factory import make_workbook
 from tests.test_cli import input_cells
 
@@ -36,7 +36,7 @@ CHILD = textwrap.dedent("""
     from pathlib import Path
     import openpyxl
     from opc_excel import cli, pipeline
-    from opc_excel.workbook import safety
+    from opc_excel.read import safety
 
     kill_at, master, wait_for = sys.argv[1], sys.argv[2], sys.argv[3]
 

@@ -27,10 +27,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from opc_excel.pipeline import check_file
-from opc_excel.workbook.alert_sheet import merge
-from opc_excel.workbook.dashboard import dashboard_sheet, summary_history_sheet
-from opc_excel.workbook.history import merged_snapshots, merged_summary_rows
-from opc_excel.workbook.sheet_output import (
+from opc_excel.read.alert_sheet import merge
+from opc_excel.read.history import merged_snapshots, merged_summary_rows
+from opc_excel.sheets.dashboard import dashboard_sheet, summary_history_sheet
+from opc_excel.sheets.output import (
     OpenpyxlOutput,
     SheetOutput,
     XlwingsOutput,
@@ -41,7 +41,7 @@ from opc_excel.workbook.sheet_output import (
     rectangles,
     width_in_points,
 )
-from opc_excel.workbook.writer import alertes_sheet, controles_sheet, milestone_history_sheet
+from opc_excel.sheets.writer import alertes_sheet, controles_sheet, milestone_history_sheet
 from tests.factory import clean_sheets, make_workbook, set_value
 
 # The xlwings Server engine (xlwings.pro) needs a licence key when xlwings is first imported.

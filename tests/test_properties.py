@@ -23,14 +23,14 @@ from hypothesis import strategies as st
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from opc_excel.cli import DEMO_DECKS, report_as_json
-from opc_excel.decks import build_deck
 from opc_excel.errors import OutputSheetError
 from opc_excel.model import Problem
 from opc_excel.pipeline import CheckReport, check_file, check_source, refresh_file, write_outputs
+from opc_excel.read.alert_sheet import COMPUTED_HEADERS, FOLLOW_UP, HEADERS, _payload_date, read_previous
+from opc_excel.read.source import GridSource
+from opc_excel.read.values import EXCEL_ERRORS, is_blank
+from opc_excel.render.decks import build_deck
 from opc_excel.text import match_key
-from opc_excel.workbook.alert_sheet import COMPUTED_HEADERS, FOLLOW_UP, HEADERS, _payload_date, read_previous
-from opc_excel.workbook.source import GridSource
-from opc_excel.workbook.values import EXCEL_ERRORS, is_blank
 from tests.factory import Rows, clean_sheets, write_workbook
 from tests.test_bad_workbooks import input_snapshot
 

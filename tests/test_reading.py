@@ -8,10 +8,10 @@ from datetime import date, datetime
 import openpyxl
 from openpyxl.worksheet.table import Table
 
-from opc_excel.indicators import indicators_as_json
+from opc_excel.compute.indicators import indicators_as_json
 from opc_excel.model import Programme
 from opc_excel.pipeline import check_file, check_source
-from opc_excel.workbook.source import GridSource
+from opc_excel.read.source import GridSource
 from tests.factory import clean_sheets, column_of, make_workbook, set_value
 
 TODAY = date(2026, 1, 1)

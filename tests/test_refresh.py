@@ -10,14 +10,14 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from opc_excel.changes import what_changed
 from opc_excel.cli import main
+from opc_excel.compute.changes import what_changed
 from opc_excel.model import Level
 from opc_excel.pipeline import check_file
-from opc_excel.workbook.alert_sheet import read_previous
-from opc_excel.workbook.contract import OUTPUT_SHEETS
-from opc_excel.workbook.history import read_milestone_history
-from opc_excel.workbook.source import OpenpyxlSource
+from opc_excel.read.alert_sheet import read_previous
+from opc_excel.read.contract import OUTPUT_SHEETS
+from opc_excel.read.history import read_milestone_history
+from opc_excel.read.source import OpenpyxlSource
 from tests.factory import make_workbook
 
 TODAY = date(2026, 1, 1)

@@ -1,4 +1,4 @@
-"""Specification of opc_excel.workbook.safety: what gets refused, reported, saved and locked."""
+"""Specification of opc_excel.read.safety: what gets refused, reported, saved and locked."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table
 
 from opc_excel.errors import UnreadableWorkbookError, WorkbookBusyError
-from opc_excel.workbook.safety import (
+from opc_excel.read.safety import (
     MAX_EMPTY_CELLS_PER_SHEET,
     MAX_MEMBERS,
     PRESENTATION,

@@ -25,8 +25,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from opc_excel.cli import main
+from opc_excel.read.contract import OUTPUT_SHEETS
 from opc_excel.text import match_key
-from opc_excel.workbook.contract import OUTPUT_SHEETS
 from tests.factory import clean_sheets, make_workbook, set_value
 from tests.test_output_backends import ExcelActions, formats_of, office_payload, values_of
 
@@ -258,15 +258,15 @@ class DescribeErrors:
 
 @pytest.fixture
 def decks(monkeypatch) -> list[tuple]:
-    """Replace ``opc_excel.decks.build_deck``; return the calls it receives."""
-    import opc_excel.decks
+    """Replace ``opc_excel.render.decks.build_deck``; return the calls it receives."""
+    import opc_excel.render.decks
 
     calls = []
 
     def build_deck(report, kind, theme=None, template=None):
         calls.append((report.at, kind, theme))
         return FAKE_PPTX
-    monkeypatch.setattr(opc_excel.decks, "build_deck", build_deck)
+    monkeypatch.setattr(opc_excel.render.decks, "build_deck", build_deck)
     return calls
 
 
@@ -310,10 +310,10 @@ class DescribeTheDeckRoute:
         assert missing.status_code == 404 and "expiré" in missing.text
 
     def it_lists_the_kinds_of_the_command_line(self):
-        import opc_excel.decks
+        import opc_excel.render.decks
 
-        assert set(routes.DECK_KINDS) == set(opc_excel.decks.KINDS)
-        assert set(routes.THEMES) == set(opc_excel.decks.THEMES)
+        assert set(routes.DECK_KINDS) == set(opc_excel.render.decks.KINDS)
+        assert set(routes.THEMES) == set(opc_excel.render.decks.THEMES)
 
     def it_builds_a_real_comite_de_suivi(self, client, tmp_path):
         from pptx import Presentation
@@ -468,7 +468,7 @@ class DescribeTheRibbon:
 
 class DescribeLicensing:
     def it_never_loads_xlwings_pro_nor_xlwings_server_from_the_command_line(self):
-        code = ("import sys, opc_excel.cli, opc_excel.pipeline, opc_excel.server, opc_excel.workbook.sheet_output; "
+        code = ("import sys, opc_excel.cli, opc_excel.pipeline, opc_excel.server, opc_excel.sheets.output; "
                 "print([m for m in sys.modules if m.split('.')[0] in ('xlwings', 'xlwings_server')])")
         env = {**os.environ, "XLWINGS_LICENSE_KEY": "noncommercial"}  # even with a key at hand
         result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True,

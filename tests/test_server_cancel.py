@@ -109,7 +109,7 @@ class DescribeCheckpoints:
     def it_stops_the_check_of_a_workbook_once_cancelled(self, tmp_path):
         import openpyxl
 
-        from opc_excel.workbook.source import OpenpyxlSource
+        from opc_excel.read.source import OpenpyxlSource
 
         source = OpenpyxlSource(openpyxl.load_workbook(make_workbook(tmp_path), read_only=True, data_only=True))
         flag = CancelFlag()
@@ -119,7 +119,7 @@ class DescribeCheckpoints:
         assert check_source(source, at=None, today=date(2026, 1, 1)).alerts is not None  # outside: no effect
 
     def it_stops_a_deck_at_its_next_slide(self):
-        from opc_excel.decks.builder import DeckBuilder
+        from opc_excel.render.decks.builder import DeckBuilder
 
         builder = DeckBuilder("Projet", "Comité de suivi", "30/09/2011")
         builder.section("Avant", "texte", "notes")

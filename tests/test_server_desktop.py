@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 
 from opc_excel.cli import main as cli
-from opc_excel.workbook.contract import OUTPUT_SHEETS
+from opc_excel.read.contract import OUTPUT_SHEETS
 from tests.factory import make_workbook
 from tests.test_output_backends import ExcelActions, json_book, values_of
 from tests.test_server import sent_sheets
@@ -34,9 +34,9 @@ def fallback():
 
 class DescribeRunMain:
     def it_refreshes_the_open_workbook_and_writes_every_deck_beside_it(self, fallback, tmp_path, monkeypatch):
-        import opc_excel.decks
+        import opc_excel.render.decks
 
-        monkeypatch.setattr(opc_excel.decks, "build_deck", lambda report, kind, theme=None, template=None:
+        monkeypatch.setattr(opc_excel.render.decks, "build_deck", lambda report, kind, theme=None, template=None:
                             f"{kind} {theme}".encode())
         master = make_workbook(tmp_path, name="maître.xlsx")
         book = json_book(master, sent_sheets(master, "actualiser"))

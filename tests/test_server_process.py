@@ -102,9 +102,9 @@ class DescribeServe:
         assert elapsed < 30
 
     def it_returns_the_comite_de_suivi_of_the_shipped_master(self, server):
-        decks = pytest.importorskip("opc_excel.decks")
+        decks = pytest.importorskip("opc_excel.render.decks")
         if not hasattr(decks, "build_deck"):
-            pytest.skip("opc_excel.decks.build_deck n'existe pas encore")
+            pytest.skip("opc_excel.render.decks.build_deck n'existe pas encore")
         status, body, headers = request(server + "/opc/deck/comite-suivi",
                                         office_payload(SHIPPED_MASTER, sent_sheets(SHIPPED_MASTER, "diaporama")))
         assert status == 200, body[:500]

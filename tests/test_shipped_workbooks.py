@@ -15,17 +15,17 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from opc_excel.changes import what_changed
 from opc_excel.cli import main
+from opc_excel.compute.changes import what_changed
+from opc_excel.demo.data import ALERT_NOTES, UNEXPLAINED_MOVES
+from opc_excel.demo.generate import EXTRA_LISTS, MASTER_FILE, TEMPLATE_FILE, write_workbooks
 from opc_excel.pipeline import check_file
+from opc_excel.read import contract as c
+from opc_excel.read.alert_sheet import USER_HEADERS, read_previous
+from opc_excel.read.contract import Kind, SheetSpec
+from opc_excel.read.history import read_milestone_history
+from opc_excel.read.source import OpenpyxlSource
 from opc_excel.text import match_key
-from opc_excel.workbook import contract as c
-from opc_excel.workbook.alert_sheet import USER_HEADERS, read_previous
-from opc_excel.workbook.contract import Kind, SheetSpec
-from opc_excel.workbook.demo_data import ALERT_NOTES, UNEXPLAINED_MOVES
-from opc_excel.workbook.generate import EXTRA_LISTS, MASTER_FILE, TEMPLATE_FILE, write_workbooks
-from opc_excel.workbook.history import read_milestone_history
-from opc_excel.workbook.source import OpenpyxlSource
 
 WORKBOOKS = Path(__file__).resolve().parents[1] / "workbooks"
 AT = date(2011, 9, 30)

@@ -6,8 +6,8 @@ from datetime import date, datetime, time
 
 import pytest
 
-from opc_excel.workbook.contract import Role
-from opc_excel.workbook.values import (
+from opc_excel.read.contract import Role
+from opc_excel.read.values import (
     Reading,
     fr_amount,
     fr_date,

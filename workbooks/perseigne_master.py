@@ -21,9 +21,10 @@ from pathlib import Path
 import xlwings as xw
 
 from opc_excel.errors import OpcError
-from opc_excel.pipeline import CheckReport, write_outputs
+from opc_excel.pipeline import write_outputs
+from opc_excel.report import CheckReport
 from opc_excel.server.book import ACTUALISER, check_book, run_summary
-from opc_excel.workbook.sheet_output import XlwingsOutput
+from opc_excel.sheets.output import XlwingsOutput
 
 TITLE = "OPC urbain"
 
@@ -31,7 +32,7 @@ TITLE = "OPC urbain"
 def deck_list() -> list[tuple[str, str | None]]:
     """Return every deck to write: each kind, and the restricted meeting once per theme (none without decks)."""
     try:
-        from opc_excel.decks import KINDS, THEMES
+        from opc_excel.render.decks import KINDS, THEMES
     except ImportError:
         return []
     return [(kind, None) for kind, deck in KINDS.items() if not deck.needs_theme] + [
@@ -41,7 +42,7 @@ def deck_list() -> list[tuple[str, str | None]]:
 def write_decks(report: CheckReport, folder: Path) -> list[Path]:
     """Write every deck of the checked workbook into ``folder``; return the files written."""
     try:
-        from opc_excel.decks import build_deck
+        from opc_excel.render.decks import build_deck
     except ImportError:
         return []
     written = []

@@ -3,8 +3,8 @@
 Used by the add-in's scripts (a book built by xlwings Server from the Office.js payload) and by
 the desktop fallback (``xw.Book.caller()``). Reading goes through xlwings' own conversion
 (values from A1, dates as datetimes, empty cells as ``None``) into a
-:class:`~opc_excel.workbook.source.GridSource`, so the reader sees what it sees in a file;
-writing goes through :class:`~opc_excel.workbook.sheet_output.XlwingsOutput`.
+:class:`~opc_excel.read.source.GridSource`, so the reader sees what it sees in a file;
+writing goes through :class:`~opc_excel.sheets.output.XlwingsOutput`.
 Nothing here imports xlwings Server or needs a licence key.
 """
 
@@ -20,18 +20,18 @@ from opc_excel.model import Level
 from opc_excel.pipeline import (
     REFRESHED_SHEETS,
     UNREADABLE_SITUATION,
-    CheckReport,
     check_source,
     refreshed_sheets,
     write_outputs,
 )
+from opc_excel.read import contract
+from opc_excel.read.alert_sheet import ALERTES
+from opc_excel.read.history import HISTORIQUE, HISTORIQUE_JALONS
+from opc_excel.read.source import GridSource
+from opc_excel.report import CheckReport
+from opc_excel.sheets.output import XlwingsOutput
+from opc_excel.sheets.writer import write_controles
 from opc_excel.text import match_key
-from opc_excel.workbook import contract
-from opc_excel.workbook.alert_sheet import ALERTES
-from opc_excel.workbook.history import HISTORIQUE, HISTORIQUE_JALONS
-from opc_excel.workbook.sheet_output import XlwingsOutput
-from opc_excel.workbook.source import GridSource
-from opc_excel.workbook.writer import write_controles
 
 CONTROLER, ACTUALISER, DIAPORAMA = "controler", "actualiser", "diaporama"
 KEPT_SHEETS = (ALERTES, HISTORIQUE, HISTORIQUE_JALONS)  # read back so that a refresh keeps them

@@ -3,7 +3,7 @@
 The body is the same Office.js payload as the scripts'. The answer is the .pptx itself, or, with
 ``?lien=1``, a short-lived download link for the task pane (Excel's task pane can't save a file:
 the link opens in the browser). Kinds are those of ``opc-excel deck``; ``?theme=`` only for the
-réunion restreinte. The deck itself comes from ``opc_excel.decks.build_deck``.
+réunion restreinte. The deck itself comes from ``opc_excel.render.decks.build_deck``.
 """
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ def deck_filename(kind: str, theme: str | None, at_iso: str) -> str:
 
 def _build(payload: dict, kind: str, theme: str | None) -> tuple[str, bytes]:
     try:
-        from opc_excel.decks import build_deck
+        from opc_excel.render.decks import build_deck
     except ImportError:
         raise xw.XlwingsError("La génération des diaporamas n'est pas disponible sur ce serveur : "
                               "demandez sa mise à jour au service informatique.") from None

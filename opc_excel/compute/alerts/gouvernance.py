@@ -1,0 +1,221 @@
+"""Alert rules of the theme *Gouvernance*: revue de projet, points d'étape, relevé de décisions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+from opc_excel.compute.alerts.registry import rule
+from opc_excel.compute.schedule import add_months, delivered, is_abandoned, whole_months, works_started
+from opc_excel.fr import fr_date, fr_months
+from opc_excel.model import Action, Alert, Level, Operation, Params, Programme, ProgrammeKind, Theme
+from opc_excel.read import contract
+
+CLOSED_ACTION = "Soldée"
+INGENIERIE = "Ingénierie et conduite de projet"
+# PNRU *points d'étape*: 2 and 4 years after the signature of the convention (domain.md).
+PNRU_MILESTONE_REVIEW_MONTHS = (24, 48)
+
+
+def _within(at: date, day: date, months: float) -> bool:
+    """Return True when ``day`` falls in [at, at + months]."""
+    return at <= day <= add_months(at, months)
+
+
+def _count(n: int, singular: str, plural: str) -> str:
+    return f"{n} {singular if n < 2 else plural}"
+
+
+def _in(at: date, day: date) -> str:
+    """Return ``dans 2 mois``, ``dans 12 jours``, ``aujourd'hui``."""
+    months = whole_months(at, day)
+    if months >= 1:
+        return f"dans {fr_months(months)}"
+    days = (day - at).days
+    return "aujourd'hui" if days == 0 else f"dans {_count(days, 'jour', 'jours')}"
+
+
+# ---------------------------------------------------------------- GOV-01
+
+
+def _insertion_due(op: Operation, p: Programme, at: date) -> bool:
+    """Return True when the operation's works contracts are running, so their insertion hours can be reported."""
+    if op.famille == INGENIERIE and p.params.programme is ProgrammeKind.PNRU:
+        return False  # PNRU counts the hours of the works only; NPNRU adds the engineering
+    return works_started(op, at) and not delivered(op, at)
+
+
+def missing_indicators(p: Programme, at: date) -> list[str]:
+    """Return what a revue de projet needs and the workbook lacks, one French phrase with its count each.
+
+    Over the non-abandoned operations: a cost; a *Date convention* of works start and of delivery;
+    the ANRU funding lines' status; when the programme demolishes: the convention quantities of the
+    demolitions and reconstitutions, at least one reconstitution operation, and households on the
+    *Relogement* sheet for each demolition (with a status); an *Insertion* line for each operation in
+    works (started, not delivered: its contracts are running and the facilitator can report their hours;
+    the hours of delivered operations belong to the facilitator's final report), the *Ingénierie et
+    conduite de projet* operations excepted in PNRU, where only the works' hours count.
+    """
+    live = [op for op in p.operations if not is_abandoned(op)]
+    live_ids = {op.id for op in live}
+    demolitions = [op for op in live if op.famille == contract.DEMOLITION]
+    reconstitutions = [op for op in live if op.famille == contract.RECONSTITUTION]
+    with_households = {h.operation_id for h in p.households}
+    with_insertion = {line.operation_id for line in p.insertion}
+    missing: list[str] = []
+
+    def lacking(n: int, singular: str, plural: str) -> None:
+        if n:
+            missing.append(_count(n, singular, plural))
+
+    def convention_missing(name: str) -> int:
+        return sum(1 for op in live if (m := op.milestone(name)) is None or m.convention is None)
+
+    lacking(sum(1 for op in live if op.cost is None), "opération sans coût", "opérations sans coût")
+    lacking(convention_missing(contract.WORKS_START), "opération sans date convention de démarrage",
+            "opérations sans date convention de démarrage")
+    lacking(convention_missing(contract.DELIVERY), "opération sans date convention de livraison",
+            "opérations sans date convention de livraison")
+    lacking(sum(1 for line in p.funding
+                if line.operation_id in live_ids and line.funder == contract.ANRU_FUNDER and line.status is None),
+            "ligne ANRU sans statut", "lignes ANRU sans statut")
+    if demolitions:
+        lacking(sum(1 for op in demolitions + reconstitutions if op.quantity_convention is None),
+                "opération de démolition ou de reconstitution sans quantité convention",
+                "opérations de démolition ou de reconstitution sans quantité convention")
+        if not reconstitutions:
+            missing.append("aucune opération de reconstitution de l'offre")
+        lacking(sum(1 for op in demolitions if op.id not in with_households),
+                "démolition sans ménage saisi dans Relogement", "démolitions sans ménage saisi dans Relogement")
+        lacking(sum(1 for h in p.households if h.operation_id in live_ids and h.status is None),
+                "ménage sans statut", "ménages sans statut")
+    lacking(sum(1 for op in live if op.id not in with_insertion and _insertion_due(op, p, at)),
+            "opération en travaux sans ligne d'insertion", "opérations en travaux sans ligne d'insertion")
+    return missing
+
+
+@rule("GOV-01", theme=Theme.GOUVERNANCE)
+def project_review_incomplete(p: Programme, at: date, params: Params) -> Iterator[Alert]:
+    """Yield one programme-level orange alert when the revue de projet is near and indicators are missing.
+
+    Near: *Prochaine revue de projet* in [``at``, ``at`` + ``project_review_notice_months``]. Missing:
+    :func:`missing_indicators`, listed with their counts in the finding. Quiet when no review date is
+    typed: unlike the points d'étape, the review's date is set by the préfet's delegate each year and
+    cannot be computed.
+    """
+    review = params.next_project_review
+    if review is None or not _within(at, review, params.project_review_notice_months):
+        return
+    missing = missing_indicators(p, at)
+    if missing:
+        yield Alert(
+            Level.ORANGE,
+            finding=f"Revue de projet le {fr_date(review)} ({_in(at, review)}), indicateurs incomplets : "
+                    + " ; ".join(missing),
+            measure=("Faire compléter le classeur par les maîtres d'ouvrage et les bailleurs avant la revue de "
+                     "projet, puis relancer l'actualisation"))
+
+
+# ---------------------------------------------------------------- GOV-02
+
+
+def next_milestone_review(params: Params, at: date) -> tuple[date, bool] | None:
+    """Return the point d'étape falling within the notice window and whether it was computed, else None.
+
+    The typed *Prochain point d'étape* wins, even outside the window. Without one, a PNRU programme's
+    points d'étape are computed at 2 and 4 years after the signature; an NPNRU *clause de revoyure* is
+    dated by each convention, so without a typed date nothing is computed.
+    """
+    notice = params.milestone_review_notice_months
+    if params.next_milestone_review is not None:
+        typed = params.next_milestone_review
+        return (typed, False) if _within(at, typed, notice) else None
+    if params.programme is not ProgrammeKind.PNRU or params.signature_date is None:
+        return None
+    for months in PNRU_MILESTONE_REVIEW_MONTHS:
+        day = add_months(params.signature_date, months)
+        if _within(at, day, notice):
+            return day, True
+    return None
+
+
+@rule("GOV-02", theme=Theme.GOUVERNANCE)
+def milestone_review_near(p: Programme, at: date, params: Params) -> Iterator[Alert]:
+    """Yield one programme-level orange alert when a point d'étape (NPNRU: clause de revoyure) is near.
+
+    Near: in [``at``, ``at`` + ``milestone_review_notice_months``], the date being the typed
+    *Prochain point d'étape*, or, when none is typed, the one :func:`next_milestone_review` computes
+    (PNRU: signature + 2 and + 4 years); the finding says when the date was computed.
+    """
+    found = next_milestone_review(params, at)
+    if found is None:
+        return
+    day, computed = found
+    name = "Clause de revoyure" if params.programme is ProgrammeKind.NPNRU else "Point d'étape"
+    origin = ""
+    if computed:
+        assert params.signature_date is not None
+        years = whole_months(params.signature_date, day) // 12
+        origin = (f" (date calculée : {years} ans après la signature du {fr_date(params.signature_date)}, "
+                  "aucune date saisie)")
+    yield Alert(
+        Level.ORANGE,
+        finding=(f"{name} le {fr_date(day)}{origin}, {_in(at, day)} : préparer le bilan des engagements "
+                 "de la convention"),
+        measure=("Préparer le bilan d'étape (avancement physique et financier, reconstitution, relogement, "
+                 "insertion, points durs) et le faire valider en comité de pilotage"))
+
+
+# ---------------------------------------------------------------- GOV-03
+
+
+def _overdue_for(due: date, at: date) -> str:
+    months = whole_months(due, at)
+    return fr_months(months) if months >= 1 else _count((at - due).days, "jour", "jours")
+
+
+def _subject(action: Action) -> str:
+    text = action.subject or action.decision
+    return f"Action {action.id} « {text} »" if text else f"Action {action.id}"
+
+
+@rule("GOV-03", theme=Theme.GOUVERNANCE)
+def action_overdue(p: Programme, at: date, params: Params) -> Iterator[Alert]:
+    """Yield an alert for each action of the relevé de décisions past its due date: orange, red once postponed often.
+
+    Past due: *Échéance* before ``at`` (the due day itself is still on time), status not *Soldée* and no
+    *Date de clôture*. Rouge when *Reports* ≥ ``postponements_red``; an empty *Reports* cell means no
+    postponement recorded, so the action is still flagged, orange. Actions without a due date are quiet.
+
+    Quiet when every operation the action is linked to is abandoned: the action went with them.
+    The alert names the action and, when it is linked to operations, the first one not abandoned; its
+    key is ``GOV-03 · <action id>`` whatever the operations linked, so the users' notes follow the action.
+    """
+    for action in p.actions:
+        if action.status == CLOSED_ACTION or action.closed_on is not None or action.due is None:
+            continue
+        if action.due >= at:
+            continue
+        postponements = action.postponements or 0
+        red = postponements >= params.postponements_red
+        reports = ""
+        if postponements:
+            reports = f", reportée {_count(int(postponements), 'fois', 'fois')}"
+        instance = f" ({action.instance} du {fr_date(action.date)})" if action.instance and action.date else ""
+        owner = f" par {action.owner}" if action.owner else ""
+        linked = [op for i in action.operation_ids if (op := p.operation(i)) is not None]
+        if linked and all(is_abandoned(op) for op in linked):
+            continue
+        operation = next((op for op in linked if not is_abandoned(op)), None)
+        measure = ("Inscrire l'action à l'ordre du jour du prochain comité de pilotage pour arbitrage : "
+                   "lever le blocage ou abandonner l'action" if red else
+                   "Relancer le responsable et fixer une nouvelle échéance au prochain point mensuel")
+        yield Alert(
+            Level.ROUGE if red else Level.ORANGE,
+            finding=(f"{_subject(action)}{instance} attendue{owner} pour le {fr_date(action.due)}, non soldée : "
+                     f"{_overdue_for(action.due, at)} de retard{reports}"),
+            measure=measure,
+            operation_id=operation.id if operation else None,
+            operation_label=(operation.label or "") if operation else "",
+            owner=(operation.owner or "") if operation else "",
+            action_id=action.id)

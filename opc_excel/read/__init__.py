@@ -1,0 +1,11 @@
+"""Reading the workbook in: the contract, the package's safety, cell values, and the model built from them.
+
+- :mod:`contract`: the sheets, headers, lists and parameters users and tests rely on (workbook.md).
+- :mod:`safety`: what a file must be before openpyxl parses it, and how files are written safely.
+- :mod:`source`, :mod:`values`, :mod:`reader`: every cell read by its column's kind, with the
+  problems met while reading; :mod:`build`: the frozen programme (:mod:`opc_excel.model`).
+- :mod:`alert_sheet`, :mod:`history`: what a refresh keeps of the output sheets it rewrites
+  (users' notes in *Alertes*, earlier situations in *Historique*), read back and merged.
+
+Imports only the base modules (``model``, ``errors``, ``text``, ``fr``, ``cancel``).
+"""

@@ -1,0 +1,596 @@
+"""Slide builders shared by the five decks: title, bullets, paginated tables, native charts, KPI tiles.
+
+Every slide gets the footer (project · deck kind · situation au JJ/MM/AAAA · page) and speaker
+notes. Text sizes are measured, not hoped for: tables continue on the next slide with the header
+repeated and « (suite) » in the title, never splitting a row; bullet lists shrink, then continue.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import unicodedata
+from collections.abc import Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from lxml.etree import SubElement
+from pptx import Presentation
+from pptx.chart.data import CategoryChartData
+from pptx.chart.xlsx import CategoryWorkbookWriter
+from pptx.dml.color import RGBColor
+from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.opc.packuri import PackURI
+from pptx.oxml.ns import qn
+from pptx.util import Emu, Pt
+from xlsxwriter import Workbook as XlsxWorkbook
+
+from opc_excel.cancel import checkpoint
+from opc_excel.render.decks.template import CHART, CONTENT, SECTION, TABLE, TITLE, TemplateError, house_template
+from opc_excel.render.decks.template import check_template as _check_template
+from opc_excel.text import CATEGORY_CAP, NAME_CAP, NOTES_CAP, TEXT_CAP, TITLE_CAP, shorten
+
+DARK_BLUE = RGBColor(0x1F, 0x38, 0x64)
+BLUE = RGBColor(0x2F, 0x75, 0xB5)
+LIGHT = RGBColor(0xE7, 0xEC, 0xF5)
+GREY = RGBColor(0x7F, 0x7F, 0x7F)
+LIGHT_GREY = RGBColor(0xBF, 0xBF, 0xBF)
+WHITE = RGBColor(0xFF, 0xFF, 0xFF)
+TEXT = RGBColor(0x26, 0x26, 0x26)
+STATUS = {"rouge": RGBColor(0xC0, 0x00, 0x00), "orange": RGBColor(0xED, 0x7D, 0x31),
+          "vert": RGBColor(0x70, 0xAD, 0x47), "gris": GREY}
+STATUS_LIGHT = {"rouge": RGBColor(0xF8, 0xCB, 0xAD), "orange": RGBColor(0xFF, 0xE6, 0x99),
+                "vert": RGBColor(0xE2, 0xEF, 0xDA), "gris": RGBColor(0xED, 0xED, 0xED)}
+SERIES_COLOURS = (DARK_BLUE, BLUE, RGBColor(0x70, 0xAD, 0x47), RGBColor(0xED, 0x7D, 0x31), GREY)
+
+# The content area under the title rule and above the footer, on a 16:9 slide.
+LEFT, TOP, WIDTH, BOTTOM = Emu(609_600), Emu(1_300_000), Emu(10_972_800), Emu(6_250_000)
+HEIGHT = Emu(BOTTOM - TOP)
+FOOTER_TOP = Emu(6_420_000)
+EMU_PER_PT = 12_700
+LINE_SPACING = 1.2
+CELL_MARGIN = Emu(27_432)  # top and bottom cell margin (0,03 in), set on every cell we write
+CELL_SIDE_MARGIN = Emu(91_440)
+
+
+# Arial advance widths in thousandths of an em (the Helvetica metrics Arial shares), ASCII 32–126.
+_ASCII_WIDTHS = (
+    278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556, 556, 556, 556, 556,
+    556, 556, 556, 556, 278, 278, 584, 584, 584, 556, 1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667,
+    556, 833, 722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556, 333, 556,
+    556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556, 556, 556, 333, 500, 278, 556, 500, 722,
+    500, 500, 500, 334, 260, 334, 584)
+_OTHER_WIDTHS = {"—": 1000, "–": 556, "…": 1000, "«": 556, "»": 556, "’": 222, "‘": 222, "€": 556, "°": 400,
+                 "œ": 944, "Œ": 1000, "æ": 889, "Æ": 1000, "\u00a0": 278, "\u202f": 278, "◆": 800, "→": 1000}
+_A_P, _A_PPR, _A_R, _A_RPR, _A_T, _A_BR = qn("a:p"), qn("a:pPr"), qn("a:r"), qn("a:rPr"), qn("a:t"), qn("a:br")
+_A_TCPR, _A_SOLID, _A_SRGB = qn("a:tcPr"), qn("a:solidFill"), qn("a:srgbClr")
+SAFETY = 1.04  # renderers differ a little in kerning: measure a little wide
+
+
+@lru_cache(maxsize=4096)
+def _char_em(char: str) -> float:
+    code = ord(char)
+    if 32 <= code <= 126:
+        return _ASCII_WIDTHS[code - 32] / 1000
+    if char in _OTHER_WIDTHS:
+        return _OTHER_WIDTHS[char] / 1000
+    base = unicodedata.normalize("NFD", char)[0]  # é is as wide as e
+    return _char_em(base) if base != char else 0.6
+
+
+def text_width(text: str, size_pt: float, bold: bool = False) -> float:
+    """Return the width of ``text`` set in Arial at ``size_pt``, in EMU (a little wide, never narrow)."""
+    ems = sum(_char_em(c) for c in text) * (1.07 if bold else 1.0) * SAFETY
+    return ems * size_pt * EMU_PER_PT
+
+
+def text_lines(text: str, width_emu: int, size_pt: float, bold: bool = False) -> int:
+    """Return how many lines ``text`` takes when wrapped at spaces in a box ``width_emu`` wide."""
+    space = text_width(" ", size_pt, bold)
+    lines = 0
+    for paragraph in str(text).split("\n"):
+        lines += 1
+        used = 0.0
+        for word in paragraph.split(" "):
+            width = text_width(word, size_pt, bold)
+            if used and used + space + width > width_emu:
+                lines += 1
+                used = 0.0
+            used += (space if used else 0.0) + width
+            while used > width_emu:  # a word longer than the line is broken anywhere
+                lines += 1
+                used -= width_emu
+    return lines
+
+
+def text_height(text: str, width_emu: int, size_pt: float) -> int:
+    return int(text_lines(text, width_emu, size_pt) * size_pt * LINE_SPACING * EMU_PER_PT)
+
+
+MIN_HEADER_PT = 7.0
+FOOTER_PROJECT_CAP = 60  # the project's name in the footer, which holds on one line
+
+
+def header_size(columns: Sequence[Column], widths: Sequence[int], size: float) -> float:
+    """Return the font size of a table's header row: ``size``, or smaller until no header word is cut.
+
+    A word wider than its column is broken anywhere by PowerPoint (« Temporaire / s »): the header
+    shrinks by half points until each word fits, down to 7 pt.
+    """
+    words = [(word, width - 2 * CELL_SIDE_MARGIN) for column, width in zip(columns, widths, strict=True)
+             for word in column.header.split()]
+    while size > MIN_HEADER_PT and any(text_width(word, size, bold=True) > room for word, room in words):
+        size -= 0.5
+    return size
+
+
+_ALIGN = {"right": "r", "center": "ctr"}
+_CONTROL = re.compile(r"[\x00-\x08\x0B-\x1F]")
+
+
+def write_cell(tc, text: str, size: float, *, bold: bool, colour: RGBColor, fill: RGBColor, align: str) -> None:
+    """Fill a new table cell (``a:tc``) as python-pptx's API would, in one pass over the XML.
+
+    ``\\n`` starts a paragraph, ``\\v`` a line break; other control characters become ``_xHHHH_``;
+    every paragraph is aligned, every run sized, bold or not and coloured; the cell has the top and
+    bottom margins, vertical centring and the solid fill.
+    """
+    tx_body = tc[0]
+    for paragraph in tx_body.findall(_A_P):
+        tx_body.remove(paragraph)
+    run_attrs = {"sz": str(Pt(size).centipoints), "b": "1" if bold else "0"}
+    colour_hex, algn = str(colour), _ALIGN.get(align, "l")
+    for line in text.split("\n"):
+        paragraph = SubElement(tx_body, _A_P)
+        SubElement(paragraph, _A_PPR, algn=algn)
+        for index, piece in enumerate(line.split("\v")):
+            if index:
+                SubElement(paragraph, _A_BR)
+            if piece:
+                run = SubElement(paragraph, _A_R)
+                SubElement(SubElement(SubElement(run, _A_RPR, run_attrs), _A_SOLID), _A_SRGB, val=colour_hex)
+                SubElement(run, _A_T).text = _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", piece)
+    tc_pr = tc.find(_A_TCPR)
+    tc_pr.set("marT", str(CELL_MARGIN))
+    tc_pr.set("marB", str(CELL_MARGIN))
+    tc_pr.set("anchor", "ctr")
+    SubElement(SubElement(tc_pr, _A_SOLID), _A_SRGB, val=str(fill))
+
+
+def count_partnames(package) -> None:
+    """Give ``package`` a ``next_partname`` that scans its parts once per kind of part, not once per part.
+
+    python-pptx (``OpcPackage.next_partname``) walks every part of the package for each notes slide,
+    chart and chart workbook it adds: quadratic in the number of slides, 9 s of the 663 slides of a
+    ×100 revue de projet under the profiler. Here parts of those kinds are only ever added through
+    this method, so once the existing names are known, counting on gives the names python-pptx
+    would give (the next number after the last; the template's own slides were dropped before).
+    """
+    taken: dict[str, set[str]] = {}
+
+    def next_partname(template: str) -> PackURI:
+        names = taken.get(template)
+        if names is None:
+            prefix = template[:(template % 42).find("42")]
+            names = taken[template] = {str(p.partname) for p in package.iter_parts() if p.partname.startswith(prefix)}
+        number = len(names) + 1
+        while template % number in names:  # a gap left by the template: python-pptx counts down to it
+            number -= 1
+        names.add(template % number)
+        return PackURI(template % number)
+
+    package.next_partname = next_partname
+
+
+# What XlsxWriter's ``write()`` would turn into something else: ``=…`` a formula, ``http://…`` a link,
+# ``123`` a number. The names behind a chart are the user's (familles, motifs…): they stay text.
+TEXT_ONLY = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+
+
+class _TextOnlyWorkbookWriter(CategoryWorkbookWriter):
+    """python-pptx's writer of the workbook embedded behind a chart, with every name written as text.
+
+    python-pptx opens its XlsxWriter workbook with XlsxWriter's defaults and writes categories and
+    series names with ``worksheet.write()``: a famille typed ``=HYPERLINK(…)`` or ``=cmd|…`` would
+    be a live formula in the workbook PowerPoint opens with *Modifier les données*. Only the opening
+    changes here (the options above); the layout of the sheet is python-pptx's.
+    """
+
+    @contextmanager
+    def _open_worksheet(self, xlsx_file):
+        workbook = XlsxWorkbook(xlsx_file, TEXT_ONLY)
+        worksheet = workbook.add_worksheet()
+        yield workbook, worksheet
+        workbook.close()
+
+
+class TextOnlyChartData(CategoryChartData):
+    """Category chart data whose embedded workbook keeps every name as text (see ``_TextOnlyWorkbookWriter``)."""
+
+    @property
+    def _workbook_writer(self):
+        return _TextOnlyWorkbookWriter(self)
+
+
+@dataclass
+class Column:
+    """A table column: header, relative width, alignment."""
+
+    header: str
+    weight: float = 1.0
+    align: str = "left"  # left / right / center
+
+
+@dataclass
+class Cell:
+    """A table cell with an optional status colour (rouge / orange / vert / gris)."""
+
+    text: str
+    status: str | None = None
+    bold: bool = False
+
+
+@dataclass
+class DeckBuilder:
+    """Build one deck on a template: slides in order, then :meth:`save` adds footers and page numbers."""
+
+    project: str
+    kind_label: str
+    situation: str  # JJ/MM/AAAA
+    template: Path = field(default_factory=house_template)
+    table_font_pt: float = 10.0
+    presentation: object = field(init=False)
+
+    def __post_init__(self) -> None:
+        check = _check_template(self.template)
+        if not check.ok:
+            raise TemplateError(f"Le modèle « {Path(self.template).name} » ne peut pas servir : "
+                                + " ".join(check.missing))
+        self.presentation = Presentation(str(self.template))
+        for slide_id in list(self.presentation.slides._sldIdLst):  # noqa: SLF001 - a template's own slides go
+            self.presentation.part.drop_rel(slide_id.rId)
+            self.presentation.slides._sldIdLst.remove(slide_id)  # noqa: SLF001
+        self.layouts = {layout.name: layout for layout in self.presentation.slide_layouts}
+        count_partnames(self.presentation.part.package)
+
+    # ------------------------------------------------------------ slides
+
+    def _slide(self, layout: str, title: str, notes: str):
+        checkpoint()  # a deck for a caller who gave up stops here (opc_excel.cancel)
+        slide = self.presentation.slides.add_slide(self.layouts[layout])
+        title = shorten(title, TITLE_CAP)
+        slide.shapes.title.text = title
+        self._fit_title(slide.shapes.title, title)
+        slide.notes_slide.notes_text_frame.text = shorten(notes, NOTES_CAP)
+        for placeholder in list(slide.placeholders):  # content goes in shapes of ours: empty prompts would show
+            if placeholder.placeholder_format.idx != 0:
+                placeholder._element.getparent().remove(placeholder._element)  # noqa: SLF001
+        return slide
+
+    def _fit_title(self, shape, title: str) -> None:
+        """Shrink the title until it holds on one line (18 pt at the least, then it wraps)."""
+        size = 28.0
+        while size > 18 and text_lines(title, shape.width - 2 * CELL_SIDE_MARGIN, size, bold=True) > 1:
+            size -= 1
+        for paragraph in shape.text_frame.paragraphs:
+            for run in paragraph.runs:
+                run.font.size = Pt(size)
+
+    def title_slide(self, title: str, lines: Sequence[str], notes: str) -> None:
+        checkpoint()  # a deck for a caller who gave up stops here (opc_excel.cancel)
+        slide = self.presentation.slides.add_slide(self.layouts[TITLE])
+        title = shorten(title, TITLE_CAP)
+        slide.shapes.title.text = title
+        self._fit_title(slide.shapes.title, title)
+        subtitle = next(p for p in slide.placeholders if p.placeholder_format.idx == 1)
+        subtitle.text_frame.text = "\n".join(shorten(line, TITLE_CAP) for line in lines)
+        for paragraph in subtitle.text_frame.paragraphs:
+            for run in paragraph.runs:
+                run.font.size = Pt(16)
+                run.font.color.rgb = GREY
+        slide.notes_slide.notes_text_frame.text = shorten(notes, NOTES_CAP)
+
+    def section(self, title: str, text: str, notes: str) -> None:
+        checkpoint()  # a deck for a caller who gave up stops here (opc_excel.cancel)
+        slide = self.presentation.slides.add_slide(self.layouts[SECTION])
+        slide.shapes.title.text = shorten(title, TITLE_CAP)
+        body = next(p for p in slide.placeholders if p.placeholder_format.idx == 1)
+        body.text_frame.text = shorten(text, TEXT_CAP)
+        slide.notes_slide.notes_text_frame.text = shorten(notes, NOTES_CAP)
+
+    def bullets(self, title: str, items: Sequence[str | tuple[int, str]], notes: str,
+                empty: str = "Rien à signaler.") -> None:
+        """Add a bullet list: the font shrinks to 14 pt at most, then the list continues on a new slide."""
+        entries = [(0, i) if isinstance(i, str) else i for i in items] or [(0, empty)]
+        entries = [(level, shorten(text, TEXT_CAP)) for level, text in entries]
+        for page, chunk in enumerate(self._bullet_pages(entries)):
+            slide = self._slide(TABLE, title if page == 0 else f"{title} (suite)", notes)
+            size = chunk[1]
+            box = slide.shapes.add_textbox(LEFT, TOP, WIDTH, HEIGHT)
+            frame = box.text_frame
+            frame.word_wrap = True
+            for index, (level, text) in enumerate(chunk[0]):
+                paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+                paragraph.text = ("• " if level == 0 else "– ") + text
+                paragraph.level = level
+                paragraph.space_after = Pt(size * 0.4)
+                for run in paragraph.runs:
+                    run.font.size = Pt(size - 2 * level)
+                    run.font.color.rgb = TEXT
+
+    def _bullet_pages(self, entries: list[tuple[int, str]]) -> list[tuple[list[tuple[int, str]], float]]:
+        def heights(size: float) -> list[int]:  # each entry measured once per size
+            return [text_height(("  " * level) + "• " + text, WIDTH - 2 * CELL_SIDE_MARGIN, size - 2 * level)
+                    + int(size * 0.4 * EMU_PER_PT) for level, text in entries]
+        for size in (20.0, 18.0, 16.0):
+            if sum(heights(size)) <= HEIGHT:
+                return [(entries, size)]
+        pages, current, used = [], [], 0
+        for entry, height in zip(entries, heights(14.0), strict=True):
+            if current and used + height > HEIGHT:
+                pages.append((current, 14.0))
+                current, used = [], 0
+            current.append(entry)
+            used += height
+        pages.append((current, 14.0))
+        return pages
+
+    def table(self, title: str, columns: Sequence[Column], rows: Sequence[Sequence[Cell | str]], notes: str,
+              empty: str = "Aucune ligne à présenter.", top: int = TOP, font_pt: float | None = None) -> int:
+        """Add a table, continued on as many slides as it needs; return the number of slides used."""
+        cells = [[Cell(shorten(c.text, TEXT_CAP), c.status, c.bold) if isinstance(c, Cell)
+                  else Cell(shorten(str(c), TEXT_CAP)) for c in row] for row in rows]
+        total = sum(c.weight for c in columns)
+        widths = [int(WIDTH * c.weight / total) for c in columns]
+        if not cells:
+            slide = self._slide(TABLE, title, notes)
+            self._note(slide, empty, top)
+            return 1
+        size = font_pt or self.table_font_pt
+        pages, header_height = self._paginate(columns, widths, cells, size, BOTTOM - top)
+        if len(pages) > 1 and size > 8:  # one point smaller when it saves a slide
+            smaller = self._paginate(columns, widths, cells, size - 1, BOTTOM - top)
+            if len(smaller[0]) < len(pages):
+                size, (pages, header_height) = size - 1, smaller
+        for number, page in enumerate(pages):
+            slide = self._slide(TABLE, title if number == 0 else f"{title} (suite)", notes)
+            self._draw_table(slide, columns, widths, page, header_height, size, top)
+        return len(pages)
+
+    def _paginate(self, columns: Sequence[Column], widths: Sequence[int], cells: list[list[Cell]], size: float,
+                  available: int) -> tuple[list[list[tuple[list[Cell], int]]], int]:
+        """Return the rows split into pages that fit ``available`` (each with the header), and the header height."""
+        header_height = self._row_height([Cell(c.header, bold=True) for c in columns], widths,
+                                          header_size(columns, widths, size))
+        pages: list[list[tuple[list[Cell], int]]] = [[]]
+        used = header_height
+        for row in cells:
+            height = self._row_height(row, widths, size)
+            if pages[-1] and used + height > available:
+                pages.append([])
+                used = header_height
+            pages[-1].append((row, height))
+            used += height
+        return pages, header_height
+
+    def _row_height(self, row: Sequence[Cell], widths: Sequence[int], size: float) -> int:
+        lines = max(text_lines(cell.text, width - 2 * CELL_SIDE_MARGIN, size, bold=cell.bold)
+                    for cell, width in zip(row, widths, strict=True))
+        return int(lines * size * LINE_SPACING * EMU_PER_PT + 2 * CELL_MARGIN + EMU_PER_PT)
+
+    def _draw_table(self, slide, columns, widths, page, header_height, size, top) -> None:
+        height = header_height + sum(h for _, h in page)
+        shape = slide.shapes.add_table(len(page) + 1, len(columns), LEFT, top, WIDTH, height)
+        table = shape.table
+        table.first_row = True
+        # Written straight into the table's XML: python-pptx's cell API costs ≈ 0.45 ms a cell and its
+        # row-height setter re-adds every row's height (bench/README.md, « Diaporamas »); the XML is
+        # the one that API writes (tests/test_decks.py compares them).
+        for grid_col, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
+            grid_col.set("w", str(width))
+        shape.width = Emu(sum(widths))
+        rows = table._tbl.tr_lst
+        rows[0].set("h", str(header_height))
+        head_size = header_size(columns, widths, size)
+        for tc, column in zip(rows[0].tc_lst, columns, strict=True):
+            write_cell(tc, column.header, head_size, bold=True, colour=WHITE, fill=DARK_BLUE, align=column.align)
+        for r, (tr, (row, row_height)) in enumerate(zip(rows[1:], page, strict=True), start=1):
+            tr.set("h", str(row_height))
+            for tc, cell, column in zip(tr.tc_lst, row, columns, strict=True):
+                fill = STATUS_LIGHT.get(cell.status) if cell.status else (LIGHT if r % 2 == 0 else WHITE)
+                write_cell(tc, cell.text, size, bold=cell.bold, colour=TEXT, fill=fill, align=column.align)
+
+    def _note(self, slide, text: str, top: int = TOP) -> None:
+        box = slide.shapes.add_textbox(LEFT, top, WIDTH, Emu(600_000))
+        box.text_frame.word_wrap = True
+        box.text_frame.text = shorten(text, TEXT_CAP)
+        for run in box.text_frame.paragraphs[0].runs:
+            run.font.size = Pt(16)
+            run.font.italic = True
+            run.font.color.rgb = GREY
+
+    def chart(self, title: str, chart_type: str, categories: Sequence[str], series: dict[str, Sequence[float | None]],
+              notes: str, comment: str = "", number_format: str = '0" %"', maximum: float | None = None) -> None:
+        """Add a native, editable chart (``line`` or ``bar``) with a comment beside it."""
+        slide = self._slide(CHART, title, notes)
+        data = TextOnlyChartData(number_format=number_format)
+        data.categories = [shorten(c, CATEGORY_CAP) if isinstance(c, str) else c for c in categories]
+        for name, values in series.items():
+            data.add_series(shorten(name, CATEGORY_CAP), list(values))
+        kind = {"line": XL_CHART_TYPE.LINE_MARKERS, "bar": XL_CHART_TYPE.BAR_CLUSTERED,
+                "column": XL_CHART_TYPE.COLUMN_CLUSTERED}[chart_type]
+        area = next(p for p in self.layouts[CHART].placeholders if p.placeholder_format.idx == 1)
+        frame = slide.shapes.add_chart(kind, area.left, TOP, area.width, HEIGHT, data)
+        chart = frame.chart
+        chart.has_title = False  # the slide title says it; one series would otherwise be repeated as a title
+        chart.has_legend = len(series) > 1
+        if chart.has_legend:
+            chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+            chart.legend.include_in_layout = False
+            chart.legend.font.size = Pt(11)
+        chart.font.size = Pt(11)
+        chart.font.name = "Arial"
+        value_axis = chart.value_axis
+        value_axis.has_major_gridlines = True
+        value_axis.major_gridlines.format.line.color.rgb = LIGHT_GREY
+        value_axis.tick_labels.number_format = number_format
+        value_axis.tick_labels.number_format_is_linked = False
+        if maximum is not None:
+            value_axis.maximum_scale = maximum
+        value_axis.minimum_scale = 0
+        for index, plot_series in enumerate(chart.plots[0].series):
+            colour = SERIES_COLOURS[index % len(SERIES_COLOURS)]
+            if chart_type == "line":
+                plot_series.format.line.color.rgb = colour
+                plot_series.format.line.width = Pt(2.25)
+                plot_series.marker.format.fill.solid()
+                plot_series.marker.format.fill.fore_color.rgb = colour
+                plot_series.smooth = False
+            else:
+                plot_series.format.fill.solid()
+                plot_series.format.fill.fore_color.rgb = colour
+        if chart_type == "bar":
+            chart.category_axis.reverse_order = True  # first category at the top, as in the tables
+        caption = next(p for p in self.layouts[CHART].placeholders if p.placeholder_format.idx == 2)
+        comment = "\n".join(shorten(line, TEXT_CAP) for line in comment.split("\n")) if comment else ""
+        if comment:
+            box = slide.shapes.add_textbox(caption.left, TOP, caption.width, HEIGHT)
+            box.text_frame.word_wrap = True
+            for index, line in enumerate(comment.split("\n")):
+                paragraph = box.text_frame.paragraphs[0] if index == 0 else box.text_frame.add_paragraph()
+                paragraph.text = line
+                paragraph.space_after = Pt(8)
+            size = 16.0
+            while size > 10 and text_height(comment, caption.width - 2 * CELL_SIDE_MARGIN, size) > HEIGHT:
+                size -= 1
+            for paragraph in box.text_frame.paragraphs:
+                for run in paragraph.runs:
+                    run.font.size = Pt(size)
+                    run.font.color.rgb = TEXT
+
+    def kpis(self, title: str, tiles: Sequence[tuple[str, str, str | None]], notes: str,
+             comment: str = "") -> None:
+        """Add a slide of KPI tiles: (label, value, status colour or None), four to a row."""
+        slide = self._slide(TABLE, title, notes)
+        per_row = 4
+        gap = Emu(150_000)
+        rows = math.ceil(len(tiles) / per_row)
+        tile_width = int((WIDTH - gap * (per_row - 1)) / per_row)
+        tile_height = min(Emu(1_350_000), int((HEIGHT - Emu(700_000) - gap * (rows - 1)) / max(rows, 1)))
+        for index, (label, value, status) in enumerate(tiles):
+            label, value = shorten(label, NAME_CAP), shorten(value, NAME_CAP)
+            row, col = divmod(index, per_row)
+            left = LEFT + col * (tile_width + gap)
+            top = TOP + row * (tile_height + gap)
+            tile = slide.shapes.add_shape(1, left, top, tile_width, tile_height)  # 1 = rectangle
+            tile.fill.solid()
+            tile.fill.fore_color.rgb = STATUS_LIGHT.get(status, LIGHT) if status else LIGHT
+            tile.line.color.rgb = STATUS.get(status, LIGHT_GREY) if status else LIGHT_GREY
+            frame = tile.text_frame
+            frame.word_wrap = True
+            frame.text = value
+            frame.paragraphs[0].alignment = PP_ALIGN.CENTER
+            for run in frame.paragraphs[0].runs:
+                run.font.size = Pt(26)
+                run.font.bold = True
+                run.font.color.rgb = STATUS.get(status, DARK_BLUE) if status else DARK_BLUE
+            caption = frame.add_paragraph()
+            caption.text = label
+            caption.alignment = PP_ALIGN.CENTER
+            for run in caption.runs:
+                run.font.size = Pt(12)
+                run.font.color.rgb = TEXT
+        if comment:
+            self._note(slide, comment, TOP + rows * (tile_height + gap))
+
+    def blank(self, title: str, notes: str):
+        """Return a slide with only its title, for drawings (the Gantt)."""
+        return self._slide(TABLE, title, notes)
+
+    def content(self, title: str, notes: str):
+        return self._slide(CONTENT, title, notes)
+
+    def panels(self, title: str, panels: Sequence[tuple[str, Sequence[str], str | None]], notes: str,
+               empty: str = "Rien à signaler.") -> None:
+        """Add a slide of side-by-side panels: (heading, bullet lines, status colour or None) each.
+
+        Each panel has a coloured heading band (the status colour, else dark blue) over a light box of
+        bullets. One font size for all panels, from 16 pt down to 10 pt until every panel fits; a panel
+        still too long at 10 pt loses its last lines, replaced by « … ».
+        """
+        slide = self._slide(TABLE, title, notes)
+        count = max(len(panels), 1)
+        gap, band = Emu(200_000), Emu(480_000)
+        width = int((WIDTH - gap * (count - 1)) / count)
+        inner = width - 2 * CELL_SIDE_MARGIN - Emu(100_000)
+        body_height = HEIGHT - band - 2 * CELL_MARGIN - Emu(100_000)
+
+        def height(line: str, size: float) -> int:
+            return text_height("• " + line, inner, size) + int(size * 0.5 * EMU_PER_PT)
+
+        contents = [[shorten(line, TEXT_CAP) for line in lines] or [empty] for _, lines, _ in panels]
+        size = 16.0
+        while size > 10 and any(sum(height(line, size) for line in lines) > body_height for lines in contents):
+            size -= 1
+        for lines in contents:
+            used = sum(height(line, size) for line in lines)
+            while len(lines) > 1 and used > body_height:  # the last lines give way to « … »
+                used -= sum(height(line, size) for line in lines[-2:]) - height("…", size)
+                lines[-2:] = ["…"]
+        for index, ((heading, _, status), lines) in enumerate(zip(panels, contents, strict=True)):
+            left = LEFT + index * (width + gap)
+            head = slide.shapes.add_shape(1, left, TOP, width, band)  # 1 = rectangle
+            head.fill.solid()
+            head.fill.fore_color.rgb = STATUS.get(status, DARK_BLUE) if status else DARK_BLUE
+            head.line.fill.background()
+            head.shadow.inherit = False
+            head.text_frame.word_wrap = True
+            head.text_frame.text = shorten(heading, NAME_CAP)
+            for run in head.text_frame.paragraphs[0].runs:
+                run.font.size = Pt(16)
+                run.font.bold = True
+                run.font.color.rgb = WHITE
+            box = slide.shapes.add_shape(1, left, TOP + band, width, HEIGHT - band)
+            box.fill.solid()
+            box.fill.fore_color.rgb = STATUS_LIGHT.get(status, LIGHT) if status else LIGHT
+            box.line.fill.background()
+            box.shadow.inherit = False
+            frame = box.text_frame
+            frame.word_wrap = True
+            frame.vertical_anchor = MSO_ANCHOR.TOP
+            for number, line in enumerate(lines):
+                paragraph = frame.paragraphs[0] if number == 0 else frame.add_paragraph()
+                paragraph.text = line if line == "…" or lines == [empty] else "• " + line
+                paragraph.alignment = PP_ALIGN.LEFT
+                paragraph.space_after = Pt(size * 0.5)
+                for run in paragraph.runs:
+                    run.font.size = Pt(size)
+                    run.font.color.rgb = TEXT
+
+    # ------------------------------------------------------------ output
+
+    def save(self) -> bytes:
+        """Return the deck as .pptx bytes, every slide with its footer and page number."""
+        slides = list(self.presentation.slides)
+        footer = f"{shorten(self.project, FOOTER_PROJECT_CAP)} · {self.kind_label} · situation au {self.situation}"
+        for number, slide in enumerate(slides, start=1):
+            box = slide.shapes.add_textbox(LEFT, FOOTER_TOP, Emu(WIDTH - 1_000_000), Emu(300_000))
+            box.name = "Pied de page"
+            box.text_frame.text = footer
+            box.text_frame.paragraphs[0].alignment = PP_ALIGN.LEFT
+            page = slide.shapes.add_textbox(Emu(LEFT + WIDTH - 1_000_000), FOOTER_TOP, Emu(1_000_000),
+                                            Emu(300_000))
+            page.name = "Numéro de page"
+            page.text_frame.text = f"{number} / {len(slides)}"
+            page.text_frame.paragraphs[0].alignment = PP_ALIGN.RIGHT
+            for shape in (box, page):
+                for run in shape.text_frame.paragraphs[0].runs:
+                    run.font.size = Pt(10)
+                    run.font.color.rgb = GREY
+        buffer = io.BytesIO()
+        self.presentation.save(buffer)
+        return buffer.getvalue()

@@ -1,0 +1,527 @@
+"""Comité de pilotage — rapport semestriel (10–15 slides on the shipped master, more when a table continues).
+
+1. Title. 2. Executive summary: three achievements, three risks, decisions requested. 3. Compliance
+with the convention: calendrier, reconstitution 1 pour 1, relogement, insertion, GUP, each with a status
+and the figure that shows it. 4. Finances by funder and 5. the S-curve. 6. The ten largest slips and
+7. their reasons (motifs counted). 8. Avenants in preparation and candidate operations. 9. Outlook for
+the next semester: launches and deliveries. 10. Annex: tableau financier by famille.
+
+The rules behind the words are in the docstrings of :func:`achievements`, :func:`risks`,
+:func:`decisions`, :data:`COMMITMENTS`, :func:`largest_slips` and :func:`avenant_candidates`: every
+sentence of the summary is built from an indicator, a change or an alert, never typed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from opc_excel.compute.indicators import Slip
+from opc_excel.compute.schedule import add_months, delivered, is_abandoned
+from opc_excel.fr import fr_date, fr_months, fr_number, fr_percent
+from opc_excel.model import Alert, Level
+from opc_excel.read import contract
+from opc_excel.render.decks.builder import Cell, Column, DeckBuilder
+from opc_excel.render.decks.comite_suivi import (
+    alerts_of,
+    launches_within,
+    operation_name,
+    plural,
+    ratio,
+    s_curve_slide,
+    severity_status,
+    signed_percent,
+)
+from opc_excel.render.decks.common import DeckInput, euros, meur, pct, start_deck
+from opc_excel.text import NAME_CAP, shorten
+
+KIND = "Comité de pilotage — rapport semestriel"
+STATUS_LABELS = {"rouge": "Rouge", "orange": "Orange", "vert": "Vert", "gris": "Non mesuré"}
+SUMMARY_ITEMS = 3
+LARGEST_SLIPS = 10
+OUTLOOK_MONTHS = 6
+MAX_OUTLOOK_ROWS = 30  # beyond, the outlook is counted by famille
+MAX_CANDIDATE_ROWS = 20  # avenant candidates listed, the most late first
+CALENDAR_CODES_COVERED_BY_AVENANT = frozenset({"CAL-01", "CAL-02", "CAL-03"})
+BLOCKED_ACTION_CODE = "GOV-03"
+# Milestones whose slip asks for an avenant, best first when an operation's milestones slip equally.
+SLIP_PREFERENCE = (contract.DELIVERY, contract.WORKS_START)
+
+
+@dataclass(frozen=True)
+class Commitment:
+    """A commitment of the convention: its name and the alert codes that tell whether it is kept."""
+
+    name: str
+    codes: tuple[str, ...]
+
+
+COMMITMENTS = (
+    # status = the worst alert of these codes: rouge if any is red, orange if any is orange, else vert.
+    Commitment("Calendrier de la convention", ("CAL-01", "CAL-02", "CAL-03", "CAL-04")),
+    Commitment("Reconstitution de l'offre 1 pour 1", ("HAB-01", "HAB-02")),
+    Commitment("Relogement des ménages", ("HAB-03", "HAB-04", "CAL-05")),
+    Commitment("Insertion par l'économique", ("SOC-01",)),
+    Commitment("Gestion urbaine de proximité (GUP)", ("SOC-02",)),
+)
+
+
+def build(data: DeckInput, builder: DeckBuilder) -> None:
+    start_deck(data, KIND, builder, title="Comité de pilotage stratégique — rapport semestriel",
+               meeting=data.params.next_steering_committee)
+    summary_slide(data, builder)
+    compliance_slide(data, builder)
+    funders_slide(data, builder)
+    s_curve_slide(data, builder)
+    slips_slide(data, builder)
+    motifs_slide(data, builder)
+    avenants_slide(data, builder)
+    outlook_slide(data, builder)
+    builder.section("Annexe", "Tableau financier par famille",
+                    notes="Annexe : le tableau financier récapitulatif par famille d'opérations.")
+    annex_slide(data, builder)
+
+
+# ---------------------------------------------------------------- executive summary
+
+
+def compliance(data: DeckInput) -> list[tuple[Commitment, str, str, list[Alert]]]:
+    """Return, for each commitment, (commitment, status, evidence sentence, its alerts).
+
+    The status is the worst of the commitment's alerts (rouge, orange); with none, vert when the workbook
+    measures the commitment (an avancement, demolitions planned, households, insertion hours, a GUP end
+    date) and gris when it does not.
+    """
+    ind, params = data.indicators, data.params
+    rec, hh, ins = ind.reconstitution, ind.rehousing, ind.insertion
+    gup = params.gup_end
+    evidence = {
+        COMMITMENTS[0].name:
+            f"Avancement {pct(ind.progress_pct)} pour {pct(ind.planned_progress_pct)} prévu (SPI {ratio(ind.spi)}) ; "
+            f"{pct(ind.launched_pct)} des opérations lancées ({fr_number(ind.operations_launched)} sur "
+            f"{fr_number(ind.operations)})",
+        COMMITMENTS[1].name:
+            f"{plural(rec.rebuilt_planned, 'logement reconstitué', 'logements reconstitués')} prévus pour "
+            f"{fr_number(rec.demolished_planned)} "
+            f"démolis (ratio {ratio(rec.ratio_planned)}) ; démarrés : {fr_number(rec.rebuilt_started)} pour "
+            f"{fr_number(rec.demolished_started)} ; livrés : {fr_number(rec.rebuilt_delivered)} pour "
+            f"{fr_number(rec.demolished_delivered)}",
+        COMMITMENTS[2].name:
+            f"{plural(hh.rehoused, 'ménage relogé', 'ménages relogés')} sur {fr_number(hh.to_rehouse)} "
+            f"({pct(hh.rehoused_percent)}) ; "
+            f"{pct(hh.new_or_recent_percent)} en logement neuf ou récent (objectif "
+            f"{fr_percent(params.rehousing_new_housing_target_pct)}) ; reste à charge médian "
+            f"{signed_percent(hh.median_rest_to_pay_change_pct)}",
+        COMMITMENTS[3].name:
+            f"{fr_number(ins.insertion_done)} heures d'insertion réalisées, {pct(ins.done_of_planned_pct)} des heures "
+            f"prévues et {pct(ins.done_of_target_pct)} de l'objectif de {fr_percent(params.insertion_target_pct)} "
+            f"des heures travaillées ; travaux concernés avancés à {pct(ins.works_progress_pct)}",
+        COMMITMENTS[4].name:
+            "Date de fin de la convention GUP non renseignée (Paramètres)" if gup is None
+            else f"Convention GUP en vigueur jusqu'au {fr_date(gup)}" if gup >= data.at
+            else f"Convention GUP échue le {fr_date(gup)}",
+    }
+    measured = {
+        COMMITMENTS[0].name: ind.progress_pct is not None,
+        COMMITMENTS[1].name: rec.demolished_planned > 0,
+        COMMITMENTS[2].name: hh.to_rehouse > 0,
+        COMMITMENTS[3].name: ins.done_of_planned_pct is not None or ins.done_of_target_pct is not None,
+        COMMITMENTS[4].name: gup is not None,
+    }
+    rows = []
+    for commitment in COMMITMENTS:
+        found = alerts_of(data, commitment.codes)
+        status = severity_status(found) if found else "vert" if measured[commitment.name] else "gris"
+        rows.append((commitment, status, evidence[commitment.name], found))
+    return rows
+
+
+def achievements(data: DeckInput) -> list[str]:
+    """Return up to three achievements, the first that hold in this order.
+
+    1. Deliveries and works starts reached since the previous date de situation (*Historique jalons*).
+    2. ANRU engagement at or above the planned S-curve (engagement gap ≥ 0).
+    3. Each commitment of :data:`COMMITMENTS` whose status is vert, with its evidence figure.
+    4. Households rehoused (when any), 5. rebuilt dwellings delivered (when any), 6. operations launched.
+    """
+    ind = data.indicators
+    found: list[str] = []
+    if data.changes is not None:
+        reached = [c for c in data.changes.milestones_reached if c.milestone in SLIP_PREFERENCE]
+        deliveries = sum(c.milestone == contract.DELIVERY for c in reached)
+        if reached:
+            found.append(f"{plural(deliveries, 'livraison')} et {plural(len(reached) - deliveries, 'démarrage')} "
+                         f"de travaux depuis le {fr_date(data.changes.since)}")
+    if ind.engagement_gap_points is not None and ind.engagement_gap_points >= 0:
+        found.append(f"Subvention ANRU engagée à {pct(ind.anru.engaged_pct)} ({meur(ind.anru.engaged)}), au-dessus "
+                     f"des {pct(ind.planned_engagement_pct)} prévus")
+    for commitment, status, evidence, _ in compliance(data):
+        if status == "vert":
+            found.append(f"{commitment.name} : {evidence}")
+    if ind.rehousing.rehoused:
+        found.append(f"{plural(ind.rehousing.rehoused, 'ménage relogé', 'ménages relogés')} sur "
+                     f"{fr_number(ind.rehousing.to_rehouse)} "
+                     f"({pct(ind.rehousing.rehoused_percent)})")
+    if ind.reconstitution.rebuilt_delivered:
+        found.append(plural(ind.reconstitution.rebuilt_delivered, "logement reconstitué livré",
+                            "logements reconstitués livrés"))
+    if ind.operations_launched:
+        found.append(f"{plural(ind.operations_launched, 'opération lancée', 'opérations lancées')} sur "
+                     f"{fr_number(ind.operations)} ({pct(ind.launched_pct)})")
+    return found[:SUMMARY_ITEMS]
+
+
+def risk_groups(data: DeckInput) -> list[list[Alert]]:
+    """Return the red alerts grouped by code, ranked: programme-level codes first, then by count, then code."""
+    groups: dict[str, list[Alert]] = {}
+    for alert in data.alerts:
+        if alert.severity is Level.ROUGE:
+            groups.setdefault(alert.code, []).append(alert)
+    order = list(groups)  # the catalogue's order (the alerts come sorted by theme and code)
+
+    def rank(code: str) -> tuple[int, int, int]:
+        programme_level = any(a.operation_id is None and a.action_id is None for a in groups[code])
+        return (0 if programme_level else 1, -len(groups[code]), order.index(code))
+
+    return [groups[code] for code in sorted(groups, key=rank)]
+
+
+def risks(data: DeckInput) -> list[str]:
+    """Return up to three risks: one per red alert code, ranked by :func:`risk_groups`.
+
+    Each names the code, how many red alerts it has and the finding of its first alert (a programme-level
+    one when there is one). With fewer than three red codes, the orange codes with no red alert follow, ranked
+    by count, then code.
+    """
+    groups = risk_groups(data)
+    red_codes = {group[0].code for group in groups}
+    orange: dict[str, list[Alert]] = {}
+    for alert in data.alerts:
+        if alert.severity is Level.ORANGE and alert.code not in red_codes:
+            orange.setdefault(alert.code, []).append(alert)
+    groups += sorted(orange.values(), key=lambda g: (-len(g), g[0].code))
+    found = []
+    for group in groups[:SUMMARY_ITEMS]:
+        first = group[0]
+        where = first.operation_id or first.action_id
+        count = plural(len(group), "alerte rouge", "alertes rouges") if first.severity is Level.ROUGE \
+            else plural(len(group), "alerte orange", "alertes orange")
+        found.append(f"{first.code} ({count}) : {first.finding}" + (f" ({where})" if where else ""))
+    return found
+
+
+def decisions(data: DeckInput) -> list[str]:
+    """Return up to three decisions requested, the first that hold in this order.
+
+    1. Prepare an avenant for the :func:`avenant_candidates`, when there are any.
+    2. Arbitrate the actions late after too many postponements (red GOV-03).
+    3. The measure proposed by each risk of :func:`risk_groups`, in order, skipping the calendar codes an
+       avenant covers (:data:`CALENDAR_CODES_COVERED_BY_AVENANT`) when decision 1 is there, and any
+       measure already listed.
+    """
+    found: list[str] = []
+    candidates = avenant_candidates(data)
+    if candidates:
+        ids = ", ".join(s.operation_id for s in candidates[:4]) + (" …" if len(candidates) > 4 else "")
+        found.append(f"Engager la préparation d'un avenant pour {plural(len(candidates), 'opération')} dont le "
+                     f"glissement dépasse {fr_months(data.params.delay_red_months)} ({ids})")
+    blocked = [a for a in data.alerts if a.code == BLOCKED_ACTION_CODE and a.severity is Level.ROUGE]
+    if blocked:
+        found.append(f"Arbitrer les actions bloquées après au moins {int(data.params.postponements_red)} reports "
+                     f"({', '.join(a.action_id or '' for a in blocked)}) : lever le blocage ou les abandonner")
+    measures: list[str] = []
+    for group in risk_groups(data):
+        code = group[0].code
+        if code == BLOCKED_ACTION_CODE or (candidates and code in CALENDAR_CODES_COVERED_BY_AVENANT):
+            continue
+        if group[0].measure not in measures:
+            measures.append(group[0].measure)
+            where = group[0].operation_id or "programme"
+            found.append(f"{group[0].measure} ({code}, {where})")
+    return found[:SUMMARY_ITEMS]
+
+
+def summary_slide(data: DeckInput, builder: DeckBuilder) -> None:
+    won, risky, asked = achievements(data), risks(data), decisions(data)
+    builder.panels(
+        "Synthèse du semestre",
+        [("Réussites", won, "vert"), ("Risques", risky, "rouge"), ("Décisions demandées", asked, None)],
+        notes="Synthèse construite par des règles fixes (module copil) : réussites = jalons atteints depuis la "
+              "situation précédente (Historique jalons), engagement ANRU au-dessus de la courbe prévue, engagements "
+              "de la convention au vert, ménages relogés, logements reconstitués livrés, opérations lancées ; "
+              "risques = alertes rouges regroupées par code (programme d'abord, puis les plus nombreuses) ; "
+              "décisions = avenant pour les opérations au-delà du seuil rouge de glissement, arbitrage des actions "
+              "bloquées, puis mesures proposées des risques (feuille Alertes). "
+              + " ".join(won + risky + asked),
+        empty="Rien à signaler.")
+
+
+def compliance_slide(data: DeckInput, builder: DeckBuilder) -> None:
+    rows = []
+    for commitment, status, evidence, found in compliance(data):
+        red = sum(a.severity is Level.ROUGE for a in found)
+        counts = [plural(red, "rouge")] if red else []
+        counts += [f"{fr_number(len(found) - red)} orange"] if len(found) > red else []
+        codes = ", ".join(dict.fromkeys(sorted(a.code for a in found)))
+        detail = f"{', '.join(counts)} ({codes})" if found else "aucune"
+        rows.append([Cell(commitment.name, bold=True), evidence, detail,
+                     Cell(STATUS_LABELS[status], status)])
+    builder.table(
+        "Respect des engagements de la convention",
+        [Column("Engagement", 2.2), Column("Constat", 5.4), Column("Alertes", 1.9), Column("Statut", 0.9, "center")],
+        rows,
+        notes="Statut de chaque engagement = la plus grave de ses alertes (feuille Alertes) : calendrier CAL-01 à "
+              "CAL-04, reconstitution HAB-01 et HAB-02, relogement HAB-03, HAB-04 et CAL-05, insertion SOC-01, GUP "
+              "SOC-02 ; vert sans alerte, « non mesuré » quand le classeur ne donne pas le chiffre. Constats : "
+              "indicateurs du classeur (Opérations, Jalons, Relogement, Insertion, Paramètres). "
+              + " ".join(f"{r[0].text} : {r[1]}." for r in rows),
+        font_pt=12)
+
+
+# ---------------------------------------------------------------- finances
+
+
+def funders_slide(data: DeckInput, builder: DeckBuilder) -> None:
+    rows = [[Cell(f.key, bold=f.key == contract.ANRU_FUNDER), meur(f.amount), meur(f.engaged), pct(f.engaged_pct),
+             meur(f.paid), pct(f.paid_of_amount_pct), meur(f.to_engage), meur(f.to_pay)]
+            for f in data.indicators.by_funder]
+    builder.table(
+        "Financements par financeur",
+        [Column("Financeur", 2.4), Column("Montant", 1.2, "right"), Column("Engagé", 1.2, "right"),
+         Column("% engagé", 1.0, "right"), Column("Versé", 1.2, "right"), Column("% versé", 1.0, "right"),
+         Column("Reste à engager", 1.3, "right"), Column("Reste à payer", 1.3, "right")], rows,
+        notes="Par financeur (feuille Financements, opérations non abandonnées) : montant actualisé, sinon de la "
+              "convention ; engagé et versé sur les seules lignes acquises ou notifiées ; reste à engager = montant − "
+              "engagé, reste à payer = engagé − versé. "
+              + " ; ".join(f"{f.key} {euros(f.amount)}, engagé {euros(f.engaged)}, versé {euros(f.paid)}"
+                           for f in data.indicators.by_funder) + ".",
+        empty="Aucune ligne de financement.", font_pt=11)
+
+
+def annex_slide(data: DeckInput, builder: DeckBuilder) -> None:
+    costs = {c.key: c for c in data.indicators.cost_drift_by_famille}
+    rows = []
+    for f in data.indicators.anru_by_famille:
+        cost = costs.get(f.key)
+        rows.append([f.key, euros(cost.convention if cost else None), euros(cost.current if cost else None),
+                     euros(f.amount), euros(f.engaged), pct(f.engaged_pct), euros(f.paid), pct(f.paid_of_amount_pct)])
+    anru = data.indicators.anru
+    drift = data.indicators.cost_drift
+    rows.append([Cell("Total", bold=True), Cell(euros(drift.convention), bold=True),
+                 Cell(euros(drift.current), bold=True), Cell(euros(anru.amount), bold=True),
+                 Cell(euros(anru.engaged), bold=True), Cell(pct(anru.engaged_pct), bold=True),
+                 Cell(euros(anru.paid), bold=True), Cell(pct(anru.paid_of_amount_pct), bold=True)])
+    builder.table(
+        "Tableau financier par famille",
+        [Column("Famille", 2.6), Column("Coût convention", 1.3, "right"), Column("Coût actualisé", 1.3, "right"),
+         Column("Subvention ANRU", 1.3, "right"), Column("Engagé", 1.3, "right"), Column("% engagé", 0.8, "right"),
+         Column("Versé", 1.3, "right"), Column("% versé", 0.8, "right")], rows,
+        notes="Par famille : coûts HT de la convention et actualisés (Opérations), subvention ANRU, engagé et versé "
+              "(Financements, lignes acquises ou notifiées). La ligne Total reprend le programme entier : une "
+              "opération sans famille y figure sans apparaître dans une ligne.",
+        empty="Aucune famille renseignée.", font_pt=10)
+
+
+# ---------------------------------------------------------------- slips and avenants
+
+
+def _preference(slip: Slip) -> int:
+    return SLIP_PREFERENCE.index(slip.milestone) if slip.milestone in SLIP_PREFERENCE else len(SLIP_PREFERENCE)
+
+
+def largest_slips(data: DeckInput) -> list[Slip]:
+    """Return the largest slip of each operation late on the convention, largest first.
+
+    From the indicator's slips (current date vs *Date convention*, in whole months): for each operation, its
+    milestone with the largest positive slip (a delivery, then a works start, wins a tie); sorted by slip,
+    largest first, then by operation id.
+    """
+    best: dict[str, Slip] = {}
+    for slip in data.indicators.slips:
+        months = slip.vs_convention_months
+        if months is None or months <= 0:
+            continue
+        current = best.get(slip.operation_id)
+        if current is None or (months, -_preference(slip)) > (current.vs_convention_months, -_preference(current)):
+            best[slip.operation_id] = slip
+    return sorted(best.values(), key=lambda s: (-(s.vs_convention_months or 0), s.operation_id))
+
+
+def slip_status(data: DeckInput, months: int | None) -> str | None:
+    if months is None:
+        return None
+    params = data.params
+    return "rouge" if months > params.delay_red_months else "orange" if months > params.delay_orange_months else None
+
+
+def slips_slide(data: DeckInput, builder: DeckBuilder) -> None:
+    slips = largest_slips(data)
+    top = slips[:LARGEST_SLIPS]
+    rows = [[operation_name(data, s.operation_id), s.milestone, fr_date(s.convention) if s.convention else "—",
+             f"{fr_date(s.current)}{'' if s.done else ' (prév.)'}",
+             Cell(f"+{s.vs_convention_months} mois", slip_status(data, s.vs_convention_months)),
+             shorten(s.motif or "non renseigné", NAME_CAP)] for s in top]
+    builder.table(
+        f"Les {len(top)} plus forts glissements" if top else "Les plus forts glissements",
+        [Column("Opération", 4.0), Column("Jalon", 1.7), Column("Convention", 1.1), Column("Actuelle", 1.3),
+         Column("Glissement", 1.1, "right"), Column("Motif", 1.6)], rows,
+        notes=f"Glissement de chaque opération = son jalon le plus en retard sur la date de la convention (Jalons : "
+              f"date réelle, sinon prévisionnelle ; « prév. » : date prévisionnelle), en mois entiers ; "
+              f"{len(slips)} opération(s) en glissement, les {len(top)} plus fortes ici. Couleur : seuils "
+              f"{fr_months(data.params.delay_orange_months)} et {fr_months(data.params.delay_red_months)} "
+              f"(Paramètres). Motif : colonne Motif de décalage de Jalons.",
+        empty="Aucune opération en glissement sur la convention.", font_pt=11)
+
+
+def motifs_slide(data: DeckInput, builder: DeckBuilder, title: str = "Motifs de décalage") -> None:
+    slips = largest_slips(data)
+    counts = Counter(s.motif or "Non renseigné" for s in slips)
+    listed = [m for m in data.programme.lists.get(contract.MOTIFS, ()) if m in counts]
+    motifs = sorted(counts, key=lambda m: (-counts[m], listed.index(m) if m in listed else len(listed), m))
+    if not motifs:
+        builder.bullets(title, [], notes="Aucun jalon en retard sur la convention (Jalons).",
+                        empty="Aucune opération en glissement : pas de motif à compter.")
+        return
+    first = motifs[0]
+    builder.chart(
+        title, "bar", motifs, {"Opérations": [counts[m] for m in motifs]},
+        notes=f"Motif de décalage du jalon le plus en retard de chacune des {len(slips)} opérations en glissement "
+              f"sur la convention (Jalons, colonne Motif de décalage). "
+              + " ; ".join(f"{m} : {counts[m]}" for m in motifs) + ".",
+        comment=f"{len(slips)} opérations en glissement sur la convention.\n"
+                f"Premier motif : {first.lower()} ({counts[first]} opération{'s' if counts[first] > 1 else ''}).",
+        number_format="0")
+
+
+def avenant_candidates(data: DeckInput) -> list[Slip]:
+    """Return the operations an avenant should take up, most late first.
+
+    A candidate is a non-abandoned operation whose delivery or works start, not yet done, is later than its
+    latest baseline (the avenant's date, else the convention's) by more than *Seuil retard rouge* months;
+    one row per operation, its largest such slip (a delivery wins a tie).
+    """
+    limit = data.params.delay_red_months
+    best: dict[str, tuple[int, Slip]] = {}
+    for slip in data.indicators.slips:
+        if slip.done or slip.milestone not in SLIP_PREFERENCE:
+            continue
+        months = slip.vs_avenant_months if slip.avenant else slip.vs_convention_months
+        if months is None or months <= limit:
+            continue
+        current = best.get(slip.operation_id)
+        if current is None or (months, -_preference(slip)) > (current[0], -_preference(current[1])):
+            best[slip.operation_id] = (months, slip)
+    ranked = sorted(best.values(), key=lambda item: (-item[0], item[1].operation_id))
+    return [slip for _, slip in ranked]
+
+
+def avenants_slide(data: DeckInput, builder: DeckBuilder) -> None:
+    planned = sorted((a for a in data.programme.amendments if a.date and a.date > data.at),
+                     key=lambda a: (a.date, a.number))
+    rows: list[list[Cell | str]] = [
+        [Cell(f"Avenant n°{a.number}" + (f" ({a.kind.lower()})" if a.kind else ""), "orange", bold=True),
+         ", ".join(a.operation_ids) or "—", a.subject or "—", f"prévu le {fr_date(a.date)}"] for a in planned]
+    if not planned:
+        rows.append([Cell("Avenant", "gris"), "—",
+                     f"Aucun avenant daté après le {fr_date(data.at)} dans la feuille Avenants", "—"])
+    candidates = avenant_candidates(data)
+    for slip in candidates[:MAX_CANDIDATE_ROWS]:
+        months = slip.vs_avenant_months if slip.avenant else slip.vs_convention_months
+        reference = slip.avenant or slip.convention
+        basis = "avenant" if slip.avenant else "convention"
+        op = data.programme.operation(slip.operation_id)
+        rows.append([Cell("Opération candidate", "rouge"), operation_name(data, slip.operation_id),
+                     f"{slip.milestone} prévue le {fr_date(slip.current)} au lieu du {fr_date(reference)} ({basis}) ; "
+                     f"motif : {shorten(slip.motif or 'non renseigné', NAME_CAP)} ; "
+                     f"{(op.owner if op else None) or 'MOA ?'}",
+                     f"+{months} mois"])
+    if len(candidates) > MAX_CANDIDATE_ROWS:
+        more = plural(len(candidates) - MAX_CANDIDATE_ROWS, "autre opération candidate", "autres opérations candidates")
+        rows.append([Cell("…", "gris"), f"… et {more}", "", ""])
+    builder.table(
+        "Avenants en préparation",
+        [Column("Nature", 1.7), Column("Opération(s)", 3.0), Column("Objet", 4.6), Column("Échéance", 1.2)], rows,
+        notes=f"Avenants datés après le {fr_date(data.at)} (feuille Avenants), puis les opérations candidates : "
+              f"démarrage ou livraison non réalisé, en retard de plus de {fr_months(data.params.delay_red_months)} "
+              f"(Seuil retard rouge, Paramètres) sur la dernière date de référence (avenant, sinon convention) "
+              f"(Jalons). Avenant en vigueur : {data.params.amendment_in_force or 'non renseigné'}.",
+        font_pt=10)
+
+
+# ---------------------------------------------------------------- outlook
+
+
+def deliveries_expected(data: DeckInput, months: float) -> list[tuple[date, str, str, str, str]]:
+    """Return (date, operation, owner, detail, famille) of the deliveries expected in ``months``, from Jalons.
+
+    Expected = the delivery's *Date prévisionnelle*, else its baseline, in [t, t + months], for the
+    non-abandoned operations not delivered yet.
+    """
+    end = add_months(data.at, months)
+    found = []
+    for op in data.programme.operations:
+        milestone = op.milestone(contract.DELIVERY)
+        if milestone is None or is_abandoned(op) or delivered(op, data.at):
+            continue
+        day = milestone.forecast or milestone.baseline
+        if day is None or not data.at <= day <= end:
+            continue
+        found.append((day, f"{op.id} — {shorten(op.label or '', NAME_CAP)}", op.owner or "—",
+                      f"convention : {fr_date(milestone.convention)}" if milestone.convention else "—",
+                      op.famille or "Famille non renseignée"))
+    return sorted(found)
+
+
+def outlook_slide(data: DeckInput, builder: DeckBuilder) -> None:
+    """Launches and deliveries of the next semester, one row each; by famille beyond :data:`MAX_OUTLOOK_ROWS`."""
+    end = add_months(data.at, OUTLOOK_MONTHS)
+    launches_due, deliveries_due = launches_within(data, OUTLOOK_MONTHS), deliveries_expected(data, OUTLOOK_MONTHS)
+    notes = (f"D'ici le {fr_date(end)} : {plural(len(launches_due), 'lancement prévu', 'lancements prévus')} "
+             f"(démarrage des travaux prévu, non intervenu, avec les prérequis ouverts : Jalons, Financements) et "
+             f"{plural(len(deliveries_due), 'livraison attendue', 'livraisons attendues')} (Jalons : date "
+             f"prévisionnelle, sinon de référence, opérations non livrées).")
+    if len(launches_due) + len(deliveries_due) > MAX_OUTLOOK_ROWS:
+        outlook_by_famille(data, builder, launches_due, deliveries_due, notes)
+        return
+    events: list[tuple[date, int, list[Cell | str]]] = []
+    for t in launches_due:
+        events.append((t.planned_start, 0, [fr_date(t.planned_start), Cell("Lancement", None, bold=True),
+                                            f"{t.operation_id} — {shorten(t.label, NAME_CAP)}", t.owner or "—",
+                                            Cell("prérequis : " + (", ".join(t.open_prerequisites) or "aucun"),
+                                                 "orange" if t.open_prerequisites else "vert")]))
+    for day, name, owner, detail, _ in deliveries_due:
+        events.append((day, 1, [fr_date(day), Cell("Livraison", "vert"), name, owner, detail]))
+    events.sort(key=lambda e: (e[0], e[1], str(e[2][2])))
+    builder.table(
+        "Perspectives du semestre",
+        [Column("Date", 1.0), Column("Événement", 1.1), Column("Opération", 4.5), Column("Maître d'ouvrage", 1.5),
+         Column("Prérequis / référence", 2.6)], [row for _, _, row in events], notes=notes,
+        empty=f"Aucun lancement ni livraison prévu d'ici le {fr_date(end)}.", font_pt=9)
+
+
+def outlook_by_famille(data: DeckInput, builder: DeckBuilder, launches_due: list, deliveries_due: list,
+                       notes: str) -> None:
+    """Count the launches (with open prerequisites) and deliveries of the semester by famille."""
+    counts: dict[str, list[int]] = {}
+    for t in launches_due:
+        row = counts.setdefault(t.famille or "Famille non renseignée", [0, 0, 0])
+        row[0] += 1
+        row[1] += bool(t.open_prerequisites)
+    for *_, famille in deliveries_due:
+        counts.setdefault(famille, [0, 0, 0])[2] += 1
+    listed = list(data.programme.lists.get(contract.FAMILLES, ()))
+    order = sorted(counts, key=lambda f: (listed.index(f) if f in listed else len(listed), f))
+    rows = [[famille, fr_number(counts[famille][0]),
+             Cell(fr_number(counts[famille][1]), "orange" if counts[famille][1] else None),
+             fr_number(counts[famille][2])] for famille in order]
+    rows.append([Cell("Total", bold=True), Cell(fr_number(len(launches_due)), bold=True),
+                 Cell(fr_number(sum(bool(t.open_prerequisites) for t in launches_due)), bold=True),
+                 Cell(fr_number(len(deliveries_due)), bold=True)])
+    builder.table(
+        "Perspectives du semestre, par famille",
+        [Column("Famille", 4.0), Column("Lancements prévus", 1.5, "right"),
+         Column("dont prérequis ouverts", 1.7, "right"), Column("Livraisons attendues", 1.5, "right")], rows,
+        notes=notes + f" Plus de {MAX_OUTLOOK_ROWS} lancements et livraisons : comptés par famille ; la liste "
+                      f"détaillée est au comité de suivi.", font_pt=12)
+

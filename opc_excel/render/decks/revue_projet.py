@@ -1,0 +1,777 @@
+"""Revue de projet, for the préfet's delegate: 16 slides, 22 on the shipped master where tables continue.
+
+1. Title. 2. Le projet en bref. 3. Avenants à la convention. 4. Gouvernance : instances et prochaines dates.
+5. Tableau financier par famille: convention / après avenants / actualisé. 6. Statut et dates des opérations,
+every one, abandoned included (5 slides on the master). 7–8. Subvention ANRU : engagements et paiements par
+famille, par maître d'ouvrage. 9. Bilan de la reconstitution de l'offre (native chart). 10–11. Relogement: key
+figures, then by demolition. 12–13. Heures d'insertion: key figures, then by marché (by operation beyond
+``MAX_INSERTION_LINES`` marchés) with the totals. 14. Engagements de la convention (checklist). 15. Difficultés:
+the red alerts with their measures (grouped by code beyond ``MAX_RED_DETAILED``). 16. Ajustements demandés.
+
+**The avenant level of the tableau financier.** The workbook keeps two cost levels per operation, *Coût
+convention* and *Coût actualisé*, and the *Avenants* sheet lists the operations each avenant touched; the cost
+an avenant validated is not typed anywhere. So: *après avenants* = the *Coût actualisé* of the operations
+named in *Avenants* (*Opérations concernées*; the avenant is where their new cost was validated) and the
+*Coût convention* of the others; *à valider par avenant* = actualisé − après avenants, the drift of operations
+no avenant has touched yet. Convention and actualisé are the indicators' ``cost_drift_by_famille``.
+
+**The commitments checklist** (:func:`commitments`). Each commitment is *Tenu*, *En retard* (behind, can
+still be caught up before the end of the convention) or *Non tenu* (missed for good at the date de
+situation), with the figure that decides it; *Non mesuré* when the workbook holds nothing to measure it by
+(no milestone date, no ANRU line, no demolition, no household, no insertion hours, no GUP end date):
+
+- *Calendrier de la convention*: non tenu when an operation's forecast end comes after the convention's end
+  (CAL-03); en retard when deliveries slip beyond the orange threshold (CAL-02); else tenu.
+- *Engagement de la subvention ANRU*: non tenu when a subsidy lapsed with an advance to repay (FIN-07); en
+  retard when the engagement is behind the planned S-curve by the orange threshold or more (the FIN-09 gap,
+  ``indicators.engagement_gap_points``); else tenu.
+- *Reconstitution de l'offre (1 pour 1)*: non tenu when the programme plans fewer rebuilt than demolished
+  dwellings (``reconstitution.ratio_planned`` < 1); en retard when fewer rebuilt than demolished dwellings
+  are started; else tenu.
+- *Relogement de tous les ménages*: non tenu when a delivered demolition still has households *À reloger*;
+  en retard on HAB-03 or CAL-05 (rehousing behind, demolition close with households left); else tenu.
+- *Relogement dans le neuf ou récent*: tenu at or above the *Paramètres* target; below it, en retard while
+  households remain to rehouse, non tenu once none remain.
+- *Reste à charge des ménages*: non tenu when its median change is above the tolerated increase; else tenu.
+- *Insertion (objectif d'heures)*: tenu when the hours done reach the target share of the hours worked; below
+  it, en retard while the works with insertion clauses go on, non tenu once they are all delivered.
+- *Gestion urbaine de proximité*: non tenu when SOC-02 fires (no GUP convention while works are active);
+  else tenu when *Fin de la convention GUP* is typed.
+
+Every figure comes from the indicators, the alerts or the model of the report; the notes name the sheet.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pptx.util import Pt
+
+from opc_excel.compute.indicators import FinanceRow, rehousing
+from opc_excel.compute.schedule import delivered, is_abandoned
+from opc_excel.fr import fr_date, fr_months, fr_number, fr_percent
+from opc_excel.model import Alert, InsertionLine, Level, Milestone, Operation
+from opc_excel.read import contract
+from opc_excel.render.decks.builder import Cell, Column, DeckBuilder
+from opc_excel.render.decks.comite_suivi import plural
+from opc_excel.render.decks.common import (
+    LEVEL_STATUS,
+    DeckInput,
+    alert_columns,
+    alert_rows,
+    euros,
+    meur,
+    pct,
+    start_deck,
+)
+from opc_excel.render.decks.point_mensuel import decisions_slide, red_alerts_slide
+from opc_excel.text import NAME_CAP, match_key, shorten
+
+KIND = "Revue de projet"
+TENU, EN_RETARD, NON_TENU, NON_MESURE = "Tenu", "En retard", "Non tenu", "Non mesuré"
+COMMITMENT_STATUS = {TENU: "vert", EN_RETARD: "orange", NON_TENU: "rouge", NON_MESURE: "gris"}
+RHYTHMS = {"Point mensuel": "mensuel", "Comité de suivi": "tous les 1 à 3 mois", "Comité de pilotage": "semestriel",
+           "Revue de projet": "annuelle", "Point d'étape": "à 2 et 4 ans",
+           "Réunion technique": "selon les besoins", "Réunion financière": "selon les besoins",
+           "Réunion sociale": "selon les besoins"}
+MILESTONE_REVIEW = "Point d'étape"
+MAX_RED_DETAILED = 30  # beyond, the difficulties slide groups the red alerts by code
+MAX_GROUPED_SUBJECTS = 6
+MAX_AMENDMENT_OPERATIONS = 8  # operations named in the avenants table; the notes list them all
+MAX_INSERTION_LINES = 40  # beyond, the insertion table is by operation rather than by marché
+MAX_OPEN_INSERTION_LINES = 22  # the same for the marchés in progress, to keep the réunion sociale's table on a slide
+
+
+def build(data: DeckInput, builder: DeckBuilder) -> None:
+    signature = data.params.signature_date
+    start_deck(data, KIND, builder, title="Revue de projet",
+               extra_lines=[f"Convention signée le {fr_date(signature)}"] if signature else ())
+    project_slide(data, builder)
+    amendments_slide(data, builder)
+    governance_slide(data, builder)
+    finance_table_slide(data, builder)
+    operations_slide(data, builder)
+    anru_slide(data, builder, "famille")
+    anru_slide(data, builder, "owner")
+    reconstitution_slide(data, builder)
+    rehousing_kpis_slide(data, builder)
+    rehousing_table_slide(data, builder)
+    insertion_kpis_slide(data, builder)
+    insertion_table_slide(data, builder)
+    commitments_slide(data, builder)
+    difficulties_slide(data, builder)
+    decisions_slide(data, builder, title="Ajustements demandés")
+
+
+# ---------------------------------------------------------------- formats
+
+
+def signed_months(months: int | None) -> str:
+    """Return ``+14 mois``, ``−3 mois``, ``0 mois``; ``—`` when unknown."""
+    if months is None:
+        return "—"
+    sign = "+" if months > 0 else "−" if months < 0 else ""
+    return f"{sign}{fr_months(abs(months))}"
+
+
+def signed_pct(value: float | None, unit: str = "%") -> str:
+    """Return ``+2,8 %`` or ``−8,7 points`` (one decimal); ``—`` when unknown."""
+    if value is None:
+        return "—"
+    sign = "+" if round(value, 1) > 0 else "−" if round(value, 1) < 0 else ""
+    return f"{sign}{fr_number(abs(value), 1)}\u00a0{unit}"
+
+
+def hours(value: float | None) -> str:
+    return "—" if value is None else f"{fr_number(value)}\u00a0h"
+
+
+def _live(data: DeckInput) -> list[Operation]:
+    return [op for op in data.programme.operations if not is_abandoned(op)]
+
+
+# ---------------------------------------------------------------- project and governance
+
+
+def project_slide(data: DeckInput, builder: DeckBuilder) -> None:
+    """Le projet en bref: convention, operations, costs, subsidy, progress, avenants, alerts."""
+    params, ind = data.params, data.indicators
+    operations = data.programme.operations
+    abandoned = sum(is_abandoned(op) for op in operations)
+    districts = sorted({op.district for op in _live(data) if op.district})
+    drift = ind.cost_drift
+    anru = ind.anru
+    red = sum(a.severity is Level.ROUGE for a in data.alerts)
+    amendments = data.programme.amendments
+    items: list[str | tuple[int, str]] = [
+        f"Programme {ind.programme} : convention signée le {_maybe(params.signature_date)}, "
+        f"échéance au {_maybe(params.end_date)}",
+        f"{ind.operations} opérations en cours ou réalisées"
+        + (f" ({abandoned} abandonnée{'s' if abandoned > 1 else ''})" if abandoned else "")
+        + (f", quartiers : {', '.join(districts)}" if districts else ""),
+        f"Coût : {meur(drift.convention)} à la convention, {meur(drift.current)} actualisé "
+        f"({signed_pct(drift.drift_pct)})",
+        f"Subvention ANRU : {meur(anru.amount)}, engagée à {pct(anru.engaged_pct)}, versée à "
+        f"{pct(anru.paid_of_amount_pct)}",
+        f"Opérations lancées : {ind.operations_launched} sur {ind.operations} ({pct(ind.launched_pct)}) ; "
+        f"avancement pondéré {pct(ind.progress_pct)} pour {pct(ind.planned_progress_pct)} prévus",
+        f"Avenant en vigueur : {params.amendment_in_force or 'aucun renseigné'} ; "
+        f"{len(amendments)} avenant{'s' if len(amendments) > 1 else ''} à la convention",
+        f"Points d'alerte : {red} rouge{'s' if red > 1 else ''}, {len(data.alerts) - red} orange",
+    ]
+    builder.bullets(
+        "Le projet en bref", items,
+        notes=f"Paramètres (convention, avenant en vigueur) ; Opérations ({len(operations)} lignes) ; coûts : "
+              f"{euros(drift.convention)} convention, {euros(drift.current)} actualisé (dérive "
+              f"{pct(drift.drift_pct)}) ; subvention ANRU (Financements) : {euros(anru.amount)}, engagé "
+              f"{euros(anru.engaged)}, versé {euros(anru.paid)} ; avancement A(t) {pct(ind.progress_pct)}, "
+              f"prévu {pct(ind.planned_progress_pct)} ; alertes : feuille Alertes.")
+
+
+def amendments_slide(data: DeckInput, builder: DeckBuilder) -> None:
+    """The avenants: number, date, type, subject and the operations they touched (the first ones; all in notes)."""
+    amendments = sorted(data.programme.amendments, key=lambda a: (a.date is None, a.date, a.number))
+    rows = [[f"n°{a.number}", _maybe(a.date), a.kind or "—", a.subject or "—", _operations_touched(a.operation_ids)]
+            for a in amendments]
+    builder.table("Avenants à la convention",
+                  [Column("Avenant", 0.8), Column("Date", 1.0), Column("Type", 1.0), Column("Objet", 4.0),
+                   Column("Opérations concernées", 4.0)], rows,
+                  notes=f"{len(amendments)} avenant(s) dans la feuille Avenants ; avenant en vigueur selon "
+                        f"Paramètres : {data.params.amendment_in_force or 'non renseigné'}. Opérations concernées : "
+                        + " ; ".join(f"n°{a.number} : {', '.join(a.operation_ids) or 'aucune'}" for a in amendments)
+                        + ".",
+                  empty="Aucun avenant saisi dans la feuille Avenants.", font_pt=table_font(rows))
+
+
+def _operations_touched(ids: Sequence[str]) -> str:
+    if not ids:
+        return "—"
+    shown = ", ".join(ids[:MAX_AMENDMENT_OPERATIONS])
+    more = len(ids) - MAX_AMENDMENT_OPERATIONS
+    return f"{len(ids)} : {shown}" + (f" et {more} autre{'s' if more > 1 else ''}" if more > 0 else "")
+
+
+def next_meetings(data: DeckInput) -> dict[str, object]:
+    """Return the next date of each instance that *Paramètres* plans (None when not planned)."""
+    params = data.params
+    return {"Point mensuel": params.next_monthly_point, "Comité de suivi": params.next_follow_up_committee,
+            "Comité de pilotage": params.next_steering_committee, "Revue de projet": params.next_project_review,
+            MILESTONE_REVIEW: params.next_milestone_review}
+
+
+def governance_slide(data: DeckInput, builder: DeckBuilder) -> None:
+    """Each instance: rhythm, last meeting in the relevé de décisions, next date, open and late actions."""
+    nexts = next_meetings(data)
+    instances = list(data.programme.lists.get(contract.INSTANCES, ()) or contract.DEFAULT_LISTS[contract.INSTANCES])
+    instances += [i for i in nexts if i not in instances]
+    rows = []
+    for instance in instances:
+        actions = [a for a in data.programme.actions if a.instance == instance]
+        held = [a.date for a in actions if a.date and a.date <= data.at]
+        open_ = [a for a in actions if a.status != "Soldée" and a.closed_on is None]
+        late = [a for a in open_ if a.due and a.due < data.at]
+        next_date = nexts.get(instance)
+        rows.append([instance, RHYTHMS.get(instance, ""), fr_date(max(held)) if held else "—",
+                     fr_date(next_date) if next_date else "non planifiée", str(len(open_)),
+                     Cell(str(len(late)), "orange" if late else None)])
+    builder.table("Gouvernance : instances et prochaines dates",
+                  [Column("Instance", 2.0), Column("Rythme", 1.8), Column("Dernière séance", 1.3),
+                   Column("Prochaine date", 1.3), Column("Actions ouvertes", 1.2, "right"),
+                   Column("dont échues", 1.0, "right")], rows,
+                  notes="Prochaines dates : feuille Paramètres (Prochain point mensuel, comité de suivi, comité de "
+                        "pilotage, revue de projet, point d'étape). Dernière séance : date la plus récente du relevé "
+                        "de décisions (feuille Actions) pour l'instance ; actions ouvertes : non soldées ; échues : "
+                        f"échéance avant le {fr_date(data.at)}.", font_pt=table_font(rows))
+
+
+# ---------------------------------------------------------------- finances
+
+
+@dataclass(frozen=True, slots=True)
+class FinanceLevels:
+    """Costs of a famille at the three levels: convention, après avenants, actualisé (see the module doc)."""
+
+    famille: str
+    convention: float
+    amended: float
+    current: float
+    drift_pct: float | None
+
+    @property
+    def to_validate(self) -> float:
+        """Return the drift no avenant covers yet: actualisé − après avenants."""
+        return self.current - self.amended
+
+
+def amended_ids(data: DeckInput) -> set[str]:
+    """Return the ids of the operations named in an avenant (*Opérations concernées*)."""
+    return {i for a in data.programme.amendments for i in a.operation_ids}
+
+
+def finance_levels(data: DeckInput) -> list[FinanceLevels]:
+    """Return the cost levels of each famille, in the order of the indicators' ``cost_drift_by_famille``.
+
+    Convention and actualisé are the indicators'; après avenants sums the same operations (non-abandoned,
+    with a convention cost) taking the actualisé of those named in an avenant, the convention of the others.
+    """
+    touched = amended_ids(data)
+    amended: dict[str, float] = defaultdict(float)
+    for op in _live(data):
+        if op.cost_convention is None or op.famille is None:
+            continue
+        amended[op.famille] += op.cost if op.id in touched else op.cost_convention
+    return [FinanceLevels(d.key, d.convention, amended[d.key], d.current, d.drift_pct)
+            for d in data.indicators.cost_drift_by_famille]
+
+
+def finance_table_slide(data: DeckInput, builder: DeckBuilder) -> None:
+    levels = finance_levels(data)
+    anru = {row.key: row.amount for row in data.indicators.anru_by_famille}
+    total = data.indicators.cost_drift
+
+    def status(drift: float | None) -> str | None:
+        if drift is None:
+            return None
+        params = data.params
+        return "rouge" if drift > params.cost_drift_red_pct else "orange" if drift > params.cost_drift_orange_pct \
+            else None
+
+    rows: list[list[Cell | str]] = [
+        [level.famille, meur(level.convention), meur(level.amended), meur(level.current),
+         Cell(signed_pct(level.drift_pct), status(level.drift_pct)), euros(level.to_validate),
+         meur(anru.get(level.famille))] for level in levels]
+    amended_total = sum(level.amended for level in levels)
+    rows.append([Cell(text, bold=True) for text in (
+        "Total", meur(total.convention), meur(amended_total), meur(total.current), signed_pct(total.drift_pct),
+        euros(total.current - amended_total), meur(data.indicators.anru.amount))])
+    rows[-1][4].status = status(total.drift_pct)
+    touched = amended_ids(data)
+    builder.table(
+        "Tableau financier par famille",
+        [Column("Famille", 3.2), Column("Convention", 1.2, "right"), Column("Après avenants", 1.2, "right"),
+         Column("Actualisé", 1.2, "right"), Column("Dérive", 1.0, "right"),
+         Column("À valider par avenant", 1.5, "right"), Column("Subvention ANRU", 1.3, "right")], rows,
+        notes=f"Coûts HT des opérations non abandonnées (feuille Opérations) : convention {euros(total.convention)}, "
+              f"actualisé {euros(total.current)}, dérive {pct(total.drift_pct)}. « Après avenants » : le classeur ne "
+              f"garde pas le coût validé par chaque avenant ; les {len(touched)} opérations citées dans la feuille "
+              f"Avenants (Opérations concernées) y sont prises à leur coût actualisé, les autres à leur coût "
+              f"convention. « À valider par avenant » = actualisé − après avenants : dérive d'opérations qu'aucun "
+              f"avenant n'a encore reprises ({euros(total.current - amended_total)}). Subvention ANRU : feuille "
+              f"Financements, montant actualisé sinon convention ({euros(data.indicators.anru.amount)}).")
+
+
+def _milestone_cells(milestone: Milestone | None) -> tuple[str, str]:
+    """Return (convention date, forecast or actual date) of a milestone as table cells."""
+    if milestone is None:
+        return "—", "—"
+    convention = _maybe(milestone.convention, "—")
+    if milestone.actual:
+        return convention, f"{fr_date(milestone.actual)} (réel)"
+    current = milestone.forecast or milestone.avenant
+    return convention, fr_date(current) if current else "—"
+
+
+def slip_status(months: int | None, data: DeckInput) -> str | None:
+    """Return rouge/orange beyond the *Seuil retard rouge / orange* (months), else None."""
+    if months is None:
+        return None
+    params = data.params
+    return "rouge" if months > params.delay_red_months else "orange" if months > params.delay_orange_months else None
+
+
+def operations_slide(data: DeckInput, builder: DeckBuilder) -> None:
+    """Status and dates of every operation, abandoned ones included; slip = delivery vs convention."""
+    slips = {(s.operation_id, s.milestone): s for s in data.indicators.slips}
+    rows = []
+    for op in data.programme.operations:
+        start_conv, start_now = _milestone_cells(op.milestone(contract.WORKS_START))
+        end_conv, end_now = _milestone_cells(op.milestone(contract.DELIVERY))
+        slip = slips.get((op.id, contract.DELIVERY))
+        months = slip.vs_convention_months if slip else None
+        rows.append([op.id, shorten(op.label or "", NAME_CAP), op.status or "—", start_conv, start_now, end_conv,
+                     end_now, Cell(signed_months(months), slip_status(months, data))])
+    params = data.params
+    builder.table(
+        "Statut et dates des opérations",
+        [Column("ID", 1.05), Column("Libellé", 3.4), Column("Statut", 0.95), Column("Démarrage convention", 1.05),
+         Column("Démarrage prévu / réel", 1.35), Column("Livraison convention", 1.05),
+         Column("Livraison prévue / réelle", 1.35), Column("Glissement livraison", 0.95, "right")], rows,
+        notes=f"{len(rows)} opérations (feuille Opérations, statut saisi) ; dates de la feuille Jalons : date "
+              f"convention, puis date réelle (« réel ») sinon prévisionnelle sinon avenant. Glissement : "
+              f"livraison réelle ou prévisionnelle − livraison convention, en mois entiers (indicateur glissement) ; "
+              f"orange au-delà de {fr_months(params.delay_orange_months)}, rouge au-delà de "
+              f"{fr_months(params.delay_red_months)}.",
+        font_pt=9)
+
+
+def finance_row_cells(row: FinanceRow, bold: bool = False) -> list[Cell]:
+    return [Cell(row.key, bold=bold), Cell(meur(row.amount), bold=bold), Cell(meur(row.engaged), bold=bold),
+            Cell(pct(row.engaged_pct), bold=bold), Cell(meur(row.paid), bold=bold),
+            Cell(pct(row.paid_of_amount_pct), bold=bold), Cell(meur(row.to_engage), bold=bold),
+            Cell(meur(row.to_pay), bold=bold)]
+
+
+def finance_columns(first: str) -> list[Column]:
+    return [Column(first, 3.2), Column("Subvention", 1.1, "right"), Column("Engagé", 1.1, "right"),
+            Column("% engagé", 0.9, "right"), Column("Versé", 1.1, "right"), Column("% versé", 0.9, "right"),
+            Column("Reste à engager", 1.2, "right"), Column("Reste à payer", 1.2, "right")]
+
+
+ANRU_GROUPS = {"famille": ("par famille", "Famille"), "owner": ("par maître d'ouvrage", "Maître d'ouvrage"),
+               "district": ("par quartier", "Quartier")}
+
+
+def anru_slide(data: DeckInput, builder: DeckBuilder, group: str = "famille") -> None:
+    """The ANRU subsidy engaged and paid by famille, owner or district, with the programme total."""
+    ind = data.indicators
+    title, header = ANRU_GROUPS[group]
+    table = {"famille": ind.anru_by_famille, "owner": ind.anru_by_owner, "district": ind.anru_by_district}[group]
+    rows = [finance_row_cells(row) for row in table]
+    total = ind.anru
+    rows.append(finance_row_cells(FinanceRow("Total ANRU", total.amount, total.engaged, total.paid,
+                                             total.engaged_pct, total.paid_of_amount_pct,
+                                             total.paid_of_engaged_pct, total.to_engage, total.to_pay), bold=True))
+    builder.table(
+        f"Subvention ANRU {title}", finance_columns(header), rows,
+        notes=f"Lignes ANRU de la feuille Financements (montant actualisé, sinon convention) : subvention "
+              f"{euros(total.amount)}, engagé {euros(total.engaged)} ({pct(total.engaged_pct)}), versé "
+              f"{euros(total.paid)} ({pct(total.paid_of_amount_pct)} de la subvention, "
+              f"{pct(total.paid_of_engaged_pct)} de l'engagé). Engagé et versé ne comptent que les lignes "
+              f"Acquis ou Notifié ; % versé : versé ÷ subvention.",
+        empty="Aucune ligne ANRU dans la feuille Financements.", font_pt=table_font(rows))
+
+
+# ---------------------------------------------------------------- habitat
+
+
+def reconstitution_slide(data: DeckInput, builder: DeckBuilder) -> None:
+    rec = data.indicators.reconstitution
+    builder.chart(
+        "Bilan de la reconstitution de l'offre", "column",
+        ["Programmés", "Travaux démarrés", "Livrés"],
+        {"Logements démolis": [rec.demolished_planned, rec.demolished_started, rec.demolished_delivered],
+         "Logements reconstitués": [rec.rebuilt_planned, rec.rebuilt_started, rec.rebuilt_delivered]},
+        notes=f"Opérations des familles « {contract.DEMOLITION} » et « {contract.RECONSTITUTION} » (feuille "
+              f"Opérations, quantité convention en logements) ; démarré = date réelle de démarrage des travaux "
+              f"(Jalons), livré = date réelle de livraison ou statut Livrée / Soldée. Démolis : "
+              f"{fr_number(rec.demolished_planned)} programmés, {fr_number(rec.demolished_started)} démarrés, "
+              f"{fr_number(rec.demolished_delivered)} livrés ; reconstitués : {fr_number(rec.rebuilt_planned)}, "
+              f"{fr_number(rec.rebuilt_started)}, {fr_number(rec.rebuilt_delivered)}.",
+        comment=reconstitution_comment(data), number_format="0")
+    _label_last_chart(builder, "0")
+
+
+def reconstitution_comment(data: DeckInput) -> str:
+    rec = data.indicators.reconstitution
+    gap = rec.gap_started
+    return "\n".join([
+        "Objectif : 1 logement reconstitué pour 1 démoli.",
+        f"Programmé : {_ratio(rec.ratio_planned)} ({fr_number(rec.rebuilt_planned)} pour "
+        f"{fr_number(rec.demolished_planned)}).",
+        f"Au démarrage : {_ratio(rec.ratio_started)}.",
+        f"À la livraison : {_ratio(rec.ratio_delivered)}.",
+        f"Écart courant : {fr_number(gap)} logement{'s' if abs(gap) > 1 else ''} démoli{'s' if abs(gap) > 1 else ''} "
+        f"sans reconstitution démarrée." if gap > 0 else "Aucun écart : les reconstitutions démarrées couvrent les "
+                                                         "démolitions démarrées.",
+    ])
+
+
+def _ratio(ratio: float | None) -> str:
+    return "—" if ratio is None else fr_percent(ratio * 100)
+
+
+def _label_last_chart(builder: DeckBuilder, number_format: str) -> None:
+    """Show the values on the bars of the chart just added (readable without the axis)."""
+    slide = builder.presentation.slides[-1]
+    chart = next(shape.chart for shape in slide.shapes if shape.has_chart)
+    plot = chart.plots[0]
+    plot.has_data_labels = True
+    plot.data_labels.number_format = number_format
+    plot.data_labels.number_format_is_linked = False
+    plot.data_labels.font.size = Pt(10)
+
+
+def remaining_households(data: DeckInput) -> int:
+    """Return the households still *À reloger*: neither rehoused, nor temporary, nor gone."""
+    r = data.indicators.rehousing
+    return r.to_rehouse - r.rehoused - r.temporary - r.left_without
+
+
+def rehousing_kpis_slide(data: DeckInput, builder: DeckBuilder) -> None:
+    r, params = data.indicators.rehousing, data.params
+    new_status = None if r.new_or_recent_percent is None else \
+        "vert" if r.new_or_recent_percent >= params.rehousing_new_housing_target_pct else "orange"
+    change = r.median_rest_to_pay_change_pct
+    rest_status = None if change is None else "orange" if change > params.rest_to_pay_increase_pct else "vert"
+    remaining = remaining_households(data)
+    tiles = [
+        ("Ménages à reloger (total)", fr_number(r.to_rehouse), None),
+        ("Relogés définitivement", f"{fr_number(r.rehoused)} ({pct(r.rehoused_percent)})", None),
+        ("Restant à reloger", fr_number(remaining), "orange" if remaining else "vert"),
+        ("En relogement temporaire", fr_number(r.temporary), None),
+        ("Relogés dans le neuf ou récent", pct(r.new_or_recent_percent), new_status),
+        ("Relogés hors site", pct(r.off_site_percent), None),
+        ("Relogés hors QPV", pct(r.outside_qpv_percent), None),
+        ("Reste à charge : évolution médiane", signed_pct(change), rest_status),
+    ]
+    builder.kpis(
+        "Relogement des ménages", tiles,
+        notes=f"Feuille Relogement ({r.to_rehouse} ménages, anonymes) : {r.rehoused} relogés, {r.temporary} en "
+              f"relogement temporaire, {r.left_without} partis sans relogement, {remaining} restant à reloger. "
+              f"Destinations sur les {r.known_destination} relogés renseignés : {r.new_or_recent} dans le neuf ou "
+              f"récent (objectif {fr_percent(params.rehousing_new_housing_target_pct)}), {r.off_site} hors site, "
+              f"{r.outside_qpv} hors QPV. Reste à charge : médiane de (après − avant) ÷ avant, hausse tolérée "
+              f"{fr_percent(params.rest_to_pay_increase_pct)} (Paramètres).",
+        comment=f"{fr_number(r.left_without)} ménage{'s' if r.left_without > 1 else ''} parti"
+                f"{'s' if r.left_without > 1 else ''} sans relogement ({pct(r.left_without_percent)}). Objectif "
+                f"neuf ou récent : {fr_percent(params.rehousing_new_housing_target_pct)} des relogés ; hausse du "
+                f"reste à charge tolérée : {fr_percent(params.rest_to_pay_increase_pct)}.")
+
+
+def rehousing_rows(data: DeckInput, open_only: bool = False) -> list[list[Cell | str]]:
+    """Return one row per operation with households, then the programme total (indicators.rehousing).
+
+    With ``open_only``, only the operations with households still to rehouse or in temporary housing; one line
+    says how many others are done.
+    """
+    ids = list(dict.fromkeys(hh.operation_id for hh in data.programme.households))
+    rows: list[list[Cell | str]] = []
+    done = 0
+    for op_id in ids:
+        op = data.programme.operation(op_id)
+        if op is not None and is_abandoned(op):
+            continue
+        r = rehousing(data.programme, op_id)
+        if not r.to_rehouse:
+            continue
+        if open_only and r.to_rehouse - r.rehoused - r.left_without == 0:
+            done += 1
+            continue
+        name = f"{op_id} — {shorten(op.label, NAME_CAP)}" if op and op.label else op_id or "Opération non renseignée"
+        rows.append(_rehousing_cells(name, r))
+    if done:
+        rows.append([Cell(f"… et {done} opération{'s' if done > 1 else ''} au relogement achevé")]
+                    + [Cell("")] * 8)
+    total = "Total, toutes opérations" if open_only else "Total"
+    rows.append([Cell(c.text, c.status, True) for c in _rehousing_cells(total, data.indicators.rehousing)])
+    return rows
+
+
+def _rehousing_cells(name: str, r) -> list[Cell]:
+    remaining = r.to_rehouse - r.rehoused - r.temporary - r.left_without
+    return [Cell(name), Cell(fr_number(r.to_rehouse)), Cell(fr_number(r.rehoused)), Cell(pct(r.rehoused_percent)),
+            Cell(fr_number(r.temporary)), Cell(fr_number(r.left_without)),
+            Cell(fr_number(remaining), "orange" if remaining else None), Cell(pct(r.new_or_recent_percent)),
+            Cell(signed_pct(r.median_rest_to_pay_change_pct))]
+
+
+def rehousing_table_slide(data: DeckInput, builder: DeckBuilder, open_only: bool = False) -> None:
+    builder.table(
+        "Relogements en cours" if open_only else "Relogement par opération de démolition",
+        [Column("Opération", 5.0), Column("Ménages", 0.8, "right"), Column("Relogés", 0.8, "right"),
+         Column("% relogés", 0.8, "right"), Column("Temporaires", 1.0, "right"), Column("Partis", 0.7, "right"),
+         Column("Restant", 0.8, "right"), Column("Neuf ou récent", 0.9, "right"),
+         Column("Reste à charge", 1.0, "right")],
+        rehousing_rows(data, open_only),
+        notes="Feuille Relogement, par opération (colonne Opération) : ménages de toutes situations, relogés "
+              "définitivement, en relogement temporaire, partis sans relogement et restant à reloger ; « neuf ou "
+              "récent » en % des relogés dont la destination est connue ; reste à charge : évolution médiane "
+              "(après − avant) ÷ avant."
+              + (" Seules les opérations ayant encore des ménages à reloger ou en relogement temporaire sont "
+                 "détaillées ; le total porte sur tous les ménages." if open_only else ""),
+        empty="Aucun ménage dans la feuille Relogement.")
+
+
+# ---------------------------------------------------------------- insertion
+
+
+def insertion_kpis_slide(data: DeckInput, builder: DeckBuilder, gup: bool = False,
+                         title: str = "Heures d'insertion") -> None:
+    """Insertion hours against the target and the works progress; with ``gup``, the GUP convention too."""
+    ins, params = data.indicators.insertion, data.params
+    target_status = None if ins.done_of_target_pct is None else "vert" if ins.done_of_target_pct >= 100 else "orange"
+    gap_status = None if ins.gap_points is None else \
+        "orange" if ins.gap_points < -params.insertion_gap_points else "vert"
+    tiles = [
+        ("Heures travaillées", hours(ins.hours_worked), None),
+        ("Heures d'insertion prévues", hours(ins.insertion_planned), None),
+        ("Heures d'insertion réalisées", hours(ins.insertion_done), None),
+        (f"Réalisé ÷ objectif de {fr_percent(params.insertion_target_pct)} des heures", pct(ins.done_of_target_pct),
+         target_status),
+        ("Réalisé ÷ prévu", pct(ins.done_of_planned_pct), None),
+        ("Avancement des travaux concernés", pct(ins.works_progress_pct), None),
+        ("Écart insertion − travaux", signed_pct(ins.gap_points, "points"), gap_status),
+    ]
+    notes = (f"Feuille Insertion ({len(data.programme.insertion)} marchés) : {fr_number(ins.hours_worked)} h "
+             f"travaillées, {fr_number(ins.insertion_planned)} h d'insertion prévues, "
+             f"{fr_number(ins.insertion_done)} h réalisées ; objectif : {fr_percent(params.insertion_target_pct)} des "
+             f"heures travaillées (Paramètres). "
+             f"Avancement : A(t) pondéré des opérations ayant des marchés d'insertion ; écart = réalisé ÷ prévu − "
+             f"avancement, signalé au-delà de {fr_number(params.insertion_gap_points)} points (SOC-01).")
+    if gup:
+        soc02 = [a for a in data.alerts if a.code == "SOC-02"]
+        tiles.append(("Convention GUP jusqu'au", _maybe(params.gup_end, "non saisie"),
+                      "orange" if soc02 else "vert"))
+        notes += (f" GUP : Fin de la convention GUP (Paramètres) {_maybe(params.gup_end, 'non saisie')}"
+                  + (f" ; alerte SOC-02 : {soc02[0].finding}." if soc02 else " ; pas d'alerte SOC-02."))
+    builder.kpis(title, tiles, notes=notes)
+
+
+def insertion_table_slide(data: DeckInput, builder: DeckBuilder, open_only: bool = False) -> None:
+    """Insertion hours by marché, or by operation when there are more than ``MAX_INSERTION_LINES`` marchés
+    (``MAX_OPEN_INSERTION_LINES`` with ``open_only``).
+
+    With ``open_only``, only the marchés of operations not yet delivered; the total stays the programme's.
+    """
+    live = {op.id for op in _live(data) if not (open_only and delivered(op, data.at))}
+    lines = [line for line in data.programme.insertion if line.operation_id in live]
+    by_operation = len(lines) > (MAX_OPEN_INSERTION_LINES if open_only else MAX_INSERTION_LINES)
+    rows: list[list[Cell | str]] = []
+    if by_operation:
+        groups: dict[str, list[InsertionLine]] = defaultdict(list)
+        for line in lines:
+            groups[line.operation_id].append(line)
+        for op_id, group in groups.items():
+            both = [g for g in group if g.insertion_done is not None and g.insertion_planned is not None]
+            planned = sum(float(g.insertion_planned or 0) for g in both)
+            ratio = sum(float(g.insertion_done or 0) for g in both) / planned * 100 if planned else None
+            rows.append([op_id, str(len(group)), hours(sum(float(g.hours_worked or 0) for g in group)),
+                         hours(sum(float(g.insertion_planned or 0) for g in group)),
+                         hours(sum(float(g.insertion_done or 0) for g in group)), pct(ratio),
+                         _maybe(max((g.as_of for g in group if g.as_of), default=None), "—")])
+        columns = [Column("Opération", 2.4), Column("Marchés", 1.0, "right")]
+    else:
+        for line in lines:
+            ratio = (line.insertion_done / line.insertion_planned * 100
+                     if line.insertion_done is not None and line.insertion_planned else None)
+            rows.append([line.operation_id, line.contract, line.company or "—", hours(line.hours_worked),
+                         hours(line.insertion_planned), hours(line.insertion_done), pct(ratio),
+                         _maybe(line.as_of, "—")])
+        columns = [Column("Opération", 1.2), Column("Marché", 3.0), Column("Entreprise", 2.2)]
+    ins = data.indicators.insertion
+    blanks = ("",) * (len(columns) - 1)
+    total = "Total, tous chantiers" if open_only else "Total"
+    rows.append([Cell(c, bold=True) for c in (total, *blanks, hours(ins.hours_worked), hours(ins.insertion_planned),
+                                             hours(ins.insertion_done), pct(ins.done_of_planned_pct), "")])
+    builder.table(
+        ("Insertion des chantiers en cours" if open_only else "Heures d'insertion par opération" if by_operation
+         else "Heures d'insertion par marché"),
+        columns + [Column("Heures travaillées", 1.2, "right"), Column("Insertion prévue", 1.1, "right"),
+                   Column("Insertion réalisée", 1.1, "right"), Column("Réalisé ÷ prévu", 1.0, "right"),
+                   Column("Situation au", 1.0)], rows,
+        notes=f"Feuille Insertion : {len(lines)} marchés d'opérations "
+              f"{'non livrées (les chantiers livrés sont comptés dans le total)' if open_only else 'non abandonnées'}"
+              + (f", regroupés par opération ({len(rows) - 1})" if by_operation else "")
+              + f". Total : {fr_number(ins.hours_worked)} h travaillées, {fr_number(ins.insertion_planned)} h "
+              f"d'insertion prévues, {fr_number(ins.insertion_done)} h réalisées ; réalisé ÷ prévu sur les marchés "
+              f"qui donnent les deux chiffres ({pct(ins.done_of_planned_pct)}).",
+        empty="Aucun marché dans la feuille Insertion.", font_pt=9)
+
+
+# ---------------------------------------------------------------- commitments
+
+
+@dataclass(frozen=True, slots=True)
+class Commitment:
+    name: str
+    status: str  # Tenu / En retard / Non tenu
+    evidence: str
+    source: str
+
+
+def commitments(data: DeckInput) -> list[Commitment]:
+    """Return the convention's commitments with their status, by the rules of the module docstring."""
+    ind, params, alerts = data.indicators, data.params, data.alerts
+    codes: dict[str, list] = defaultdict(list)
+    for alert in alerts:
+        codes[alert.code].append(alert)
+    result = []
+
+    cal02, cal03 = codes["CAL-02"], codes["CAL-03"]
+    red02 = sum(a.severity is Level.ROUGE for a in cal02)
+    worst = max((f.delivery_max_months for f in ind.slips_by_famille if f.delivery_max_months is not None),
+                default=None)
+    result.append(Commitment(
+        "Calendrier de la convention",
+        NON_TENU if cal03 else EN_RETARD if cal02 else TENU if ind.slips else NON_MESURE,
+        f"{plural(len(cal02), 'livraison')} à plus de {fr_months(params.delay_orange_months)} de la convention "
+        f"(dont {fr_number(red02)} à plus de {fr_months(params.delay_red_months)}) ; glissement maximal "
+        f"{signed_months(worst)} ; {plural(len(cal03), 'opération')} finissant après le {_maybe(params.end_date)}",
+        "Jalons ; alertes CAL-02, CAL-03"))
+
+    gap = ind.engagement_gap_points
+    behind = gap is not None and -gap >= params.engagement_gap_orange_points
+    fin07 = codes["FIN-07"]
+    result.append(Commitment(
+        "Engagement de la subvention ANRU",
+        NON_TENU if fin07 else EN_RETARD if behind else TENU if ind.anru.engaged_pct is not None else NON_MESURE,
+        f"Engagé {pct(ind.anru.engaged_pct)} pour {pct(ind.planned_engagement_pct)} prévus à date "
+        f"(écart {signed_pct(gap, 'points')}) ; {plural(len(fin07), 'avance')} à rembourser (caducité)",
+        "Financements, Jalons ; alertes FIN-07, FIN-09"))
+
+    rec = ind.reconstitution
+    planned_short = rec.ratio_planned is not None and rec.ratio_planned < 1
+    result.append(Commitment(
+        "Reconstitution de l'offre (1 pour 1)",
+        NON_MESURE if not rec.demolished_planned else NON_TENU if planned_short
+        else EN_RETARD if rec.rebuilt_started < rec.demolished_started else TENU,
+        f"{fr_number(rec.rebuilt_planned)} logements reconstitués programmés pour {fr_number(rec.demolished_planned)}"
+        f" démolis ({_ratio(rec.ratio_planned)}) ; démarrés : {fr_number(rec.rebuilt_started)} pour "
+        f"{fr_number(rec.demolished_started)} ({_ratio(rec.ratio_started)})",
+        "Opérations, Jalons ; alerte HAB-01"))
+
+    r = ind.rehousing
+    remaining = remaining_households(data)
+    stranded = [op.id for op in _live(data) if op.famille and match_key(op.famille) == match_key(contract.DEMOLITION)
+                and delivered(op, data.at) and _still_to_rehouse(data, op.id)]
+    behind_rehousing = codes["HAB-03"] + codes["CAL-05"]
+    result.append(Commitment(
+        "Relogement de tous les ménages",
+        NON_MESURE if not r.to_rehouse else NON_TENU if stranded else EN_RETARD if behind_rehousing else TENU,
+        f"{fr_number(r.rehoused)} relogés sur {fr_number(r.to_rehouse)} ({pct(r.rehoused_percent)}), "
+        f"{fr_number(remaining)} restant à reloger, {fr_number(r.temporary)} en temporaire"
+        + (f" ; démolition livrée avec des ménages à reloger : {', '.join(stranded)}" if stranded else "")
+        + (f" ; {plural(len(behind_rehousing), 'alerte')} HAB-03 ou CAL-05" if behind_rehousing else ""),
+        "Relogement ; alertes HAB-03, CAL-05"))
+
+    target = params.rehousing_new_housing_target_pct
+    new_pct = r.new_or_recent_percent
+    result.append(Commitment(
+        "Relogement dans le neuf ou récent",
+        NON_MESURE if new_pct is None else TENU if new_pct >= target else EN_RETARD if remaining else NON_TENU,
+        f"{fr_number(r.new_or_recent)} ménages sur {fr_number(r.known_destination)} relogés ({pct(new_pct)}) pour un "
+        f"objectif de {fr_percent(target)}",
+        "Relogement ; Paramètres"))
+
+    change = r.median_rest_to_pay_change_pct
+    result.append(Commitment(
+        "Reste à charge des ménages",
+        NON_MESURE if change is None else NON_TENU if change > params.rest_to_pay_increase_pct else TENU,
+        f"Évolution médiane {signed_pct(change)} pour une hausse tolérée de "
+        f"{fr_percent(params.rest_to_pay_increase_pct)}",
+        "Relogement ; Paramètres"))
+
+    ins = ind.insertion
+    short = ins.done_of_target_pct is not None and ins.done_of_target_pct < 100
+    works_done = ins.works_progress_pct is not None and ins.works_progress_pct >= 100
+    result.append(Commitment(
+        "Insertion : heures réservées",
+        NON_MESURE if ins.done_of_target_pct is None else (NON_TENU if works_done else EN_RETARD) if short
+        else TENU,
+        f"{hours(ins.insertion_done)} réalisées, {pct(ins.done_of_target_pct)} de l'objectif de "
+        f"{fr_percent(params.insertion_target_pct)} des {hours(ins.hours_worked)} travaillées ; travaux concernés "
+        f"avancés à {pct(ins.works_progress_pct)}",
+        "Insertion ; Paramètres ; alerte SOC-01"))
+
+    soc02 = codes["SOC-02"]
+    result.append(Commitment(
+        "Gestion urbaine de proximité",
+        NON_TENU if soc02 else TENU if params.gup_end else NON_MESURE,
+        soc02[0].finding if soc02 else f"Convention GUP en vigueur jusqu'au {fr_date(params.gup_end)}"
+        if params.gup_end else "Date de fin de la convention GUP non renseignée (Paramètres)",
+        "Paramètres ; alerte SOC-02"))
+    return result
+
+
+def _still_to_rehouse(data: DeckInput, operation_id: str) -> bool:
+    r = rehousing(data.programme, operation_id)
+    return r.to_rehouse - r.rehoused - r.temporary - r.left_without > 0
+
+
+def grouped_alert_rows(alerts: Sequence[Alert]) -> list[list[Cell]]:
+    """Return one row per alert code (count, the operations, an example); a code with one alert keeps its row."""
+    rows: list[list[Cell]] = []
+    for code in dict.fromkeys(a.code for a in alerts):
+        group = [a for a in alerts if a.code == code]
+        if len(group) == 1:
+            rows.extend(alert_rows(group))
+            continue
+        subjects = [a.operation_id or a.action_id or "programme" for a in group]
+        shown = ", ".join(subjects[:MAX_GROUPED_SUBJECTS])
+        if len(subjects) > MAX_GROUPED_SUBJECTS:
+            shown += f" et {len(subjects) - MAX_GROUPED_SUBJECTS} autres"
+        first = group[0]
+        rows.append([Cell(first.severity.value, LEVEL_STATUS[first.severity]), Cell(code),
+                     Cell(f"{len(group)} alertes : {shown}"), Cell(f"Par exemple : {first.finding}"),
+                     Cell(first.measure)])
+    return rows
+
+
+def difficulties_slide(data: DeckInput, builder: DeckBuilder) -> None:
+    """The red alerts with their measure: one by one (point mensuel's slide), by code when there are many."""
+    red = [a for a in data.alerts if a.severity is Level.ROUGE]
+    title = "Difficultés : points d'alerte rouges"
+    if len(red) <= MAX_RED_DETAILED:
+        red_alerts_slide(data, builder, title=title)
+        return
+    builder.table(title, alert_columns(), grouped_alert_rows(red),
+                  notes=f"{len(red)} alertes rouges sur {len(data.alerts)} (feuille Alertes, situation au "
+                        f"{fr_date(data.at)}), regroupées par code : la feuille Alertes les détaille une à une.",
+                  font_pt=9)
+
+
+def commitments_slide(data: DeckInput, builder: DeckBuilder) -> None:
+    items = commitments(data)
+    rows = [[Cell(c.name, bold=True), Cell(c.status, COMMITMENT_STATUS[c.status]), c.evidence, c.source]
+            for c in items]
+    counts = {s: sum(c.status == s for c in items) for s in COMMITMENT_STATUS}
+    builder.table(
+        "Engagements de la convention", [Column("Engagement", 2.2), Column("Statut", 1.0), Column("Constat", 5.6),
+                                         Column("Source", 1.9)], rows,
+        notes=f"{counts[TENU]} tenu(s), {counts[EN_RETARD]} en retard, {counts[NON_TENU]} non tenu(s), "
+              f"{counts[NON_MESURE]} non mesuré(s) faute de données. Règles : "
+              "non tenu = manqué pour de bon à la date de situation, en retard = en retard mais rattrapable avant la "
+              "fin de la convention, tenu sinon ; le détail de chaque règle est dans la documentation du diaporama "
+              "(revue_projet.py). Chiffres : indicateurs et feuille Alertes.", font_pt=table_font(rows))
+
+
+def table_font(rows: list) -> float:
+    """Return the table font: larger for a short table, which would otherwise float in white space."""
+    return 12.0 if len(rows) <= 8 else 10.0
+
+
+def _maybe(day, missing: str = "non renseignée") -> str:
+    return fr_date(day) if day else missing
+

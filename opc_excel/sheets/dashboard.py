@@ -1,0 +1,221 @@
+"""The *Tableau de bord* and *Historique* sheets: the indicators as a city officer reads them.
+
+Percentages are written as Excel percentages (0.45 shown ``45,0 %``), amounts with ``# ##0 €``,
+so the figures stay numbers users can reuse. The dashboard prints on one A4 landscape page.
+Each sheet is described once (:class:`SheetOutput`) and written by any backend (see writer.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+
+from opc_excel.compute.indicators import FinanceRow, Indicators
+from opc_excel.fr import fr_date
+from opc_excel.model import Alert, Level, Problem, Programme, Severity
+from opc_excel.read.history import AT_HEADER, HISTORIQUE
+from opc_excel.sheets.output import Align, Font, PageLayout, SheetOutput, as_backend
+from opc_excel.sheets.writer import DATE_FORMAT, HEADER_FILL, HEADER_FONT, TITLE_FONT
+from opc_excel.text import NAME_CAP, shorten
+
+TABLEAU_DE_BORD = "Tableau de bord"
+AMOUNT = '#,##0 "€"'
+PERCENT = "0.0%"
+NUMBER = "#,##0"
+RATIO = "0.00"
+SECTION_FONT = Font(bold=True, size=12, color="1F3864")
+LABEL_FILL = "D9E1F2"
+BOX = "BFBFBF"  # a thin grey box around each figure
+
+
+def _share(value: float | None) -> float | None:
+    """Return a 0–100 percentage as an Excel fraction."""
+    return None if value is None else value / 100
+
+
+# (label, how to get it, number format) — the headline figures, on the dashboard and in *Historique*
+HEADLINES: tuple[tuple[str, Callable[[Indicators], float | None], str], ...] = (
+    ("Subvention ANRU (€)", lambda i: i.anru.amount, AMOUNT),
+    ("Taux d'engagement ANRU", lambda i: _share(i.anru.engaged_pct), PERCENT),
+    ("Engagement prévu (courbe en S)", lambda i: _share(i.planned_engagement_pct), PERCENT),
+    ("Taux de paiement ANRU", lambda i: _share(i.anru.paid_of_amount_pct), PERCENT),
+    ("Reste à engager (€)", lambda i: i.anru.to_engage, AMOUNT),
+    ("Reste à payer (€)", lambda i: i.anru.to_pay, AMOUNT),
+    ("Avancement global pondéré", lambda i: _share(i.progress_pct), PERCENT),
+    ("Avancement prévu", lambda i: _share(i.planned_progress_pct), PERCENT),
+    ("Indice de respect du planning (SPI)", lambda i: i.spi, RATIO),
+    ("Opérations lancées", lambda i: _share(i.launched_pct), PERCENT),
+    ("Reconstitution : reconstruits / démolis", lambda i: i.reconstitution.ratio_started, PERCENT),
+    ("Ménages relogés", lambda i: _share(i.rehousing.rehoused_percent), PERCENT),
+    ("Heures d'insertion réalisées / prévues", lambda i: _share(i.insertion.done_of_planned_pct), PERCENT),
+    ("Dérive de coût", lambda i: _share(i.cost_drift.drift_pct), PERCENT),
+)
+COUNTS = ("Alertes rouges", "Alertes orange", "Problèmes bloquants")
+HISTORY_HEADERS = (AT_HEADER,) + tuple(label for label, _, _ in HEADLINES) + COUNTS
+
+
+def summary_values(indicators: Indicators, alerts: Sequence[Alert], problems: Sequence[Problem]) -> dict[str, object]:
+    """Return the headline figures and counts of one date de situation (a row of *Historique*)."""
+    values: dict[str, object] = {label: get(indicators) for label, get, _ in HEADLINES}
+    values["Alertes rouges"] = sum(a.severity is Level.ROUGE for a in alerts)
+    values["Alertes orange"] = sum(a.severity is Level.ORANGE for a in alerts)
+    values["Problèmes bloquants"] = sum(p.severity is Severity.BLOQUANT for p in problems)
+    return values
+
+
+def _header_row(ws: SheetOutput, row: int, col: int, headers: Sequence[str]) -> None:
+    for offset, header in enumerate(headers):
+        ws.put(row, col + offset, header, fill=HEADER_FILL, font=HEADER_FONT, border=BOX,
+               align=Align(horizontal="center", vertical="center", wrap=True))
+
+
+def _value(ws: SheetOutput, row: int, col: int, value: object, number_format: str | None = None) -> None:
+    cell = ws.put(row, col, value, border=BOX)
+    if number_format and isinstance(value, int | float):
+        cell.number_format = number_format
+
+
+def _section(ws: SheetOutput, row: int, col: int, title: str) -> None:
+    ws.put(row, col, title, font=SECTION_FONT)
+
+
+FINANCE_HEADERS = ("Subvention ANRU", "Engagé", "Payé", "Taux d'engagement", "Taux de paiement")
+
+
+def _finance_cells(ws: SheetOutput, row: int, col: int, finance: FinanceRow) -> None:
+    _value(ws, row, col, finance.amount, AMOUNT)
+    _value(ws, row, col + 1, finance.engaged, AMOUNT)
+    _value(ws, row, col + 2, finance.paid, AMOUNT)
+    _value(ws, row, col + 3, _share(finance.engaged_pct), PERCENT)
+    _value(ws, row, col + 4, _share(finance.paid_of_amount_pct), PERCENT)
+
+
+def _finance_table(ws: SheetOutput, row: int, col: int, title: str, first: str, rows: Sequence[FinanceRow],
+                   amount_header: str = "Subvention ANRU") -> int:
+    """Write a table of financial rows; return the next free row."""
+    _section(ws, row, col, title)
+    _header_row(ws, row + 1, col, (first, amount_header) + FINANCE_HEADERS[1:])
+    ws.heights[row + 1] = 32
+    for offset, finance in enumerate(rows, start=row + 2):
+        _value(ws, offset, col, shorten(finance.key, NAME_CAP))
+        ws.cell(offset, col).fill = LABEL_FILL
+        _finance_cells(ws, offset, col + 1, finance)
+    return row + 2 + len(rows) + 1
+
+
+def dashboard_sheet(programme: Programme, indicators: Indicators, alerts: Sequence[Alert],
+                    problems: Sequence[Problem]) -> SheetOutput:
+    """Return the *Tableau de bord*: headline figures, then the tables by famille, district, owner, funder."""
+    ws = SheetOutput(TABLEAU_DE_BORD, tab_color="2F5597")
+    params = programme.params
+    ws.put(1, 1, f"Tableau de bord — {shorten(params.project or 'Projet', NAME_CAP)} — situation au "
+                 f"{fr_date(programme.at)}",
+           font=TITLE_FONT)
+    subtitle = f"Programme {params.programme.value}"
+    if params.amendment_in_force:
+        subtitle += f" · {shorten(params.amendment_in_force, NAME_CAP)}"
+    blocking = sum(p.severity is Severity.BLOQUANT for p in problems)
+    if blocking:
+        subtitle += (f" · {blocking} problème(s) bloquant(s) : les valeurs concernées sont exclues des calculs "
+                     "(voir la feuille Contrôles)")
+    ws.put(2, 1, subtitle, font=Font(italic=True, color="C00000" if blocking else "595959"))
+
+    _section(ws, 4, 1, "Chiffres clés")
+    summary = summary_values(indicators, alerts, problems)
+    half = (len(HEADLINES) + 1) // 2
+    for index, (label, _, number_format) in enumerate(HEADLINES):
+        row, col, span = (5 + index, 1, 2) if index < half else (5 + index - half, 5, 3)
+        _value(ws, row, col, label)
+        ws.cell(row, col).fill = LABEL_FILL
+        ws.merge(row, col, row, col + span - 1)
+        _value(ws, row, col + span, summary[label], number_format)
+    row = _counts(ws, 5 + half, summary)
+
+    row += 1
+    _section(ws, row, 1, "Par famille d'opérations")
+    headers = ("Famille", "Opérations") + FINANCE_HEADERS + ("Avancement", "Avancement prévu",
+                                                             "Glissement max. livraison (mois)",
+                                                             "Glissement médian livraison (mois)", "Dérive de coût")
+    _header_row(ws, row + 1, 1, headers)
+    ws.heights[row + 1] = 45
+    finance = {r.key: r for r in indicators.anru_by_famille}
+    progress = {r.famille: r for r in indicators.progress_by_famille}
+    slips = {r.famille: r for r in indicators.slips_by_famille}
+    drift = {r.key: r for r in indicators.cost_drift_by_famille}
+    counts: dict[str, int] = {}
+    for op in programme.operations:
+        if op.famille and op.status != "Abandonnée":
+            counts[op.famille] = counts.get(op.famille, 0) + 1
+    familles = [f for f in programme.lists.get("Familles", ()) if f in counts] + sorted(
+        f for f in counts if f not in programme.lists.get("Familles", ()))
+    for offset, famille in enumerate(familles, start=row + 2):
+        _value(ws, offset, 1, shorten(famille, NAME_CAP))
+        ws.cell(offset, 1).fill = LABEL_FILL
+        _value(ws, offset, 2, counts[famille], NUMBER)
+        if famille in finance:
+            _finance_cells(ws, offset, 3, finance[famille])
+        else:
+            for col in range(3, 8):
+                _value(ws, offset, col, None)
+        fp, fs, fd = progress.get(famille), slips.get(famille), drift.get(famille)
+        _value(ws, offset, 8, _share(fp.progress_pct) if fp else None, PERCENT)
+        _value(ws, offset, 9, _share(fp.planned_progress_pct) if fp else None, PERCENT)
+        _value(ws, offset, 10, fs.delivery_max_months if fs else None, NUMBER)
+        _value(ws, offset, 11, fs.delivery_median_months if fs else None, "0.0")
+        _value(ws, offset, 12, _share(fd.drift_pct) if fd else None, PERCENT)
+    row += 2 + len(familles) + 1
+
+    next_left = _finance_table(ws, row, 1, "Par quartier", "Quartier", indicators.anru_by_district)
+    next_right = _finance_table(ws, row, 8, "Par maître d'ouvrage", "Maître d'ouvrage", indicators.anru_by_owner)
+    row = max(next_left, next_right)
+    _finance_table(ws, row, 1, "Par financeur (lignes acquises ou notifiées pour l'engagement)", "Financeur",
+                   indicators.by_funder, amount_header="Montant")
+
+    widths = (34, 11, 15, 15, 15, 13, 13, 17, 15, 15, 15, 13, 13)
+    for col, width in enumerate(widths, start=1):
+        ws.widths[col] = width
+    ws.page = PageLayout(fit_height=1, paper_a4=True, center_horizontally=True, margins=(0.4, 0.4, 0.5, 0.5))
+    return ws
+
+
+def write_dashboard(workbook, programme: Programme, indicators: Indicators, alerts: Sequence[Alert],
+                    problems: Sequence[Problem]):
+    """Write the *Tableau de bord* into ``workbook`` (openpyxl workbook or output backend); return the sheet."""
+    return as_backend(workbook).write(dashboard_sheet(programme, indicators, alerts, problems))
+
+
+def _counts(ws: SheetOutput, row: int, summary: dict[str, object]) -> int:
+    """Write the alert and problem counts on one row; return the next row."""
+    for label, col, span in zip(COUNTS, (1, 5, 10), (2, 3, 2), strict=True):
+        _value(ws, row, col, label)
+        ws.cell(row, col).fill = LABEL_FILL
+        ws.merge(row, col, row, col + span - 1)
+        _value(ws, row, col + span, summary[label], NUMBER)
+        if label == "Alertes rouges" and summary[label]:
+            ws.cell(row, col + 2).font = Font(bold=True, color="C00000")
+    return row + 1
+
+
+def summary_history_sheet(rows: Sequence[dict[str, object]]) -> SheetOutput:
+    """Return *Historique*: one row per date de situation, oldest first."""
+    ws = SheetOutput(HISTORIQUE, tab_color="7F7F7F")
+    headers = list(HISTORY_HEADERS) + sorted({h for r in rows for h in r if h not in HISTORY_HEADERS})
+    _header_row(ws, 1, 1, headers)
+    ws.heights[1] = 60
+    formats = {label: number_format for label, _, number_format in HEADLINES}
+    for row_number, row in enumerate(rows, start=2):
+        for col, header in enumerate(headers, start=1):
+            value = row.get(header)
+            _value(ws, row_number, col, value, formats.get(header, NUMBER))
+            if isinstance(value, date):
+                ws.cell(row_number, col).number_format = DATE_FORMAT
+    for col in range(1, len(headers) + 1):
+        ws.widths[col] = 16
+    ws.freeze = "B2"
+    ws.page = PageLayout(paper_a4=True, title_row=1)  # landscape, one page wide
+    return ws
+
+
+def write_summary_history(workbook, rows: Sequence[dict[str, object]]):
+    """Write *Historique* into ``workbook`` (openpyxl workbook or output backend); return the sheet written."""
+    return as_backend(workbook).write(summary_history_sheet(rows))

@@ -1,1 +1,0 @@
-"""The only code that knows sheet names, headers and cells (contract: shared/design/workbook.md)."""
