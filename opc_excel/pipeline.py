@@ -53,8 +53,10 @@ from opc_excel.read.source import OpenpyxlSource, WorkbookSource
 from opc_excel.read.values import is_blank
 from opc_excel.render.decks import build_deck
 from opc_excel.report import CheckReport
-from opc_excel.sheets.dashboard import TABLEAU_DE_BORD, summary_values, write_dashboard, write_summary_history
-from opc_excel.sheets.writer import write_alertes, write_controles, write_milestone_history
+from opc_excel.sheets.alertes import write_alertes
+from opc_excel.sheets.controles import write_controles
+from opc_excel.sheets.dashboard import TABLEAU_DE_BORD, summary_values, write_dashboard
+from opc_excel.sheets.history import write_milestone_history, write_summary_history
 
 MAX_FORMULA_WARNINGS_PER_SHEET = 20
 

@@ -12,7 +12,7 @@ from opc_excel.cli import main
 from opc_excel.model import Alert, Level, Theme
 from opc_excel.read.alert_sheet import AlertRow, PreviousSheet, first_seen_by_key, merge, read_previous
 from opc_excel.read.source import GridSource
-from opc_excel.sheets.writer import alertes_sheet
+from opc_excel.sheets.alertes import alertes_sheet
 from tests.factory import make_workbook
 
 MARCH, JUNE, SEPTEMBER = date(2011, 3, 31), date(2011, 6, 30), date(2011, 9, 30)

@@ -49,7 +49,6 @@ TO_SPLIT = {  # over MAX_LINES when the layout was set (issue #11); each leaves 
     "opc_excel.render.decks.comite_suivi",
     "opc_excel.render.decks.copil",
     "opc_excel.render.decks.revue_projet",
-    "opc_excel.sheets.output",
 }
 
 

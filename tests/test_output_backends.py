@@ -29,10 +29,13 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from opc_excel.pipeline import check_file
 from opc_excel.read.alert_sheet import merge
 from opc_excel.read.history import merged_snapshots, merged_summary_rows
-from opc_excel.sheets.dashboard import dashboard_sheet, summary_history_sheet
-from opc_excel.sheets.output import (
-    OpenpyxlOutput,
-    SheetOutput,
+from opc_excel.sheets.alertes import alertes_sheet
+from opc_excel.sheets.controles import controles_sheet
+from opc_excel.sheets.dashboard import dashboard_sheet
+from opc_excel.sheets.history import milestone_history_sheet, summary_history_sheet
+from opc_excel.sheets.openpyxl_backend import OpenpyxlOutput
+from opc_excel.sheets.output import SheetOutput
+from opc_excel.sheets.xlwings_backend import (
     XlwingsOutput,
     excel_value,
     freeze_range,
@@ -41,7 +44,6 @@ from opc_excel.sheets.output import (
     rectangles,
     width_in_points,
 )
-from opc_excel.sheets.writer import alertes_sheet, controles_sheet, milestone_history_sheet
 from tests.factory import clean_sheets, make_workbook, set_value
 
 # The xlwings Server engine (xlwings.pro) needs a licence key when xlwings is first imported.

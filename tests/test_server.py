@@ -468,7 +468,8 @@ class DescribeTheRibbon:
 
 class DescribeLicensing:
     def it_never_loads_xlwings_pro_nor_xlwings_server_from_the_command_line(self):
-        code = ("import sys, opc_excel.cli, opc_excel.pipeline, opc_excel.server, opc_excel.sheets.output; "
+        code = ("import sys, opc_excel.cli, opc_excel.pipeline, opc_excel.server, opc_excel.sheets.output, "
+                "opc_excel.sheets.xlwings_backend; "
                 "print([m for m in sys.modules if m.split('.')[0] in ('xlwings', 'xlwings_server')])")
         env = {**os.environ, "XLWINGS_LICENSE_KEY": "noncommercial"}  # even with a key at hand
         result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True,

@@ -24,7 +24,7 @@ from opc_excel.errors import OpcError
 from opc_excel.pipeline import write_outputs
 from opc_excel.report import CheckReport
 from opc_excel.server.book import ACTUALISER, check_book, run_summary
-from opc_excel.sheets.output import XlwingsOutput
+from opc_excel.sheets.xlwings_backend import XlwingsOutput
 
 TITLE = "OPC urbain"
 

@@ -41,7 +41,7 @@ from opc_excel.read import contract as c
 from opc_excel.read.alert_sheet import ALERTES, KEY
 from opc_excel.read.contract import OUTPUT_SHEETS, Column, Kind, SheetSpec
 from opc_excel.read.source import OpenpyxlSource
-from opc_excel.sheets.writer import set_text
+from opc_excel.sheets.openpyxl_backend import set_text
 from opc_excel.text import match_key
 
 MASTER_FILE = "perseigne_master.xlsx"

@@ -29,8 +29,8 @@ from opc_excel.read.alert_sheet import ALERTES
 from opc_excel.read.history import HISTORIQUE, HISTORIQUE_JALONS
 from opc_excel.read.source import GridSource
 from opc_excel.report import CheckReport
-from opc_excel.sheets.output import XlwingsOutput
-from opc_excel.sheets.writer import write_controles
+from opc_excel.sheets.controles import write_controles
+from opc_excel.sheets.xlwings_backend import XlwingsOutput
 from opc_excel.text import match_key
 
 CONTROLER, ACTUALISER, DIAPORAMA = "controler", "actualiser", "diaporama"

@@ -1,21 +1,20 @@
-"""The *Tableau de bord* and *Historique* sheets: the indicators as a city officer reads them.
+"""The *Tableau de bord* sheet, and the headline figures *Historique* keeps: the indicators as an officer reads them.
 
 Percentages are written as Excel percentages (0.45 shown ``45,0 %``), amounts with ``# ##0 €``,
 so the figures stay numbers users can reuse. The dashboard prints on one A4 landscape page.
-Each sheet is described once (:class:`SheetOutput`) and written by any backend (see writer.py).
+The sheet is described once (:class:`SheetOutput`) and written by any backend (see output.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date
 
 from opc_excel.compute.indicators import FinanceRow, Indicators
 from opc_excel.fr import fr_date
 from opc_excel.model import Alert, Level, Problem, Programme, Severity
-from opc_excel.read.history import AT_HEADER, HISTORIQUE
-from opc_excel.sheets.output import Align, Font, PageLayout, SheetOutput, as_backend
-from opc_excel.sheets.writer import DATE_FORMAT, HEADER_FILL, HEADER_FONT, TITLE_FONT
+from opc_excel.sheets.openpyxl_backend import as_backend
+from opc_excel.sheets.output import Align, Font, PageLayout, SheetOutput
+from opc_excel.sheets.style import HEADER_FILL, HEADER_FONT, TITLE_FONT
 from opc_excel.text import NAME_CAP, shorten
 
 TABLEAU_DE_BORD = "Tableau de bord"
@@ -51,7 +50,6 @@ HEADLINES: tuple[tuple[str, Callable[[Indicators], float | None], str], ...] = (
     ("Dérive de coût", lambda i: _share(i.cost_drift.drift_pct), PERCENT),
 )
 COUNTS = ("Alertes rouges", "Alertes orange", "Problèmes bloquants")
-HISTORY_HEADERS = (AT_HEADER,) + tuple(label for label, _, _ in HEADLINES) + COUNTS
 
 
 def summary_values(indicators: Indicators, alerts: Sequence[Alert], problems: Sequence[Problem]) -> dict[str, object]:
@@ -63,13 +61,15 @@ def summary_values(indicators: Indicators, alerts: Sequence[Alert], problems: Se
     return values
 
 
-def _header_row(ws: SheetOutput, row: int, col: int, headers: Sequence[str]) -> None:
+def header_row(ws: SheetOutput, row: int, col: int, headers: Sequence[str]) -> None:
+    """Write ``headers`` rightwards from (row, col): the boxed header of a table (here and in *Historique*)."""
     for offset, header in enumerate(headers):
         ws.put(row, col + offset, header, fill=HEADER_FILL, font=HEADER_FONT, border=BOX,
                align=Align(horizontal="center", vertical="center", wrap=True))
 
 
-def _value(ws: SheetOutput, row: int, col: int, value: object, number_format: str | None = None) -> None:
+def boxed_value(ws: SheetOutput, row: int, col: int, value: object, number_format: str | None = None) -> None:
+    """Write a value in a thin grey box, with ``number_format`` when it is a number."""
     cell = ws.put(row, col, value, border=BOX)
     if number_format and isinstance(value, int | float):
         cell.number_format = number_format
@@ -83,21 +83,21 @@ FINANCE_HEADERS = ("Subvention ANRU", "Engagé", "Payé", "Taux d'engagement", "
 
 
 def _finance_cells(ws: SheetOutput, row: int, col: int, finance: FinanceRow) -> None:
-    _value(ws, row, col, finance.amount, AMOUNT)
-    _value(ws, row, col + 1, finance.engaged, AMOUNT)
-    _value(ws, row, col + 2, finance.paid, AMOUNT)
-    _value(ws, row, col + 3, _share(finance.engaged_pct), PERCENT)
-    _value(ws, row, col + 4, _share(finance.paid_of_amount_pct), PERCENT)
+    boxed_value(ws, row, col, finance.amount, AMOUNT)
+    boxed_value(ws, row, col + 1, finance.engaged, AMOUNT)
+    boxed_value(ws, row, col + 2, finance.paid, AMOUNT)
+    boxed_value(ws, row, col + 3, _share(finance.engaged_pct), PERCENT)
+    boxed_value(ws, row, col + 4, _share(finance.paid_of_amount_pct), PERCENT)
 
 
 def _finance_table(ws: SheetOutput, row: int, col: int, title: str, first: str, rows: Sequence[FinanceRow],
                    amount_header: str = "Subvention ANRU") -> int:
     """Write a table of financial rows; return the next free row."""
     _section(ws, row, col, title)
-    _header_row(ws, row + 1, col, (first, amount_header) + FINANCE_HEADERS[1:])
+    header_row(ws, row + 1, col, (first, amount_header) + FINANCE_HEADERS[1:])
     ws.heights[row + 1] = 32
     for offset, finance in enumerate(rows, start=row + 2):
-        _value(ws, offset, col, shorten(finance.key, NAME_CAP))
+        boxed_value(ws, offset, col, shorten(finance.key, NAME_CAP))
         ws.cell(offset, col).fill = LABEL_FILL
         _finance_cells(ws, offset, col + 1, finance)
     return row + 2 + len(rows) + 1
@@ -125,10 +125,10 @@ def dashboard_sheet(programme: Programme, indicators: Indicators, alerts: Sequen
     half = (len(HEADLINES) + 1) // 2
     for index, (label, _, number_format) in enumerate(HEADLINES):
         row, col, span = (5 + index, 1, 2) if index < half else (5 + index - half, 5, 3)
-        _value(ws, row, col, label)
+        boxed_value(ws, row, col, label)
         ws.cell(row, col).fill = LABEL_FILL
         ws.merge(row, col, row, col + span - 1)
-        _value(ws, row, col + span, summary[label], number_format)
+        boxed_value(ws, row, col + span, summary[label], number_format)
     row = _counts(ws, 5 + half, summary)
 
     row += 1
@@ -136,7 +136,7 @@ def dashboard_sheet(programme: Programme, indicators: Indicators, alerts: Sequen
     headers = ("Famille", "Opérations") + FINANCE_HEADERS + ("Avancement", "Avancement prévu",
                                                              "Glissement max. livraison (mois)",
                                                              "Glissement médian livraison (mois)", "Dérive de coût")
-    _header_row(ws, row + 1, 1, headers)
+    header_row(ws, row + 1, 1, headers)
     ws.heights[row + 1] = 45
     finance = {r.key: r for r in indicators.anru_by_famille}
     progress = {r.famille: r for r in indicators.progress_by_famille}
@@ -149,20 +149,20 @@ def dashboard_sheet(programme: Programme, indicators: Indicators, alerts: Sequen
     familles = [f for f in programme.lists.get("Familles", ()) if f in counts] + sorted(
         f for f in counts if f not in programme.lists.get("Familles", ()))
     for offset, famille in enumerate(familles, start=row + 2):
-        _value(ws, offset, 1, shorten(famille, NAME_CAP))
+        boxed_value(ws, offset, 1, shorten(famille, NAME_CAP))
         ws.cell(offset, 1).fill = LABEL_FILL
-        _value(ws, offset, 2, counts[famille], NUMBER)
+        boxed_value(ws, offset, 2, counts[famille], NUMBER)
         if famille in finance:
             _finance_cells(ws, offset, 3, finance[famille])
         else:
             for col in range(3, 8):
-                _value(ws, offset, col, None)
+                boxed_value(ws, offset, col, None)
         fp, fs, fd = progress.get(famille), slips.get(famille), drift.get(famille)
-        _value(ws, offset, 8, _share(fp.progress_pct) if fp else None, PERCENT)
-        _value(ws, offset, 9, _share(fp.planned_progress_pct) if fp else None, PERCENT)
-        _value(ws, offset, 10, fs.delivery_max_months if fs else None, NUMBER)
-        _value(ws, offset, 11, fs.delivery_median_months if fs else None, "0.0")
-        _value(ws, offset, 12, _share(fd.drift_pct) if fd else None, PERCENT)
+        boxed_value(ws, offset, 8, _share(fp.progress_pct) if fp else None, PERCENT)
+        boxed_value(ws, offset, 9, _share(fp.planned_progress_pct) if fp else None, PERCENT)
+        boxed_value(ws, offset, 10, fs.delivery_max_months if fs else None, NUMBER)
+        boxed_value(ws, offset, 11, fs.delivery_median_months if fs else None, "0.0")
+        boxed_value(ws, offset, 12, _share(fd.drift_pct) if fd else None, PERCENT)
     row += 2 + len(familles) + 1
 
     next_left = _finance_table(ws, row, 1, "Par quartier", "Quartier", indicators.anru_by_district)
@@ -187,35 +187,10 @@ def write_dashboard(workbook, programme: Programme, indicators: Indicators, aler
 def _counts(ws: SheetOutput, row: int, summary: dict[str, object]) -> int:
     """Write the alert and problem counts on one row; return the next row."""
     for label, col, span in zip(COUNTS, (1, 5, 10), (2, 3, 2), strict=True):
-        _value(ws, row, col, label)
+        boxed_value(ws, row, col, label)
         ws.cell(row, col).fill = LABEL_FILL
         ws.merge(row, col, row, col + span - 1)
-        _value(ws, row, col + span, summary[label], NUMBER)
+        boxed_value(ws, row, col + span, summary[label], NUMBER)
         if label == "Alertes rouges" and summary[label]:
             ws.cell(row, col + 2).font = Font(bold=True, color="C00000")
     return row + 1
-
-
-def summary_history_sheet(rows: Sequence[dict[str, object]]) -> SheetOutput:
-    """Return *Historique*: one row per date de situation, oldest first."""
-    ws = SheetOutput(HISTORIQUE, tab_color="7F7F7F")
-    headers = list(HISTORY_HEADERS) + sorted({h for r in rows for h in r if h not in HISTORY_HEADERS})
-    _header_row(ws, 1, 1, headers)
-    ws.heights[1] = 60
-    formats = {label: number_format for label, _, number_format in HEADLINES}
-    for row_number, row in enumerate(rows, start=2):
-        for col, header in enumerate(headers, start=1):
-            value = row.get(header)
-            _value(ws, row_number, col, value, formats.get(header, NUMBER))
-            if isinstance(value, date):
-                ws.cell(row_number, col).number_format = DATE_FORMAT
-    for col in range(1, len(headers) + 1):
-        ws.widths[col] = 16
-    ws.freeze = "B2"
-    ws.page = PageLayout(paper_a4=True, title_row=1)  # landscape, one page wide
-    return ws
-
-
-def write_summary_history(workbook, rows: Sequence[dict[str, object]]):
-    """Write *Historique* into ``workbook`` (openpyxl workbook or output backend); return the sheet written."""
-    return as_backend(workbook).write(summary_history_sheet(rows))
