@@ -21,7 +21,7 @@ import zipfile
 from datetime import date
 from pathlib import Path
 
-from opc_excel.cli import DEMO_DECKS
+from opc_excel.cli.commands import DEMO_DECKS
 
 DECK_GOAL_SECONDS = 2.0  # issue 6: deck generation under 2 s for the ×10 programme
 

@@ -12,7 +12,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from opc_excel.cli import build_parser, main
+from opc_excel.cli import main
+from opc_excel.cli.parser import build_parser
 from opc_excel.read.contract import OUTPUT_SHEETS
 from tests.factory import clean_sheets, make_workbook, set_value
 

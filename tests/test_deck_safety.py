@@ -18,7 +18,7 @@ import openpyxl
 import pytest
 from pptx import Presentation
 
-from opc_excel.cli import DEMO_DECKS
+from opc_excel.cli.commands import DEMO_DECKS
 from opc_excel.pipeline import check_file, refresh_file, write_outputs
 from opc_excel.read import contract
 from opc_excel.render.decks import build_deck

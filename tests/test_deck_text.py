@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pptx import Presentation
 
-from opc_excel.cli import DEMO_DECKS
+from opc_excel.cli.commands import DEMO_DECKS
 from opc_excel.pipeline import check_file
 from opc_excel.render.decks import build_deck
 

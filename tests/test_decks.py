@@ -17,7 +17,8 @@ from pptx import Presentation
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Pt
 
-from opc_excel.cli import DEMO_DECKS, main
+from opc_excel.cli import main
+from opc_excel.cli.commands import DEMO_DECKS
 from opc_excel.model import Level
 from opc_excel.pipeline import check_file, check_source
 from opc_excel.read import contract

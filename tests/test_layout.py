@@ -38,7 +38,6 @@ ROOMS = {"read": "read", "checks": "checks", "compute": "compute", "report": "re
 MAX_LINES = 400
 DATA_TABLES = {"opc_excel.demo.data"}  # the illustrative programme: a table of values, not logic
 TO_SPLIT = {  # over MAX_LINES when the layout was set (issue #11); each leaves this list when it is split
-    "opc_excel.cli",
     "opc_excel.compute.alerts.financier",
     "opc_excel.compute.indicators",
     "opc_excel.demo.generate",

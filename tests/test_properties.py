@@ -22,7 +22,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
-from opc_excel.cli import DEMO_DECKS, report_as_json
+from opc_excel.cli.commands import DEMO_DECKS
+from opc_excel.cli.summary import report_as_json
 from opc_excel.errors import OutputSheetError
 from opc_excel.model import Problem
 from opc_excel.pipeline import CheckReport, check_file, check_source, refresh_file, write_outputs

@@ -1,0 +1,155 @@
+"""The ``opc-excel`` commands: each a thin function over :mod:`opc_excel.pipeline` that says in French what it wrote.
+
+Each takes the parsed arguments, the date of the day and the output stream, and returns the exit
+status: 0 no blocking problem, 1 blocking problems (the output is still complete).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import date
+from pathlib import Path
+from typing import TextIO
+
+from opc_excel.cli.summary import print_summary, report_as_json
+from opc_excel.errors import UsageError
+from opc_excel.pipeline import (
+    REFRESHED_SHEETS,
+    UNREADABLE_SITUATION,
+    check_file,
+    deck_file_name,
+    default_output,
+    refresh_file,
+    refreshed_sheets,
+    write_deck,
+)
+from opc_excel.read.safety import atomic_write_bytes
+from opc_excel.render.decks import KINDS, THEMES
+from opc_excel.render.decks.template import LAYOUTS, check_template
+
+EXIT_OK, EXIT_BLOCKING, EXIT_UNREADABLE = 0, 1, 2
+SHIPPED_MASTER = Path("workbooks") / "perseigne_master.xlsx"
+
+
+def _check(args: argparse.Namespace, today: date, out: TextIO) -> int:
+    report = check_file(args.workbook, at=args.at, today=today)
+    if args.json:
+        out.write(json.dumps(report_as_json(report), ensure_ascii=False, indent=2) + "\n")  # whole or nothing
+    else:
+        print_summary(report, args.workbook, out)
+    return EXIT_BLOCKING if report.blocking else EXIT_OK
+
+
+def _refresh(args: argparse.Namespace, today: date, out: TextIO) -> int:
+    result = refresh_file(args.workbook, at=args.at, today=today, out=args.out, in_place=args.in_place)
+    print_summary(result.check, args.workbook, out)
+    out.write("\n")
+    if result.in_place and not args.in_place:
+        out.write(f"« {args.out} » est le classeur maître lui-même : il a été actualisé en place, comme avec "
+                  f"--in-place (copie de sauvegarde d'abord, verrou, refus de ce qui serait perdu).\n")
+    sheets = refreshed_sheets(result.check)
+    if sheets == REFRESHED_SHEETS:
+        out.write(f"Feuilles Contrôles, Alertes, Tableau de bord et Historique écrites dans : {result.written}\n")
+    else:
+        out.write(f"{UNREADABLE_SITUATION} Feuille Contrôles écrite dans : {result.written}\n")
+    if result.asked is not None:
+        out.write(f"Le classeur contient des macros : la copie est enregistrée sous « {result.written.name} » et non "
+                  f"« {result.asked.name} », nom qu'Excel refuserait d'ouvrir pour un classeur à macros.\n")
+    if result.backup is not None and result.in_place:
+        out.write(f"Copie de sauvegarde du classeur avant réécriture : {result.backup}\n")
+    elif result.backup is not None:
+        out.write(f"La copie précédente « {result.written.name} » a été remplacée ; elle est conservée dans : "
+                  f"{result.backup}\n")
+    if result.notes_left_behind:
+        out.write(f"Attention : la copie précédente contenait des notes saisies dans la feuille Alertes "
+                  f"({result.notes_left_behind} alerte(s)) que le classeur maître « {args.workbook.name} » n'a pas : "
+                  f"la nouvelle copie repart des notes du maître. Recopiez-les depuis la copie conservée dans la "
+                  f"feuille Alertes du maître, puis actualisez le maître lui-même (--in-place) : vos notes y "
+                  f"suivront chaque actualisation.\n")
+    if result.dropped:
+        out.write(f"Attention : la copie ne contient pas {', '.join(result.dropped)} du classeur maître "
+                  f"(le maître, lui, est intact).\n")
+    return EXIT_BLOCKING if result.check.blocking else EXIT_OK
+
+
+def _deck(args: argparse.Namespace, today: date, out: TextIO) -> int:
+    report = check_file(args.workbook, at=args.at, today=today)
+    target = args.out or args.workbook.with_name(deck_file_name(args.kind, args.theme, report.at))
+    written = write_deck(report, target, args.kind, theme=args.theme, template=args.template, since=args.depuis)
+    out.write(f"Diaporama écrit : {written.written}\n")
+    if written.backup is not None:
+        out.write(f"Le diaporama qu'il remplace est conservé dans : {written.backup}\n")
+    if report.blocking:
+        out.write(f"{len(report.blocking)} problème(s) bloquant(s) : la première diapositive après le titre liste "
+                  f"les données écartées. Corrigez-les dans le classeur (feuille Contrôles) puis régénérez.\n")
+    return EXIT_BLOCKING if report.blocking else EXIT_OK
+
+
+def _template_check(args: argparse.Namespace, today: date, out: TextIO) -> int:
+    result = check_template(args.template)
+    if result.ok:
+        out.write(f"Le modèle « {args.template.name} » convient : toutes les dispositions nécessaires sont là "
+                  f"({', '.join(LAYOUTS)}).\n")
+        return EXIT_OK
+    out.write(f"Le modèle « {args.template.name} » ne convient pas encore :\n")
+    for missing in result.missing:
+        out.write(f"  - {missing}\n")
+    return EXIT_BLOCKING
+
+
+def _demo(args: argparse.Namespace, today: date, out: TextIO) -> int:
+    source = args.classeur or _shipped_master()
+    _results_folder(args.out)
+    result = refresh_file(source, at=None, today=today, out=args.out / default_output(source).name)
+    target = result.written
+    report_path = args.out / "controles.json"
+    atomic_write_bytes(report_path, (json.dumps(report_as_json(result.check), ensure_ascii=False, indent=2)
+                                     + "\n").encode("utf-8"))
+    decks = []
+    for kind, theme in DEMO_DECKS:
+        path = args.out / deck_file_name(kind, theme, result.check.at)
+        write_deck(result.check, path, kind, theme=theme)
+        decks.append(path.name)
+    print_summary(result.check, source, out)
+    out.write(f"\nRésultats écrits dans le dossier {args.out} :\n"
+              f"  - {target.name} : le classeur avec ses feuilles Contrôles, Alertes, Tableau de bord et "
+              f"Historique\n"
+              f"  - {report_path.name} : les mêmes contrôles en JSON\n")
+    for name in decks:
+        out.write(f"  - {name}\n")
+    return EXIT_BLOCKING if result.check.blocking else EXIT_OK
+
+
+def _results_folder(folder: Path) -> None:
+    """Create the demo's results folder; raise UsageError (French) when it can't be one."""
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"« {folder} » est un fichier, pas un dossier : indiquez avec --out le dossier où écrire "
+                         f"les résultats (il est créé s'il n'existe pas), par exemple --out sortie, puis relancez.")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        why = "accès refusé" if isinstance(error, PermissionError) else f"erreur système n° {error.errno}"
+        raise UsageError(f"Le dossier « {folder} » n'a pas pu être créé ({why}) : indiquez avec --out un dossier "
+                         f"où vous pouvez écrire, puis relancez.") from error
+
+
+def _shipped_master() -> Path:
+    for base in (Path.cwd(), Path(__file__).resolve().parents[2]):
+        if (base / SHIPPED_MASTER).is_file():
+            return base / SHIPPED_MASTER
+    raise UsageError("Le classeur de démonstration workbooks/perseigne_master.xlsx est introuvable : lancez la "
+                     "commande depuis le dossier du projet, ou indiquez un classeur avec --classeur.")
+
+
+def _serve(args: argparse.Namespace, today: date, out: TextIO) -> int:
+    # Imported here: the other commands never load the server, nor xlwings and its licence.
+    from opc_excel.server.app import serve
+
+    return serve(args.host, args.port, args.certs, out)
+
+
+COMMANDS = {"check": _check, "refresh": _refresh, "deck": _deck, "template-check": _template_check,
+            "demo": _demo, "serve": _serve}
+DEMO_DECKS = [(kind, None) for kind in KINDS if kind != "reunion-restreinte"] + [
+    ("reunion-restreinte", theme) for theme in THEMES]
