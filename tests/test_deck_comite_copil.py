@@ -21,9 +21,10 @@ from opc_excel.fr import fr_date
 from opc_excel.model import Alert, Amendment, Level, Theme
 from opc_excel.pipeline import check_file
 from opc_excel.render.decks import build_deck, comite_suivi, copil
-from opc_excel.render.decks.common import DeckInput, euros, meur, pct
+from opc_excel.render.decks.common import DeckInput
 from opc_excel.render.decks.template import LAYOUTS
 from opc_excel.report import CheckReport
+from opc_excel.situation.formats import euros, meur, pct
 from tests.factory import make_workbook
 from tests.programmes import funding, operation, programme
 

@@ -20,9 +20,10 @@ from opc_excel.model import Amendment, Dependency, Level
 from opc_excel.pipeline import check_file
 from opc_excel.read import contract
 from opc_excel.render.decks import build_deck, reunion_restreinte, revue_projet
-from opc_excel.render.decks.common import THEMES_BY_MEETING, DeckInput, euros, meur, pct
-from opc_excel.render.decks.revue_projet import EN_RETARD, NON_MESURE, NON_TENU, TENU, hours, signed_months, signed_pct
+from opc_excel.render.decks.common import THEMES_BY_MEETING, DeckInput
+from opc_excel.render.decks.revue_projet import EN_RETARD, NON_MESURE, NON_TENU, TENU
 from opc_excel.report import CheckReport
+from opc_excel.situation.formats import euros, hours, meur, pct, signed_months, signed_pct
 from tests.factory import make_workbook
 from tests.programmes import action, funding, household, insertion, operation, programme
 

@@ -30,10 +30,9 @@ Choices:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
 from datetime import date
 
-from opc_excel.compute.indicators import ToLaunch, planned_portfolio_progress, portfolio_progress, spi, to_launch
+from opc_excel.compute.indicators import planned_portfolio_progress, portfolio_progress, spi
 from opc_excel.compute.schedule import add_months, is_abandoned
 from opc_excel.fr import fr_date, fr_months, fr_number, fr_percent
 from opc_excel.model import Action, Alert, Level
@@ -41,16 +40,18 @@ from opc_excel.read import contract
 from opc_excel.render.decks.builder import Cell, Column, DeckBuilder
 from opc_excel.render.decks.common import (
     DeckInput,
+    alerts_of,
     deadlines,
-    euros,
     kpi_status,
-    meur,
+    launches_within,
     one_code_at_a_time,
-    pct,
+    operation_name,
+    severity_status,
     start_deck,
 )
 from opc_excel.render.decks.gantt import draw_gantt, gantt_bars
-from opc_excel.render.decks.point_mensuel import decisions_slide
+from opc_excel.render.decks.slides import decisions_slide, s_curve_slide
+from opc_excel.situation.formats import euros, meur, pct, plural, ratio, signed_percent, signed_points
 from opc_excel.text import NAME_CAP, shorten
 
 KIND = "Comité de suivi"
@@ -90,77 +91,6 @@ def build(data: DeckInput, builder: DeckBuilder) -> None:
     rehousing_insertion_slide(data, builder)
     decisions_slide(data, builder, title="Décisions demandées au comité")
     next_dates_slide(data, builder)
-
-
-# ---------------------------------------------------------------- helpers shared with the COPIL deck
-
-
-def severity_status(alerts: Iterable[Alert]) -> str:
-    """Return « rouge » when any alert is red, « orange » when any is orange, else « vert »."""
-    levels = {a.severity for a in alerts}
-    return "rouge" if Level.ROUGE in levels else "orange" if Level.ORANGE in levels else "vert"
-
-
-def alerts_of(data: DeckInput, codes: Iterable[str]) -> list[Alert]:
-    codes = set(codes)
-    return [a for a in data.alerts if a.code in codes]
-
-
-def signed_percent(value: float | None, decimals: int = 1) -> str:
-    """Return ``+2,8 %`` / ``−1,0 %`` / ``—``."""
-    if value is None:
-        return "—"
-    text = fr_percent(abs(value), decimals)
-    return ("+" if value >= 0 else "−") + text
-
-
-def plural(count: float, singular: str, plural_form: str | None = None) -> str:
-    """Return ``1 opération`` / ``3 opérations`` (``plural_form`` when adding « s » is not the plural)."""
-    word = singular if abs(count) < 2 else plural_form or singular + "s"
-    return f"{fr_number(count)} {word}"
-
-
-def ratio(value: float | None) -> str:
-    return "—" if value is None else fr_number(value, 2)
-
-
-def operation_name(data: DeckInput, operation_id: str) -> str:
-    op = data.programme.operation(operation_id)
-    return f"{operation_id} — {shorten(op.label, NAME_CAP)}" if op is not None and op.label else operation_id
-
-
-def s_curve_slide(data: DeckInput, builder: DeckBuilder, title: str = "Courbe en S ANRU") -> None:
-    """Add the S-curve: planned, engaged and paid cumulative ANRU subsidy by semester, as % of ΣS."""
-    ind = data.indicators
-    points = ind.s_curve
-    anru = ind.anru
-    if not points:
-        builder.bullets(title, [], notes="Courbe en S impossible : ni date de signature (Paramètres) ni dates de "
-                                         "démarrage de référence (Jalons).",
-                        empty="Pas de courbe en S : renseigner la date de signature de la convention.")
-        return
-    comment = (f"Au {fr_date(data.at)} :\n"
-               f"Engagé : {pct(anru.engaged_pct)} ({meur(anru.engaged)})\n"
-               f"Prévu à date : {pct(ind.planned_engagement_pct)}\n"
-               f"Versé : {pct(anru.paid_of_amount_pct)} ({meur(anru.paid)})\n"
-               f"Subvention ANRU : {meur(anru.amount)}\n"
-               f"Le versé n'est connu qu'à la date de situation (le classeur ne date pas les paiements).")
-    builder.chart(
-        title, "line", [p.label for p in points],
-        {"Prévu": [p.planned_pct for p in points], "Engagé": [p.engaged_pct for p in points],
-         "Versé": [p.paid_pct for p in points]},
-        notes=f"Courbes en S par semestre (Financements, lignes ANRU ; Jalons, dates de référence des travaux et "
-              f"dates réelles de DAS). Prévu : subvention répartie sur la période de travaux de référence, en % de "
-              f"la subvention planifiable. Engagé : {pct(anru.engaged_pct)} de {euros(anru.amount)} "
-              f"({euros(anru.engaged)}), prévu à date {pct(ind.planned_engagement_pct)}, écart "
-              f"{_points(ind.engagement_gap_points)}. Versé : {euros(anru.paid)} ({pct(anru.paid_of_amount_pct)}).",
-        comment=comment, maximum=100)
-
-
-def _points(value: float | None) -> str:
-    if value is None:
-        return "—"
-    return ("+" if value >= 0 else "−") + f"{fr_number(abs(value))} points"
 
 
 # ---------------------------------------------------------------- slides
@@ -243,7 +173,7 @@ def key_figures_slide(data: DeckInput, builder: DeckBuilder, title: str = "Chiff
               f"{pct(ind.progress_pct)}, prévu {pct(ind.planned_progress_pct)}, SPI {ratio(ind.spi)} (Opérations, "
               f"Jalons). Opérations lancées : démarrage réel au plus tard le {fr_date(data.at)}. Dérive de coût : "
               f"coût actualisé ÷ coût convention (Opérations). Alertes : feuille Alertes.",
-        comment=f"Engagement {_points(ind.engagement_gap_points)} par rapport à la courbe prévue ; "
+        comment=f"Engagement {signed_points(ind.engagement_gap_points)} par rapport à la courbe prévue ; "
                 f"SPI {ratio(ind.spi)} (avancement réel ÷ prévu).")
 
 
@@ -341,14 +271,6 @@ def since_last_slide(data: DeckInput, builder: DeckBuilder) -> None:
         empty=f"Aucune livraison ni aucun démarrage de travaux depuis le {fr_date(changes.since)}.")
 
 
-def launches_within(data: DeckInput, months: float) -> list[ToLaunch]:
-    """Return the operations to launch within ``months`` (the indicator, with that horizon when it is longer)."""
-    rows = (data.indicators.to_launch if months <= data.params.launch_horizon_months
-            else to_launch(data.programme, months))
-    end = add_months(data.at, months)
-    return [t for t in rows if t.planned_start <= end]
-
-
 def launches_3_6_slide(data: DeckInput, builder: DeckBuilder) -> None:
     near = add_months(data.at, NEAR_MONTHS)
     launches = launches_within(data, FAR_MONTHS)
@@ -430,7 +352,7 @@ def rehousing_insertion_slide(data: DeckInput, builder: DeckBuilder, title: str 
         (f"De l'objectif : {fr_percent(params.insertion_target_pct)} des heures travaillées",
          pct(ins.done_of_target_pct), None),
         ("Avancement des travaux concernés", pct(ins.works_progress_pct), None),
-        ("Écart insertion − travaux", _points(ins.gap_points), None),
+        ("Écart insertion − travaux", signed_points(ins.gap_points), None),
     ]
     builder.kpis(
         title, tiles,
@@ -474,4 +396,3 @@ def next_dates_slide(data: DeckInput, builder: DeckBuilder, days: int = NEXT_DAT
               f"DAS attendues (Jalons), caducités (DAS + {fr_months(params.lapse_months)}), demandes de solde "
               f"(livraison + {fr_months(params.balance_request_months)}) et actions à échéance (Actions).",
         empty="Aucune réunion ni échéance renseignée.", font_pt=10)
-

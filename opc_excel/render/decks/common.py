@@ -7,20 +7,21 @@ recompute a figure of their own, so a figure on a slide is the figure of the wor
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 
 from opc_excel.compute.changes import Changes, what_changed
-from opc_excel.compute.indicators import Indicators
+from opc_excel.compute.indicators import Indicators, ToLaunch, to_launch
 from opc_excel.compute.schedule import add_months, delivered, is_abandoned
-from opc_excel.fr import fr_amount, fr_date, fr_meur, fr_percent
-from opc_excel.model import Alert, Level, Params, Programme, Theme
+from opc_excel.fr import fr_date
+from opc_excel.model import Alert, Level, Operation, Params, Programme, Theme
 from opc_excel.read import contract
 from opc_excel.read.alert_sheet import merge
 from opc_excel.read.history import AT_HEADER, merged_snapshots
 from opc_excel.render.decks.builder import Cell, Column, DeckBuilder
 from opc_excel.report import CheckReport
+from opc_excel.situation.formats import maybe_date
 from opc_excel.text import NAME_CAP, shorten, shorten_quotes
 
 LEVEL_STATUS = {Level.ROUGE: "rouge", Level.ORANGE: "orange"}
@@ -137,18 +138,6 @@ def kpi_status(actual: float | None, planned: float | None, orange: float, red: 
     return "rouge" if gap >= red else "orange" if gap >= orange else "vert"
 
 
-def pct(value: float | None) -> str:
-    return "—" if value is None else fr_percent(value)
-
-
-def meur(value: float | None) -> str:
-    return "—" if value is None else fr_meur(value)
-
-
-def euros(value: float | None) -> str:
-    return "—" if value is None else fr_amount(value)
-
-
 def deadlines(data: DeckInput, days: int = 90) -> list[tuple[date, str, str, str]]:
     """Return the deadlines in the next ``days`` days: DAS, caducité, demande de solde, meetings, actions.
 
@@ -164,7 +153,7 @@ def deadlines(data: DeckInput, days: int = 90) -> list[tuple[date, str, str, str
                                 op.milestone(contract.DELIVERY))
         name = f"{op.id} — {shorten(op.label or '', NAME_CAP)}"
         if das and das.actual is None and das.expected and at <= das.expected <= end:
-            found.append((das.expected, "DAS attendue", name, f"Convention : {_maybe(das.convention)}"))
+            found.append((das.expected, "DAS attendue", name, f"Convention : {maybe_date(das.convention)}"))
         started = start is not None and start.actual is not None and start.actual <= at
         if das and das.actual and not started:
             lapse = add_months(das.actual, params.lapse_months)
@@ -189,10 +178,6 @@ def deadlines(data: DeckInput, days: int = 90) -> list[tuple[date, str, str, str
     return sorted(found, key=lambda item: (item[0], item[1], item[2]))
 
 
-def _maybe(day: date | None) -> str:
-    return fr_date(day) if day else "non renseignée"
-
-
 def one_code_at_a_time(alerts: Sequence[Alert], room: int) -> list[Alert]:
     """Return at most ``room`` alerts: the first of each code, then the second of each code…, in their order."""
     if len(alerts) <= room:
@@ -215,3 +200,32 @@ def capped(rows: list, limit: int, more: Callable[[int], list]) -> list:
     if len(rows) <= limit:
         return rows
     return rows[:limit - 1] + [more(len(rows) - limit + 1)]
+
+
+def severity_status(alerts: Iterable[Alert]) -> str:
+    """Return « rouge » when any alert is red, « orange » when any is orange, else « vert »."""
+    levels = {a.severity for a in alerts}
+    return "rouge" if Level.ROUGE in levels else "orange" if Level.ORANGE in levels else "vert"
+
+
+def alerts_of(data: DeckInput, codes: Iterable[str]) -> list[Alert]:
+    codes = set(codes)
+    return [a for a in data.alerts if a.code in codes]
+
+
+def operation_name(data: DeckInput, operation_id: str) -> str:
+    op = data.programme.operation(operation_id)
+    return f"{operation_id} — {shorten(op.label, NAME_CAP)}" if op is not None and op.label else operation_id
+
+
+def launches_within(data: DeckInput, months: float) -> list[ToLaunch]:
+    """Return the operations to launch within ``months`` (the indicator, with that horizon when it is longer)."""
+    rows = (data.indicators.to_launch if months <= data.params.launch_horizon_months
+            else to_launch(data.programme, months))
+    end = add_months(data.at, months)
+    return [t for t in rows if t.planned_start <= end]
+
+
+def live_operations(data: DeckInput) -> list[Operation]:
+    """Return the operations not abandoned, in the order of the workbook."""
+    return [op for op in data.programme.operations if not is_abandoned(op)]

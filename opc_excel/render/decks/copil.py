@@ -23,17 +23,16 @@ from opc_excel.fr import fr_date, fr_months, fr_number, fr_percent
 from opc_excel.model import Alert, Level
 from opc_excel.read import contract
 from opc_excel.render.decks.builder import Cell, Column, DeckBuilder
-from opc_excel.render.decks.comite_suivi import (
+from opc_excel.render.decks.common import (
+    DeckInput,
     alerts_of,
     launches_within,
     operation_name,
-    plural,
-    ratio,
-    s_curve_slide,
     severity_status,
-    signed_percent,
+    start_deck,
 )
-from opc_excel.render.decks.common import DeckInput, euros, meur, pct, start_deck
+from opc_excel.render.decks.slides import s_curve_slide
+from opc_excel.situation.formats import euros, meur, pct, plural, ratio, signed_percent
 from opc_excel.text import NAME_CAP, shorten
 
 KIND = "Comité de pilotage — rapport semestriel"
@@ -524,4 +523,3 @@ def outlook_by_famille(data: DeckInput, builder: DeckBuilder, launches_due: list
          Column("dont prérequis ouverts", 1.7, "right"), Column("Livraisons attendues", 1.5, "right")], rows,
         notes=notes + f" Plus de {MAX_OUTLOOK_ROWS} lancements et livraisons : comptés par famille ; la liste "
                       f"détaillée est au comité de suivi.", font_pt=12)
-

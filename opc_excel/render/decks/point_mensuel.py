@@ -16,19 +16,15 @@ from opc_excel.model import Level
 from opc_excel.render.decks.builder import Cell, Column, DeckBuilder
 from opc_excel.render.decks.common import (
     DeckInput,
-    alert_columns,
-    alert_rows,
     capped,
     deadlines,
-    one_code_at_a_time,
     start_deck,
 )
+from opc_excel.render.decks.slides import decisions_slide, red_alerts_slide
 from opc_excel.text import NAME_CAP, shorten
 
 KIND = "Point mensuel"
-MAX_DECISIONS = 8
 MAX_CHANGE_ROWS = 10
-MAX_RED_ROWS = 30  # a monthly point discusses a page or two of red alerts; the sheet has them all
 MAX_LIST_ROWS = 30
 
 
@@ -99,23 +95,6 @@ def changes_slide(data: DeckInput, builder: DeckBuilder, title_prefix: str = "Ce
               f"atteint(s), {len(changes.forecasts_moved)} date(s) prévisionnelle(s) décalée(s) dont {len(moves)} "
               f"d'un mois ou plus.",
         empty="Aucun changement depuis le dernier point.", font_pt=9)
-
-
-def red_alerts_slide(data: DeckInput, builder: DeckBuilder, title: str = "Points d'alerte rouges") -> None:
-    """Red alerts, one row each; beyond MAX_RED_ROWS, one per code first and the rest counted by code."""
-    red = [a for a in data.alerts if a.severity is Level.ROUGE]
-    shown = one_code_at_a_time(red, MAX_RED_ROWS)
-    rows = alert_rows(shown)
-    left = Counter(a.code for a in red if a not in shown)
-    if left:
-        rows.append([Cell("…", "gris"), Cell(""), Cell("Autres alertes rouges"),
-                     Cell(f"{sum(left.values())} de plus dans la feuille Alertes : "
-                          + ", ".join(f"{code} × {n}" for code, n in sorted(left.items()))), Cell("")])
-    builder.table(title, alert_columns(), rows,
-                  notes=f"{len(red)} alerte(s) rouge(s) sur {len(data.alerts)} (feuille Alertes, situation au "
-                        f"{fr_date(data.at)}), au plus {MAX_RED_ROWS} lignes (une par code d'abord). Les mesures "
-                        f"proposées sont à arbitrer en séance.",
-                  empty="Aucune alerte rouge.", font_pt=9)
 
 
 def orange_summary_slide(data: DeckInput, builder: DeckBuilder) -> None:
@@ -189,22 +168,3 @@ def actions_slide(data: DeckInput, builder: DeckBuilder, instance: str | None = 
                         f"ou tombe avant le {fr_date(soon)}. En rouge : en retard après au moins "
                         f"{int(data.params.postponements_red)} reports.",
                   empty="Aucune action échue ni à échéance dans les 30 jours.")
-
-
-def decisions_slide(data: DeckInput, builder: DeckBuilder, title: str = "Décisions à prendre") -> None:
-    """Red alerts grouped by the measure they call for: one decision per measure, with the operations."""
-    red = [a for a in data.alerts if a.severity is Level.ROUGE]
-    groups: dict[tuple[str, str], list[str]] = {}
-    for alert in red:
-        subject = alert.operation_id or alert.action_id or "programme"
-        groups.setdefault((alert.code, alert.measure), []).append(subject)
-    items: list[str | tuple[int, str]] = []
-    for (code, measure), subjects in list(groups.items())[:MAX_DECISIONS]:
-        shown = ", ".join(subjects[:6]) + (f" et {len(subjects) - 6} autres" if len(subjects) > 6 else "")
-        items.append(f"{measure} ({code} : {shown})")
-    if len(groups) > MAX_DECISIONS:
-        items.append(f"… et {len(groups) - MAX_DECISIONS} autres propositions : voir la feuille Alertes.")
-    builder.bullets(title, items,
-                    notes=f"Propositions issues des {len(red)} alertes rouges, regroupées par mesure proposée "
-                          f"(feuille Alertes) ; la décision retenue se note dans la colonne Mesure retenue.",
-                    empty="Aucune décision urgente : pas d'alerte rouge.")

@@ -28,20 +28,17 @@ from opc_excel.compute.schedule import add_months, delivered, is_abandoned, whol
 from opc_excel.fr import fr_date, fr_months
 from opc_excel.model import Level, Milestone
 from opc_excel.read import contract
-from opc_excel.render.decks import comite_suivi, revue_projet
 from opc_excel.render.decks.builder import Cell, Column, DeckBuilder
-from opc_excel.render.decks.common import (
-    THEMES_BY_MEETING,
-    DeckInput,
-    alert_columns,
-    alert_rows,
-    deadlines,
-    euros,
-    meur,
-    pct,
-    start_deck,
-)
+from opc_excel.render.decks.common import THEMES_BY_MEETING, DeckInput, alert_columns, alert_rows, deadlines, start_deck
 from opc_excel.render.decks.gantt import ROWS_PER_SLIDE, draw_gantt, gantt_bars
+from opc_excel.render.decks.slides import anru_slide, grouped_alert_rows, s_curve_slide, slip_status, table_font
+from opc_excel.render.decks.social import (
+    insertion_kpis_slide,
+    insertion_table_slide,
+    rehousing_kpis_slide,
+    rehousing_table_slide,
+)
+from opc_excel.situation.formats import euros, maybe_date, meur, pct, signed_median_months, signed_months
 from opc_excel.text import NAME_CAP, match_key, shorten
 
 KIND = "Réunion restreinte"
@@ -80,11 +77,11 @@ def technical_slides(data: DeckInput, builder: DeckBuilder) -> None:
 def slips_by_famille_slide(data: DeckInput, builder: DeckBuilder) -> None:
     rows = []
     for f in data.indicators.slips_by_famille:
-        rows.append([f.famille, revue_projet.signed_months(f.works_start_max_months),
-                     _median(f.works_start_median_months),
-                     Cell(revue_projet.signed_months(f.delivery_max_months),
-                          revue_projet.slip_status(f.delivery_max_months, data)),
-                     _median(f.delivery_median_months)])
+        rows.append([f.famille, signed_months(f.works_start_max_months),
+                     signed_median_months(f.works_start_median_months),
+                     Cell(signed_months(f.delivery_max_months),
+                          slip_status(f.delivery_max_months, data)),
+                     signed_median_months(f.delivery_median_months)])
     builder.table(
         "Glissements par famille",
         [Column("Famille", 4.0), Column("Démarrage : max", 1.4, "right"), Column("Démarrage : médiane", 1.5, "right"),
@@ -96,23 +93,17 @@ def slips_by_famille_slide(data: DeckInput, builder: DeckBuilder) -> None:
         empty="Aucun glissement connu : pas de date réelle ni prévisionnelle saisie.")
 
 
-def _median(months: float | None) -> str:
-    if months is None:
-        return "—"
-    text = revue_projet.signed_pct(months, "mois")
-    return text.replace(",0\u00a0mois", "\u00a0mois")
-
-
 def slips_slide(data: DeckInput, builder: DeckBuilder) -> None:
     """The largest delivery slips of the operations not yet delivered, with their motif."""
     labels = {op.id: shorten(op.label or "", NAME_CAP) for op in data.programme.operations}
     pending = [s for s in data.indicators.slips
                if s.milestone == contract.DELIVERY and not s.done and (s.vs_convention_months or 0) > 0]
     pending.sort(key=lambda s: (-(s.vs_convention_months or 0), s.operation_id))
-    rows = [[f"{s.operation_id} — {labels.get(s.operation_id, '')}", _maybe(s.convention), _maybe(s.avenant),
-             fr_date(s.current), Cell(revue_projet.signed_months(s.vs_convention_months),
-                                      revue_projet.slip_status(s.vs_convention_months, data)),
-             revue_projet.signed_months(s.vs_avenant_months), Cell(shorten(s.motif or "non renseigné", NAME_CAP),
+    rows = [[f"{s.operation_id} — {labels.get(s.operation_id, '')}", maybe_date(s.convention, "—"),
+             maybe_date(s.avenant, "—"),
+             fr_date(s.current), Cell(signed_months(s.vs_convention_months),
+                                      slip_status(s.vs_convention_months, data)),
+             signed_months(s.vs_avenant_months), Cell(shorten(s.motif or "non renseigné", NAME_CAP),
                                                                   None if s.motif else "orange")]
             for s in pending[:MAX_SLIPS]]
     more = len(pending) - MAX_SLIPS
@@ -169,7 +160,7 @@ def sequencing_rows(data: DeckInput) -> list[list[Cell | str]]:
         rows.append(([f"{predecessor.id} — {shorten(predecessor.label or '', NAME_CAP)}", _dated(delivery),
                       fr_months(dependency.lag_months or 0),
                       f"{successor.id} — {shorten(successor.label or '', NAME_CAP)}",
-                      _dated(start), revue_projet.signed_months(margin), status],
+                      _dated(start), signed_months(margin), status],
                      (not is_broken, margin is None, margin or 0)))
     return [row for row, _ in sorted(rows, key=lambda item: item[1])]
 
@@ -214,8 +205,8 @@ def _dated(milestone: Milestone | None) -> str:
 
 def financial_slides(data: DeckInput, builder: DeckBuilder) -> None:
     funders_slide(data, builder)
-    comite_suivi.s_curve_slide(data, builder)
-    revue_projet.anru_slide(data, builder, "famille")
+    s_curve_slide(data, builder)
+    anru_slide(data, builder, "famille")
     financial_deadlines_slide(data, builder)
 
 
@@ -259,17 +250,17 @@ def financial_deadlines_slide(data: DeckInput, builder: DeckBuilder) -> None:
         notes=f"Du {fr_date(data.at)} au {fr_date(end)} : DAS attendues (Jalons), caducité des subventions (DAS + "
               f"{fr_months(data.params.lapse_months)}, travaux non démarrés), demandes de solde (livraison + "
               f"{fr_months(data.params.balance_request_months)}), délais de la feuille Paramètres.",
-        empty="Aucune échéance financière dans les six prochains mois.", font_pt=revue_projet.table_font(rows))
+        empty="Aucune échéance financière dans les six prochains mois.", font_pt=table_font(rows))
 
 
 # ---------------------------------------------------------------- sociale
 
 
 def social_slides(data: DeckInput, builder: DeckBuilder) -> None:
-    revue_projet.rehousing_kpis_slide(data, builder)
-    revue_projet.rehousing_table_slide(data, builder, open_only=True)
-    revue_projet.insertion_kpis_slide(data, builder, gup=True, title="Insertion et GUP")
-    revue_projet.insertion_table_slide(data, builder, open_only=True)
+    rehousing_kpis_slide(data, builder)
+    rehousing_table_slide(data, builder, open_only=True)
+    insertion_kpis_slide(data, builder, gup=True, title="Insertion et GUP")
+    insertion_table_slide(data, builder, open_only=True)
 
 
 SLIDES: dict[str, Callable[[DeckInput, DeckBuilder], None]] = {
@@ -287,8 +278,8 @@ def theme_alert_rows(data: DeckInput, theme: str) -> list[list[Cell]]:
     red = [a for a in alerts if a.severity is Level.ROUGE]
     orange = [a for a in alerts if a.severity is Level.ORANGE]
     if len(red) <= MAX_RED_DETAILED:
-        return alert_rows(red) + revue_projet.grouped_alert_rows(orange)
-    return revue_projet.grouped_alert_rows(red) + revue_projet.grouped_alert_rows(orange)
+        return alert_rows(red) + grouped_alert_rows(orange)
+    return grouped_alert_rows(red) + grouped_alert_rows(orange)
 
 
 def theme_alerts_slide(data: DeckInput, builder: DeckBuilder, theme: str) -> None:
@@ -315,7 +306,7 @@ def open_actions_slide(data: DeckInput, builder: DeckBuilder, instance: str) -> 
         postponed = int(action.postponements or 0)
         status = "rouge" if late and postponed >= data.params.postponements_red else "orange" if late else None
         rows.append([action.id, action.subject or "—", action.decision or "—", action.owner or "—",
-                     Cell(_maybe(action.due, "—"), status), action.status or "—", str(postponed)])
+                     Cell(maybe_date(action.due, "—"), status), action.status or "—", str(postponed)])
     builder.table(
         f"Actions ouvertes : {instance.lower()}",
         [Column("Action", 0.9), Column("Sujet", 1.8), Column("Décision / action", 3.6), Column("Responsable", 1.7),
@@ -323,8 +314,4 @@ def open_actions_slide(data: DeckInput, builder: DeckBuilder, instance: str) -> 
         notes=f"Relevé de décisions (feuille Actions), instance « {instance} » : {len(rows)} action(s) non soldée(s). "
               f"Orange : échéance passée au {fr_date(data.at)} ; rouge : échue après au moins "
               f"{int(data.params.postponements_red)} reports (GOV-03).",
-        empty=f"Aucune action ouverte de la {instance.lower()}.", font_pt=revue_projet.table_font(rows))
-
-
-def _maybe(day, missing: str = "—") -> str:
-    return fr_date(day) if day else missing
+        empty=f"Aucune action ouverte de la {instance.lower()}.", font_pt=table_font(rows))

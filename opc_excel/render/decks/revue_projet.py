@@ -49,24 +49,39 @@ from dataclasses import dataclass
 
 from pptx.util import Pt
 
-from opc_excel.compute.indicators import FinanceRow, rehousing
+from opc_excel.compute.indicators import rehousing
 from opc_excel.compute.schedule import delivered, is_abandoned
 from opc_excel.fr import fr_date, fr_months, fr_number, fr_percent
-from opc_excel.model import Alert, InsertionLine, Level, Milestone, Operation
+from opc_excel.model import Level, Milestone
 from opc_excel.read import contract
 from opc_excel.render.decks.builder import Cell, Column, DeckBuilder
-from opc_excel.render.decks.comite_suivi import plural
-from opc_excel.render.decks.common import (
-    LEVEL_STATUS,
-    DeckInput,
-    alert_columns,
-    alert_rows,
+from opc_excel.render.decks.common import DeckInput, alert_columns, live_operations, start_deck
+from opc_excel.render.decks.slides import (
+    anru_slide,
+    decisions_slide,
+    grouped_alert_rows,
+    red_alerts_slide,
+    slip_status,
+    table_font,
+)
+from opc_excel.render.decks.social import (
+    insertion_kpis_slide,
+    insertion_table_slide,
+    rehousing_kpis_slide,
+    rehousing_table_slide,
+    remaining_households,
+)
+from opc_excel.situation.formats import (
     euros,
+    hours,
+    maybe_date,
     meur,
     pct,
-    start_deck,
+    plural,
+    ratio_pct,
+    signed_months,
+    signed_pct,
 )
-from opc_excel.render.decks.point_mensuel import decisions_slide, red_alerts_slide
 from opc_excel.text import NAME_CAP, match_key, shorten
 
 KIND = "Revue de projet"
@@ -78,11 +93,7 @@ RHYTHMS = {"Point mensuel": "mensuel", "Comité de suivi": "tous les 1 à 3 mois
            "Réunion sociale": "selon les besoins"}
 MILESTONE_REVIEW = "Point d'étape"
 MAX_RED_DETAILED = 30  # beyond, the difficulties slide groups the red alerts by code
-MAX_GROUPED_SUBJECTS = 6
 MAX_AMENDMENT_OPERATIONS = 8  # operations named in the avenants table; the notes list them all
-MAX_INSERTION_LINES = 40  # beyond, the insertion table is by operation rather than by marché
-MAX_OPEN_INSERTION_LINES = 22  # the same for the marchés in progress, to keep the réunion sociale's table on a slide
-
 
 def build(data: DeckInput, builder: DeckBuilder) -> None:
     signature = data.params.signature_date
@@ -108,30 +119,6 @@ def build(data: DeckInput, builder: DeckBuilder) -> None:
 # ---------------------------------------------------------------- formats
 
 
-def signed_months(months: int | None) -> str:
-    """Return ``+14 mois``, ``−3 mois``, ``0 mois``; ``—`` when unknown."""
-    if months is None:
-        return "—"
-    sign = "+" if months > 0 else "−" if months < 0 else ""
-    return f"{sign}{fr_months(abs(months))}"
-
-
-def signed_pct(value: float | None, unit: str = "%") -> str:
-    """Return ``+2,8 %`` or ``−8,7 points`` (one decimal); ``—`` when unknown."""
-    if value is None:
-        return "—"
-    sign = "+" if round(value, 1) > 0 else "−" if round(value, 1) < 0 else ""
-    return f"{sign}{fr_number(abs(value), 1)}\u00a0{unit}"
-
-
-def hours(value: float | None) -> str:
-    return "—" if value is None else f"{fr_number(value)}\u00a0h"
-
-
-def _live(data: DeckInput) -> list[Operation]:
-    return [op for op in data.programme.operations if not is_abandoned(op)]
-
-
 # ---------------------------------------------------------------- project and governance
 
 
@@ -140,14 +127,14 @@ def project_slide(data: DeckInput, builder: DeckBuilder) -> None:
     params, ind = data.params, data.indicators
     operations = data.programme.operations
     abandoned = sum(is_abandoned(op) for op in operations)
-    districts = sorted({op.district for op in _live(data) if op.district})
+    districts = sorted({op.district for op in live_operations(data) if op.district})
     drift = ind.cost_drift
     anru = ind.anru
     red = sum(a.severity is Level.ROUGE for a in data.alerts)
     amendments = data.programme.amendments
     items: list[str | tuple[int, str]] = [
-        f"Programme {ind.programme} : convention signée le {_maybe(params.signature_date)}, "
-        f"échéance au {_maybe(params.end_date)}",
+        f"Programme {ind.programme} : convention signée le {maybe_date(params.signature_date)}, "
+        f"échéance au {maybe_date(params.end_date)}",
         f"{ind.operations} opérations en cours ou réalisées"
         + (f" ({abandoned} abandonnée{'s' if abandoned > 1 else ''})" if abandoned else "")
         + (f", quartiers : {', '.join(districts)}" if districts else ""),
@@ -173,7 +160,7 @@ def project_slide(data: DeckInput, builder: DeckBuilder) -> None:
 def amendments_slide(data: DeckInput, builder: DeckBuilder) -> None:
     """The avenants: number, date, type, subject and the operations they touched (the first ones; all in notes)."""
     amendments = sorted(data.programme.amendments, key=lambda a: (a.date is None, a.date, a.number))
-    rows = [[f"n°{a.number}", _maybe(a.date), a.kind or "—", a.subject or "—", _operations_touched(a.operation_ids)]
+    rows = [[f"n°{a.number}", maybe_date(a.date), a.kind or "—", a.subject or "—", _operations_touched(a.operation_ids)]
             for a in amendments]
     builder.table("Avenants à la convention",
                   [Column("Avenant", 0.8), Column("Date", 1.0), Column("Type", 1.0), Column("Objet", 4.0),
@@ -258,7 +245,7 @@ def finance_levels(data: DeckInput) -> list[FinanceLevels]:
     """
     touched = amended_ids(data)
     amended: dict[str, float] = defaultdict(float)
-    for op in _live(data):
+    for op in live_operations(data):
         if op.cost_convention is None or op.famille is None:
             continue
         amended[op.famille] += op.cost if op.id in touched else op.cost_convention
@@ -306,19 +293,11 @@ def _milestone_cells(milestone: Milestone | None) -> tuple[str, str]:
     """Return (convention date, forecast or actual date) of a milestone as table cells."""
     if milestone is None:
         return "—", "—"
-    convention = _maybe(milestone.convention, "—")
+    convention = maybe_date(milestone.convention, "—")
     if milestone.actual:
         return convention, f"{fr_date(milestone.actual)} (réel)"
     current = milestone.forecast or milestone.avenant
     return convention, fr_date(current) if current else "—"
-
-
-def slip_status(months: int | None, data: DeckInput) -> str | None:
-    """Return rouge/orange beyond the *Seuil retard rouge / orange* (months), else None."""
-    if months is None:
-        return None
-    params = data.params
-    return "rouge" if months > params.delay_red_months else "orange" if months > params.delay_orange_months else None
 
 
 def operations_slide(data: DeckInput, builder: DeckBuilder) -> None:
@@ -346,43 +325,6 @@ def operations_slide(data: DeckInput, builder: DeckBuilder) -> None:
         font_pt=9)
 
 
-def finance_row_cells(row: FinanceRow, bold: bool = False) -> list[Cell]:
-    return [Cell(row.key, bold=bold), Cell(meur(row.amount), bold=bold), Cell(meur(row.engaged), bold=bold),
-            Cell(pct(row.engaged_pct), bold=bold), Cell(meur(row.paid), bold=bold),
-            Cell(pct(row.paid_of_amount_pct), bold=bold), Cell(meur(row.to_engage), bold=bold),
-            Cell(meur(row.to_pay), bold=bold)]
-
-
-def finance_columns(first: str) -> list[Column]:
-    return [Column(first, 3.2), Column("Subvention", 1.1, "right"), Column("Engagé", 1.1, "right"),
-            Column("% engagé", 0.9, "right"), Column("Versé", 1.1, "right"), Column("% versé", 0.9, "right"),
-            Column("Reste à engager", 1.2, "right"), Column("Reste à payer", 1.2, "right")]
-
-
-ANRU_GROUPS = {"famille": ("par famille", "Famille"), "owner": ("par maître d'ouvrage", "Maître d'ouvrage"),
-               "district": ("par quartier", "Quartier")}
-
-
-def anru_slide(data: DeckInput, builder: DeckBuilder, group: str = "famille") -> None:
-    """The ANRU subsidy engaged and paid by famille, owner or district, with the programme total."""
-    ind = data.indicators
-    title, header = ANRU_GROUPS[group]
-    table = {"famille": ind.anru_by_famille, "owner": ind.anru_by_owner, "district": ind.anru_by_district}[group]
-    rows = [finance_row_cells(row) for row in table]
-    total = ind.anru
-    rows.append(finance_row_cells(FinanceRow("Total ANRU", total.amount, total.engaged, total.paid,
-                                             total.engaged_pct, total.paid_of_amount_pct,
-                                             total.paid_of_engaged_pct, total.to_engage, total.to_pay), bold=True))
-    builder.table(
-        f"Subvention ANRU {title}", finance_columns(header), rows,
-        notes=f"Lignes ANRU de la feuille Financements (montant actualisé, sinon convention) : subvention "
-              f"{euros(total.amount)}, engagé {euros(total.engaged)} ({pct(total.engaged_pct)}), versé "
-              f"{euros(total.paid)} ({pct(total.paid_of_amount_pct)} de la subvention, "
-              f"{pct(total.paid_of_engaged_pct)} de l'engagé). Engagé et versé ne comptent que les lignes "
-              f"Acquis ou Notifié ; % versé : versé ÷ subvention.",
-        empty="Aucune ligne ANRU dans la feuille Financements.", font_pt=table_font(rows))
-
-
 # ---------------------------------------------------------------- habitat
 
 
@@ -408,18 +350,14 @@ def reconstitution_comment(data: DeckInput) -> str:
     gap = rec.gap_started
     return "\n".join([
         "Objectif : 1 logement reconstitué pour 1 démoli.",
-        f"Programmé : {_ratio(rec.ratio_planned)} ({fr_number(rec.rebuilt_planned)} pour "
+        f"Programmé : {ratio_pct(rec.ratio_planned)} ({fr_number(rec.rebuilt_planned)} pour "
         f"{fr_number(rec.demolished_planned)}).",
-        f"Au démarrage : {_ratio(rec.ratio_started)}.",
-        f"À la livraison : {_ratio(rec.ratio_delivered)}.",
+        f"Au démarrage : {ratio_pct(rec.ratio_started)}.",
+        f"À la livraison : {ratio_pct(rec.ratio_delivered)}.",
         f"Écart courant : {fr_number(gap)} logement{'s' if abs(gap) > 1 else ''} démoli{'s' if abs(gap) > 1 else ''} "
         f"sans reconstitution démarrée." if gap > 0 else "Aucun écart : les reconstitutions démarrées couvrent les "
                                                          "démolitions démarrées.",
     ])
-
-
-def _ratio(ratio: float | None) -> str:
-    return "—" if ratio is None else fr_percent(ratio * 100)
 
 
 def _label_last_chart(builder: DeckBuilder, number_format: str) -> None:
@@ -433,181 +371,7 @@ def _label_last_chart(builder: DeckBuilder, number_format: str) -> None:
     plot.data_labels.font.size = Pt(10)
 
 
-def remaining_households(data: DeckInput) -> int:
-    """Return the households still *À reloger*: neither rehoused, nor temporary, nor gone."""
-    r = data.indicators.rehousing
-    return r.to_rehouse - r.rehoused - r.temporary - r.left_without
-
-
-def rehousing_kpis_slide(data: DeckInput, builder: DeckBuilder) -> None:
-    r, params = data.indicators.rehousing, data.params
-    new_status = None if r.new_or_recent_percent is None else \
-        "vert" if r.new_or_recent_percent >= params.rehousing_new_housing_target_pct else "orange"
-    change = r.median_rest_to_pay_change_pct
-    rest_status = None if change is None else "orange" if change > params.rest_to_pay_increase_pct else "vert"
-    remaining = remaining_households(data)
-    tiles = [
-        ("Ménages à reloger (total)", fr_number(r.to_rehouse), None),
-        ("Relogés définitivement", f"{fr_number(r.rehoused)} ({pct(r.rehoused_percent)})", None),
-        ("Restant à reloger", fr_number(remaining), "orange" if remaining else "vert"),
-        ("En relogement temporaire", fr_number(r.temporary), None),
-        ("Relogés dans le neuf ou récent", pct(r.new_or_recent_percent), new_status),
-        ("Relogés hors site", pct(r.off_site_percent), None),
-        ("Relogés hors QPV", pct(r.outside_qpv_percent), None),
-        ("Reste à charge : évolution médiane", signed_pct(change), rest_status),
-    ]
-    builder.kpis(
-        "Relogement des ménages", tiles,
-        notes=f"Feuille Relogement ({r.to_rehouse} ménages, anonymes) : {r.rehoused} relogés, {r.temporary} en "
-              f"relogement temporaire, {r.left_without} partis sans relogement, {remaining} restant à reloger. "
-              f"Destinations sur les {r.known_destination} relogés renseignés : {r.new_or_recent} dans le neuf ou "
-              f"récent (objectif {fr_percent(params.rehousing_new_housing_target_pct)}), {r.off_site} hors site, "
-              f"{r.outside_qpv} hors QPV. Reste à charge : médiane de (après − avant) ÷ avant, hausse tolérée "
-              f"{fr_percent(params.rest_to_pay_increase_pct)} (Paramètres).",
-        comment=f"{fr_number(r.left_without)} ménage{'s' if r.left_without > 1 else ''} parti"
-                f"{'s' if r.left_without > 1 else ''} sans relogement ({pct(r.left_without_percent)}). Objectif "
-                f"neuf ou récent : {fr_percent(params.rehousing_new_housing_target_pct)} des relogés ; hausse du "
-                f"reste à charge tolérée : {fr_percent(params.rest_to_pay_increase_pct)}.")
-
-
-def rehousing_rows(data: DeckInput, open_only: bool = False) -> list[list[Cell | str]]:
-    """Return one row per operation with households, then the programme total (indicators.rehousing).
-
-    With ``open_only``, only the operations with households still to rehouse or in temporary housing; one line
-    says how many others are done.
-    """
-    ids = list(dict.fromkeys(hh.operation_id for hh in data.programme.households))
-    rows: list[list[Cell | str]] = []
-    done = 0
-    for op_id in ids:
-        op = data.programme.operation(op_id)
-        if op is not None and is_abandoned(op):
-            continue
-        r = rehousing(data.programme, op_id)
-        if not r.to_rehouse:
-            continue
-        if open_only and r.to_rehouse - r.rehoused - r.left_without == 0:
-            done += 1
-            continue
-        name = f"{op_id} — {shorten(op.label, NAME_CAP)}" if op and op.label else op_id or "Opération non renseignée"
-        rows.append(_rehousing_cells(name, r))
-    if done:
-        rows.append([Cell(f"… et {done} opération{'s' if done > 1 else ''} au relogement achevé")]
-                    + [Cell("")] * 8)
-    total = "Total, toutes opérations" if open_only else "Total"
-    rows.append([Cell(c.text, c.status, True) for c in _rehousing_cells(total, data.indicators.rehousing)])
-    return rows
-
-
-def _rehousing_cells(name: str, r) -> list[Cell]:
-    remaining = r.to_rehouse - r.rehoused - r.temporary - r.left_without
-    return [Cell(name), Cell(fr_number(r.to_rehouse)), Cell(fr_number(r.rehoused)), Cell(pct(r.rehoused_percent)),
-            Cell(fr_number(r.temporary)), Cell(fr_number(r.left_without)),
-            Cell(fr_number(remaining), "orange" if remaining else None), Cell(pct(r.new_or_recent_percent)),
-            Cell(signed_pct(r.median_rest_to_pay_change_pct))]
-
-
-def rehousing_table_slide(data: DeckInput, builder: DeckBuilder, open_only: bool = False) -> None:
-    builder.table(
-        "Relogements en cours" if open_only else "Relogement par opération de démolition",
-        [Column("Opération", 5.0), Column("Ménages", 0.8, "right"), Column("Relogés", 0.8, "right"),
-         Column("% relogés", 0.8, "right"), Column("Temporaires", 1.0, "right"), Column("Partis", 0.7, "right"),
-         Column("Restant", 0.8, "right"), Column("Neuf ou récent", 0.9, "right"),
-         Column("Reste à charge", 1.0, "right")],
-        rehousing_rows(data, open_only),
-        notes="Feuille Relogement, par opération (colonne Opération) : ménages de toutes situations, relogés "
-              "définitivement, en relogement temporaire, partis sans relogement et restant à reloger ; « neuf ou "
-              "récent » en % des relogés dont la destination est connue ; reste à charge : évolution médiane "
-              "(après − avant) ÷ avant."
-              + (" Seules les opérations ayant encore des ménages à reloger ou en relogement temporaire sont "
-                 "détaillées ; le total porte sur tous les ménages." if open_only else ""),
-        empty="Aucun ménage dans la feuille Relogement.")
-
-
 # ---------------------------------------------------------------- insertion
-
-
-def insertion_kpis_slide(data: DeckInput, builder: DeckBuilder, gup: bool = False,
-                         title: str = "Heures d'insertion") -> None:
-    """Insertion hours against the target and the works progress; with ``gup``, the GUP convention too."""
-    ins, params = data.indicators.insertion, data.params
-    target_status = None if ins.done_of_target_pct is None else "vert" if ins.done_of_target_pct >= 100 else "orange"
-    gap_status = None if ins.gap_points is None else \
-        "orange" if ins.gap_points < -params.insertion_gap_points else "vert"
-    tiles = [
-        ("Heures travaillées", hours(ins.hours_worked), None),
-        ("Heures d'insertion prévues", hours(ins.insertion_planned), None),
-        ("Heures d'insertion réalisées", hours(ins.insertion_done), None),
-        (f"Réalisé ÷ objectif de {fr_percent(params.insertion_target_pct)} des heures", pct(ins.done_of_target_pct),
-         target_status),
-        ("Réalisé ÷ prévu", pct(ins.done_of_planned_pct), None),
-        ("Avancement des travaux concernés", pct(ins.works_progress_pct), None),
-        ("Écart insertion − travaux", signed_pct(ins.gap_points, "points"), gap_status),
-    ]
-    notes = (f"Feuille Insertion ({len(data.programme.insertion)} marchés) : {fr_number(ins.hours_worked)} h "
-             f"travaillées, {fr_number(ins.insertion_planned)} h d'insertion prévues, "
-             f"{fr_number(ins.insertion_done)} h réalisées ; objectif : {fr_percent(params.insertion_target_pct)} des "
-             f"heures travaillées (Paramètres). "
-             f"Avancement : A(t) pondéré des opérations ayant des marchés d'insertion ; écart = réalisé ÷ prévu − "
-             f"avancement, signalé au-delà de {fr_number(params.insertion_gap_points)} points (SOC-01).")
-    if gup:
-        soc02 = [a for a in data.alerts if a.code == "SOC-02"]
-        tiles.append(("Convention GUP jusqu'au", _maybe(params.gup_end, "non saisie"),
-                      "orange" if soc02 else "vert"))
-        notes += (f" GUP : Fin de la convention GUP (Paramètres) {_maybe(params.gup_end, 'non saisie')}"
-                  + (f" ; alerte SOC-02 : {soc02[0].finding}." if soc02 else " ; pas d'alerte SOC-02."))
-    builder.kpis(title, tiles, notes=notes)
-
-
-def insertion_table_slide(data: DeckInput, builder: DeckBuilder, open_only: bool = False) -> None:
-    """Insertion hours by marché, or by operation when there are more than ``MAX_INSERTION_LINES`` marchés
-    (``MAX_OPEN_INSERTION_LINES`` with ``open_only``).
-
-    With ``open_only``, only the marchés of operations not yet delivered; the total stays the programme's.
-    """
-    live = {op.id for op in _live(data) if not (open_only and delivered(op, data.at))}
-    lines = [line for line in data.programme.insertion if line.operation_id in live]
-    by_operation = len(lines) > (MAX_OPEN_INSERTION_LINES if open_only else MAX_INSERTION_LINES)
-    rows: list[list[Cell | str]] = []
-    if by_operation:
-        groups: dict[str, list[InsertionLine]] = defaultdict(list)
-        for line in lines:
-            groups[line.operation_id].append(line)
-        for op_id, group in groups.items():
-            both = [g for g in group if g.insertion_done is not None and g.insertion_planned is not None]
-            planned = sum(float(g.insertion_planned or 0) for g in both)
-            ratio = sum(float(g.insertion_done or 0) for g in both) / planned * 100 if planned else None
-            rows.append([op_id, str(len(group)), hours(sum(float(g.hours_worked or 0) for g in group)),
-                         hours(sum(float(g.insertion_planned or 0) for g in group)),
-                         hours(sum(float(g.insertion_done or 0) for g in group)), pct(ratio),
-                         _maybe(max((g.as_of for g in group if g.as_of), default=None), "—")])
-        columns = [Column("Opération", 2.4), Column("Marchés", 1.0, "right")]
-    else:
-        for line in lines:
-            ratio = (line.insertion_done / line.insertion_planned * 100
-                     if line.insertion_done is not None and line.insertion_planned else None)
-            rows.append([line.operation_id, line.contract, line.company or "—", hours(line.hours_worked),
-                         hours(line.insertion_planned), hours(line.insertion_done), pct(ratio),
-                         _maybe(line.as_of, "—")])
-        columns = [Column("Opération", 1.2), Column("Marché", 3.0), Column("Entreprise", 2.2)]
-    ins = data.indicators.insertion
-    blanks = ("",) * (len(columns) - 1)
-    total = "Total, tous chantiers" if open_only else "Total"
-    rows.append([Cell(c, bold=True) for c in (total, *blanks, hours(ins.hours_worked), hours(ins.insertion_planned),
-                                             hours(ins.insertion_done), pct(ins.done_of_planned_pct), "")])
-    builder.table(
-        ("Insertion des chantiers en cours" if open_only else "Heures d'insertion par opération" if by_operation
-         else "Heures d'insertion par marché"),
-        columns + [Column("Heures travaillées", 1.2, "right"), Column("Insertion prévue", 1.1, "right"),
-                   Column("Insertion réalisée", 1.1, "right"), Column("Réalisé ÷ prévu", 1.0, "right"),
-                   Column("Situation au", 1.0)], rows,
-        notes=f"Feuille Insertion : {len(lines)} marchés d'opérations "
-              f"{'non livrées (les chantiers livrés sont comptés dans le total)' if open_only else 'non abandonnées'}"
-              + (f", regroupés par opération ({len(rows) - 1})" if by_operation else "")
-              + f". Total : {fr_number(ins.hours_worked)} h travaillées, {fr_number(ins.insertion_planned)} h "
-              f"d'insertion prévues, {fr_number(ins.insertion_done)} h réalisées ; réalisé ÷ prévu sur les marchés "
-              f"qui donnent les deux chiffres ({pct(ins.done_of_planned_pct)}).",
-        empty="Aucun marché dans la feuille Insertion.", font_pt=9)
 
 
 # ---------------------------------------------------------------- commitments
@@ -638,7 +402,7 @@ def commitments(data: DeckInput) -> list[Commitment]:
         NON_TENU if cal03 else EN_RETARD if cal02 else TENU if ind.slips else NON_MESURE,
         f"{plural(len(cal02), 'livraison')} à plus de {fr_months(params.delay_orange_months)} de la convention "
         f"(dont {fr_number(red02)} à plus de {fr_months(params.delay_red_months)}) ; glissement maximal "
-        f"{signed_months(worst)} ; {plural(len(cal03), 'opération')} finissant après le {_maybe(params.end_date)}",
+        f"{signed_months(worst)} ; {plural(len(cal03), 'opération')} finissant après le {maybe_date(params.end_date)}",
         "Jalons ; alertes CAL-02, CAL-03"))
 
     gap = ind.engagement_gap_points
@@ -658,13 +422,14 @@ def commitments(data: DeckInput) -> list[Commitment]:
         NON_MESURE if not rec.demolished_planned else NON_TENU if planned_short
         else EN_RETARD if rec.rebuilt_started < rec.demolished_started else TENU,
         f"{fr_number(rec.rebuilt_planned)} logements reconstitués programmés pour {fr_number(rec.demolished_planned)}"
-        f" démolis ({_ratio(rec.ratio_planned)}) ; démarrés : {fr_number(rec.rebuilt_started)} pour "
-        f"{fr_number(rec.demolished_started)} ({_ratio(rec.ratio_started)})",
+        f" démolis ({ratio_pct(rec.ratio_planned)}) ; démarrés : {fr_number(rec.rebuilt_started)} pour "
+        f"{fr_number(rec.demolished_started)} ({ratio_pct(rec.ratio_started)})",
         "Opérations, Jalons ; alerte HAB-01"))
 
     r = ind.rehousing
     remaining = remaining_households(data)
-    stranded = [op.id for op in _live(data) if op.famille and match_key(op.famille) == match_key(contract.DEMOLITION)
+    stranded = [op.id for op in live_operations(data)
+                if op.famille and match_key(op.famille) == match_key(contract.DEMOLITION)
                 and delivered(op, data.at) and _still_to_rehouse(data, op.id)]
     behind_rehousing = codes["HAB-03"] + codes["CAL-05"]
     result.append(Commitment(
@@ -720,25 +485,6 @@ def _still_to_rehouse(data: DeckInput, operation_id: str) -> bool:
     return r.to_rehouse - r.rehoused - r.temporary - r.left_without > 0
 
 
-def grouped_alert_rows(alerts: Sequence[Alert]) -> list[list[Cell]]:
-    """Return one row per alert code (count, the operations, an example); a code with one alert keeps its row."""
-    rows: list[list[Cell]] = []
-    for code in dict.fromkeys(a.code for a in alerts):
-        group = [a for a in alerts if a.code == code]
-        if len(group) == 1:
-            rows.extend(alert_rows(group))
-            continue
-        subjects = [a.operation_id or a.action_id or "programme" for a in group]
-        shown = ", ".join(subjects[:MAX_GROUPED_SUBJECTS])
-        if len(subjects) > MAX_GROUPED_SUBJECTS:
-            shown += f" et {len(subjects) - MAX_GROUPED_SUBJECTS} autres"
-        first = group[0]
-        rows.append([Cell(first.severity.value, LEVEL_STATUS[first.severity]), Cell(code),
-                     Cell(f"{len(group)} alertes : {shown}"), Cell(f"Par exemple : {first.finding}"),
-                     Cell(first.measure)])
-    return rows
-
-
 def difficulties_slide(data: DeckInput, builder: DeckBuilder) -> None:
     """The red alerts with their measure: one by one (point mensuel's slide), by code when there are many."""
     red = [a for a in data.alerts if a.severity is Level.ROUGE]
@@ -765,13 +511,3 @@ def commitments_slide(data: DeckInput, builder: DeckBuilder) -> None:
               "non tenu = manqué pour de bon à la date de situation, en retard = en retard mais rattrapable avant la "
               "fin de la convention, tenu sinon ; le détail de chaque règle est dans la documentation du diaporama "
               "(revue_projet.py). Chiffres : indicateurs et feuille Alertes.", font_pt=table_font(rows))
-
-
-def table_font(rows: list) -> float:
-    """Return the table font: larger for a short table, which would otherwise float in white space."""
-    return 12.0 if len(rows) <= 8 else 10.0
-
-
-def _maybe(day, missing: str = "non renseignée") -> str:
-    return fr_date(day) if day else missing
-

@@ -1,0 +1,158 @@
+"""The slides more than one deck shows: alerts and decisions, the S-curve, the ANRU subsidy by group.
+
+A deck module lays out its own slides and takes the shared ones from here, never from a sibling deck.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from opc_excel.compute.indicators import FinanceRow
+from opc_excel.fr import fr_date
+from opc_excel.model import Alert, Level
+from opc_excel.render.decks.builder import Cell, Column, DeckBuilder
+from opc_excel.render.decks.common import LEVEL_STATUS, DeckInput, alert_columns, alert_rows, one_code_at_a_time
+from opc_excel.situation.formats import euros, meur, pct, signed_points
+
+MAX_DECISIONS = 8
+
+
+MAX_RED_ROWS = 30  # a monthly point discusses a page or two of red alerts; the sheet has them all
+
+
+def red_alerts_slide(data: DeckInput, builder: DeckBuilder, title: str = "Points d'alerte rouges") -> None:
+    """Red alerts, one row each; beyond MAX_RED_ROWS, one per code first and the rest counted by code."""
+    red = [a for a in data.alerts if a.severity is Level.ROUGE]
+    shown = one_code_at_a_time(red, MAX_RED_ROWS)
+    rows = alert_rows(shown)
+    left = Counter(a.code for a in red if a not in shown)
+    if left:
+        rows.append([Cell("…", "gris"), Cell(""), Cell("Autres alertes rouges"),
+                     Cell(f"{sum(left.values())} de plus dans la feuille Alertes : "
+                          + ", ".join(f"{code} × {n}" for code, n in sorted(left.items()))), Cell("")])
+    builder.table(title, alert_columns(), rows,
+                  notes=f"{len(red)} alerte(s) rouge(s) sur {len(data.alerts)} (feuille Alertes, situation au "
+                        f"{fr_date(data.at)}), au plus {MAX_RED_ROWS} lignes (une par code d'abord). Les mesures "
+                        f"proposées sont à arbitrer en séance.",
+                  empty="Aucune alerte rouge.", font_pt=9)
+
+
+def decisions_slide(data: DeckInput, builder: DeckBuilder, title: str = "Décisions à prendre") -> None:
+    """Red alerts grouped by the measure they call for: one decision per measure, with the operations."""
+    red = [a for a in data.alerts if a.severity is Level.ROUGE]
+    groups: dict[tuple[str, str], list[str]] = {}
+    for alert in red:
+        subject = alert.operation_id or alert.action_id or "programme"
+        groups.setdefault((alert.code, alert.measure), []).append(subject)
+    items: list[str | tuple[int, str]] = []
+    for (code, measure), subjects in list(groups.items())[:MAX_DECISIONS]:
+        shown = ", ".join(subjects[:6]) + (f" et {len(subjects) - 6} autres" if len(subjects) > 6 else "")
+        items.append(f"{measure} ({code} : {shown})")
+    if len(groups) > MAX_DECISIONS:
+        items.append(f"… et {len(groups) - MAX_DECISIONS} autres propositions : voir la feuille Alertes.")
+    builder.bullets(title, items,
+                    notes=f"Propositions issues des {len(red)} alertes rouges, regroupées par mesure proposée "
+                          f"(feuille Alertes) ; la décision retenue se note dans la colonne Mesure retenue.",
+                    empty="Aucune décision urgente : pas d'alerte rouge.")
+
+
+MAX_GROUPED_SUBJECTS = 6
+
+
+def slip_status(months: int | None, data: DeckInput) -> str | None:
+    """Return rouge/orange beyond the *Seuil retard rouge / orange* (months), else None."""
+    if months is None:
+        return None
+    params = data.params
+    return "rouge" if months > params.delay_red_months else "orange" if months > params.delay_orange_months else None
+
+
+def finance_row_cells(row: FinanceRow, bold: bool = False) -> list[Cell]:
+    return [Cell(row.key, bold=bold), Cell(meur(row.amount), bold=bold), Cell(meur(row.engaged), bold=bold),
+            Cell(pct(row.engaged_pct), bold=bold), Cell(meur(row.paid), bold=bold),
+            Cell(pct(row.paid_of_amount_pct), bold=bold), Cell(meur(row.to_engage), bold=bold),
+            Cell(meur(row.to_pay), bold=bold)]
+
+
+def finance_columns(first: str) -> list[Column]:
+    return [Column(first, 3.2), Column("Subvention", 1.1, "right"), Column("Engagé", 1.1, "right"),
+            Column("% engagé", 0.9, "right"), Column("Versé", 1.1, "right"), Column("% versé", 0.9, "right"),
+            Column("Reste à engager", 1.2, "right"), Column("Reste à payer", 1.2, "right")]
+
+
+ANRU_GROUPS = {"famille": ("par famille", "Famille"), "owner": ("par maître d'ouvrage", "Maître d'ouvrage"),
+               "district": ("par quartier", "Quartier")}
+
+
+def anru_slide(data: DeckInput, builder: DeckBuilder, group: str = "famille") -> None:
+    """The ANRU subsidy engaged and paid by famille, owner or district, with the programme total."""
+    ind = data.indicators
+    title, header = ANRU_GROUPS[group]
+    table = {"famille": ind.anru_by_famille, "owner": ind.anru_by_owner, "district": ind.anru_by_district}[group]
+    rows = [finance_row_cells(row) for row in table]
+    total = ind.anru
+    rows.append(finance_row_cells(FinanceRow("Total ANRU", total.amount, total.engaged, total.paid,
+                                             total.engaged_pct, total.paid_of_amount_pct,
+                                             total.paid_of_engaged_pct, total.to_engage, total.to_pay), bold=True))
+    builder.table(
+        f"Subvention ANRU {title}", finance_columns(header), rows,
+        notes=f"Lignes ANRU de la feuille Financements (montant actualisé, sinon convention) : subvention "
+              f"{euros(total.amount)}, engagé {euros(total.engaged)} ({pct(total.engaged_pct)}), versé "
+              f"{euros(total.paid)} ({pct(total.paid_of_amount_pct)} de la subvention, "
+              f"{pct(total.paid_of_engaged_pct)} de l'engagé). Engagé et versé ne comptent que les lignes "
+              f"Acquis ou Notifié ; % versé : versé ÷ subvention.",
+        empty="Aucune ligne ANRU dans la feuille Financements.", font_pt=table_font(rows))
+
+
+def grouped_alert_rows(alerts: Sequence[Alert]) -> list[list[Cell]]:
+    """Return one row per alert code (count, the operations, an example); a code with one alert keeps its row."""
+    rows: list[list[Cell]] = []
+    for code in dict.fromkeys(a.code for a in alerts):
+        group = [a for a in alerts if a.code == code]
+        if len(group) == 1:
+            rows.extend(alert_rows(group))
+            continue
+        subjects = [a.operation_id or a.action_id or "programme" for a in group]
+        shown = ", ".join(subjects[:MAX_GROUPED_SUBJECTS])
+        if len(subjects) > MAX_GROUPED_SUBJECTS:
+            shown += f" et {len(subjects) - MAX_GROUPED_SUBJECTS} autres"
+        first = group[0]
+        rows.append([Cell(first.severity.value, LEVEL_STATUS[first.severity]), Cell(code),
+                     Cell(f"{len(group)} alertes : {shown}"), Cell(f"Par exemple : {first.finding}"),
+                     Cell(first.measure)])
+    return rows
+
+
+def table_font(rows: list) -> float:
+    """Return the table font: larger for a short table, which would otherwise float in white space."""
+    return 12.0 if len(rows) <= 8 else 10.0
+
+
+def s_curve_slide(data: DeckInput, builder: DeckBuilder, title: str = "Courbe en S ANRU") -> None:
+    """Add the S-curve: planned, engaged and paid cumulative ANRU subsidy by semester, as % of ΣS."""
+    ind = data.indicators
+    points = ind.s_curve
+    anru = ind.anru
+    if not points:
+        builder.bullets(title, [], notes="Courbe en S impossible : ni date de signature (Paramètres) ni dates de "
+                                         "démarrage de référence (Jalons).",
+                        empty="Pas de courbe en S : renseigner la date de signature de la convention.")
+        return
+    comment = (f"Au {fr_date(data.at)} :\n"
+               f"Engagé : {pct(anru.engaged_pct)} ({meur(anru.engaged)})\n"
+               f"Prévu à date : {pct(ind.planned_engagement_pct)}\n"
+               f"Versé : {pct(anru.paid_of_amount_pct)} ({meur(anru.paid)})\n"
+               f"Subvention ANRU : {meur(anru.amount)}\n"
+               f"Le versé n'est connu qu'à la date de situation (le classeur ne date pas les paiements).")
+    builder.chart(
+        title, "line", [p.label for p in points],
+        {"Prévu": [p.planned_pct for p in points], "Engagé": [p.engaged_pct for p in points],
+         "Versé": [p.paid_pct for p in points]},
+        notes=f"Courbes en S par semestre (Financements, lignes ANRU ; Jalons, dates de référence des travaux et "
+              f"dates réelles de DAS). Prévu : subvention répartie sur la période de travaux de référence, en % de "
+              f"la subvention planifiable. Engagé : {pct(anru.engaged_pct)} de {euros(anru.amount)} "
+              f"({euros(anru.engaged)}), prévu à date {pct(ind.planned_engagement_pct)}, écart "
+              f"{signed_points(ind.engagement_gap_points)}. Versé : {euros(anru.paid)} "
+              f"({pct(anru.paid_of_amount_pct)}).",
+        comment=comment, maximum=100)
