@@ -8,31 +8,30 @@ from typing import Any
 
 import pytest
 
-from opc_excel.compute.indicators import (
+from opc_excel.compute.indicators import compute_indicators, indicators_as_json
+from opc_excel.compute.indicators.calendrier import (
     UNSECURED_FUNDING,
-    Rehousing,
-    anru_subsidy_lines,
-    compute_indicators,
-    cost_drift,
-    cost_drift_by_famille,
-    cost_drift_by_operation,
-    engagement_percent,
-    indicators_as_json,
-    insertion,
     launched,
     physical_progress,
-    planned_engagement_percent,
     planned_portfolio_progress,
     portfolio_progress,
     progress_by_famille,
-    reconstitution,
-    rehousing,
-    s_curve,
     slips,
     slips_by_famille,
     spi,
     to_launch,
 )
+from opc_excel.compute.indicators.financier import (
+    anru_subsidy_lines,
+    cost_drift,
+    cost_drift_by_famille,
+    cost_drift_by_operation,
+    engagement_percent,
+    planned_engagement_percent,
+    s_curve,
+)
+from opc_excel.compute.indicators.habitat import Rehousing, reconstitution, rehousing
+from opc_excel.compute.indicators.social import insertion
 from opc_excel.model import FundingLine, Operation
 from opc_excel.read import contract
 from tests.programmes import AT, funding, household, operation, programme

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from opc_excel.compute.indicators import FinanceRow, Indicators
+from opc_excel.compute.indicators import Indicators
+from opc_excel.compute.indicators.financier import FinanceRow
 from opc_excel.fr import fr_date
 from opc_excel.model import Alert, Level, Problem, Programme, Severity
 from opc_excel.sheets.openpyxl_backend import as_backend

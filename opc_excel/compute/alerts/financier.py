@@ -20,7 +20,7 @@ from datetime import date
 from functools import lru_cache
 
 from opc_excel.compute.alerts.registry import rule
-from opc_excel.compute.indicators import engagement_percent, planned_engagement_percent
+from opc_excel.compute.indicators.financier import engagement_percent, planned_engagement_percent
 from opc_excel.compute.schedule import add_months, delivered, is_abandoned, progress, whole_months, works_started
 from opc_excel.fr import fr_amount, fr_date, fr_months, fr_number, fr_percent
 from opc_excel.model import Alert, FundingLine, Level, Operation, Params, Programme, ProgrammeKind, Theme

@@ -1,7 +1,7 @@
 """Alert rules of the theme *Habitat et relogement*: reconstitution de l'offre, relogement, quantities.
 
 HAB-01 and HAB-04 are programme-level; they may yield two alerts at once, told apart in the key
-by their ``milestone`` (a label, not a *jalon*). The figures come from :mod:`opc_excel.compute.indicators`
+by their ``milestone`` (a label, not a *jalon*). The figures come from :mod:`opc_excel.compute.indicators.habitat`
 so that the alerts and the *Tableau de bord* always agree.
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from datetime import date
 
 from opc_excel.compute.alerts.registry import rule
-from opc_excel.compute.indicators import reconstitution, rehousing
+from opc_excel.compute.indicators.habitat import reconstitution, rehousing
 from opc_excel.compute.schedule import add_months, delivered, is_abandoned
 from opc_excel.fr import fr_date, fr_number, fr_percent
 from opc_excel.model import Alert, Level, Operation, Params, Programme, ProgrammeKind, Theme
@@ -57,7 +57,7 @@ def reconstitution_behind(p: Programme, at: date, params: Params) -> Iterator[Al
     - Rouge (key ``HAB-01 · Fin de programme``): the programme as planned (every non-abandoned
       operation's convention quantity) rebuilds fewer dwellings than it demolishes.
 
-    Counts are :func:`opc_excel.compute.indicators.reconstitution`'s: convention quantities in dwellings, an
+    Counts are :func:`opc_excel.compute.indicators.habitat.reconstitution`'s: convention quantities in dwellings, an
     operation counting as started from its actual works start (or its delivery).
 
     Both can fire together: the first is a matter of pace, the second of programming, and they call for

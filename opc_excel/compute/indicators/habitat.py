@@ -1,0 +1,182 @@
+"""Habitat indicators: the *reconstitution de l'offre* (dwellings demolished and rebuilt) and the *relogement*."""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from opc_excel.compute.indicators.common import delivered_by, list_key, live_operations, percent, started_by
+from opc_excel.compute.schedule import is_abandoned
+from opc_excel.model import Household, Operation, Programme
+from opc_excel.read import contract
+
+_DEMOLITION = list_key(contract.DEMOLITION)
+_RECONSTITUTION = list_key(contract.RECONSTITUTION)
+
+
+# ---------------------------------------------------------------- (API) reconstitution
+
+
+@dataclass(frozen=True, slots=True)
+class Reconstitution:
+    """Dwellings demolished and rebuilt (*reconstitution de l'offre*, "1 pour 1") at a date."""
+
+    demolished_planned: float
+    demolished_started: float
+    demolished_delivered: float
+    rebuilt_planned: float
+    rebuilt_started: float
+    rebuilt_delivered: float
+
+    @property
+    def ratio_started(self) -> float | None:
+        """Return rebuilt ÷ demolished, counted at the works start; None when nothing demolition started."""
+        return self.rebuilt_started / self.demolished_started if self.demolished_started else None
+
+    @property
+    def ratio_delivered(self) -> float | None:
+        """Return rebuilt ÷ demolished, counted at delivery; None when no demolition was delivered."""
+        return self.rebuilt_delivered / self.demolished_delivered if self.demolished_delivered else None
+
+    @property
+    def ratio_planned(self) -> float | None:
+        """Return rebuilt ÷ demolished in the convention; None when no demolition is planned."""
+        return self.rebuilt_planned / self.demolished_planned if self.demolished_planned else None
+
+    @property
+    def gap_started(self) -> float:
+        """Return the running gap: dwellings whose demolition started minus those whose rebuilding started."""
+        return self.demolished_started - self.rebuilt_started
+
+
+def _counts_dwellings(op: Operation) -> bool:
+    """Return True when the operation's quantity is in dwellings (*Unité* empty, "logements", "lgts"…)."""
+    unit = list_key(op.unit or "")
+    return not unit or unit.startswith(("log", "lgt"))
+
+
+def reconstitution(p: Programme, at: date) -> Reconstitution:
+    """Return the dwellings demolished and rebuilt at ``at`` (API).
+
+    Operations of famille ``contract.DEMOLITION`` vs ``contract.RECONSTITUTION``; each counts its *Quantité
+    convention*: in ``planned`` always, in ``started`` once its works start has an actual date ≤ ``at`` (or it
+    is delivered), in ``delivered`` once its delivery has an actual date ≤ ``at`` — or, from the date de
+    situation on, when its status is *Livrée*/*Soldée*. Operations with no convention quantity, or whose
+    *Unité* is not dwellings (empty, "logements", "lgts" are), are left out.
+    """
+    sums = dict.fromkeys(("dp", "ds", "dd", "rp", "rs", "rd"), 0.0)
+    for op in live_operations(p).values():
+        if op.quantity_convention is None or op.famille is None or not _counts_dwellings(op):
+            continue
+        famille = list_key(op.famille)
+        prefix = "d" if famille == _DEMOLITION else "r" if famille == _RECONSTITUTION else None
+        if prefix is None:
+            continue
+        sums[prefix + "p"] += op.quantity_convention
+        if started_by(op, at, p.at):
+            sums[prefix + "s"] += op.quantity_convention
+        if delivered_by(op, at, p.at):
+            sums[prefix + "d"] += op.quantity_convention
+    return Reconstitution(sums["dp"], sums["ds"], sums["dd"], sums["rp"], sums["rs"], sums["rd"])
+
+
+# ---------------------------------------------------------------- (API) rehousing
+
+REHOUSED, TEMPORARY, LEFT_WITHOUT = "Relogé", "Relogement temporaire", "Parti sans relogement"
+NEW_OR_RECENT, OFF_SITE = "Neuf ou moins de 5 ans", "Hors site"
+
+
+@dataclass(frozen=True, slots=True)
+class Rehousing:
+    """Where the households of the demolitions stand (*relogement*).
+
+    The shares of rehoused households in new housing, off site or outside the QPV are taken over the
+    rehoused households whose *Destination*, *Localisation* or *Hors QPV* is known (``known_*``).
+    """
+
+    to_rehouse: int
+    rehoused: int
+    temporary: int
+    left_without: int
+    new_or_recent: int
+    off_site: int
+    outside_qpv: int
+    median_rest_to_pay_change_pct: float | None
+    known_destination: int
+    known_location: int
+    known_qpv: int
+
+    @property
+    def rehoused_percent(self) -> float | None:
+        """Return rehoused ÷ households to rehouse × 100."""
+        return percent(self.rehoused, self.to_rehouse)
+
+    @property
+    def new_or_recent_percent(self) -> float | None:
+        """Return the % of rehoused households (destination known) in new or recent (< 5 years) housing."""
+        return percent(self.new_or_recent, self.known_destination)
+
+    @property
+    def off_site_percent(self) -> float | None:
+        """Return the % of rehoused households (location known) rehoused off site."""
+        return percent(self.off_site, self.known_location)
+
+    @property
+    def outside_qpv_percent(self) -> float | None:
+        """Return the % of rehoused households (QPV known) rehoused outside the district (QPV)."""
+        return percent(self.outside_qpv, self.known_qpv)
+
+    @property
+    def left_without_percent(self) -> float | None:
+        """Return the % of the households to rehouse who left without being rehoused."""
+        return percent(self.left_without, self.to_rehouse)
+
+
+def _rehousing(households: Iterable[Household]) -> Rehousing:
+    counts: dict[str, int] = defaultdict(int)
+    changes = []
+    for hh in households:
+        if hh.status is None:
+            continue
+        counts["to_rehouse"] += 1
+        status = list_key(hh.status)
+        if status == list_key(TEMPORARY):
+            counts["temporary"] += 1
+        elif status == list_key(LEFT_WITHOUT):
+            counts["left_without"] += 1
+        elif status == list_key(REHOUSED):
+            counts["rehoused"] += 1
+            if hh.destination is not None:
+                counts["known_destination"] += 1
+                counts["new_or_recent"] += list_key(hh.destination) == list_key(NEW_OR_RECENT)
+            if hh.location is not None:
+                counts["known_location"] += 1
+                counts["off_site"] += list_key(hh.location) == list_key(OFF_SITE)
+            if hh.outside_qpv is not None:
+                counts["known_qpv"] += 1
+                counts["outside_qpv"] += bool(hh.outside_qpv)
+            before, after = hh.rest_to_pay_before, hh.rest_to_pay_after
+            if before is not None and after is not None and before > 0:
+                changes.append((after - before) / before * 100)
+    median = statistics.median(changes) if changes else None
+    return Rehousing(counts["to_rehouse"], counts["rehoused"], counts["temporary"], counts["left_without"],
+                     counts["new_or_recent"], counts["off_site"], counts["outside_qpv"], median,
+                     counts["known_destination"], counts["known_location"], counts["known_qpv"])
+
+
+def rehousing(p: Programme, operation_id: str | None = None) -> Rehousing:
+    """Return the rehousing of one demolition's households, or of all households (API).
+
+    to_rehouse = every household of the scope (whatever its status), rehoused = status *Relogé*. Households
+    with no readable status are left out, and so are those of abandoned operations. The median change of the
+    *reste à charge* is the median of (after − before) ÷ before × 100 over rehoused households with both
+    values and a reste à charge before above 0 (a change from 0 has no percentage).
+    """
+    if operation_id is not None:
+        op = p.operation(operation_id)
+        return _rehousing(() if op is not None and is_abandoned(op) else p.households_of(operation_id))
+    abandoned = {op.id for op in p.operations if is_abandoned(op)}
+    return _rehousing(hh for hh in p.households if hh.operation_id not in abandoned)
