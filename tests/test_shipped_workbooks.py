@@ -18,7 +18,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from opc_excel.cli import main
 from opc_excel.compute.changes import what_changed
 from opc_excel.demo.data import ALERT_NOTES, UNEXPLAINED_MOVES
-from opc_excel.demo.generate import EXTRA_LISTS, MASTER_FILE, TEMPLATE_FILE, write_workbooks
+from opc_excel.demo.generate import MASTER_FILE, TEMPLATE_FILE, write_workbooks
+from opc_excel.demo.tables import EXTRA_LISTS
 from opc_excel.pipeline import check_file
 from opc_excel.read import contract as c
 from opc_excel.read.alert_sheet import USER_HEADERS, read_previous

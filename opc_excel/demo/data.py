@@ -7,7 +7,7 @@ but they are not the real convention. A few anomalies are planted on purpose so 
 family of alerts has something to say (see ``PLANTED`` at the end of the module).
 
 :func:`build_demo` returns plain rows keyed by the contract's column attributes; the formatting
-lives in :mod:`opc_excel.demo.generate`.
+lives in the sheet modules of :mod:`opc_excel.demo` (guide, parameters, tables).
 """
 
 from __future__ import annotations
