@@ -16,7 +16,8 @@ import pytest
 from pptx import Presentation
 
 from opc_excel.compute.alerts import evaluate
-from opc_excel.compute.indicators import compute_indicators, planned_portfolio_progress, portfolio_progress
+from opc_excel.compute.indicators import compute_indicators
+from opc_excel.compute.indicators.calendrier import planned_portfolio_progress, portfolio_progress
 from opc_excel.fr import fr_date
 from opc_excel.model import Alert, Amendment, Level, Theme
 from opc_excel.pipeline import check_file

@@ -32,7 +32,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from opc_excel.compute.indicators import planned_portfolio_progress, portfolio_progress, spi
+from opc_excel.compute.indicators.calendrier import planned_portfolio_progress, portfolio_progress, spi
 from opc_excel.compute.schedule import add_months, is_abandoned
 from opc_excel.fr import fr_date, fr_months, fr_number, fr_percent
 from opc_excel.model import Action, Alert, Level

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 
 from opc_excel.compute.changes import Changes, what_changed
-from opc_excel.compute.indicators import Indicators, ToLaunch, to_launch
+from opc_excel.compute.indicators import Indicators
+from opc_excel.compute.indicators.calendrier import ToLaunch, to_launch
 from opc_excel.compute.schedule import add_months, delivered, is_abandoned
 from opc_excel.fr import fr_date
 from opc_excel.model import Alert, Level, Operation, Params, Programme, Theme

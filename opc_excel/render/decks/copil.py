@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from opc_excel.compute.indicators import Slip
+from opc_excel.compute.indicators.calendrier import Slip
 from opc_excel.compute.schedule import add_months, delivered, is_abandoned
 from opc_excel.fr import fr_date, fr_months, fr_number, fr_percent
 from opc_excel.model import Alert, Level

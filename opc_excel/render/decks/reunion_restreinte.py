@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
-from opc_excel.compute.indicators import FinanceRow
+from opc_excel.compute.indicators.financier import FinanceRow
 from opc_excel.compute.schedule import add_months, delivered, is_abandoned, whole_months, works_started
 from opc_excel.fr import fr_date, fr_months
 from opc_excel.model import Level, Milestone

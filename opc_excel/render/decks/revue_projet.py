@@ -49,7 +49,7 @@ from dataclasses import dataclass
 
 from pptx.util import Pt
 
-from opc_excel.compute.indicators import rehousing
+from opc_excel.compute.indicators.habitat import rehousing
 from opc_excel.compute.schedule import delivered, is_abandoned
 from opc_excel.fr import fr_date, fr_months, fr_number, fr_percent
 from opc_excel.model import Level, Milestone

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from opc_excel.compute.indicators import FinanceRow
+from opc_excel.compute.indicators.financier import FinanceRow
 from opc_excel.fr import fr_date
 from opc_excel.model import Alert, Level
 from opc_excel.render.decks.builder import Cell, Column, DeckBuilder

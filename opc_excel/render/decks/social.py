@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from opc_excel.compute.indicators import rehousing
+from opc_excel.compute.indicators.habitat import rehousing
 from opc_excel.compute.schedule import delivered, is_abandoned
 from opc_excel.fr import fr_number, fr_percent
 from opc_excel.model import InsertionLine
