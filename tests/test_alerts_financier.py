@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from opc_excel.compute.alerts import RULES, evaluate, financier
+from opc_excel.compute.alerts import RULES, evaluate
+from opc_excel.compute.alerts.financier import financement, subvention
 from opc_excel.model import Alert, Level, Operation, Programme, ProgrammeKind, Theme
 from tests.programmes import AT, funding, operation, programme
 
@@ -68,7 +69,7 @@ class DescribeTheFinancialCatalogue:
         registered = RULES[code]
         assert registered.theme is Theme.FINANCIER
         assert registered.description.startswith("Yield")
-        assert inspect.getmodule(registered.check) is financier
+        assert inspect.getmodule(registered.check) in (financement, subvention)
 
     def it_runs_FIN_11_on_NPNRU_programmes_only(self):
         assert RULES["FIN-11"].programmes == {ProgrammeKind.NPNRU}
@@ -428,15 +429,15 @@ class DescribeEngagementBehindPlan:
         (60, None, None, []),
     ])
     def it_compares_engagement_with_the_planned_s_curve(self, monkeypatch, planned, engaged, level, figures):
-        monkeypatch.setattr(financier, "planned_engagement_percent", lambda p, at: planned)
-        monkeypatch.setattr(financier, "engagement_percent", lambda p: engaged)
+        monkeypatch.setattr(subvention, "planned_engagement_percent", lambda p, at: planned)
+        monkeypatch.setattr(subvention, "engagement_percent", lambda p: engaged)
         p = one()
         assert_alert("FIN-09", p, level, figures)
         assert all(a.operation_id is None and a.key == "FIN-09" for a in alerts_of("FIN-09", p))
 
     def it_reads_its_thresholds_from_the_parametres(self, monkeypatch):
-        monkeypatch.setattr(financier, "planned_engagement_percent", lambda p, at: 60)
-        monkeypatch.setattr(financier, "engagement_percent", lambda p: 50)
+        monkeypatch.setattr(subvention, "planned_engagement_percent", lambda p, at: 60)
+        monkeypatch.setattr(subvention, "engagement_percent", lambda p: 50)
         assert_alert("FIN-09", one(params=dict(engagement_gap_orange_points=5, engagement_gap_red_points=10)), ROUGE,
                      ["10 points"])
 
