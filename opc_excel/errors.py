@@ -25,3 +25,7 @@ class WorkbookBusyError(OpcError):
 
 class UsageError(OpcError):
     """A command-line argument is wrong (bad date, conflicting options)."""
+
+
+class UnwritableFileError(OpcError):
+    """A file can't be written where asked (no such folder, a folder there, a full disk…); nothing was replaced."""

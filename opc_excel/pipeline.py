@@ -20,7 +20,17 @@ from opc_excel.cancel import checkpoint
 from opc_excel.checks.tables import check_tables
 from opc_excel.compute.alerts import evaluate
 from opc_excel.compute.indicators import compute_indicators
-from opc_excel.errors import OpcError, OutputSheetError, UnsafeInPlaceError
+from opc_excel.errors import OpcError, OutputSheetError, UnsafeInPlaceError, UnwritableFileError
+from opc_excel.files import (
+    atomic_save,
+    atomic_write_bytes,
+    backup_copy,
+    refuse_if_open,
+    remove_leftovers,
+    same_file,
+    workbook_lock,
+    writable_target,
+)
 from opc_excel.model import Problem, Severity
 from opc_excel.read import contract
 from opc_excel.read.alert_sheet import ALERTES, FOLLOW_UP, merge, read_previous
@@ -34,21 +44,8 @@ from opc_excel.read.history import (
     read_milestone_history,
     read_summary_history,
 )
+from opc_excel.read.package import PackageReport, inspect_package, load_workbook_safely
 from opc_excel.read.reader import ProblemLog, read_workbook, situation_unreadable
-from opc_excel.read.safety import (
-    PackageReport,
-    UnwritableFileError,
-    atomic_save,
-    atomic_write_bytes,
-    backup_copy,
-    inspect_package,
-    load_workbook_safely,
-    refuse_if_open,
-    remove_leftovers,
-    same_file,
-    workbook_lock,
-    writable_target,
-)
 from opc_excel.read.source import OpenpyxlSource, WorkbookSource
 from opc_excel.read.values import is_blank
 from opc_excel.render.decks import build_deck

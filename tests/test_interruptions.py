@@ -35,8 +35,7 @@ CHILD = textwrap.dedent("""
     from datetime import date
     from pathlib import Path
     import openpyxl
-    from opc_excel import cli, pipeline
-    from opc_excel.read import safety
+    from opc_excel import cli, files, pipeline
 
     kill_at, master, wait_for = sys.argv[1], sys.argv[2], sys.argv[3]
 
@@ -76,9 +75,9 @@ CHILD = textwrap.dedent("""
                 return getattr(self.stream, name)
         openpyxl.Workbook.save = lambda self, stream: real_save(self, Cut(stream))
     elif kill_at == "before-rename":
-        before(safety.os, "replace")
+        before(files.os, "replace")
     elif kill_at == "after-rename":
-        after(safety.os, "replace")
+        after(files.os, "replace")
     elif kill_at == "hold":  # keep the lock until the file named wait_for appears
         real_check = pipeline.check_file
         def held(*args, **kwargs):

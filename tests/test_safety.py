@@ -28,17 +28,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table
 
 from opc_excel.errors import UnreadableWorkbookError, WorkbookBusyError
-from opc_excel.read.safety import (
-    MAX_EMPTY_CELLS_PER_SHEET,
-    MAX_MEMBERS,
-    PRESENTATION,
-    atomic_save,
-    backup_copy,
-    inspect_package,
-    load_workbook_safely,
-    remove_leftovers,
-    workbook_lock,
-)
+from opc_excel.files import atomic_save, backup_copy, remove_leftovers, workbook_lock
+from opc_excel.read.package import inspect_package, load_workbook_safely
+from opc_excel.read.package_kind import MAX_EMPTY_CELLS_PER_SHEET, MAX_MEMBERS, PRESENTATION
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

@@ -14,6 +14,7 @@ from typing import TextIO
 
 from opc_excel.cli.summary import print_summary, report_as_json
 from opc_excel.errors import UsageError
+from opc_excel.files import atomic_write_bytes
 from opc_excel.pipeline import (
     REFRESHED_SHEETS,
     UNREADABLE_SITUATION,
@@ -24,7 +25,6 @@ from opc_excel.pipeline import (
     refreshed_sheets,
     write_deck,
 )
-from opc_excel.read.safety import atomic_write_bytes
 from opc_excel.render.decks import KINDS, THEMES
 from opc_excel.render.decks.template import LAYOUTS, check_template
 

@@ -19,7 +19,8 @@ from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.util import Emu
 
 from opc_excel.errors import OpcError, UnreadableWorkbookError
-from opc_excel.read.safety import PRESENTATION, inspect_package
+from opc_excel.read.package import inspect_package
+from opc_excel.read.package_kind import PRESENTATION
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[3] / "pptx_templates"
 HOUSE_TEMPLATE = TEMPLATES_DIR / "opc_maison.pptx"

@@ -1,0 +1,305 @@
+"""Scan a workbook's parts for what matters before openpyxl loads it, and for what a re-save would lose.
+
+The worksheets are found through the package relationships, then scanned byte-wise: which formulas
+have no cached value, how many formatted empty cells a sheet holds (refused beyond a limit), and
+which extensions it holds; the other parts say what else openpyxl would drop.
+
+What openpyxl 3.1.5 keeps on a load/save round trip (checked on workbooks written by
+XlsxWriter, openpyxl and by hand): cell values and styles, plain comments, data validation,
+conditional formatting, defined names, tables, external links, images (only when Pillow is
+installed, and not WMF/EMF/SVG). What it loses: shapes, text boxes, form controls, threaded
+comments, slicers, timelines, OLE objects, Power Query connections, the data model, cell
+images, every sheet ``extLst`` (sparklines, cross-sheet drop-down lists, data bars), the
+customUI ribbon (its relationship is dropped even with ``keep_vba=True``), the VBA project
+unless ``keep_vba=True``, and every cached formula value (it writes ``<v></v>``). Charts and
+pivot tables are re-written from openpyxl's own model: chart style and tick marks change, and
+whether Excel accepts a re-written pivot table was not verified, so both are listed too.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from pathlib import Path
+
+from defusedxml.ElementTree import fromstring as safe_fromstring
+from defusedxml.ElementTree import iterparse as safe_iterparse
+from openpyxl.drawing.image import PILImage
+
+from opc_excel.errors import UnreadableWorkbookError
+from opc_excel.read.package_kind import (
+    _CHUNK,
+    _HEAD_BYTES,
+    _OVERLAP,
+    _SAVE_AS_XLSX,
+    MAX_EMPTY_CELLS_PER_SHEET,
+    MAX_MISSING_VALUES_PER_SHEET,
+    WORKBOOK,
+    _unreadable,
+)
+from opc_excel.read.package_xml import _CappedStream, _read_capped, _token_error, _TokenScanner, _TokenTooLong
+
+_SPREADSHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_DOC_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_STRICT_NS = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
+_KEPT_IMAGE_SUFFIXES = (".png", ".jpeg", ".jpg", ".gif")
+
+# Parts openpyxl 3.1.5 neither reads nor copies back (prefix of the lower-cased part name).
+_DROPPED_PARTS: tuple[tuple[str, str], ...] = (
+    ("xl/vbaproject.bin", "des macros VBA"),
+    ("customui/", "un ruban personnalisé (customUI)"),
+    ("xl/pivottables/", "des tableaux croisés dynamiques"),
+    ("xl/pivotcache/", "des tableaux croisés dynamiques"),
+    ("xl/slicers/", "des segments (slicers)"),
+    ("xl/slicercaches/", "des segments (slicers)"),
+    ("xl/timelines/", "des chronologies"),
+    ("xl/timelinecaches/", "des chronologies"),
+    ("xl/activex/", "des contrôles de formulaire / ActiveX"),
+    ("xl/ctrlprops/", "des contrôles de formulaire / ActiveX"),
+    ("xl/threadedcomments/", "des commentaires en fil de discussion"),
+    ("xl/embeddings/", "des objets incorporés (OLE)"),
+    ("xl/model/", "un modèle de données Power Pivot"),
+    ("xl/connections.xml", "des connexions de données (Power Query)"),
+    ("xl/querytables/", "des connexions de données (Power Query)"),
+    ("xl/richdata/", "des images dans les cellules"),
+    ("xl/webextensions/", "des compléments Office attachés au classeur"),
+    ("customxml/", "des données XML personnalisées (customXml, propriétés SharePoint)"),
+)
+# Sheet <extLst> entries: openpyxl warns "... extension is not supported and will be removed".
+_SHEET_EXTENSIONS = {
+    "{78C0D931-6437-407D-A8EE-F0AAD7539E65}":
+        "des mises en forme conditionnelles avancées (barres de données, jeux d'icônes)",
+    "{CCE6A557-97BC-4B89-ADB6-D9C93CAAB3DF}": "des listes déroulantes qui renvoient à une autre feuille",
+    "{05C60535-1F16-4FD2-B633-F4F36F0B64E0}": "des graphiques sparkline",
+    "{A8765BA9-456A-4DAB-B4F3-ACF838C121DE}": "des segments (slicers)",
+    "{3A4CF648-6AED-40F4-86FF-DC5316D8AED3}": "des segments (slicers)",
+    "{7E03D99C-DC04-49D9-9315-930204A7B6E9}": "des chronologies",
+    "{FC87AEE6-9EDD-4A0A-B7FB-166176984837}": "des plages protégées",
+}
+_DYNAMIC_ARRAYS = "des formules matricielles dynamiques (FILTRE, UNIQUE, TRIER…)"
+_SHAPES = "des formes ou zones de texte"
+_CONTROLS = "des contrôles de formulaire / ActiveX"
+_IMAGES = "des images"
+_RICH_TEXT = "du texte mis en forme à l'intérieur d'une cellule (une partie en gras ou en couleur)"
+_IGNORED_ERRORS = "des indicateurs d'erreur masqués (« Ignorer l'erreur » sur les triangles verts)"
+_RICH_RUN = b"<r>"  # a formatted run of a shared or inline string (<rPr>, <rPh> are other tags)
+
+# Literal tokens, not a regex starting with "<": bytes.find is ten times faster on big sheets.
+_FORMULA_TOKENS = (b"<f>", b"<f ", b"<f/", b":f>", b":f ", b":f/")
+_DYNAMIC_ARRAY_CELL = re.compile(rb"<(?:\w+:)?c\s[^>]*?\bcm=\"")  # cell metadata: a spilled formula
+_EXTENSION = re.compile(rb"<(?:\w+:)?ext\s[^>]*?\buri=\"(\{[0-9A-Fa-f-]+\})\"")
+_ROOT_TAG = re.compile(rb"<(\w+:)?worksheet[\s>]")
+_CACHED_VALUE = re.compile(rb"<v(?:\s[^>]*)?(?:/>|>(.*?)</v>)", re.S)
+_CELL_REF = re.compile(rb"""\sr=["']([A-Z]{1,3}[0-9]+)["']""")
+_DRAWING_SHAPE = re.compile(
+    rb"<(?:\w+:)?(?:sp|grpSp|cxnSp|contentPart)[\s>/]"
+    rb"|graphicData\s+uri=\"(?!http://schemas\.openxmlformats\.org/drawingml/2006/chart\")"
+)
+_ALTERNATE = re.compile(rb"<(?:\w+:)?AlternateContent\b.*?</(?:\w+:)?AlternateContent>", re.S)
+_VML_CONTROL = re.compile(rb"ObjectType=\"(?!Note\")")
+_VML_IMAGE = re.compile(rb"<(?:\w+:)?imagedata\b")
+_CHART_PART = re.compile(r"xl/charts/chart\d+\.xml")
+
+
+def _workbook_part(path: Path, zf: zipfile.ZipFile, by_name: dict[str, zipfile.ZipInfo]) -> str:
+    """Return the workbook part's name (lower case), found through the package relationships."""
+    part = "xl/workbook.xml"
+    if "_rels/.rels" in by_name:
+        for rel in _relationships(zf, by_name["_rels/.rels"]):
+            if rel["Type"].endswith("/officeDocument"):
+                part = rel["Target"].lstrip("/").lower()
+    if part not in by_name:
+        raise _unreadable(path, "n'est pas un classeur Excel (il ne contient pas de classeur) : "
+                                "indiquez le classeur .xlsx du projet")
+    if _STRICT_NS in _read_capped(zf, by_name[part], _HEAD_BYTES):
+        raise _unreadable(path, f"est au format « Feuille de calcul Open XML Strict » : {_SAVE_AS_XLSX}")
+    return part
+
+
+def _relationships(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> list[dict[str, str]]:
+    """Return the Relationship elements of a .rels part as attribute dicts."""
+    root = safe_fromstring(_read_capped(zf, info, info.file_size))
+    return [{"Type": "", "Target": "", **rel.attrib} for rel in root.iter(f"{{{_RELS_NS}}}Relationship")]
+
+
+def _worksheet_parts(zf: zipfile.ZipFile, by_name: dict[str, zipfile.ZipInfo],
+                     workbook_part: str) -> dict[str, zipfile.ZipInfo]:
+    """Return sheet name -> worksheet part, in workbook order (chart sheets left out)."""
+    folder, base = posixpath.split(workbook_part)
+    rels_info = by_name.get(posixpath.join(folder, "_rels", base + ".rels"))
+    targets: dict[str, str] = {}
+    if rels_info is not None:
+        for rel in _relationships(zf, rels_info):
+            if rel["Type"].endswith("/worksheet"):
+                target = rel["Target"]
+                name = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
+                targets[rel.get("Id", "")] = posixpath.normpath(name).lower()
+    info = by_name[workbook_part]
+    root = safe_fromstring(_read_capped(zf, info, info.file_size))
+    sheets: dict[str, zipfile.ZipInfo] = {}
+    for sheet in root.iter(f"{{{_SPREADSHEET_NS}}}sheet"):
+        part = targets.get(sheet.get(f"{{{_DOC_REL_NS}}}id", ""))
+        if part in by_name:
+            sheets[sheet.get("name", "")] = by_name[part]
+    return sheets
+
+
+def _scan_sheet(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo,
+                sheet_name: str = "") -> tuple[tuple[str, ...], list[str]]:
+    """Return (formula cells without a cached value, what a re-save loses) for one worksheet.
+
+    A byte scan first; cells are looked at only when the sheet holds formulas. Raise
+    UnreadableWorkbookError when the sheet holds an oversized XML token, or more than
+    MAX_EMPTY_CELLS_PER_SHEET cells with a format and no value.
+    """
+    has_formula = dynamic = False
+    losses: list[str] = []
+    window = b""
+    scanner = _TokenScanner()
+    empty_cells = 0  # "<c .../>" is a cell without a value; one with a value closes with "</c>"
+    with zf.open(info) as stream:
+        capped = _CappedStream(stream, info.file_size)
+        while chunk := capped.read(_CHUNK):
+            try:
+                scanner.feed(chunk)
+            except _TokenTooLong:
+                raise _token_error(path, info.filename, WORKBOOK) from None
+            tail = window[-_OVERLAP:]
+            window = tail + chunk  # tags cut by the chunk boundary are counted once, whole, here
+            empty_cells += (window.count(b"<c ") - tail.count(b"<c ")) - (window.count(b"</c>") - tail.count(b"</c>"))
+            has_formula = has_formula or any(token in window for token in _FORMULA_TOKENS)
+            dynamic = dynamic or (b' cm="' in window and _DYNAMIC_ARRAY_CELL.search(window) is not None)
+            if b"uri=" in window:
+                losses += [_SHEET_EXTENSIONS[uri] for uri in
+                           (m.group(1).decode("ascii").upper() for m in _EXTENSION.finditer(window))
+                           if uri in _SHEET_EXTENSIONS]
+            if _RICH_RUN in window:  # an inline string with formatted runs
+                losses.append(_RICH_TEXT)
+            if b"<ignoredErrors" in window:
+                losses.append(_IGNORED_ERRORS)
+    if empty_cells > MAX_EMPTY_CELLS_PER_SHEET:
+        raise _too_many_empty_cells(path, sheet_name, empty_cells)
+    if dynamic:
+        losses.append(_DYNAMIC_ARRAYS)
+    return (_formulas_without_value(zf, info) if has_formula else ()), losses
+
+
+def _too_many_empty_cells(path: Path, sheet: str, count: int) -> UnreadableWorkbookError:
+    shown = f"{count:_}".replace("_", " ")
+    limit = f"{MAX_EMPTY_CELLS_PER_SHEET:_}".replace("_", " ")
+    return UnreadableWorkbookError(
+        f"La feuille « {sheet} » du fichier « {path.name} » contient {shown} cellules vides mises en forme "
+        f"(plus de {limit}) : une mise en forme appliquée bien au-delà des données, que cet outil ne peut pas "
+        "charger sans saturer la mémoire. Dans Excel, sélectionnez les lignes vides sous les données (et les "
+        "colonnes vides à droite), clic droit > Supprimer, enregistrez le classeur puis relancez.")
+
+
+def _formulas_without_value(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[str, ...]:
+    """Return the addresses of formula cells with no cached value: <f> and no <v>, or an empty <v>.
+
+    An empty <v> with t="str" is a cached empty string (Excel writes it for ="" results).
+    Sheets in the default namespace (Excel, LibreOffice, openpyxl) are scanned row block by row
+    block, a hundred times faster than iterparse on a sheet of 100 000 formulas; others are parsed.
+    """
+    root = _ROOT_TAG.search(_read_capped(zf, info, _HEAD_BYTES))
+    if root is None or root.group(1):
+        return _parse_formulas_without_value(zf, info)
+    found: list[str] = []
+    carry = b""
+    with zf.open(info) as stream:
+        capped = _CappedStream(stream, info.file_size)
+        while len(found) < MAX_MISSING_VALUES_PER_SHEET:
+            chunk = capped.read(_CHUNK)
+            data = carry + chunk
+            cut = data.rfind(b"</row>") + len(b"</row>") if chunk else len(data)
+            if cut < len(b"</row>"):
+                carry = data  # a row longer than a chunk: read on
+                continue
+            _scan_formula_cells(data[:cut], found)
+            carry = data[cut:]
+            if not chunk:
+                break
+    return tuple(found[:MAX_MISSING_VALUES_PER_SHEET])
+
+
+def _scan_formula_cells(block: bytes, found: list[str]) -> None:
+    """Append to *found* the formula cells of *block* (whole rows) that have no cached value."""
+    at = block.find(b"<f")
+    while at >= 0 and len(found) < MAX_MISSING_VALUES_PER_SHEET:
+        end = block.find(b"</c>", at)
+        end = len(block) if end < 0 else end
+        start = block.rfind(b"<c ", 0, at)
+        if block[at + 2:at + 3] in (b">", b" ", b"/", b"\t", b"\r", b"\n") and start >= 0:  # not <filter
+            open_tag = block[start:block.find(b">", start)]
+            value = _CACHED_VALUE.search(block, at, end)
+            if value is None or (not value.group(1) and b' t="str"' not in open_tag):
+                ref = _CELL_REF.search(open_tag)
+                found.append(ref.group(1).decode("ascii") if ref else "?")
+        at = block.find(b"<f", max(end, at + 2))
+
+
+def _parse_formulas_without_value(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[str, ...]:
+    """Return what :func:`_formulas_without_value` returns, for a sheet using a namespace prefix."""
+    cell_tag, f_tag, v_tag = (f"{{{_SPREADSHEET_NS}}}{tag}" for tag in ("c", "f", "v"))
+    row_tag = f"{{{_SPREADSHEET_NS}}}row"
+    sheet_data_tag = f"{{{_SPREADSHEET_NS}}}sheetData"
+    found: list[str] = []
+    sheet_data = None
+    with zf.open(info) as stream:
+        events = safe_iterparse(_CappedStream(stream, info.file_size), events=("start", "end"))
+        for event, elem in events:
+            if event == "start":
+                if elem.tag == sheet_data_tag:
+                    sheet_data = elem
+            elif elem.tag == cell_tag:
+                if elem.find(f_tag) is not None:
+                    value = elem.find(v_tag)
+                    if value is None or (not value.text and elem.get("t") != "str"):
+                        found.append(elem.get("r", "?"))
+                        if len(found) >= MAX_MISSING_VALUES_PER_SHEET:
+                            break
+                elem.clear()
+            elif elem.tag == row_tag and sheet_data is not None:
+                del sheet_data[:]  # drop finished rows: memory stays flat on big sheets
+    return tuple(found)
+
+
+def _dropped_by_parts(zf: zipfile.ZipFile, by_name: dict[str, zipfile.ZipInfo]) -> list[str]:
+    """Return descriptions of what openpyxl would drop, judged from the parts present."""
+    losses: list[str] = []
+    charts = sum(1 for name in by_name if _CHART_PART.fullmatch(name))
+    if charts:  # re-drawn from openpyxl's model: style and colour parts, tick marks are lost
+        losses.append(f"des graphiques ({charts})")
+    for name, info in by_name.items():
+        if name.startswith("xl/drawings/") and name.endswith(".xml"):
+            drawing = _ALTERNATE.sub(  # a slicer's fallback shape is not a shape of the user's
+                lambda m: b"" if b"slicer" in m.group(0) else m.group(0),
+                _read_capped(zf, info, info.file_size))
+            if _DRAWING_SHAPE.search(drawing):
+                losses.append(_SHAPES)
+        elif name.startswith("xl/drawings/") and name.endswith(".vml"):
+            vml = _read_capped(zf, info, info.file_size)
+            if _VML_CONTROL.search(vml):
+                losses.append(_CONTROLS)
+            if _VML_IMAGE.search(vml):  # header/footer pictures
+                losses.append(_IMAGES)
+        elif name.startswith("xl/media/") and (not PILImage or not name.endswith(_KEPT_IMAGE_SUFFIXES)):
+            losses.append(_IMAGES)
+    losses += [what for name in by_name for prefix, what in _DROPPED_PARTS if name.startswith(prefix)]
+    if "xl/sharedstrings.xml" in by_name and _holds(zf, by_name["xl/sharedstrings.xml"], _RICH_RUN):
+        losses.append(_RICH_TEXT)  # openpyxl keeps the text of the runs, not their formats
+    return losses
+
+
+def _holds(zf: zipfile.ZipFile, info: zipfile.ZipInfo, token: bytes) -> bool:
+    """Return True if the part holds *token*, read in chunks."""
+    window = b""
+    with zf.open(info) as stream:
+        capped = _CappedStream(stream, info.file_size)
+        while chunk := capped.read(_CHUNK):
+            window = window[-_OVERLAP:] + chunk
+            if token in window:
+                return True
+    return False
