@@ -21,10 +21,11 @@ from opc_excel.compute.indicators.calendrier import planned_portfolio_progress, 
 from opc_excel.fr import fr_date
 from opc_excel.model import Alert, Amendment, Level, Theme
 from opc_excel.pipeline import check_file
-from opc_excel.render.decks import build_deck, comite_suivi, copil
+from opc_excel.render.decks import build_deck, comite_suivi
 from opc_excel.render.decks.common import DeckInput
 from opc_excel.render.decks.template import LAYOUTS
 from opc_excel.report import CheckReport
+from opc_excel.situation import schedule, selections, summary
 from opc_excel.situation.formats import euros, meur, pct
 from tests.factory import make_workbook
 from tests.programmes import funding, operation, programme
@@ -207,13 +208,13 @@ class DescribeTheComiteDeSuivi:
 
     def it_shows_the_points_durs_red_first_one_row_each_with_measure_and_owner(self, comite, data):
         rows = table_rows(slides_titled(comite, "Points durs"))
-        shown, left = comite_suivi.hard_points(data)
-        assert len(rows) == len(shown) + 1 == comite_suivi.MAX_HARD_POINTS + 1
+        shown, left = selections.hard_points(data.situation)
+        assert len(rows) == len(shown) + 1 == selections.MAX_HARD_POINTS + 1
         red = [a for a in data.alerts if a.severity is Level.ROUGE]
         assert shown[:len(red)] == red
         for row, alert in zip(rows, shown, strict=False):
             assert row[2:] == [alert.finding, alert.measure, alert.owner or "—"]
-        assert not {a.code for a in shown} & comite_suivi.HOUSEKEEPING_CODES
+        assert not {a.code for a in shown} & selections.HOUSEKEEPING_CODES
         assert rows[-1][2].startswith(f"{len(left)} autres alertes dans la feuille Alertes : ")
         orange_codes = [a.code for a in shown if a.severity is Level.ORANGE]
         assert len(orange_codes) == len(set(orange_codes))  # fewer orange rows than codes: one per code
@@ -237,13 +238,13 @@ class DescribeTheComiteDeSuivi:
 
 class DescribeTheHardPoints:
     def it_takes_orange_alerts_one_code_at_a_time_up_to_the_cap(self, data, monkeypatch):
-        monkeypatch.setattr(comite_suivi, "MAX_HARD_POINTS", 4)
+        monkeypatch.setattr(selections, "MAX_HARD_POINTS", 4)
         p = programme([operation("OP-1")])
         alerts = tuple(Alert(Level.ORANGE, f"constat {i}", "mesure", f"OP-{i}", code=code, theme=Theme.CALENDRIER)
                        for i, code in enumerate(["CAL-01", "CAL-01", "CAL-01", "CAL-02", "CAL-07", "FIN-03"]))
         deck_input = DeckInput(replace(report_for(p), alerts=(Alert(Level.ROUGE, "r", "m", "OP-9", code="FIN-01"),)
                                        + alerts))
-        shown, left = comite_suivi.hard_points(deck_input)
+        shown, left = selections.hard_points(deck_input.situation)
         assert [(a.severity, a.code, a.operation_id) for a in shown] == [
             (Level.ROUGE, "FIN-01", "OP-9"), (Level.ORANGE, "CAL-01", "OP-0"), (Level.ORANGE, "CAL-02", "OP-3"),
             (Level.ORANGE, "FIN-03", "OP-5")]
@@ -283,7 +284,7 @@ class DescribeTheCopil:
 
     def it_summarises_achievements_risks_and_decisions_by_its_rules(self, copil_deck, data):
         text = texts(slides_titled(copil_deck, "Synthèse du semestre")[0])
-        won, risky, asked = copil.achievements(data), copil.risks(data), copil.decisions(data)
+        won, risky, asked = data.situation.achievements, data.situation.risks, data.situation.decisions
         assert len(won) == len(risky) == len(asked) == 3
         for line in won + risky + asked:
             assert "• " + line in text
@@ -295,7 +296,7 @@ class DescribeTheCopil:
 
     def it_rates_each_commitment_of_the_convention_by_its_alerts(self, copil_deck, data):
         rows = table_rows(slides_titled(copil_deck, "Respect des engagements de la convention"))
-        assert [r[0] for r in rows] == [c.name for c in copil.COMMITMENTS]
+        assert [r[0] for r in rows] == [c.name for c in summary.COMMITMENTS]
         statuses = {r[0]: r[3] for r in rows}
         assert statuses["Reconstitution de l'offre 1 pour 1"] == "Rouge"  # HAB-01 red
         assert statuses["Insertion par l'économique"] == "Orange"  # SOC-01
@@ -333,7 +334,7 @@ class DescribeTheCopil:
 
     def it_counts_the_motifs_of_the_slipping_operations(self, copil_deck, data):
         chart = chart_of(slides_titled(copil_deck, "Motifs de décalage")[0])
-        counts = Counter(s.motif or "Non renseigné" for s in copil.largest_slips(data))
+        counts = Counter(s.motif or "Non renseigné" for s in data.situation.largest_slips)
         values = list(chart.plots[0].series[0].values)
         assert dict(zip(chart.plots[0].categories, values, strict=True)) == counts
         assert values == sorted(values, reverse=True)
@@ -350,7 +351,8 @@ class DescribeTheCopil:
         launches = [r for r in rows if r[1] == "Lancement"]
         assert [r[2] for r in launches] == [f"{t.operation_id} — {t.label}" for t in data.indicators.to_launch
                                             if t.planned_start <= date(2012, 3, 30)]
-        assert [r[2] for r in rows if r[1] == "Livraison"] == [d[1] for d in copil.deliveries_expected(data, 6)]
+        expected = schedule.deliveries_expected(data.situation, 6)
+        assert [r[2] for r in rows if r[1] == "Livraison"] == [d[1] for d in expected]
         days = [date(int(r[0][6:]), int(r[0][3:5]), int(r[0][:2])) for r in rows]
         assert days == sorted(days)
 
@@ -374,8 +376,8 @@ class DescribeTheCopilRules:
         data = DeckInput(report_for(programme([op], funding=[funding("OP-1", amount=1_000_000, engaged=1_000_000)])))
         planned = data.indicators.planned_engagement_pct
         assert 0 < planned < 100
-        assert copil.achievements(data)[0] == (f"Subvention ANRU engagée à {pct(100)} ({meur(1_000_000)}), au-dessus "
-                                               f"des {pct(planned)} prévus")
+        assert data.situation.achievements[0] == (f"Subvention ANRU engagée à {pct(100)} ({meur(1_000_000)}), "
+                                                  f"au-dessus des {pct(planned)} prévus")
 
     def it_proposes_an_avenant_when_a_slip_exceeds_the_red_threshold_of_the_latest_baseline(self):
         late = operation("OP-1", delivery=dict(convention=date(2011, 1, 1), avenant=date(2012, 1, 1),
@@ -383,8 +385,8 @@ class DescribeTheCopilRules:
         ratified = operation("OP-2", delivery=dict(convention=date(2010, 1, 1), avenant=date(2013, 1, 1),
                                                    forecast=date(2013, 6, 1)))
         data = DeckInput(report_for(programme([late, ratified])))
-        assert [s.operation_id for s in copil.avenant_candidates(data)] == ["OP-1"]  # 14 months on the avenant
-        assert copil.decisions(data)[0].startswith("Engager la préparation d'un avenant pour 1 opération dont")
+        assert [s.operation_id for s in data.situation.avenant_candidates] == ["OP-1"]  # 14 months on the avenant
+        assert data.situation.decisions[0].startswith("Engager la préparation d'un avenant pour 1 opération dont")
 
     def it_lists_an_avenant_dated_after_the_situation_first(self):
         p = programme([operation("OP-1")], amendments=[Amendment("3", date(2012, 2, 1), "National", "Recalage",
@@ -399,12 +401,12 @@ class DescribeTheCopilRules:
         alerts = (alert(Level.ROUGE, "CAL-02", "OP-1"), alert(Level.ROUGE, "HAB-01"), alert(Level.ORANGE, "HAB-01"),
                   alert(Level.ORANGE, "FIN-10", "OP-1"), alert(Level.ORANGE, "FIN-10", "OP-2"))
         data = DeckInput(replace(report_for(programme([operation("OP-1")])), alerts=alerts))
-        assert copil.risks(data) == ["HAB-01 (1 alerte rouge) : constat HAB-01",
+        assert data.situation.risks == ["HAB-01 (1 alerte rouge) : constat HAB-01",
                                      "CAL-02 (1 alerte rouge) : constat CAL-02 (OP-1)",
                                      "FIN-10 (2 alertes orange) : constat FIN-10 (OP-1)"]
-        assert copil.decisions(data) == ["mesure HAB-01 (HAB-01, programme)", "mesure CAL-02 (CAL-02, OP-1)"]
+        assert data.situation.decisions == ["mesure HAB-01 (HAB-01, programme)", "mesure CAL-02 (CAL-02, OP-1)"]
 
     def it_has_nothing_to_say_on_an_empty_programme(self):
         data = DeckInput(report_for(programme([])))
-        assert copil.achievements(data) == [] and copil.risks(data) == [] and copil.decisions(data) == []
-        assert {status for _, status, _, _ in copil.compliance(data)} == {"gris"}  # nothing measured
+        assert data.situation.achievements == [] and data.situation.risks == [] and data.situation.decisions == []
+        assert {status for _, status, _, _ in data.situation.compliance} == {"gris"}  # nothing measured

@@ -19,11 +19,12 @@ from opc_excel.fr import fr_date, fr_number
 from opc_excel.model import Amendment, Dependency, Level
 from opc_excel.pipeline import check_file
 from opc_excel.read import contract
-from opc_excel.render.decks import build_deck, reunion_restreinte, revue_projet
+from opc_excel.render.decks import build_deck, reunion_restreinte
 from opc_excel.render.decks.common import THEMES_BY_MEETING, DeckInput
-from opc_excel.render.decks.revue_projet import EN_RETARD, NON_MESURE, NON_TENU, TENU
 from opc_excel.report import CheckReport
+from opc_excel.situation import verdicts
 from opc_excel.situation.formats import euros, hours, meur, pct, signed_months, signed_pct
+from opc_excel.situation.verdicts import EN_RETARD, NON_MESURE, NON_TENU, TENU
 from tests.factory import make_workbook
 from tests.programmes import action, funding, household, insertion, operation, programme
 
@@ -245,7 +246,7 @@ class DescribeTheRevueDeProjet:
     def it_shows_each_commitment_with_its_status(self, revue, data):
         rows = rows_of(revue, "Engagements de la convention")
         assert [(row[0], row[1], row[2]) for row in rows] == [
-            (c.name, c.status, c.evidence) for c in revue_projet.commitments(data)]
+            (c.name, c.status, c.evidence) for c in verdicts.commitments(data.situation)]
         statuses = {row[0]: row[1] for row in rows}
         # On the master: CAL-03 fires, the programme plans 396 rebuilt for 504 demolished, 20 % in new housing.
         assert statuses["Calendrier de la convention"] == NON_TENU
@@ -265,7 +266,7 @@ class DescribeTheAvenantLevel:
                operation("OP-B", cost=1_000_000, cost_current=1_100_000),
                operation("OP-C", cost=500_000, status="Abandonnée", cost_current=900_000)]
         p = programme(ops, amendments=[Amendment("1", date(2010, 5, 1), "Simplifié", operation_ids=("OP-A", "OP-C"))])
-        (level,) = revue_projet.finance_levels(DeckInput(report_for(p)))
+        (level,) = verdicts.finance_levels(DeckInput(report_for(p)).situation)
         assert (level.convention, level.amended, level.current) == (2_000_000, 2_200_000, 2_300_000)
         assert level.to_validate == 100_000
         row = rows_of(deck_of(p), "Tableau financier par famille")[0]
@@ -297,7 +298,7 @@ def _rehoused(hh_id: str, destination: str, before=300.0, after=310.0, op_id="DE
 
 
 def _status_of(p, name: str) -> str:
-    return next(c.status for c in revue_projet.commitments(DeckInput(report_for(p))) if c.name == name)
+    return next(c.status for c in verdicts.commitments(DeckInput(report_for(p)).situation) if c.name == name)
 
 
 RECONSTITUTION_NAME = "Reconstitution de l'offre (1 pour 1)"

@@ -43,8 +43,6 @@ TO_SPLIT = {  # over MAX_LINES when the layout was set (issue #11); each leaves 
     "opc_excel.read.reader",
     "opc_excel.read.values",
     "opc_excel.render.decks.builder",
-    "opc_excel.render.decks.copil",
-    "opc_excel.render.decks.revue_projet",
 }
 
 

@@ -35,31 +35,25 @@ from datetime import date
 from opc_excel.compute.indicators.calendrier import planned_portfolio_progress, portfolio_progress, spi
 from opc_excel.compute.schedule import add_months, is_abandoned
 from opc_excel.fr import fr_date, fr_months, fr_number, fr_percent
-from opc_excel.model import Action, Alert, Level
+from opc_excel.model import Level
 from opc_excel.read import contract
 from opc_excel.render.decks.builder import Cell, Column, DeckBuilder
-from opc_excel.render.decks.common import (
-    DeckInput,
-    alerts_of,
-    deadlines,
-    kpi_status,
-    launches_within,
-    one_code_at_a_time,
-    operation_name,
-    severity_status,
-    start_deck,
-)
+from opc_excel.render.decks.common import DeckInput, start_deck
 from opc_excel.render.decks.gantt import draw_gantt, gantt_bars
 from opc_excel.render.decks.slides import decisions_slide, s_curve_slide
 from opc_excel.situation.formats import euros, meur, pct, plural, ratio, signed_percent, signed_points
+from opc_excel.situation.schedule import CLOSED, INSTANCE, deadlines, launches_within, operation_name
+from opc_excel.situation.selections import (
+    HOUSEKEEPING_CODES,
+    MAX_HARD_POINTS,
+    alerts_of,
+    kpi_status,
+    severity_status,
+)
 from opc_excel.text import NAME_CAP, shorten
 
 KIND = "Comité de suivi"
-INSTANCE = "Comité de suivi"
-CLOSED = "Soldée"
-MAX_HARD_POINTS = 32
 MAX_LIST_ROWS = 30
-HOUSEKEEPING_CODES = frozenset({"CAL-07", "CAL-08", "GOV-01", "GOV-02"})
 NEAR_MONTHS, FAR_MONTHS = 3, 6
 NEXT_DATES_DAYS = 90
 AGENDA = (
@@ -102,20 +96,8 @@ def agenda_slide(data: DeckInput, builder: DeckBuilder) -> None:
                           f"Chaque point reprend les chiffres du classeur maître à cette date.")
 
 
-def followed_actions(data: DeckInput) -> tuple[date | None, list[Action]]:
-    """Return (date of the last comité, the actions to follow): see the module docstring."""
-    ours = [a for a in data.programme.actions if a.instance == INSTANCE and (a.date is None or a.date <= data.at)]
-    last = max((a.date for a in ours if a.date), default=None)
-    kept = [a for a in ours
-            if (last is not None and a.date == last)
-            or (a.status != CLOSED and a.closed_on is None)
-            or (last is not None and a.closed_on is not None and a.closed_on >= last)]
-    kept.sort(key=lambda a: (a.date or date.min, a.id))
-    return last, kept
-
-
 def actions_follow_up_slide(data: DeckInput, builder: DeckBuilder) -> None:
-    last, actions = followed_actions(data)
+    last, actions = data.situation.followed_actions
     rows = []
     for action in actions:
         closed = action.status == CLOSED or action.closed_on is not None
@@ -252,7 +234,7 @@ def since_last_slide(data: DeckInput, builder: DeckBuilder) -> None:
     for change in reached[:MAX_LIST_ROWS]:
         op = data.programme.operation(change.operation_id)
         rows.append([Cell(wanted[change.milestone], "vert" if change.milestone == contract.DELIVERY else None),
-                     operation_name(data, change.operation_id), (op.famille if op else None) or "—",
+                     operation_name(data.situation, change.operation_id), (op.famille if op else None) or "—",
                      (op.owner if op else None) or "—", fr_date(change.after)])
     deliveries = sum(c.milestone == contract.DELIVERY for c in reached)
     left = reached[MAX_LIST_ROWS:]
@@ -273,7 +255,7 @@ def since_last_slide(data: DeckInput, builder: DeckBuilder) -> None:
 
 def launches_3_6_slide(data: DeckInput, builder: DeckBuilder) -> None:
     near = add_months(data.at, NEAR_MONTHS)
-    launches = launches_within(data, FAR_MONTHS)
+    launches = launches_within(data.situation, FAR_MONTHS)
     rows = [[f"{t.operation_id} — {shorten(t.label, NAME_CAP)}", t.owner or "—", fr_date(t.planned_start),
              f"d'ici {fr_months(NEAR_MONTHS)}" if t.planned_start <= near
              else f"{NEAR_MONTHS} à {fr_months(FAR_MONTHS)}",
@@ -297,18 +279,8 @@ def launches_3_6_slide(data: DeckInput, builder: DeckBuilder) -> None:
         empty=f"Aucune opération à lancer dans les {fr_months(FAR_MONTHS)}.", font_pt=9)
 
 
-def hard_points(data: DeckInput) -> tuple[list[Alert], list[Alert]]:
-    """Return (alerts shown, alerts left out) for the points durs: see the module docstring."""
-    candidates = [a for a in data.alerts if a.code not in HOUSEKEEPING_CODES]
-    chosen: list[Alert] = []
-    for level in (Level.ROUGE, Level.ORANGE):
-        chosen += one_code_at_a_time([a for a in candidates if a.severity is level], MAX_HARD_POINTS - len(chosen))
-    shown = set(map(id, chosen))
-    return chosen, [a for a in data.alerts if id(a) not in shown]
-
-
 def hard_points_slide(data: DeckInput, builder: DeckBuilder, title: str = "Points durs") -> None:
-    shown, left = hard_points(data)
+    shown, left = data.situation.hard_points
     rows: list[list[Cell | str]] = [
         [Cell(a.severity.value, "rouge" if a.severity is Level.ROUGE else "orange"),
          f"{a.operation_id} — {shorten(a.operation_label, NAME_CAP)}" if a.operation_id and a.operation_label
@@ -339,10 +311,11 @@ def rehousing_insertion_slide(data: DeckInput, builder: DeckBuilder, title: str 
                   "vert" if hh.new_or_recent_percent >= params.rehousing_new_housing_target_pct else "orange")
     rest = hh.median_rest_to_pay_change_pct
     rest_status = None if rest is None else "orange" if rest > params.rest_to_pay_increase_pct else "vert"
-    insertion_status = severity_status(alerts_of(data, ("SOC-01",))) if ins.done_of_planned_pct is not None else None
+    insertion_status = (severity_status(alerts_of(data.situation, ("SOC-01",))) if ins.done_of_planned_pct is not None
+                        else None)
     tiles = [
         (f"Ménages relogés ({fr_number(hh.rehoused)} sur {fr_number(hh.to_rehouse)})", pct(hh.rehoused_percent),
-         severity_status(alerts_of(data, ("HAB-03", "CAL-05"))) if hh.to_rehouse else None),
+         severity_status(alerts_of(data.situation, ("HAB-03", "CAL-05"))) if hh.to_rehouse else None),
         (f"En logement neuf ou récent (objectif {fr_percent(params.rehousing_new_housing_target_pct)})",
          pct(hh.new_or_recent_percent), new_status),
         ("Relogés hors site", pct(hh.off_site_percent), None),
@@ -379,7 +352,7 @@ def next_dates_slide(data: DeckInput, builder: DeckBuilder, days: int = NEXT_DAT
                 "Point d'étape": params.next_milestone_review}
     coming = [(when, what, "Programme", "Réunion prévue") for what, when in meetings.items()
               if when and when >= data.at]
-    others = [item for item in deadlines(data, days) if item[1] not in meetings]
+    others = [item for item in deadlines(data.situation, days) if item[1] not in meetings]
     room = max(MAX_LIST_ROWS - len(coming), 0)  # the meetings always show; the other deadlines fill the rest
     items = sorted(coming + others[:room], key=lambda item: (item[0], item[1], item[2]))
     rows: list[list[Cell | str]] = [

@@ -14,56 +14,30 @@ sentence of the summary is built from an indicator, a change or an alert, never 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 from datetime import date
 
-from opc_excel.compute.indicators.calendrier import Slip
-from opc_excel.compute.schedule import add_months, delivered, is_abandoned
-from opc_excel.fr import fr_date, fr_months, fr_number, fr_percent
-from opc_excel.model import Alert, Level
+from opc_excel.compute.schedule import add_months
+from opc_excel.fr import fr_date, fr_months, fr_number
+from opc_excel.model import Level
 from opc_excel.read import contract
 from opc_excel.render.decks.builder import Cell, Column, DeckBuilder
-from opc_excel.render.decks.common import (
-    DeckInput,
-    alerts_of,
+from opc_excel.render.decks.common import DeckInput, start_deck
+from opc_excel.render.decks.slides import s_curve_slide
+from opc_excel.situation.formats import euros, meur, pct, plural
+from opc_excel.situation.schedule import (
+    deliveries_expected,
     launches_within,
     operation_name,
-    severity_status,
-    start_deck,
 )
-from opc_excel.render.decks.slides import s_curve_slide
-from opc_excel.situation.formats import euros, meur, pct, plural, ratio, signed_percent
 from opc_excel.text import NAME_CAP, shorten
 
 KIND = "Comité de pilotage — rapport semestriel"
 STATUS_LABELS = {"rouge": "Rouge", "orange": "Orange", "vert": "Vert", "gris": "Non mesuré"}
-SUMMARY_ITEMS = 3
 LARGEST_SLIPS = 10
 OUTLOOK_MONTHS = 6
 MAX_OUTLOOK_ROWS = 30  # beyond, the outlook is counted by famille
 MAX_CANDIDATE_ROWS = 20  # avenant candidates listed, the most late first
-CALENDAR_CODES_COVERED_BY_AVENANT = frozenset({"CAL-01", "CAL-02", "CAL-03"})
-BLOCKED_ACTION_CODE = "GOV-03"
 # Milestones whose slip asks for an avenant, best first when an operation's milestones slip equally.
-SLIP_PREFERENCE = (contract.DELIVERY, contract.WORKS_START)
-
-
-@dataclass(frozen=True)
-class Commitment:
-    """A commitment of the convention: its name and the alert codes that tell whether it is kept."""
-
-    name: str
-    codes: tuple[str, ...]
-
-
-COMMITMENTS = (
-    # status = the worst alert of these codes: rouge if any is red, orange if any is orange, else vert.
-    Commitment("Calendrier de la convention", ("CAL-01", "CAL-02", "CAL-03", "CAL-04")),
-    Commitment("Reconstitution de l'offre 1 pour 1", ("HAB-01", "HAB-02")),
-    Commitment("Relogement des ménages", ("HAB-03", "HAB-04", "CAL-05")),
-    Commitment("Insertion par l'économique", ("SOC-01",)),
-    Commitment("Gestion urbaine de proximité (GUP)", ("SOC-02",)),
-)
 
 
 def build(data: DeckInput, builder: DeckBuilder) -> None:
@@ -85,164 +59,8 @@ def build(data: DeckInput, builder: DeckBuilder) -> None:
 # ---------------------------------------------------------------- executive summary
 
 
-def compliance(data: DeckInput) -> list[tuple[Commitment, str, str, list[Alert]]]:
-    """Return, for each commitment, (commitment, status, evidence sentence, its alerts).
-
-    The status is the worst of the commitment's alerts (rouge, orange); with none, vert when the workbook
-    measures the commitment (an avancement, demolitions planned, households, insertion hours, a GUP end
-    date) and gris when it does not.
-    """
-    ind, params = data.indicators, data.params
-    rec, hh, ins = ind.reconstitution, ind.rehousing, ind.insertion
-    gup = params.gup_end
-    evidence = {
-        COMMITMENTS[0].name:
-            f"Avancement {pct(ind.progress_pct)} pour {pct(ind.planned_progress_pct)} prévu (SPI {ratio(ind.spi)}) ; "
-            f"{pct(ind.launched_pct)} des opérations lancées ({fr_number(ind.operations_launched)} sur "
-            f"{fr_number(ind.operations)})",
-        COMMITMENTS[1].name:
-            f"{plural(rec.rebuilt_planned, 'logement reconstitué', 'logements reconstitués')} prévus pour "
-            f"{fr_number(rec.demolished_planned)} "
-            f"démolis (ratio {ratio(rec.ratio_planned)}) ; démarrés : {fr_number(rec.rebuilt_started)} pour "
-            f"{fr_number(rec.demolished_started)} ; livrés : {fr_number(rec.rebuilt_delivered)} pour "
-            f"{fr_number(rec.demolished_delivered)}",
-        COMMITMENTS[2].name:
-            f"{plural(hh.rehoused, 'ménage relogé', 'ménages relogés')} sur {fr_number(hh.to_rehouse)} "
-            f"({pct(hh.rehoused_percent)}) ; "
-            f"{pct(hh.new_or_recent_percent)} en logement neuf ou récent (objectif "
-            f"{fr_percent(params.rehousing_new_housing_target_pct)}) ; reste à charge médian "
-            f"{signed_percent(hh.median_rest_to_pay_change_pct)}",
-        COMMITMENTS[3].name:
-            f"{fr_number(ins.insertion_done)} heures d'insertion réalisées, {pct(ins.done_of_planned_pct)} des heures "
-            f"prévues et {pct(ins.done_of_target_pct)} de l'objectif de {fr_percent(params.insertion_target_pct)} "
-            f"des heures travaillées ; travaux concernés avancés à {pct(ins.works_progress_pct)}",
-        COMMITMENTS[4].name:
-            "Date de fin de la convention GUP non renseignée (Paramètres)" if gup is None
-            else f"Convention GUP en vigueur jusqu'au {fr_date(gup)}" if gup >= data.at
-            else f"Convention GUP échue le {fr_date(gup)}",
-    }
-    measured = {
-        COMMITMENTS[0].name: ind.progress_pct is not None,
-        COMMITMENTS[1].name: rec.demolished_planned > 0,
-        COMMITMENTS[2].name: hh.to_rehouse > 0,
-        COMMITMENTS[3].name: ins.done_of_planned_pct is not None or ins.done_of_target_pct is not None,
-        COMMITMENTS[4].name: gup is not None,
-    }
-    rows = []
-    for commitment in COMMITMENTS:
-        found = alerts_of(data, commitment.codes)
-        status = severity_status(found) if found else "vert" if measured[commitment.name] else "gris"
-        rows.append((commitment, status, evidence[commitment.name], found))
-    return rows
-
-
-def achievements(data: DeckInput) -> list[str]:
-    """Return up to three achievements, the first that hold in this order.
-
-    1. Deliveries and works starts reached since the previous date de situation (*Historique jalons*).
-    2. ANRU engagement at or above the planned S-curve (engagement gap ≥ 0).
-    3. Each commitment of :data:`COMMITMENTS` whose status is vert, with its evidence figure.
-    4. Households rehoused (when any), 5. rebuilt dwellings delivered (when any), 6. operations launched.
-    """
-    ind = data.indicators
-    found: list[str] = []
-    if data.changes is not None:
-        reached = [c for c in data.changes.milestones_reached if c.milestone in SLIP_PREFERENCE]
-        deliveries = sum(c.milestone == contract.DELIVERY for c in reached)
-        if reached:
-            found.append(f"{plural(deliveries, 'livraison')} et {plural(len(reached) - deliveries, 'démarrage')} "
-                         f"de travaux depuis le {fr_date(data.changes.since)}")
-    if ind.engagement_gap_points is not None and ind.engagement_gap_points >= 0:
-        found.append(f"Subvention ANRU engagée à {pct(ind.anru.engaged_pct)} ({meur(ind.anru.engaged)}), au-dessus "
-                     f"des {pct(ind.planned_engagement_pct)} prévus")
-    for commitment, status, evidence, _ in compliance(data):
-        if status == "vert":
-            found.append(f"{commitment.name} : {evidence}")
-    if ind.rehousing.rehoused:
-        found.append(f"{plural(ind.rehousing.rehoused, 'ménage relogé', 'ménages relogés')} sur "
-                     f"{fr_number(ind.rehousing.to_rehouse)} "
-                     f"({pct(ind.rehousing.rehoused_percent)})")
-    if ind.reconstitution.rebuilt_delivered:
-        found.append(plural(ind.reconstitution.rebuilt_delivered, "logement reconstitué livré",
-                            "logements reconstitués livrés"))
-    if ind.operations_launched:
-        found.append(f"{plural(ind.operations_launched, 'opération lancée', 'opérations lancées')} sur "
-                     f"{fr_number(ind.operations)} ({pct(ind.launched_pct)})")
-    return found[:SUMMARY_ITEMS]
-
-
-def risk_groups(data: DeckInput) -> list[list[Alert]]:
-    """Return the red alerts grouped by code, ranked: programme-level codes first, then by count, then code."""
-    groups: dict[str, list[Alert]] = {}
-    for alert in data.alerts:
-        if alert.severity is Level.ROUGE:
-            groups.setdefault(alert.code, []).append(alert)
-    order = list(groups)  # the catalogue's order (the alerts come sorted by theme and code)
-
-    def rank(code: str) -> tuple[int, int, int]:
-        programme_level = any(a.operation_id is None and a.action_id is None for a in groups[code])
-        return (0 if programme_level else 1, -len(groups[code]), order.index(code))
-
-    return [groups[code] for code in sorted(groups, key=rank)]
-
-
-def risks(data: DeckInput) -> list[str]:
-    """Return up to three risks: one per red alert code, ranked by :func:`risk_groups`.
-
-    Each names the code, how many red alerts it has and the finding of its first alert (a programme-level
-    one when there is one). With fewer than three red codes, the orange codes with no red alert follow, ranked
-    by count, then code.
-    """
-    groups = risk_groups(data)
-    red_codes = {group[0].code for group in groups}
-    orange: dict[str, list[Alert]] = {}
-    for alert in data.alerts:
-        if alert.severity is Level.ORANGE and alert.code not in red_codes:
-            orange.setdefault(alert.code, []).append(alert)
-    groups += sorted(orange.values(), key=lambda g: (-len(g), g[0].code))
-    found = []
-    for group in groups[:SUMMARY_ITEMS]:
-        first = group[0]
-        where = first.operation_id or first.action_id
-        count = plural(len(group), "alerte rouge", "alertes rouges") if first.severity is Level.ROUGE \
-            else plural(len(group), "alerte orange", "alertes orange")
-        found.append(f"{first.code} ({count}) : {first.finding}" + (f" ({where})" if where else ""))
-    return found
-
-
-def decisions(data: DeckInput) -> list[str]:
-    """Return up to three decisions requested, the first that hold in this order.
-
-    1. Prepare an avenant for the :func:`avenant_candidates`, when there are any.
-    2. Arbitrate the actions late after too many postponements (red GOV-03).
-    3. The measure proposed by each risk of :func:`risk_groups`, in order, skipping the calendar codes an
-       avenant covers (:data:`CALENDAR_CODES_COVERED_BY_AVENANT`) when decision 1 is there, and any
-       measure already listed.
-    """
-    found: list[str] = []
-    candidates = avenant_candidates(data)
-    if candidates:
-        ids = ", ".join(s.operation_id for s in candidates[:4]) + (" …" if len(candidates) > 4 else "")
-        found.append(f"Engager la préparation d'un avenant pour {plural(len(candidates), 'opération')} dont le "
-                     f"glissement dépasse {fr_months(data.params.delay_red_months)} ({ids})")
-    blocked = [a for a in data.alerts if a.code == BLOCKED_ACTION_CODE and a.severity is Level.ROUGE]
-    if blocked:
-        found.append(f"Arbitrer les actions bloquées après au moins {int(data.params.postponements_red)} reports "
-                     f"({', '.join(a.action_id or '' for a in blocked)}) : lever le blocage ou les abandonner")
-    measures: list[str] = []
-    for group in risk_groups(data):
-        code = group[0].code
-        if code == BLOCKED_ACTION_CODE or (candidates and code in CALENDAR_CODES_COVERED_BY_AVENANT):
-            continue
-        if group[0].measure not in measures:
-            measures.append(group[0].measure)
-            where = group[0].operation_id or "programme"
-            found.append(f"{group[0].measure} ({code}, {where})")
-    return found[:SUMMARY_ITEMS]
-
-
 def summary_slide(data: DeckInput, builder: DeckBuilder) -> None:
-    won, risky, asked = achievements(data), risks(data), decisions(data)
+    won, risky, asked = data.situation.achievements, data.situation.risks, data.situation.decisions
     builder.panels(
         "Synthèse du semestre",
         [("Réussites", won, "vert"), ("Risques", risky, "rouge"), ("Décisions demandées", asked, None)],
@@ -258,7 +76,7 @@ def summary_slide(data: DeckInput, builder: DeckBuilder) -> None:
 
 def compliance_slide(data: DeckInput, builder: DeckBuilder) -> None:
     rows = []
-    for commitment, status, evidence, found in compliance(data):
+    for commitment, status, evidence, found in data.situation.compliance:
         red = sum(a.severity is Level.ROUGE for a in found)
         counts = [plural(red, "rouge")] if red else []
         counts += [f"{fr_number(len(found) - red)} orange"] if len(found) > red else []
@@ -325,28 +143,6 @@ def annex_slide(data: DeckInput, builder: DeckBuilder) -> None:
 # ---------------------------------------------------------------- slips and avenants
 
 
-def _preference(slip: Slip) -> int:
-    return SLIP_PREFERENCE.index(slip.milestone) if slip.milestone in SLIP_PREFERENCE else len(SLIP_PREFERENCE)
-
-
-def largest_slips(data: DeckInput) -> list[Slip]:
-    """Return the largest slip of each operation late on the convention, largest first.
-
-    From the indicator's slips (current date vs *Date convention*, in whole months): for each operation, its
-    milestone with the largest positive slip (a delivery, then a works start, wins a tie); sorted by slip,
-    largest first, then by operation id.
-    """
-    best: dict[str, Slip] = {}
-    for slip in data.indicators.slips:
-        months = slip.vs_convention_months
-        if months is None or months <= 0:
-            continue
-        current = best.get(slip.operation_id)
-        if current is None or (months, -_preference(slip)) > (current.vs_convention_months, -_preference(current)):
-            best[slip.operation_id] = slip
-    return sorted(best.values(), key=lambda s: (-(s.vs_convention_months or 0), s.operation_id))
-
-
 def slip_status(data: DeckInput, months: int | None) -> str | None:
     if months is None:
         return None
@@ -355,9 +151,10 @@ def slip_status(data: DeckInput, months: int | None) -> str | None:
 
 
 def slips_slide(data: DeckInput, builder: DeckBuilder) -> None:
-    slips = largest_slips(data)
+    slips = data.situation.largest_slips
     top = slips[:LARGEST_SLIPS]
-    rows = [[operation_name(data, s.operation_id), s.milestone, fr_date(s.convention) if s.convention else "—",
+    rows = [[operation_name(data.situation, s.operation_id), s.milestone,
+             fr_date(s.convention) if s.convention else "—",
              f"{fr_date(s.current)}{'' if s.done else ' (prév.)'}",
              Cell(f"+{s.vs_convention_months} mois", slip_status(data, s.vs_convention_months)),
              shorten(s.motif or "non renseigné", NAME_CAP)] for s in top]
@@ -374,7 +171,7 @@ def slips_slide(data: DeckInput, builder: DeckBuilder) -> None:
 
 
 def motifs_slide(data: DeckInput, builder: DeckBuilder, title: str = "Motifs de décalage") -> None:
-    slips = largest_slips(data)
+    slips = data.situation.largest_slips
     counts = Counter(s.motif or "Non renseigné" for s in slips)
     listed = [m for m in data.programme.lists.get(contract.MOTIFS, ()) if m in counts]
     motifs = sorted(counts, key=lambda m: (-counts[m], listed.index(m) if m in listed else len(listed), m))
@@ -393,28 +190,6 @@ def motifs_slide(data: DeckInput, builder: DeckBuilder, title: str = "Motifs de 
         number_format="0")
 
 
-def avenant_candidates(data: DeckInput) -> list[Slip]:
-    """Return the operations an avenant should take up, most late first.
-
-    A candidate is a non-abandoned operation whose delivery or works start, not yet done, is later than its
-    latest baseline (the avenant's date, else the convention's) by more than *Seuil retard rouge* months;
-    one row per operation, its largest such slip (a delivery wins a tie).
-    """
-    limit = data.params.delay_red_months
-    best: dict[str, tuple[int, Slip]] = {}
-    for slip in data.indicators.slips:
-        if slip.done or slip.milestone not in SLIP_PREFERENCE:
-            continue
-        months = slip.vs_avenant_months if slip.avenant else slip.vs_convention_months
-        if months is None or months <= limit:
-            continue
-        current = best.get(slip.operation_id)
-        if current is None or (months, -_preference(slip)) > (current[0], -_preference(current[1])):
-            best[slip.operation_id] = (months, slip)
-    ranked = sorted(best.values(), key=lambda item: (-item[0], item[1].operation_id))
-    return [slip for _, slip in ranked]
-
-
 def avenants_slide(data: DeckInput, builder: DeckBuilder) -> None:
     planned = sorted((a for a in data.programme.amendments if a.date and a.date > data.at),
                      key=lambda a: (a.date, a.number))
@@ -424,13 +199,13 @@ def avenants_slide(data: DeckInput, builder: DeckBuilder) -> None:
     if not planned:
         rows.append([Cell("Avenant", "gris"), "—",
                      f"Aucun avenant daté après le {fr_date(data.at)} dans la feuille Avenants", "—"])
-    candidates = avenant_candidates(data)
+    candidates = data.situation.avenant_candidates
     for slip in candidates[:MAX_CANDIDATE_ROWS]:
         months = slip.vs_avenant_months if slip.avenant else slip.vs_convention_months
         reference = slip.avenant or slip.convention
         basis = "avenant" if slip.avenant else "convention"
         op = data.programme.operation(slip.operation_id)
-        rows.append([Cell("Opération candidate", "rouge"), operation_name(data, slip.operation_id),
+        rows.append([Cell("Opération candidate", "rouge"), operation_name(data.situation, slip.operation_id),
                      f"{slip.milestone} prévue le {fr_date(slip.current)} au lieu du {fr_date(reference)} ({basis}) ; "
                      f"motif : {shorten(slip.motif or 'non renseigné', NAME_CAP)} ; "
                      f"{(op.owner if op else None) or 'MOA ?'}",
@@ -451,31 +226,11 @@ def avenants_slide(data: DeckInput, builder: DeckBuilder) -> None:
 # ---------------------------------------------------------------- outlook
 
 
-def deliveries_expected(data: DeckInput, months: float) -> list[tuple[date, str, str, str, str]]:
-    """Return (date, operation, owner, detail, famille) of the deliveries expected in ``months``, from Jalons.
-
-    Expected = the delivery's *Date prévisionnelle*, else its baseline, in [t, t + months], for the
-    non-abandoned operations not delivered yet.
-    """
-    end = add_months(data.at, months)
-    found = []
-    for op in data.programme.operations:
-        milestone = op.milestone(contract.DELIVERY)
-        if milestone is None or is_abandoned(op) or delivered(op, data.at):
-            continue
-        day = milestone.forecast or milestone.baseline
-        if day is None or not data.at <= day <= end:
-            continue
-        found.append((day, f"{op.id} — {shorten(op.label or '', NAME_CAP)}", op.owner or "—",
-                      f"convention : {fr_date(milestone.convention)}" if milestone.convention else "—",
-                      op.famille or "Famille non renseignée"))
-    return sorted(found)
-
-
 def outlook_slide(data: DeckInput, builder: DeckBuilder) -> None:
     """Launches and deliveries of the next semester, one row each; by famille beyond :data:`MAX_OUTLOOK_ROWS`."""
     end = add_months(data.at, OUTLOOK_MONTHS)
-    launches_due, deliveries_due = launches_within(data, OUTLOOK_MONTHS), deliveries_expected(data, OUTLOOK_MONTHS)
+    launches_due = launches_within(data.situation, OUTLOOK_MONTHS)
+    deliveries_due = deliveries_expected(data.situation, OUTLOOK_MONTHS)
     notes = (f"D'ici le {fr_date(end)} : {plural(len(launches_due), 'lancement prévu', 'lancements prévus')} "
              f"(démarrage des travaux prévu, non intervenu, avec les prérequis ouverts : Jalons, Financements) et "
              f"{plural(len(deliveries_due), 'livraison attendue', 'livraisons attendues')} (Jalons : date "

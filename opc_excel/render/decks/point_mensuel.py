@@ -14,13 +14,9 @@ from opc_excel.compute.schedule import add_months, whole_months
 from opc_excel.fr import fr_date, fr_months
 from opc_excel.model import Level
 from opc_excel.render.decks.builder import Cell, Column, DeckBuilder
-from opc_excel.render.decks.common import (
-    DeckInput,
-    capped,
-    deadlines,
-    start_deck,
-)
+from opc_excel.render.decks.common import DeckInput, capped, start_deck
 from opc_excel.render.decks.slides import decisions_slide, red_alerts_slide
+from opc_excel.situation.schedule import deadlines
 from opc_excel.text import NAME_CAP, shorten
 
 KIND = "Point mensuel"
@@ -115,7 +111,7 @@ def orange_summary_slide(data: DeckInput, builder: DeckBuilder) -> None:
 
 
 def deadlines_slide(data: DeckInput, builder: DeckBuilder, days: int = 90) -> None:
-    items = deadlines(data, days)
+    items = deadlines(data.situation, days)
     rows = capped([[fr_date(day), what, who, detail] for day, what, who, detail in items], MAX_LIST_ROWS,
                   lambda n: ["…", f"{n} autres échéances", "", "voir les feuilles Jalons et Actions"])
     builder.table(f"Échéances des {days} prochains jours",

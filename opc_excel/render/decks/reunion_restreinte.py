@@ -29,7 +29,7 @@ from opc_excel.fr import fr_date, fr_months
 from opc_excel.model import Level, Milestone
 from opc_excel.read import contract
 from opc_excel.render.decks.builder import Cell, Column, DeckBuilder
-from opc_excel.render.decks.common import THEMES_BY_MEETING, DeckInput, alert_columns, alert_rows, deadlines, start_deck
+from opc_excel.render.decks.common import THEMES_BY_MEETING, DeckInput, alert_columns, alert_rows, start_deck
 from opc_excel.render.decks.gantt import ROWS_PER_SLIDE, draw_gantt, gantt_bars
 from opc_excel.render.decks.slides import anru_slide, grouped_alert_rows, s_curve_slide, slip_status, table_font
 from opc_excel.render.decks.social import (
@@ -39,6 +39,7 @@ from opc_excel.render.decks.social import (
     rehousing_table_slide,
 )
 from opc_excel.situation.formats import euros, maybe_date, meur, pct, signed_median_months, signed_months
+from opc_excel.situation.schedule import deadlines
 from opc_excel.text import NAME_CAP, match_key, shorten
 
 KIND = "Réunion restreinte"
@@ -242,7 +243,7 @@ def _funder_cells(row: FinanceRow, unsecured: float) -> list[Cell]:
 
 def financial_deadlines_slide(data: DeckInput, builder: DeckBuilder) -> None:
     end = data.at + timedelta(days=FINANCIAL_HORIZON_DAYS)
-    items = [d for d in deadlines(data, FINANCIAL_HORIZON_DAYS) if d[1] in FINANCIAL_DEADLINES]
+    items = [d for d in deadlines(data.situation, FINANCIAL_HORIZON_DAYS) if d[1] in FINANCIAL_DEADLINES]
     rows = [[fr_date(day), what, who, detail] for day, what, who, detail in items]
     builder.table(
         "Échéances financières à six mois",

@@ -43,19 +43,16 @@ Every figure comes from the indicators, the alerts or the model of the report; t
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from pptx.util import Pt
 
-from opc_excel.compute.indicators.habitat import rehousing
-from opc_excel.compute.schedule import delivered, is_abandoned
-from opc_excel.fr import fr_date, fr_months, fr_number, fr_percent
+from opc_excel.compute.schedule import is_abandoned
+from opc_excel.fr import fr_date, fr_months, fr_number
 from opc_excel.model import Level, Milestone
 from opc_excel.read import contract
 from opc_excel.render.decks.builder import Cell, Column, DeckBuilder
-from opc_excel.render.decks.common import DeckInput, alert_columns, live_operations, start_deck
+from opc_excel.render.decks.common import DeckInput, alert_columns, start_deck
 from opc_excel.render.decks.slides import (
     anru_slide,
     decisions_slide,
@@ -69,23 +66,21 @@ from opc_excel.render.decks.social import (
     insertion_table_slide,
     rehousing_kpis_slide,
     rehousing_table_slide,
-    remaining_households,
 )
 from opc_excel.situation.formats import (
     euros,
-    hours,
     maybe_date,
     meur,
     pct,
-    plural,
     ratio_pct,
     signed_months,
     signed_pct,
 )
-from opc_excel.text import NAME_CAP, match_key, shorten
+from opc_excel.situation.schedule import live_operations
+from opc_excel.situation.verdicts import EN_RETARD, NON_MESURE, NON_TENU, TENU, amended_ids
+from opc_excel.text import NAME_CAP, shorten
 
 KIND = "Revue de projet"
-TENU, EN_RETARD, NON_TENU, NON_MESURE = "Tenu", "En retard", "Non tenu", "Non mesuré"
 COMMITMENT_STATUS = {TENU: "vert", EN_RETARD: "orange", NON_TENU: "rouge", NON_MESURE: "gris"}
 RHYTHMS = {"Point mensuel": "mensuel", "Comité de suivi": "tous les 1 à 3 mois", "Comité de pilotage": "semestriel",
            "Revue de projet": "annuelle", "Point d'étape": "à 2 et 4 ans",
@@ -127,7 +122,7 @@ def project_slide(data: DeckInput, builder: DeckBuilder) -> None:
     params, ind = data.params, data.indicators
     operations = data.programme.operations
     abandoned = sum(is_abandoned(op) for op in operations)
-    districts = sorted({op.district for op in live_operations(data) if op.district})
+    districts = sorted({op.district for op in live_operations(data.situation) if op.district})
     drift = ind.cost_drift
     anru = ind.anru
     red = sum(a.severity is Level.ROUGE for a in data.alerts)
@@ -216,45 +211,8 @@ def governance_slide(data: DeckInput, builder: DeckBuilder) -> None:
 # ---------------------------------------------------------------- finances
 
 
-@dataclass(frozen=True, slots=True)
-class FinanceLevels:
-    """Costs of a famille at the three levels: convention, après avenants, actualisé (see the module doc)."""
-
-    famille: str
-    convention: float
-    amended: float
-    current: float
-    drift_pct: float | None
-
-    @property
-    def to_validate(self) -> float:
-        """Return the drift no avenant covers yet: actualisé − après avenants."""
-        return self.current - self.amended
-
-
-def amended_ids(data: DeckInput) -> set[str]:
-    """Return the ids of the operations named in an avenant (*Opérations concernées*)."""
-    return {i for a in data.programme.amendments for i in a.operation_ids}
-
-
-def finance_levels(data: DeckInput) -> list[FinanceLevels]:
-    """Return the cost levels of each famille, in the order of the indicators' ``cost_drift_by_famille``.
-
-    Convention and actualisé are the indicators'; après avenants sums the same operations (non-abandoned,
-    with a convention cost) taking the actualisé of those named in an avenant, the convention of the others.
-    """
-    touched = amended_ids(data)
-    amended: dict[str, float] = defaultdict(float)
-    for op in live_operations(data):
-        if op.cost_convention is None or op.famille is None:
-            continue
-        amended[op.famille] += op.cost if op.id in touched else op.cost_convention
-    return [FinanceLevels(d.key, d.convention, amended[d.key], d.current, d.drift_pct)
-            for d in data.indicators.cost_drift_by_famille]
-
-
 def finance_table_slide(data: DeckInput, builder: DeckBuilder) -> None:
-    levels = finance_levels(data)
+    levels = data.situation.finance_levels
     anru = {row.key: row.amount for row in data.indicators.anru_by_famille}
     total = data.indicators.cost_drift
 
@@ -274,7 +232,7 @@ def finance_table_slide(data: DeckInput, builder: DeckBuilder) -> None:
         "Total", meur(total.convention), meur(amended_total), meur(total.current), signed_pct(total.drift_pct),
         euros(total.current - amended_total), meur(data.indicators.anru.amount))])
     rows[-1][4].status = status(total.drift_pct)
-    touched = amended_ids(data)
+    touched = amended_ids(data.situation)
     builder.table(
         "Tableau financier par famille",
         [Column("Famille", 3.2), Column("Convention", 1.2, "right"), Column("Après avenants", 1.2, "right"),
@@ -377,114 +335,6 @@ def _label_last_chart(builder: DeckBuilder, number_format: str) -> None:
 # ---------------------------------------------------------------- commitments
 
 
-@dataclass(frozen=True, slots=True)
-class Commitment:
-    name: str
-    status: str  # Tenu / En retard / Non tenu
-    evidence: str
-    source: str
-
-
-def commitments(data: DeckInput) -> list[Commitment]:
-    """Return the convention's commitments with their status, by the rules of the module docstring."""
-    ind, params, alerts = data.indicators, data.params, data.alerts
-    codes: dict[str, list] = defaultdict(list)
-    for alert in alerts:
-        codes[alert.code].append(alert)
-    result = []
-
-    cal02, cal03 = codes["CAL-02"], codes["CAL-03"]
-    red02 = sum(a.severity is Level.ROUGE for a in cal02)
-    worst = max((f.delivery_max_months for f in ind.slips_by_famille if f.delivery_max_months is not None),
-                default=None)
-    result.append(Commitment(
-        "Calendrier de la convention",
-        NON_TENU if cal03 else EN_RETARD if cal02 else TENU if ind.slips else NON_MESURE,
-        f"{plural(len(cal02), 'livraison')} à plus de {fr_months(params.delay_orange_months)} de la convention "
-        f"(dont {fr_number(red02)} à plus de {fr_months(params.delay_red_months)}) ; glissement maximal "
-        f"{signed_months(worst)} ; {plural(len(cal03), 'opération')} finissant après le {maybe_date(params.end_date)}",
-        "Jalons ; alertes CAL-02, CAL-03"))
-
-    gap = ind.engagement_gap_points
-    behind = gap is not None and -gap >= params.engagement_gap_orange_points
-    fin07 = codes["FIN-07"]
-    result.append(Commitment(
-        "Engagement de la subvention ANRU",
-        NON_TENU if fin07 else EN_RETARD if behind else TENU if ind.anru.engaged_pct is not None else NON_MESURE,
-        f"Engagé {pct(ind.anru.engaged_pct)} pour {pct(ind.planned_engagement_pct)} prévus à date "
-        f"(écart {signed_pct(gap, 'points')}) ; {plural(len(fin07), 'avance')} à rembourser (caducité)",
-        "Financements, Jalons ; alertes FIN-07, FIN-09"))
-
-    rec = ind.reconstitution
-    planned_short = rec.ratio_planned is not None and rec.ratio_planned < 1
-    result.append(Commitment(
-        "Reconstitution de l'offre (1 pour 1)",
-        NON_MESURE if not rec.demolished_planned else NON_TENU if planned_short
-        else EN_RETARD if rec.rebuilt_started < rec.demolished_started else TENU,
-        f"{fr_number(rec.rebuilt_planned)} logements reconstitués programmés pour {fr_number(rec.demolished_planned)}"
-        f" démolis ({ratio_pct(rec.ratio_planned)}) ; démarrés : {fr_number(rec.rebuilt_started)} pour "
-        f"{fr_number(rec.demolished_started)} ({ratio_pct(rec.ratio_started)})",
-        "Opérations, Jalons ; alerte HAB-01"))
-
-    r = ind.rehousing
-    remaining = remaining_households(data)
-    stranded = [op.id for op in live_operations(data)
-                if op.famille and match_key(op.famille) == match_key(contract.DEMOLITION)
-                and delivered(op, data.at) and _still_to_rehouse(data, op.id)]
-    behind_rehousing = codes["HAB-03"] + codes["CAL-05"]
-    result.append(Commitment(
-        "Relogement de tous les ménages",
-        NON_MESURE if not r.to_rehouse else NON_TENU if stranded else EN_RETARD if behind_rehousing else TENU,
-        f"{fr_number(r.rehoused)} relogés sur {fr_number(r.to_rehouse)} ({pct(r.rehoused_percent)}), "
-        f"{fr_number(remaining)} restant à reloger, {fr_number(r.temporary)} en temporaire"
-        + (f" ; démolition livrée avec des ménages à reloger : {', '.join(stranded)}" if stranded else "")
-        + (f" ; {plural(len(behind_rehousing), 'alerte')} HAB-03 ou CAL-05" if behind_rehousing else ""),
-        "Relogement ; alertes HAB-03, CAL-05"))
-
-    target = params.rehousing_new_housing_target_pct
-    new_pct = r.new_or_recent_percent
-    result.append(Commitment(
-        "Relogement dans le neuf ou récent",
-        NON_MESURE if new_pct is None else TENU if new_pct >= target else EN_RETARD if remaining else NON_TENU,
-        f"{fr_number(r.new_or_recent)} ménages sur {fr_number(r.known_destination)} relogés ({pct(new_pct)}) pour un "
-        f"objectif de {fr_percent(target)}",
-        "Relogement ; Paramètres"))
-
-    change = r.median_rest_to_pay_change_pct
-    result.append(Commitment(
-        "Reste à charge des ménages",
-        NON_MESURE if change is None else NON_TENU if change > params.rest_to_pay_increase_pct else TENU,
-        f"Évolution médiane {signed_pct(change)} pour une hausse tolérée de "
-        f"{fr_percent(params.rest_to_pay_increase_pct)}",
-        "Relogement ; Paramètres"))
-
-    ins = ind.insertion
-    short = ins.done_of_target_pct is not None and ins.done_of_target_pct < 100
-    works_done = ins.works_progress_pct is not None and ins.works_progress_pct >= 100
-    result.append(Commitment(
-        "Insertion : heures réservées",
-        NON_MESURE if ins.done_of_target_pct is None else (NON_TENU if works_done else EN_RETARD) if short
-        else TENU,
-        f"{hours(ins.insertion_done)} réalisées, {pct(ins.done_of_target_pct)} de l'objectif de "
-        f"{fr_percent(params.insertion_target_pct)} des {hours(ins.hours_worked)} travaillées ; travaux concernés "
-        f"avancés à {pct(ins.works_progress_pct)}",
-        "Insertion ; Paramètres ; alerte SOC-01"))
-
-    soc02 = codes["SOC-02"]
-    result.append(Commitment(
-        "Gestion urbaine de proximité",
-        NON_TENU if soc02 else TENU if params.gup_end else NON_MESURE,
-        soc02[0].finding if soc02 else f"Convention GUP en vigueur jusqu'au {fr_date(params.gup_end)}"
-        if params.gup_end else "Date de fin de la convention GUP non renseignée (Paramètres)",
-        "Paramètres ; alerte SOC-02"))
-    return result
-
-
-def _still_to_rehouse(data: DeckInput, operation_id: str) -> bool:
-    r = rehousing(data.programme, operation_id)
-    return r.to_rehouse - r.rehoused - r.temporary - r.left_without > 0
-
-
 def difficulties_slide(data: DeckInput, builder: DeckBuilder) -> None:
     """The red alerts with their measure: one by one (point mensuel's slide), by code when there are many."""
     red = [a for a in data.alerts if a.severity is Level.ROUGE]
@@ -499,7 +349,7 @@ def difficulties_slide(data: DeckInput, builder: DeckBuilder) -> None:
 
 
 def commitments_slide(data: DeckInput, builder: DeckBuilder) -> None:
-    items = commitments(data)
+    items = data.situation.commitments
     rows = [[Cell(c.name, bold=True), Cell(c.status, COMMITMENT_STATUS[c.status]), c.evidence, c.source]
             for c in items]
     counts = {s: sum(c.status == s for c in items) for s in COMMITMENT_STATUS}

@@ -12,8 +12,9 @@ from opc_excel.compute.indicators.financier import FinanceRow
 from opc_excel.fr import fr_date
 from opc_excel.model import Alert, Level
 from opc_excel.render.decks.builder import Cell, Column, DeckBuilder
-from opc_excel.render.decks.common import LEVEL_STATUS, DeckInput, alert_columns, alert_rows, one_code_at_a_time
+from opc_excel.render.decks.common import LEVEL_STATUS, DeckInput, alert_columns, alert_rows
 from opc_excel.situation.formats import euros, meur, pct, signed_points
+from opc_excel.situation.selections import one_code_at_a_time
 
 MAX_DECISIONS = 8
 

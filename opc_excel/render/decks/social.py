@@ -9,8 +9,9 @@ from opc_excel.compute.schedule import delivered, is_abandoned
 from opc_excel.fr import fr_number, fr_percent
 from opc_excel.model import InsertionLine
 from opc_excel.render.decks.builder import Cell, Column, DeckBuilder
-from opc_excel.render.decks.common import DeckInput, live_operations
+from opc_excel.render.decks.common import DeckInput
 from opc_excel.situation.formats import hours, maybe_date, pct, signed_pct
+from opc_excel.situation.schedule import live_operations, remaining_households
 from opc_excel.text import NAME_CAP, shorten
 
 MAX_INSERTION_LINES = 40  # beyond, the insertion table is by operation rather than by marché
@@ -19,19 +20,13 @@ MAX_INSERTION_LINES = 40  # beyond, the insertion table is by operation rather t
 MAX_OPEN_INSERTION_LINES = 22  # the same for the marchés in progress, to keep the réunion sociale's table on a slide
 
 
-def remaining_households(data: DeckInput) -> int:
-    """Return the households still *À reloger*: neither rehoused, nor temporary, nor gone."""
-    r = data.indicators.rehousing
-    return r.to_rehouse - r.rehoused - r.temporary - r.left_without
-
-
 def rehousing_kpis_slide(data: DeckInput, builder: DeckBuilder) -> None:
     r, params = data.indicators.rehousing, data.params
     new_status = None if r.new_or_recent_percent is None else \
         "vert" if r.new_or_recent_percent >= params.rehousing_new_housing_target_pct else "orange"
     change = r.median_rest_to_pay_change_pct
     rest_status = None if change is None else "orange" if change > params.rest_to_pay_increase_pct else "vert"
-    remaining = remaining_households(data)
+    remaining = remaining_households(data.situation)
     tiles = [
         ("Ménages à reloger (total)", fr_number(r.to_rehouse), None),
         ("Relogés définitivement", f"{fr_number(r.rehoused)} ({pct(r.rehoused_percent)})", None),
@@ -148,7 +143,7 @@ def insertion_table_slide(data: DeckInput, builder: DeckBuilder, open_only: bool
 
     With ``open_only``, only the marchés of operations not yet delivered; the total stays the programme's.
     """
-    live = {op.id for op in live_operations(data) if not (open_only and delivered(op, data.at))}
+    live = {op.id for op in live_operations(data.situation) if not (open_only and delivered(op, data.at))}
     lines = [line for line in data.programme.insertion if line.operation_id in live]
     by_operation = len(lines) > (MAX_OPEN_INSERTION_LINES if open_only else MAX_INSERTION_LINES)
     rows: list[list[Cell | str]] = []

@@ -1,0 +1,164 @@
+"""Dates and lists of the calendar a meeting is told: deadlines, launches, deliveries, slips, actions followed."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from opc_excel.compute.indicators import Slip, ToLaunch, to_launch
+from opc_excel.compute.schedule import add_months, delivered, is_abandoned
+from opc_excel.fr import fr_date
+from opc_excel.model import Action, Operation
+from opc_excel.read import contract
+from opc_excel.situation.facts import Facts
+from opc_excel.situation.formats import maybe_date
+from opc_excel.text import NAME_CAP, shorten
+
+
+def deadlines(data: Facts, days: int = 90) -> list[tuple[date, str, str, str]]:
+    """Return the deadlines in the next ``days`` days: DAS, caducité, demande de solde, meetings, actions.
+
+    Each is (date, what, operation, detail), sorted by date.
+    """
+    at, params = data.at, data.params
+    end = at + timedelta(days=days)
+    found: list[tuple[date, str, str, str]] = []
+    for op in data.programme.operations:
+        if is_abandoned(op):
+            continue
+        das, start, delivery = (op.milestone(contract.DAS), op.milestone(contract.WORKS_START),
+                                op.milestone(contract.DELIVERY))
+        name = f"{op.id} — {shorten(op.label or '', NAME_CAP)}"
+        if das and das.actual is None and das.expected and at <= das.expected <= end:
+            found.append((das.expected, "DAS attendue", name, f"Convention : {maybe_date(das.convention)}"))
+        started = start is not None and start.actual is not None and start.actual <= at
+        if das and das.actual and not started:
+            lapse = add_months(das.actual, params.lapse_months)
+            if at <= lapse <= end:
+                found.append((lapse, "Caducité de la subvention", name,
+                              f"DAS du {fr_date(das.actual)}, travaux non démarrés"))
+        request = op.milestone("Demande de solde")
+        if delivery and delivery.actual and delivered(op, at) and not (request and request.actual):
+            due = add_months(delivery.actual, params.balance_request_months)
+            if at <= due <= end:
+                found.append((due, "Demande de solde à déposer", name, f"Livraison le {fr_date(delivery.actual)}"))
+    meetings = {"Point mensuel": params.next_monthly_point, "Comité de suivi": params.next_follow_up_committee,
+                "Comité de pilotage": params.next_steering_committee, "Revue de projet": params.next_project_review,
+                "Point d'étape": params.next_milestone_review}
+    for what, when in meetings.items():
+        if when and at <= when <= end:
+            found.append((when, what, "Programme", "Réunion prévue"))
+    for action in data.programme.actions:
+        if action.due and at <= action.due <= end and action.status != "Soldée" and action.closed_on is None:
+            found.append((action.due, "Action à échéance", action.id, f"{action.subject or action.decision}"
+                                                                      f" ({action.owner or 'responsable ?'})"))
+    return sorted(found, key=lambda item: (item[0], item[1], item[2]))
+
+
+def operation_name(data: Facts, operation_id: str) -> str:
+    op = data.programme.operation(operation_id)
+    return f"{operation_id} — {shorten(op.label, NAME_CAP)}" if op is not None and op.label else operation_id
+
+
+def launches_within(data: Facts, months: float) -> list[ToLaunch]:
+    """Return the operations to launch within ``months`` (the indicator, with that horizon when it is longer)."""
+    rows = (data.indicators.to_launch if months <= data.params.launch_horizon_months
+            else to_launch(data.programme, months))
+    end = add_months(data.at, months)
+    return [t for t in rows if t.planned_start <= end]
+
+
+def live_operations(data: Facts) -> list[Operation]:
+    """Return the operations not abandoned, in the order of the workbook."""
+    return [op for op in data.programme.operations if not is_abandoned(op)]
+
+
+INSTANCE = "Comité de suivi"
+
+
+CLOSED = "Soldée"
+
+
+def followed_actions(data: Facts) -> tuple[date | None, list[Action]]:
+    """Return (date of the last comité, the actions to follow): see the module docstring."""
+    ours = [a for a in data.programme.actions if a.instance == INSTANCE and (a.date is None or a.date <= data.at)]
+    last = max((a.date for a in ours if a.date), default=None)
+    kept = [a for a in ours
+            if (last is not None and a.date == last)
+            or (a.status != CLOSED and a.closed_on is None)
+            or (last is not None and a.closed_on is not None and a.closed_on >= last)]
+    kept.sort(key=lambda a: (a.date or date.min, a.id))
+    return last, kept
+
+
+SLIP_PREFERENCE = (contract.DELIVERY, contract.WORKS_START)
+
+
+def _preference(slip: Slip) -> int:
+    return SLIP_PREFERENCE.index(slip.milestone) if slip.milestone in SLIP_PREFERENCE else len(SLIP_PREFERENCE)
+
+
+def largest_slips(data: Facts) -> list[Slip]:
+    """Return the largest slip of each operation late on the convention, largest first.
+
+    From the indicator's slips (current date vs *Date convention*, in whole months): for each operation, its
+    milestone with the largest positive slip (a delivery, then a works start, wins a tie); sorted by slip,
+    largest first, then by operation id.
+    """
+    best: dict[str, Slip] = {}
+    for slip in data.indicators.slips:
+        months = slip.vs_convention_months
+        if months is None or months <= 0:
+            continue
+        current = best.get(slip.operation_id)
+        if current is None or (months, -_preference(slip)) > (current.vs_convention_months, -_preference(current)):
+            best[slip.operation_id] = slip
+    return sorted(best.values(), key=lambda s: (-(s.vs_convention_months or 0), s.operation_id))
+
+
+def avenant_candidates(data: Facts) -> list[Slip]:
+    """Return the operations an avenant should take up, most late first.
+
+    A candidate is a non-abandoned operation whose delivery or works start, not yet done, is later than its
+    latest baseline (the avenant's date, else the convention's) by more than *Seuil retard rouge* months;
+    one row per operation, its largest such slip (a delivery wins a tie).
+    """
+    limit = data.params.delay_red_months
+    best: dict[str, tuple[int, Slip]] = {}
+    for slip in data.indicators.slips:
+        if slip.done or slip.milestone not in SLIP_PREFERENCE:
+            continue
+        months = slip.vs_avenant_months if slip.avenant else slip.vs_convention_months
+        if months is None or months <= limit:
+            continue
+        current = best.get(slip.operation_id)
+        if current is None or (months, -_preference(slip)) > (current[0], -_preference(current[1])):
+            best[slip.operation_id] = (months, slip)
+    ranked = sorted(best.values(), key=lambda item: (-item[0], item[1].operation_id))
+    return [slip for _, slip in ranked]
+
+
+def deliveries_expected(data: Facts, months: float) -> list[tuple[date, str, str, str, str]]:
+    """Return (date, operation, owner, detail, famille) of the deliveries expected in ``months``, from Jalons.
+
+    Expected = the delivery's *Date prévisionnelle*, else its baseline, in [t, t + months], for the
+    non-abandoned operations not delivered yet.
+    """
+    end = add_months(data.at, months)
+    found = []
+    for op in data.programme.operations:
+        milestone = op.milestone(contract.DELIVERY)
+        if milestone is None or is_abandoned(op) or delivered(op, data.at):
+            continue
+        day = milestone.forecast or milestone.baseline
+        if day is None or not data.at <= day <= end:
+            continue
+        found.append((day, f"{op.id} — {shorten(op.label or '', NAME_CAP)}", op.owner or "—",
+                      f"convention : {fr_date(milestone.convention)}" if milestone.convention else "—",
+                      op.famille or "Famille non renseignée"))
+    return sorted(found)
+
+
+def remaining_households(data: Facts) -> int:
+    """Return the households still *À reloger*: neither rehoused, nor temporary, nor gone."""
+    r = data.indicators.rehousing
+    return r.to_rehouse - r.rehoused - r.temporary - r.left_without

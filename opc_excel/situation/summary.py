@@ -1,0 +1,183 @@
+"""The comité de pilotage's summary: commitments with their status, achievements, risks, decisions.
+
+Every sentence is built from an indicator, a change or an alert, never typed; the rules are in the docstrings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from opc_excel.fr import fr_date, fr_months, fr_number, fr_percent
+from opc_excel.model import Alert, Level
+from opc_excel.read import contract
+from opc_excel.situation.facts import Facts
+from opc_excel.situation.formats import meur, pct, plural, ratio, signed_percent
+from opc_excel.situation.schedule import SLIP_PREFERENCE, avenant_candidates
+from opc_excel.situation.selections import alerts_of, risk_groups, severity_status
+
+SUMMARY_ITEMS = 3
+
+
+CALENDAR_CODES_COVERED_BY_AVENANT = frozenset({"CAL-01", "CAL-02", "CAL-03"})
+
+
+BLOCKED_ACTION_CODE = "GOV-03"
+
+
+@dataclass(frozen=True)
+class Commitment:
+    """A commitment of the convention: its name and the alert codes that tell whether it is kept."""
+
+    name: str
+    codes: tuple[str, ...]
+
+
+COMMITMENTS = (
+    # status = the worst alert of these codes: rouge if any is red, orange if any is orange, else vert.
+    Commitment("Calendrier de la convention", ("CAL-01", "CAL-02", "CAL-03", "CAL-04")),
+    Commitment("Reconstitution de l'offre 1 pour 1", ("HAB-01", "HAB-02")),
+    Commitment("Relogement des ménages", ("HAB-03", "HAB-04", "CAL-05")),
+    Commitment("Insertion par l'économique", ("SOC-01",)),
+    Commitment("Gestion urbaine de proximité (GUP)", ("SOC-02",)),
+)
+
+
+def compliance(data: Facts) -> list[tuple[Commitment, str, str, list[Alert]]]:
+    """Return, for each commitment, (commitment, status, evidence sentence, its alerts).
+
+    The status is the worst of the commitment's alerts (rouge, orange); with none, vert when the workbook
+    measures the commitment (an avancement, demolitions planned, households, insertion hours, a GUP end
+    date) and gris when it does not.
+    """
+    ind, params = data.indicators, data.params
+    rec, hh, ins = ind.reconstitution, ind.rehousing, ind.insertion
+    gup = params.gup_end
+    evidence = {
+        COMMITMENTS[0].name:
+            f"Avancement {pct(ind.progress_pct)} pour {pct(ind.planned_progress_pct)} prévu (SPI {ratio(ind.spi)}) ; "
+            f"{pct(ind.launched_pct)} des opérations lancées ({fr_number(ind.operations_launched)} sur "
+            f"{fr_number(ind.operations)})",
+        COMMITMENTS[1].name:
+            f"{plural(rec.rebuilt_planned, 'logement reconstitué', 'logements reconstitués')} prévus pour "
+            f"{fr_number(rec.demolished_planned)} "
+            f"démolis (ratio {ratio(rec.ratio_planned)}) ; démarrés : {fr_number(rec.rebuilt_started)} pour "
+            f"{fr_number(rec.demolished_started)} ; livrés : {fr_number(rec.rebuilt_delivered)} pour "
+            f"{fr_number(rec.demolished_delivered)}",
+        COMMITMENTS[2].name:
+            f"{plural(hh.rehoused, 'ménage relogé', 'ménages relogés')} sur {fr_number(hh.to_rehouse)} "
+            f"({pct(hh.rehoused_percent)}) ; "
+            f"{pct(hh.new_or_recent_percent)} en logement neuf ou récent (objectif "
+            f"{fr_percent(params.rehousing_new_housing_target_pct)}) ; reste à charge médian "
+            f"{signed_percent(hh.median_rest_to_pay_change_pct)}",
+        COMMITMENTS[3].name:
+            f"{fr_number(ins.insertion_done)} heures d'insertion réalisées, {pct(ins.done_of_planned_pct)} des heures "
+            f"prévues et {pct(ins.done_of_target_pct)} de l'objectif de {fr_percent(params.insertion_target_pct)} "
+            f"des heures travaillées ; travaux concernés avancés à {pct(ins.works_progress_pct)}",
+        COMMITMENTS[4].name:
+            "Date de fin de la convention GUP non renseignée (Paramètres)" if gup is None
+            else f"Convention GUP en vigueur jusqu'au {fr_date(gup)}" if gup >= data.at
+            else f"Convention GUP échue le {fr_date(gup)}",
+    }
+    measured = {
+        COMMITMENTS[0].name: ind.progress_pct is not None,
+        COMMITMENTS[1].name: rec.demolished_planned > 0,
+        COMMITMENTS[2].name: hh.to_rehouse > 0,
+        COMMITMENTS[3].name: ins.done_of_planned_pct is not None or ins.done_of_target_pct is not None,
+        COMMITMENTS[4].name: gup is not None,
+    }
+    rows = []
+    for commitment in COMMITMENTS:
+        found = alerts_of(data, commitment.codes)
+        status = severity_status(found) if found else "vert" if measured[commitment.name] else "gris"
+        rows.append((commitment, status, evidence[commitment.name], found))
+    return rows
+
+
+def achievements(data: Facts) -> list[str]:
+    """Return up to three achievements, the first that hold in this order.
+
+    1. Deliveries and works starts reached since the previous date de situation (*Historique jalons*).
+    2. ANRU engagement at or above the planned S-curve (engagement gap ≥ 0).
+    3. Each commitment of :data:`COMMITMENTS` whose status is vert, with its evidence figure.
+    4. Households rehoused (when any), 5. rebuilt dwellings delivered (when any), 6. operations launched.
+    """
+    ind = data.indicators
+    found: list[str] = []
+    if data.changes is not None:
+        reached = [c for c in data.changes.milestones_reached if c.milestone in SLIP_PREFERENCE]
+        deliveries = sum(c.milestone == contract.DELIVERY for c in reached)
+        if reached:
+            found.append(f"{plural(deliveries, 'livraison')} et {plural(len(reached) - deliveries, 'démarrage')} "
+                         f"de travaux depuis le {fr_date(data.changes.since)}")
+    if ind.engagement_gap_points is not None and ind.engagement_gap_points >= 0:
+        found.append(f"Subvention ANRU engagée à {pct(ind.anru.engaged_pct)} ({meur(ind.anru.engaged)}), au-dessus "
+                     f"des {pct(ind.planned_engagement_pct)} prévus")
+    for commitment, status, evidence, _ in compliance(data):
+        if status == "vert":
+            found.append(f"{commitment.name} : {evidence}")
+    if ind.rehousing.rehoused:
+        found.append(f"{plural(ind.rehousing.rehoused, 'ménage relogé', 'ménages relogés')} sur "
+                     f"{fr_number(ind.rehousing.to_rehouse)} "
+                     f"({pct(ind.rehousing.rehoused_percent)})")
+    if ind.reconstitution.rebuilt_delivered:
+        found.append(plural(ind.reconstitution.rebuilt_delivered, "logement reconstitué livré",
+                            "logements reconstitués livrés"))
+    if ind.operations_launched:
+        found.append(f"{plural(ind.operations_launched, 'opération lancée', 'opérations lancées')} sur "
+                     f"{fr_number(ind.operations)} ({pct(ind.launched_pct)})")
+    return found[:SUMMARY_ITEMS]
+
+
+def risks(data: Facts) -> list[str]:
+    """Return up to three risks: one per red alert code, ranked by :func:`risk_groups`.
+
+    Each names the code, how many red alerts it has and the finding of its first alert (a programme-level
+    one when there is one). With fewer than three red codes, the orange codes with no red alert follow, ranked
+    by count, then code.
+    """
+    groups = risk_groups(data)
+    red_codes = {group[0].code for group in groups}
+    orange: dict[str, list[Alert]] = {}
+    for alert in data.alerts:
+        if alert.severity is Level.ORANGE and alert.code not in red_codes:
+            orange.setdefault(alert.code, []).append(alert)
+    groups += sorted(orange.values(), key=lambda g: (-len(g), g[0].code))
+    found = []
+    for group in groups[:SUMMARY_ITEMS]:
+        first = group[0]
+        where = first.operation_id or first.action_id
+        count = plural(len(group), "alerte rouge", "alertes rouges") if first.severity is Level.ROUGE \
+            else plural(len(group), "alerte orange", "alertes orange")
+        found.append(f"{first.code} ({count}) : {first.finding}" + (f" ({where})" if where else ""))
+    return found
+
+
+def decisions(data: Facts) -> list[str]:
+    """Return up to three decisions requested, the first that hold in this order.
+
+    1. Prepare an avenant for the :func:`avenant_candidates`, when there are any.
+    2. Arbitrate the actions late after too many postponements (red GOV-03).
+    3. The measure proposed by each risk of :func:`risk_groups`, in order, skipping the calendar codes an
+       avenant covers (:data:`CALENDAR_CODES_COVERED_BY_AVENANT`) when decision 1 is there, and any
+       measure already listed.
+    """
+    found: list[str] = []
+    candidates = avenant_candidates(data)
+    if candidates:
+        ids = ", ".join(s.operation_id for s in candidates[:4]) + (" …" if len(candidates) > 4 else "")
+        found.append(f"Engager la préparation d'un avenant pour {plural(len(candidates), 'opération')} dont le "
+                     f"glissement dépasse {fr_months(data.params.delay_red_months)} ({ids})")
+    blocked = [a for a in data.alerts if a.code == BLOCKED_ACTION_CODE and a.severity is Level.ROUGE]
+    if blocked:
+        found.append(f"Arbitrer les actions bloquées après au moins {int(data.params.postponements_red)} reports "
+                     f"({', '.join(a.action_id or '' for a in blocked)}) : lever le blocage ou les abandonner")
+    measures: list[str] = []
+    for group in risk_groups(data):
+        code = group[0].code
+        if code == BLOCKED_ACTION_CODE or (candidates and code in CALENDAR_CODES_COVERED_BY_AVENANT):
+            continue
+        if group[0].measure not in measures:
+            measures.append(group[0].measure)
+            where = group[0].operation_id or "programme"
+            found.append(f"{group[0].measure} ({code}, {where})")
+    return found[:SUMMARY_ITEMS]
