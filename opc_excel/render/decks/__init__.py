@@ -1,7 +1,7 @@
 """The five decks, generated from one checked workbook at a date de situation.
 
 ``build_deck(report, kind)`` returns the .pptx bytes; KINDS maps the command-line names to the
-deck modules. Decks read the model, indicators and alerts of the report, never their own figures.
+deck modules. Decks lay out the :class:`opc_excel.situation.Situation` of the report, never their own figures.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from opc_excel.render.decks.builder import DeckBuilder
 from opc_excel.render.decks.common import THEMES_BY_MEETING, DeckInput
 from opc_excel.render.decks.template import house_template
 from opc_excel.report import CheckReport
+from opc_excel.situation import Situation
 
 
 @dataclass(frozen=True)
@@ -40,8 +41,11 @@ THEMES = tuple(THEMES_BY_MEETING)
 
 
 def build_deck(report: CheckReport, kind: str, theme: str | None = None, template: str | Path | None = None,
-               since: date | None = None) -> bytes:
-    """Return the deck ``kind`` for the checked workbook, as .pptx bytes."""
+               since: date | None = None, situation: Situation | None = None) -> bytes:
+    """Return the deck ``kind`` for the checked workbook, as .pptx bytes.
+
+    ``situation``: the session's :class:`Situation` of ``report``, to build it once for several decks.
+    """
     deck = KINDS.get(kind)
     if deck is None:
         raise UsageError(f"Diaporama « {kind} » inconnu : choisissez parmi {', '.join(KINDS)}.")
@@ -52,7 +56,7 @@ def build_deck(report: CheckReport, kind: str, theme: str | None = None, templat
     label = deck.label if theme is None else f"{deck.label} {theme_label(theme)}"
     builder = DeckBuilder(report.programme.params.project or "Projet", label, fr_date(report.at),
                           template=Path(template) if template else house_template())
-    deck.build(DeckInput(report, since=since, theme=theme), builder)
+    deck.build(DeckInput(report, since=since, theme=theme, situation=situation), builder)
     return builder.save()
 
 

@@ -11,10 +11,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 
-from opc_excel.compute.changes import Changes
-from opc_excel.compute.indicators import Indicators
 from opc_excel.fr import fr_date
-from opc_excel.model import Alert, Level, Params, Programme, Theme
+from opc_excel.model import Alert, Level, Programme, Theme
 from opc_excel.render.decks.builder import Cell, Column, DeckBuilder
 from opc_excel.report import CheckReport
 from opc_excel.situation import Situation
@@ -45,29 +43,9 @@ class DeckInput:
             self.situation = Situation.of(self.report, self.since)
         self.since = self.situation.since
 
-    @property
-    def changes(self) -> Changes | None:
-        return self.situation.changes
-
-    @property
-    def programme(self) -> Programme:
-        return self.report.programme
-
-    @property
-    def params(self) -> Params:
-        return self.report.programme.params
-
-    @property
-    def indicators(self) -> Indicators:
-        return self.report.indicators
-
-    @property
-    def alerts(self) -> tuple[Alert, ...]:
-        return self.report.alerts
-
-    @property
-    def at(self) -> date:
-        return self.report.at
+    def __getattr__(self, name: str):
+        """Return what the situation knows: ``programme``, ``params``, ``indicators``, ``alerts``, ``at``…"""
+        return getattr(self.situation, name)
 
 
 def fingerprint(programme: Programme) -> str:
