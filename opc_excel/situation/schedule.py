@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from opc_excel.compute.indicators import Slip, ToLaunch, to_launch
+from opc_excel.compute.indicators.calendrier import Slip, ToLaunch, to_launch
 from opc_excel.compute.schedule import add_months, delivered, is_abandoned
 from opc_excel.fr import fr_date
 from opc_excel.model import Action, Operation

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from opc_excel.compute.indicators import rehousing
+from opc_excel.compute.indicators.habitat import rehousing
 from opc_excel.compute.schedule import delivered
 from opc_excel.fr import fr_date, fr_months, fr_number, fr_percent
 from opc_excel.model import Level
