@@ -45,7 +45,8 @@ from opc_excel.read.history import (
     read_summary_history,
 )
 from opc_excel.read.package import PackageReport, inspect_package, load_workbook_safely
-from opc_excel.read.reader import ProblemLog, read_workbook, situation_unreadable
+from opc_excel.read.problems import ProblemLog
+from opc_excel.read.reader import read_workbook, situation_unreadable
 from opc_excel.read.source import OpenpyxlSource, WorkbookSource
 from opc_excel.read.values import is_blank
 from opc_excel.render.decks import build_deck

@@ -40,8 +40,6 @@ DECKS = {f"opc_excel.render.decks.{name}"  # one module per deck kind: shared sl
          for name in ("point_mensuel", "comite_suivi", "copil", "revue_projet", "reunion_restreinte")}
 DATA_TABLES = {"opc_excel.demo.data"}  # the illustrative programme: a table of values, not logic
 TO_SPLIT = {  # over MAX_LINES when the layout was set (issue #11); each leaves this list when it is split
-    "opc_excel.read.reader",
-    "opc_excel.read.values",
     "opc_excel.render.decks.builder",
 }
 

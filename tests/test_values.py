@@ -6,23 +6,12 @@ from datetime import date, datetime, time
 
 import pytest
 
+from opc_excel.fr import fr_amount, fr_date
+from opc_excel.read.amounts import read_amount, read_number, read_percent
 from opc_excel.read.contract import Role
-from opc_excel.read.values import (
-    Reading,
-    fr_amount,
-    fr_date,
-    id_key,
-    is_blank,
-    read_amount,
-    read_date,
-    read_id,
-    read_ids,
-    read_number,
-    read_percent,
-    read_text,
-    read_yes_no,
-    xml_safe,
-)
+from opc_excel.read.dates import read_date
+from opc_excel.read.texts import id_key, read_id, read_ids, read_text, read_yes_no
+from opc_excel.read.values import Reading, is_blank, xml_safe
 
 NNBSP, NBSP = "\u202f", "\u00a0"
 

@@ -16,10 +16,13 @@ from datetime import date
 import pandas as pd
 import pandera.pandas as pa
 
+from opc_excel.fr import fr_amount, fr_date
 from opc_excel.read import contract
 from opc_excel.read.contract import Column, Kind
-from opc_excel.read.reader import ProblemLog, ReadResult, Table, shown
-from opc_excel.read.values import fr_amount, fr_date, id_key, odd_characters
+from opc_excel.read.problems import ProblemLog, shown
+from opc_excel.read.reader import ReadResult
+from opc_excel.read.tables import Table
+from opc_excel.read.texts import id_key, odd_characters
 
 # Columns that name an operation of *Opérations* (DQ-REF), by sheet.
 OPERATION_REFERENCES: dict[str, tuple[str, ...]] = {

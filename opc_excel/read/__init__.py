@@ -5,8 +5,14 @@
   and French refusals in :mod:`package_kind`, the part scanners in :mod:`package_xml` (XML safety)
   and :mod:`package_parts` (formulas without a value, what a re-save would lose). Writing files
   safely is :mod:`opc_excel.files`, a base module.
-- :mod:`source`, :mod:`values`, :mod:`reader`: every cell read by its column's kind, with the
-  problems met while reading; :mod:`build`: the frozen programme (:mod:`opc_excel.model`).
+- :mod:`source`: a workbook's sheets as rows of raw values, from openpyxl or from the add-in.
+- :mod:`values`: one raw cell read as a :class:`~opc_excel.read.values.Reading`, never guessed; the
+  readers by kind in :mod:`dates`, :mod:`amounts` (amounts, numbers, percentages) and :mod:`texts`
+  (text, ids, Oui/Non).
+- :mod:`reader`: the whole workbook read into tables, with every problem met (:mod:`problems`):
+  :mod:`headers` finds the sheets and header rows, :mod:`params` reads *Listes* and *Paramètres*,
+  :mod:`tables` reads each input sheet cell by cell; :mod:`build`: the frozen programme
+  (:mod:`opc_excel.model`).
 - :mod:`alert_sheet`, :mod:`history`: what a refresh keeps of the output sheets it rewrites
   (users' notes in *Alertes*, earlier situations in *Historique*), read back and merged.
 

@@ -21,8 +21,9 @@ from openpyxl.utils import get_column_letter
 from opc_excel.fr import fr_date
 from opc_excel.model import Alert
 from opc_excel.read.contract import Role
+from opc_excel.read.dates import read_date
 from opc_excel.read.source import WorkbookSource
-from opc_excel.read.values import is_blank, read_date
+from opc_excel.read.values import is_blank
 from opc_excel.text import match_key
 
 ALERTES = "Alertes"

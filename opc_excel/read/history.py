@@ -13,7 +13,8 @@ from datetime import date
 from opc_excel.model import MilestoneSnapshot, Programme
 from opc_excel.read.alert_sheet import as_date
 from opc_excel.read.source import WorkbookSource
-from opc_excel.read.values import is_blank, read_text
+from opc_excel.read.texts import read_text
+from opc_excel.read.values import is_blank
 from opc_excel.text import match_key
 
 HISTORIQUE = "Historique"
