@@ -22,8 +22,8 @@ from opc_excel.cli.commands import DEMO_DECKS
 from opc_excel.pipeline import check_file, refresh_file, write_outputs
 from opc_excel.read import contract
 from opc_excel.render.decks import build_deck
-from opc_excel.render.decks.builder import text_lines
 from opc_excel.render.decks.gantt import LABEL_PT, LABEL_WIDTH, _clip
+from opc_excel.render.decks.look import text_lines
 from opc_excel.text import NAME_CAP, NOTES_CAP, TEXT_CAP, TITLE_CAP, shorten, shorten_quotes
 from tests.factory import clean_sheets, set_value, write_workbook
 

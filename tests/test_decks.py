@@ -25,7 +25,9 @@ from opc_excel.read import contract
 from opc_excel.read.source import GridSource
 from opc_excel.render.decks import build_deck
 from opc_excel.render.decks import builder as builder_module
-from opc_excel.render.decks.builder import (
+from opc_excel.render.decks.builder import DeckBuilder
+from opc_excel.render.decks.common import fingerprint
+from opc_excel.render.decks.look import (
     CELL_MARGIN,
     CELL_SIDE_MARGIN,
     DARK_BLUE,
@@ -34,11 +36,9 @@ from opc_excel.render.decks.builder import (
     WIDTH,
     Cell,
     Column,
-    DeckBuilder,
     text_width,
     write_cell,
 )
-from opc_excel.render.decks.common import fingerprint
 from opc_excel.render.decks.template import HOUSE_TEMPLATE, LAYOUTS, build_house_template
 from tests.factory import clean_sheets, make_workbook, set_value
 
