@@ -28,25 +28,25 @@ import openpyxl.xml
 
 from opc_excel.errors import UnreadableWorkbookError
 from opc_excel.read.package_kind import (
-    _CHUNK,
-    _FULL_CRC_CHECK_BYTES,
-    _MIB,
-    _SAVE_AS_XLSX,
-    _TOO_MANY_MEMBERS,
+    CHUNK,
+    FULL_CRC_CHECK_BYTES,
     MAX_CENTRAL_DIRECTORY_BYTES,
     MAX_MEMBERS,
     MAX_PART_BYTES,
     MAX_RATIO,
     MAX_UNCOMPRESSED_BYTES,
+    MIB,
     PRESENTATION,
+    SAVE_AS_XLSX,
+    TOO_MANY_MEMBERS,
     WORKBOOK,
     PackageKind,
-    _corrupt,
-    _suspicious_size,
-    _unreadable,
+    corrupt,
+    suspicious_size,
+    unreadable,
 )
-from opc_excel.read.package_parts import _dropped_by_parts, _scan_sheet, _workbook_part, _worksheet_parts
-from opc_excel.read.package_xml import _check_xml_prolog, _read_capped
+from opc_excel.read.package_parts import dropped_by_parts, find_workbook_part, find_worksheet_parts, scan_sheet
+from opc_excel.read.package_xml import check_xml_prolog, read_capped
 
 log = logging.getLogger(__name__)
 
@@ -89,9 +89,9 @@ def inspect_package(path: str | Path, kind: PackageKind = WORKBOOK) -> PackageRe
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError,
             KeyError, struct.error, ParseError) as exc:
-        raise _corrupt(path, kind) from exc
+        raise corrupt(path, kind) from exc
     except OSError as exc:
-        raise _unreadable(path, "n'a pas pu être lu (accès refusé, ou fichier verrouillé par un autre "
+        raise unreadable(path, "n'a pas pu être lu (accès refusé, ou fichier verrouillé par un autre "
                                 "programme) : fermez-le ailleurs ou copiez-le puis relancez") from exc
 
 
@@ -102,14 +102,14 @@ def _file_head(path: Path, kind: PackageKind = WORKBOOK) -> bytes:
             raise UnreadableWorkbookError(f"« {path.name} » est un dossier, pas un fichier {kind.suffix} : "
                                           f"indiquez le fichier {kind.suffix} lui-même.")
         if not path.exists():
-            raise _unreadable(path, "est introuvable : vérifiez son nom et le dossier où il se trouve")
+            raise unreadable(path, "est introuvable : vérifiez son nom et le dossier où il se trouve")
         if path.stat().st_size == 0:
-            raise _unreadable(path, "est vide (0 octet) : il a sans doute été mal copié ou mal "
+            raise unreadable(path, "est vide (0 octet) : il a sans doute été mal copié ou mal "
                                     "téléchargé ; reprenez-en une copie intacte")
         with path.open("rb") as stream:
             return stream.read(8)
     except OSError as exc:
-        raise _unreadable(path, "n'a pas pu être lu (accès refusé, ou fichier verrouillé par un autre "
+        raise unreadable(path, "n'a pas pu être lu (accès refusé, ou fichier verrouillé par un autre "
                                 "programme) : fermez-le ailleurs ou copiez-le puis relancez") from exc
 
 
@@ -120,20 +120,20 @@ def _ole_error(path: Path, kind: PackageKind = WORKBOOK) -> UnreadableWorkbookEr
     found: set[str] = set()
     tail = b""
     with path.open("rb") as stream:  # directory entries may sit anywhere: scan it all, in chunks
-        while chunk := stream.read(_CHUNK):
+        while chunk := stream.read(CHUNK):
             window = tail + chunk
             found.update(name for name, raw in names.items() if raw in window)
             tail = window[-64:]
     if found & {"EncryptionInfo", "EncryptedPackage"}:
         where = "le classeur" if kind is WORKBOOK else "la présentation"
-        return _unreadable(path, f"est protégé par mot de passe : ouvrez-le dans {kind.application}, retirez "
+        return unreadable(path, f"est protégé par mot de passe : ouvrez-le dans {kind.application}, retirez "
                                  f"le mot de passe (Fichier > Informations > Protéger {where} > Chiffrer "
                                  "avec mot de passe) puis enregistrez-le")
     if kind is WORKBOOK and found & {"Workbook", "Book"}:
-        return _unreadable(path, f"est au format Excel 97-2003 (.xls) : {_SAVE_AS_XLSX}")
+        return unreadable(path, f"est au format Excel 97-2003 (.xls) : {SAVE_AS_XLSX}")
     if kind is PRESENTATION and "PowerPoint Document" in found:
-        return _unreadable(path, f"est au format PowerPoint 97-2003 (.ppt) : {kind.save_as}")
-    return _unreadable(path, f"est un ancien document Office qui n'est pas {kind.noun} : {_indicate(kind)}")
+        return unreadable(path, f"est au format PowerPoint 97-2003 (.ppt) : {kind.save_as}")
+    return unreadable(path, f"est un ancien document Office qui n'est pas {kind.noun} : {_indicate(kind)}")
 
 
 def _indicate(kind: PackageKind) -> str:
@@ -144,8 +144,8 @@ def _indicate(kind: PackageKind) -> str:
 
 def _not_a_zip_error(path: Path, head: bytes, kind: PackageKind = WORKBOOK) -> UnreadableWorkbookError:
     if head.startswith(b"%PDF"):
-        return _unreadable(path, f"est un document PDF, pas {kind.noun} : {_indicate(kind)}")
-    return _unreadable(path, f"n'est pas {kind.noun} (fichier texte, CSV, page web ou autre "
+        return unreadable(path, f"est un document PDF, pas {kind.noun} : {_indicate(kind)}")
+    return unreadable(path, f"n'est pas {kind.noun} (fichier texte, CSV, page web ou autre "
                              f"document renommé en {kind.suffix} ?) : {kind.save_as}")
 
 
@@ -165,7 +165,7 @@ def _check_member_count(path: Path, kind: PackageKind = WORKBOOK) -> None:
             if record[:4] == b"PK\x06\x06":
                 count, cd_size = struct.unpack("<QQ", record[32:48])
     if count > MAX_MEMBERS or cd_size > MAX_CENTRAL_DIRECTORY_BYTES:
-        raise _suspicious_size(path, _TOO_MANY_MEMBERS, kind)
+        raise suspicious_size(path, TOO_MANY_MEMBERS, kind)
 
 
 def _inspect_zip(path: Path, zf: zipfile.ZipFile, kind: PackageKind = WORKBOOK) -> PackageReport:
@@ -173,23 +173,23 @@ def _inspect_zip(path: Path, zf: zipfile.ZipFile, kind: PackageKind = WORKBOOK) 
     by_name = {info.filename.lower(): info for info in infos}
     _check_kind(path, zf, by_name, kind)
     _check_sizes(path, infos, kind)
-    small = sum(info.file_size for info in infos) <= _FULL_CRC_CHECK_BYTES
-    for info in infos:  # worksheets are read to the end by _scan_sheet below, which checks their CRC
+    small = sum(info.file_size for info in infos) <= FULL_CRC_CHECK_BYTES
+    for info in infos:  # worksheets are read to the end by scan_sheet below, which checks their CRC
         worksheet = (kind is WORKBOOK and info.filename.lower().startswith("xl/worksheets/")
                      and info.filename.lower().endswith(".xml"))
-        _check_xml_prolog(path, zf, info, verify_crc=small and not worksheet, scan=not worksheet, kind=kind)
+        check_xml_prolog(path, zf, info, verify_crc=small and not worksheet, scan=not worksheet, kind=kind)
     if kind is not WORKBOOK:
         return PackageReport(path=path, macro_enabled=False, droppable=())
-    workbook_part = _workbook_part(path, zf, by_name)
-    sheets = _worksheet_parts(zf, by_name, workbook_part)
+    workbook_part = find_workbook_part(path, zf, by_name)
+    sheets = find_worksheet_parts(zf, by_name, workbook_part)
     droppable: list[str] = []
     missing: dict[str, tuple[str, ...]] = {}
     for sheet_name, info in sheets.items():
-        addresses, losses = _scan_sheet(path, zf, info, sheet_name)
+        addresses, losses = scan_sheet(path, zf, info, sheet_name)
         droppable += losses
         if addresses:
             missing[sheet_name] = addresses
-    droppable += _dropped_by_parts(zf, by_name)
+    droppable += dropped_by_parts(zf, by_name)
     return PackageReport(path=path, macro_enabled="xl/vbaproject.bin" in by_name,
                          droppable=tuple(dict.fromkeys(droppable)),
                          formulas_without_value=MappingProxyType(missing))
@@ -200,44 +200,44 @@ def _check_kind(path: Path, zf: zipfile.ZipFile, by_name: dict[str, zipfile.ZipI
     """Refuse a zip that is an OpenDocument, a Word or PowerPoint file, an .xlsb or any other zip."""
     if kind is PRESENTATION:
         if any(info.flag_bits & 0x1 for info in by_name.values()):
-            raise _corrupt(path, kind)
+            raise corrupt(path, kind)
         if "ppt/presentation.xml" not in by_name:
             found = ("un classeur Excel" if any(name.startswith("xl/") for name in by_name)
                      else "un document Word" if "word/document.xml" in by_name
                      else "un document OpenDocument" if "mimetype" in by_name else "une archive ZIP")
-            raise _unreadable(path, f"n'est pas une présentation PowerPoint mais {found} : {_indicate(kind)}")
+            raise unreadable(path, f"n'est pas une présentation PowerPoint mais {found} : {_indicate(kind)}")
         return
     if "mimetype" in by_name:
-        mimetype = _read_capped(zf, by_name["mimetype"], 200)
+        mimetype = read_capped(zf, by_name["mimetype"], 200)
         if mimetype.startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
-            raise _unreadable(path, "est un classeur OpenDocument (.ods) : ouvrez-le dans LibreOffice "
+            raise unreadable(path, "est un classeur OpenDocument (.ods) : ouvrez-le dans LibreOffice "
                                     "Calc et enregistrez-le au format « Excel 2007-365 (.xlsx) »")
         if mimetype.startswith(b"application/vnd.oasis.opendocument"):
-            raise _unreadable(path, "est un document OpenDocument, pas un classeur Excel : indiquez le "
+            raise unreadable(path, "est un document OpenDocument, pas un classeur Excel : indiquez le "
                                     "classeur .xlsx du projet")
     if any(info.flag_bits & 0x1 for info in by_name.values()):
-        raise _corrupt(path)  # zip-level encryption: Excel never writes it
+        raise corrupt(path)  # zip-level encryption: Excel never writes it
     if "xl/workbook.bin" in by_name:
-        raise _unreadable(path, f"est un classeur binaire Excel (.xlsb) : {_SAVE_AS_XLSX}")
+        raise unreadable(path, f"est un classeur binaire Excel (.xlsb) : {SAVE_AS_XLSX}")
     if not any(name.startswith("xl/") for name in by_name):
         kind = ("un document Word" if "word/document.xml" in by_name
                 else "une présentation PowerPoint" if "ppt/presentation.xml" in by_name
                 else "une archive ZIP")
-        raise _unreadable(path, f"n'est pas un classeur Excel mais {kind} : indiquez le classeur .xlsx "
+        raise unreadable(path, f"n'est pas un classeur Excel mais {kind} : indiquez le classeur .xlsx "
                                 "du projet")
 
 
 def _check_sizes(path: Path, infos: list[zipfile.ZipInfo], kind: PackageKind = WORKBOOK) -> None:
     """Refuse a zip bomb from the central directory's sizes alone, without decompressing."""
     if len(infos) > MAX_MEMBERS:
-        raise _suspicious_size(path, _TOO_MANY_MEMBERS, kind)
+        raise suspicious_size(path, TOO_MANY_MEMBERS, kind)
     if sum(info.file_size for info in infos) > MAX_UNCOMPRESSED_BYTES:
-        raise _suspicious_size(path, f"plus de {MAX_UNCOMPRESSED_BYTES // _MIB} Mo une fois décompressé", kind)
+        raise suspicious_size(path, f"plus de {MAX_UNCOMPRESSED_BYTES // MIB} Mo une fois décompressé", kind)
     for info in infos:
         if info.file_size > MAX_PART_BYTES:
-            raise _suspicious_size(path, f"un élément de plus de {MAX_PART_BYTES // _MIB} Mo", kind)
-        if info.file_size > _MIB and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise _suspicious_size(path, f"un élément compressé plus de {MAX_RATIO} fois", kind)
+            raise suspicious_size(path, f"un élément de plus de {MAX_PART_BYTES // MIB} Mo", kind)
+        if info.file_size > MIB and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise suspicious_size(path, f"un élément compressé plus de {MAX_RATIO} fois", kind)
 
 
 
@@ -258,7 +258,7 @@ def load_workbook_safely(path: str | Path, *, read_only: bool = False, data_only
     report = report if report is not None else inspect_package(path)
     if path.suffix.lower() not in _OPENPYXL_SUFFIXES:
         suffix = ".xlsm" if report.macro_enabled else ".xlsx"
-        raise _unreadable(path, f"est un classeur Excel mais son nom se termine par « {path.suffix} » : "
+        raise unreadable(path, f"est un classeur Excel mais son nom se termine par « {path.suffix} » : "
                                 f"renommez-le en « {path.stem}{suffix} » puis relancez")
     # We own the stream: openpyxl leaves its zip open when it fails, which locks the file on Windows.
     stream = path.open("rb")
@@ -272,8 +272,8 @@ def load_workbook_safely(path: str | Path, *, read_only: bool = False, data_only
         raise
     except Exception as exc:  # whatever openpyxl trips on, the user needs the same advice
         stream.close()
-        raise _unreadable(path, "n'a pas pu être lu : son contenu n'est pas conforme au format .xlsx "
-                                f"(il a sans doute été produit par un autre logiciel) ; {_SAVE_AS_XLSX}"
+        raise unreadable(path, "n'a pas pu être lu : son contenu n'est pas conforme au format .xlsx "
+                                f"(il a sans doute été produit par un autre logiciel) ; {SAVE_AS_XLSX}"
                           ) from exc
     for warning in caught:  # openpyxl warns about what it drops; droppable already says so
         log.info("%s : %s", path.name, warning.message)
@@ -303,7 +303,7 @@ def _refuse_unwritable_numbers(path: Path, workbook: openpyxl.Workbook) -> None:
             if (isinstance(value, float) and not math.isfinite(value)) or (
                     isinstance(value, int) and not isinstance(value, bool) and abs(value) > _LARGEST_FLOAT):
                 shown = str(value) if isinstance(value, float) else f"{str(value)[:12]}… ({len(str(value))} chiffres)"
-                raise _unreadable(path, f"contient en {ws.title}!{cell.coordinate} un nombre hors des limites "
+                raise unreadable(path, f"contient en {ws.title}!{cell.coordinate} un nombre hors des limites "
                                         f"d'Excel (« {shown} ») qui ne peut pas être réenregistré : corrigez cette "
                                         "cellule, puis relancez")
 

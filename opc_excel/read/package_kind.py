@@ -19,19 +19,19 @@ MAX_MEMBERS = 10_000
 MAX_CENTRAL_DIRECTORY_BYTES = 16 * 1024 * 1024  # ZipFile parses it whole: bound the time it takes
 MAX_MISSING_VALUES_PER_SHEET = 1000
 
-_MIB = 1024 * 1024
-_HEAD_BYTES = 4096
-_MAX_PROLOG_BYTES = _MIB  # a real prolog is a few hundred bytes; longer is an evasion attempt
-_FULL_CRC_CHECK_BYTES = 32 * _MIB  # below this, decompress every part once to catch CRC errors
-_CHUNK = _MIB
-_OVERLAP = 1024  # a tag cut by a chunk boundary is still seen whole in the next window
+MIB = 1024 * 1024
+HEAD_BYTES = 4096
+MAX_PROLOG_BYTES = MIB  # a real prolog is a few hundred bytes; longer is an evasion attempt
+FULL_CRC_CHECK_BYTES = 32 * MIB  # below this, decompress every part once to catch CRC errors
+CHUNK = MIB
+OVERLAP = 1024  # a tag cut by a chunk boundary is still seen whole in the next window
 
-_TOO_MANY_MEMBERS = f"plus de {MAX_MEMBERS:_} éléments".replace("_", " ")
-_SAVE_AS_XLSX = "ouvrez-le dans Excel et enregistrez-le au format « Classeur Excel (*.xlsx) »"
+TOO_MANY_MEMBERS = f"plus de {MAX_MEMBERS:_} éléments".replace("_", " ")
+SAVE_AS_XLSX = "ouvrez-le dans Excel et enregistrez-le au format « Classeur Excel (*.xlsx) »"
 # Excel holds at most 32 767 characters in a cell (≈ 160 KB of XML when every one is escaped):
 # a longer run of text, or a longer tag, is no real workbook's and costs the XML parser dearly.
 MAX_XML_TOKEN_BYTES = 1024 * 1024
-_TOKEN_BLOCK = 64 * 1024
+TOKEN_BLOCK = 64 * 1024
 # Cells stored with a format and no value (a range formatted far below the data): openpyxl makes an
 # object of each (≈ 450 bytes) when it loads a workbook to write it back.
 MAX_EMPTY_CELLS_PER_SHEET = 1_000_000
@@ -48,28 +48,28 @@ class PackageKind:
     suffix: str
 
 
-WORKBOOK = PackageKind("un classeur Excel", "Excel", _SAVE_AS_XLSX, "xl/", ".xlsx")
+WORKBOOK = PackageKind("un classeur Excel", "Excel", SAVE_AS_XLSX, "xl/", ".xlsx")
 PRESENTATION = PackageKind("une présentation PowerPoint", "PowerPoint",
                            "ouvrez-le dans PowerPoint et enregistrez-le au format « Présentation PowerPoint "
                            "(*.pptx) »", "ppt/", ".pptx")
 
 
-def _unreadable(path: Path, reason: str) -> UnreadableWorkbookError:
+def unreadable(path: Path, reason: str) -> UnreadableWorkbookError:
     """Return the DQ-FILE error for *path*, naming the file by its basename only."""
     return UnreadableWorkbookError(f"Le fichier « {path.name} » {reason}.")
 
 
-def _corrupt(path: Path, kind: PackageKind = WORKBOOK) -> UnreadableWorkbookError:
-    return _unreadable(path, "est endommagé ou incomplet (téléchargement ou copie interrompus ?) : "
+def corrupt(path: Path, kind: PackageKind = WORKBOOK) -> UnreadableWorkbookError:
+    return unreadable(path, "est endommagé ou incomplet (téléchargement ou copie interrompus ?) : "
                              f"reprenez-en une copie intacte, ou ouvrez-le dans {kind.application}, qui proposera "
                              "de le réparer, puis enregistrez-le")
 
 
-def _unsafe(path: Path, part: str, what: str, kind: PackageKind = WORKBOOK) -> UnreadableWorkbookError:
-    return _unreadable(path, f"contient du XML non sûr ({what} dans « {part} ») et n'a pas été lu par "
+def unsafe(path: Path, part: str, what: str, kind: PackageKind = WORKBOOK) -> UnreadableWorkbookError:
+    return unreadable(path, f"contient du XML non sûr ({what} dans « {part} ») et n'a pas été lu par "
                              f"précaution : vérifiez sa provenance, puis {kind.save_as}")
 
 
-def _suspicious_size(path: Path, what: str, kind: PackageKind = WORKBOOK) -> UnreadableWorkbookError:
-    return _unreadable(path, f"a une structure anormale ({what}) et n'a pas été ouvert par précaution : "
+def suspicious_size(path: Path, what: str, kind: PackageKind = WORKBOOK) -> UnreadableWorkbookError:
+    return unreadable(path, f"a une structure anormale ({what}) et n'a pas été ouvert par précaution : "
                              f"vérifiez sa provenance, puis {kind.save_as} à nouveau")

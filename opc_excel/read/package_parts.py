@@ -29,16 +29,16 @@ from openpyxl.drawing.image import PILImage
 
 from opc_excel.errors import UnreadableWorkbookError
 from opc_excel.read.package_kind import (
-    _CHUNK,
-    _HEAD_BYTES,
-    _OVERLAP,
-    _SAVE_AS_XLSX,
+    CHUNK,
+    HEAD_BYTES,
     MAX_EMPTY_CELLS_PER_SHEET,
     MAX_MISSING_VALUES_PER_SHEET,
+    OVERLAP,
+    SAVE_AS_XLSX,
     WORKBOOK,
-    _unreadable,
+    unreadable,
 )
-from opc_excel.read.package_xml import _CappedStream, _read_capped, _token_error, _TokenScanner, _TokenTooLong
+from opc_excel.read.package_xml import CappedStream, TokenScanner, TokenTooLong, read_capped, token_error
 
 _SPREADSHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -103,7 +103,7 @@ _VML_IMAGE = re.compile(rb"<(?:\w+:)?imagedata\b")
 _CHART_PART = re.compile(r"xl/charts/chart\d+\.xml")
 
 
-def _workbook_part(path: Path, zf: zipfile.ZipFile, by_name: dict[str, zipfile.ZipInfo]) -> str:
+def find_workbook_part(path: Path, zf: zipfile.ZipFile, by_name: dict[str, zipfile.ZipInfo]) -> str:
     """Return the workbook part's name (lower case), found through the package relationships."""
     part = "xl/workbook.xml"
     if "_rels/.rels" in by_name:
@@ -111,20 +111,20 @@ def _workbook_part(path: Path, zf: zipfile.ZipFile, by_name: dict[str, zipfile.Z
             if rel["Type"].endswith("/officeDocument"):
                 part = rel["Target"].lstrip("/").lower()
     if part not in by_name:
-        raise _unreadable(path, "n'est pas un classeur Excel (il ne contient pas de classeur) : "
+        raise unreadable(path, "n'est pas un classeur Excel (il ne contient pas de classeur) : "
                                 "indiquez le classeur .xlsx du projet")
-    if _STRICT_NS in _read_capped(zf, by_name[part], _HEAD_BYTES):
-        raise _unreadable(path, f"est au format « Feuille de calcul Open XML Strict » : {_SAVE_AS_XLSX}")
+    if _STRICT_NS in read_capped(zf, by_name[part], HEAD_BYTES):
+        raise unreadable(path, f"est au format « Feuille de calcul Open XML Strict » : {SAVE_AS_XLSX}")
     return part
 
 
 def _relationships(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> list[dict[str, str]]:
     """Return the Relationship elements of a .rels part as attribute dicts."""
-    root = safe_fromstring(_read_capped(zf, info, info.file_size))
+    root = safe_fromstring(read_capped(zf, info, info.file_size))
     return [{"Type": "", "Target": "", **rel.attrib} for rel in root.iter(f"{{{_RELS_NS}}}Relationship")]
 
 
-def _worksheet_parts(zf: zipfile.ZipFile, by_name: dict[str, zipfile.ZipInfo],
+def find_worksheet_parts(zf: zipfile.ZipFile, by_name: dict[str, zipfile.ZipInfo],
                      workbook_part: str) -> dict[str, zipfile.ZipInfo]:
     """Return sheet name -> worksheet part, in workbook order (chart sheets left out)."""
     folder, base = posixpath.split(workbook_part)
@@ -137,7 +137,7 @@ def _worksheet_parts(zf: zipfile.ZipFile, by_name: dict[str, zipfile.ZipInfo],
                 name = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
                 targets[rel.get("Id", "")] = posixpath.normpath(name).lower()
     info = by_name[workbook_part]
-    root = safe_fromstring(_read_capped(zf, info, info.file_size))
+    root = safe_fromstring(read_capped(zf, info, info.file_size))
     sheets: dict[str, zipfile.ZipInfo] = {}
     for sheet in root.iter(f"{{{_SPREADSHEET_NS}}}sheet"):
         part = targets.get(sheet.get(f"{{{_DOC_REL_NS}}}id", ""))
@@ -146,7 +146,7 @@ def _worksheet_parts(zf: zipfile.ZipFile, by_name: dict[str, zipfile.ZipInfo],
     return sheets
 
 
-def _scan_sheet(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo,
+def scan_sheet(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo,
                 sheet_name: str = "") -> tuple[tuple[str, ...], list[str]]:
     """Return (formula cells without a cached value, what a re-save loses) for one worksheet.
 
@@ -157,16 +157,16 @@ def _scan_sheet(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo,
     has_formula = dynamic = False
     losses: list[str] = []
     window = b""
-    scanner = _TokenScanner()
+    scanner = TokenScanner()
     empty_cells = 0  # "<c .../>" is a cell without a value; one with a value closes with "</c>"
     with zf.open(info) as stream:
-        capped = _CappedStream(stream, info.file_size)
-        while chunk := capped.read(_CHUNK):
+        capped = CappedStream(stream, info.file_size)
+        while chunk := capped.read(CHUNK):
             try:
                 scanner.feed(chunk)
-            except _TokenTooLong:
-                raise _token_error(path, info.filename, WORKBOOK) from None
-            tail = window[-_OVERLAP:]
+            except TokenTooLong:
+                raise token_error(path, info.filename, WORKBOOK) from None
+            tail = window[-OVERLAP:]
             window = tail + chunk  # tags cut by the chunk boundary are counted once, whole, here
             empty_cells += (window.count(b"<c ") - tail.count(b"<c ")) - (window.count(b"</c>") - tail.count(b"</c>"))
             has_formula = has_formula or any(token in window for token in _FORMULA_TOKENS)
@@ -203,15 +203,15 @@ def _formulas_without_value(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple
     Sheets in the default namespace (Excel, LibreOffice, openpyxl) are scanned row block by row
     block, a hundred times faster than iterparse on a sheet of 100 000 formulas; others are parsed.
     """
-    root = _ROOT_TAG.search(_read_capped(zf, info, _HEAD_BYTES))
+    root = _ROOT_TAG.search(read_capped(zf, info, HEAD_BYTES))
     if root is None or root.group(1):
         return _parse_formulas_without_value(zf, info)
     found: list[str] = []
     carry = b""
     with zf.open(info) as stream:
-        capped = _CappedStream(stream, info.file_size)
+        capped = CappedStream(stream, info.file_size)
         while len(found) < MAX_MISSING_VALUES_PER_SHEET:
-            chunk = capped.read(_CHUNK)
+            chunk = capped.read(CHUNK)
             data = carry + chunk
             cut = data.rfind(b"</row>") + len(b"</row>") if chunk else len(data)
             if cut < len(b"</row>"):
@@ -248,7 +248,7 @@ def _parse_formulas_without_value(zf: zipfile.ZipFile, info: zipfile.ZipInfo) ->
     found: list[str] = []
     sheet_data = None
     with zf.open(info) as stream:
-        events = safe_iterparse(_CappedStream(stream, info.file_size), events=("start", "end"))
+        events = safe_iterparse(CappedStream(stream, info.file_size), events=("start", "end"))
         for event, elem in events:
             if event == "start":
                 if elem.tag == sheet_data_tag:
@@ -266,7 +266,7 @@ def _parse_formulas_without_value(zf: zipfile.ZipFile, info: zipfile.ZipInfo) ->
     return tuple(found)
 
 
-def _dropped_by_parts(zf: zipfile.ZipFile, by_name: dict[str, zipfile.ZipInfo]) -> list[str]:
+def dropped_by_parts(zf: zipfile.ZipFile, by_name: dict[str, zipfile.ZipInfo]) -> list[str]:
     """Return descriptions of what openpyxl would drop, judged from the parts present."""
     losses: list[str] = []
     charts = sum(1 for name in by_name if _CHART_PART.fullmatch(name))
@@ -276,11 +276,11 @@ def _dropped_by_parts(zf: zipfile.ZipFile, by_name: dict[str, zipfile.ZipInfo]) 
         if name.startswith("xl/drawings/") and name.endswith(".xml"):
             drawing = _ALTERNATE.sub(  # a slicer's fallback shape is not a shape of the user's
                 lambda m: b"" if b"slicer" in m.group(0) else m.group(0),
-                _read_capped(zf, info, info.file_size))
+                read_capped(zf, info, info.file_size))
             if _DRAWING_SHAPE.search(drawing):
                 losses.append(_SHAPES)
         elif name.startswith("xl/drawings/") and name.endswith(".vml"):
-            vml = _read_capped(zf, info, info.file_size)
+            vml = read_capped(zf, info, info.file_size)
             if _VML_CONTROL.search(vml):
                 losses.append(_CONTROLS)
             if _VML_IMAGE.search(vml):  # header/footer pictures
@@ -297,9 +297,9 @@ def _holds(zf: zipfile.ZipFile, info: zipfile.ZipInfo, token: bytes) -> bool:
     """Return True if the part holds *token*, read in chunks."""
     window = b""
     with zf.open(info) as stream:
-        capped = _CappedStream(stream, info.file_size)
-        while chunk := capped.read(_CHUNK):
-            window = window[-_OVERLAP:] + chunk
+        capped = CappedStream(stream, info.file_size)
+        while chunk := capped.read(CHUNK):
+            window = window[-OVERLAP:] + chunk
             if token in window:
                 return True
     return False

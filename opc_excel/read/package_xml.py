@@ -13,16 +13,16 @@ from typing import IO
 
 from opc_excel.errors import UnreadableWorkbookError
 from opc_excel.read.package_kind import (
-    _CHUNK,
-    _HEAD_BYTES,
-    _MAX_PROLOG_BYTES,
-    _MIB,
-    _TOKEN_BLOCK,
+    CHUNK,
+    HEAD_BYTES,
+    MAX_PROLOG_BYTES,
     MAX_XML_TOKEN_BYTES,
+    MIB,
+    TOKEN_BLOCK,
     WORKBOOK,
     PackageKind,
-    _suspicious_size,
-    _unsafe,
+    suspicious_size,
+    unsafe,
 )
 
 _SAFE_ENCODINGS = {"utf-8", "utf8", "utf-16", "utf16", "us-ascii", "ascii", "iso-8859-1", "latin-1",
@@ -31,13 +31,13 @@ _PROLOG_ITEM = re.compile(rb"\s+|<\?.*?\?>|<!--.*?-->", re.S)
 _XML_ENCODING = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)""")
 
 
-def _read_capped(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
+def read_capped(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
     """Return at most *limit* bytes of a part (ZipFile itself stops at the declared size)."""
     with zf.open(info) as stream:
         return stream.read(limit)
 
 
-class _CappedStream:
+class CappedStream:
     """A stream whose read(n) returns at most n bytes (1 MiB when n < 0), and raises once more than
     the part's declared size has come out."""
 
@@ -45,19 +45,19 @@ class _CappedStream:
         self._stream, self._left = stream, limit
 
     def read(self, size: int = -1) -> bytes:
-        data = self._stream.read(_CHUNK if size is None or size < 0 else size)
+        data = self._stream.read(CHUNK if size is None or size < 0 else size)
         self._left -= len(data)
         if self._left < 0:
             raise zipfile.BadZipFile("part larger than its declared size")
         return data
 
 
-class _TokenTooLong(Exception):
+class TokenTooLong(Exception):
     """A part holds a run longer than MAX_XML_TOKEN_BYTES without a "<"."""
 
 
-class _TokenScanner:
-    """Fed a part's bytes in order, raise _TokenTooLong at the first run longer than MAX_XML_TOKEN_BYTES
+class TokenScanner:
+    """Fed a part's bytes in order, raise TokenTooLong at the first run longer than MAX_XML_TOKEN_BYTES
     without a "<": a tag (no "<" may stand in an attribute value) or a text far too long for a cell.
 
     Exact, yet only one find and one rfind per 64 KiB block: a run longer than a block either
@@ -69,24 +69,24 @@ class _TokenScanner:
         self._last = -1  # offset of the last "<" seen
 
     def feed(self, data: bytes) -> None:
-        for start in range(0, len(data), _TOKEN_BLOCK):
-            end = min(start + _TOKEN_BLOCK, len(data))
+        for start in range(0, len(data), TOKEN_BLOCK):
+            end = min(start + TOKEN_BLOCK, len(data))
             first = data.find(b"<", start, end)
             run_end = self._at + (end if first < 0 else first)
             if run_end - self._last - 1 > MAX_XML_TOKEN_BYTES:
-                raise _TokenTooLong
+                raise TokenTooLong
             if first >= 0:
                 self._last = self._at + data.rfind(b"<", start, end)
         self._at += len(data)
 
 
-def _token_error(path: Path, part: str, kind: PackageKind) -> UnreadableWorkbookError:
-    size = f"{MAX_XML_TOKEN_BYTES // _MIB} Mo"
-    return _suspicious_size(path, f"un texte ou une balise de plus de {size} d'un seul tenant dans « {part} », "
+def token_error(path: Path, part: str, kind: PackageKind) -> UnreadableWorkbookError:
+    size = f"{MAX_XML_TOKEN_BYTES // MIB} Mo"
+    return suspicious_size(path, f"un texte ou une balise de plus de {size} d'un seul tenant dans « {part} », "
                                   "quand une cellule Excel contient au plus 32 767 caractères", kind)
 
 
-def _check_xml_prolog(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, *, verify_crc: bool,
+def check_xml_prolog(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, *, verify_crc: bool,
                       scan: bool = True, kind: PackageKind = WORKBOOK) -> None:
     """Refuse a part whose XML prolog holds a DOCTYPE (entities live only there) or an odd encoding,
     and (*scan*) an XML part holding a text or a tag longer than MAX_XML_TOKEN_BYTES.
@@ -94,30 +94,30 @@ def _check_xml_prolog(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, *,
     Every part is looked at, not only *.xml: openpyxl follows relationships, whatever the name.
     """
     with zf.open(info) as stream:
-        raw = stream.read(_HEAD_BYTES)
+        raw = stream.read(HEAD_BYTES)
         while True:
             verdict = _prolog_verdict(raw)
-            if verdict != "more" or len(raw) >= _MAX_PROLOG_BYTES:
+            if verdict != "more" or len(raw) >= MAX_PROLOG_BYTES:
                 break
-            more = stream.read(_HEAD_BYTES * 16)
+            more = stream.read(HEAD_BYTES * 16)
             if not more:
                 break
             raw += more
-        if verdict == "more" and len(raw) >= _MAX_PROLOG_BYTES:
-            raise _unsafe(path, info.filename, "prologue XML démesuré", kind)
+        if verdict == "more" and len(raw) >= MAX_PROLOG_BYTES:
+            raise unsafe(path, info.filename, "prologue XML démesuré", kind)
         if verdict in ("DOCTYPE", "ENTITY") or verdict.startswith("encoding"):
-            raise _unsafe(path, info.filename, f"déclaration {verdict}", kind)
-        if scan and _as_ascii_compatible(raw[:_HEAD_BYTES]).lstrip().startswith(b"<"):
-            scanner = _TokenScanner()  # reading to the end also makes ZipFile check the CRC
+            raise unsafe(path, info.filename, f"déclaration {verdict}", kind)
+        if scan and _as_ascii_compatible(raw[:HEAD_BYTES]).lstrip().startswith(b"<"):
+            scanner = TokenScanner()  # reading to the end also makes ZipFile check the CRC
             try:
                 scanner.feed(raw)
-                capped = _CappedStream(stream, info.file_size - len(raw))
-                while chunk := capped.read(_CHUNK):
+                capped = CappedStream(stream, info.file_size - len(raw))
+                while chunk := capped.read(CHUNK):
                     scanner.feed(chunk)
-            except _TokenTooLong:
-                raise _token_error(path, info.filename, kind) from None
+            except TokenTooLong:
+                raise token_error(path, info.filename, kind) from None
         elif verify_crc:  # reading to the end makes ZipFile check the CRC
-            while stream.read(_CHUNK):
+            while stream.read(CHUNK):
                 pass
 
 
