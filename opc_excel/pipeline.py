@@ -55,6 +55,7 @@ from opc_excel.sheets.alertes import write_alertes
 from opc_excel.sheets.controles import write_controles
 from opc_excel.sheets.dashboard import TABLEAU_DE_BORD, summary_values, write_dashboard
 from opc_excel.sheets.history import write_milestone_history, write_summary_history
+from opc_excel.situation import Situation
 
 MAX_FORMULA_WARNINGS_PER_SHEET = 20
 
@@ -216,8 +217,11 @@ def deck_file_name(kind: str, theme: str | None, at: date) -> str:
 
 
 def write_deck(report: CheckReport, target: str | Path, kind: str, *, theme: str | None = None,
-               template: str | Path | None = None, since: date | None = None) -> WrittenFile:
+               template: str | Path | None = None, since: date | None = None,
+               situation: Situation | None = None) -> WrittenFile:
     """Build a deck and write it atomically (a temporary file renamed): the whole deck or nothing.
+
+    ``situation``: the session's :class:`Situation` of ``report``, built once for several decks.
 
     Only a .pptx is ever replaced, after a dated backup (someone may have touched it up in
     PowerPoint); a workbook, or any file that is not a presentation, is refused.
@@ -232,7 +236,7 @@ def write_deck(report: CheckReport, target: str | Path, kind: str, *, theme: str
             f"« {Path(target).name} » existe et n'est pas un diaporama PowerPoint : il ne sera pas remplacé. "
             f"Choisissez un autre nom de fichier (--out), puis relancez.")
     refuse_if_open(path)
-    data = build_deck(report, kind, theme=theme, template=template, since=since)
+    data = build_deck(report, kind, theme=theme, template=template, since=since, situation=situation)
     backup = backup_copy(path) if path.exists() else None
     atomic_write_bytes(path, data)
     return WrittenFile(path, backup)

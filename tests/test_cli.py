@@ -206,6 +206,21 @@ class DescribeDemo:
         assert json.loads((tmp_path / "sortie" / "controles.json").read_text(encoding="utf-8"))["problems"] == []
         assert "Résultats écrits dans le dossier" in out
 
+    def it_computes_the_situation_once_for_its_seven_decks(self, tmp_path, monkeypatch):
+        from opc_excel.situation import Situation
+
+        built = []
+        original = Situation.of.__func__
+
+        def counted(cls, report, since=None):
+            built.append(report.at)
+            return original(cls, report, since)
+
+        monkeypatch.setattr(Situation, "of", classmethod(counted))
+        status, out, _ = run("demo", "--out", str(tmp_path / "sortie"))
+        assert status == 0 and len(list((tmp_path / "sortie").glob("*.pptx"))) == 7
+        assert built == [date(2011, 9, 30)]  # one figure, one value: every deck lays out the same situation
+
 
 class DescribeHelp:
     def it_has_french_help_on_every_command(self):

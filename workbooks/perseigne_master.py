@@ -43,13 +43,14 @@ def write_decks(report: CheckReport, folder: Path) -> list[Path]:
     """Write every deck of the checked workbook into ``folder``; return the files written."""
     try:
         from opc_excel.render.decks import build_deck
+        from opc_excel.situation import Situation
     except ImportError:
         return []
-    written = []
+    written, situation = [], Situation.of(report)  # one situation for every deck of the session
     for kind, theme in deck_list():
         path = folder / f"{kind}{'-' + theme if theme else ''}_{report.at.isoformat()}.pptx"
         partial = path.with_name(path.name + ".partiel")
-        partial.write_bytes(build_deck(report, kind, theme=theme))
+        partial.write_bytes(build_deck(report, kind, theme=theme, situation=situation))
         os.replace(partial, path)  # a deck is there whole, or not at all
         written.append(path)
     return written

@@ -27,6 +27,7 @@ from opc_excel.pipeline import (
 )
 from opc_excel.render.decks import KINDS, THEMES
 from opc_excel.render.decks.template import LAYOUTS, check_template
+from opc_excel.situation import Situation
 
 EXIT_OK, EXIT_BLOCKING, EXIT_UNREADABLE = 0, 1, 2
 SHIPPED_MASTER = Path("workbooks") / "perseigne_master.xlsx"
@@ -106,10 +107,10 @@ def _demo(args: argparse.Namespace, today: date, out: TextIO) -> int:
     report_path = args.out / "controles.json"
     atomic_write_bytes(report_path, (json.dumps(report_as_json(result.check), ensure_ascii=False, indent=2)
                                      + "\n").encode("utf-8"))
-    decks = []
+    decks, situation = [], Situation.of(result.check)  # one situation for every deck of the session
     for kind, theme in DEMO_DECKS:
         path = args.out / deck_file_name(kind, theme, result.check.at)
-        write_deck(result.check, path, kind, theme=theme)
+        write_deck(result.check, path, kind, theme=theme, situation=situation)
         decks.append(path.name)
     print_summary(result.check, source, out)
     out.write(f"\nRésultats écrits dans le dossier {args.out} :\n"
