@@ -36,8 +36,8 @@ class DescribeRunMain:
     def it_refreshes_the_open_workbook_and_writes_every_deck_beside_it(self, fallback, tmp_path, monkeypatch):
         import opc_excel.render.decks
 
-        monkeypatch.setattr(opc_excel.render.decks, "build_deck", lambda report, kind, theme=None, template=None, situation=None:
-                            f"{kind} {theme}".encode())
+        monkeypatch.setattr(opc_excel.render.decks, "build_deck",
+                            lambda report, kind, theme=None, template=None, situation=None: f"{kind} {theme}".encode())
         master = make_workbook(tmp_path, name="maître.xlsx")
         book = json_book(master, sent_sheets(master, "actualiser"))
         summary, decks = fallback.refresh_and_write_decks(book, tmp_path, TODAY)
