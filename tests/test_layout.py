@@ -39,9 +39,6 @@ MAX_LINES = 400
 DECKS = {f"opc_excel.render.decks.{name}"  # one module per deck kind: shared slides live beside them, not in a sibling
          for name in ("point_mensuel", "comite_suivi", "copil", "revue_projet", "reunion_restreinte")}
 DATA_TABLES = {"opc_excel.demo.data"}  # the illustrative programme: a table of values, not logic
-TO_SPLIT = {  # over MAX_LINES when the layout was set (issue #11); each leaves this list when it is split
-    "opc_excel.render.decks.builder",
-}
 
 
 def layer_of(module: str) -> str:
@@ -133,10 +130,7 @@ class DescribeTheLayout:
     @pytest.mark.parametrize("module", sorted(ALL_MODULES - DATA_TABLES))
     def it_keeps_each_module_readable_in_one_sitting(self, module):
         lines = len(source_of(module).read_text(encoding="utf-8").splitlines())
-        if module in TO_SPLIT:
-            assert lines > MAX_LINES, f"{module} is split: take it out of TO_SPLIT"
-        else:
-            assert lines <= MAX_LINES, f"{module}: {lines} lines; split it by what it does"
+        assert lines <= MAX_LINES, f"{module}: {lines} lines; split it by what it does"
 
     @pytest.mark.parametrize("module", sorted(m for m in ALL_MODULES if source_of(m).name == "__init__.py"))
     def it_says_in_each_package_what_it_holds(self, module):

@@ -32,7 +32,6 @@ from opc_excel.render.decks.look import (
     LEFT,
     LIGHT,
     LIGHT_GREY,
-    LINE_SPACING,
     SERIES_COLOURS,
     STATUS,
     STATUS_LIGHT,
@@ -42,12 +41,11 @@ from opc_excel.render.decks.look import (
     WIDTH,
     Cell,
     Column,
-    header_size,
     text_height,
     text_lines,
-    write_cell,
 )
 from opc_excel.render.decks.pptx_parts import TextOnlyChartData, count_partnames
+from opc_excel.render.decks.tables import draw_table, paginate
 from opc_excel.render.decks.template import CHART, CONTENT, SECTION, TABLE, TITLE, TemplateError, house_template
 from opc_excel.render.decks.template import check_template as _check_template
 from opc_excel.text import CATEGORY_CAP, NAME_CAP, NOTES_CAP, TEXT_CAP, TITLE_CAP, shorten
@@ -170,58 +168,15 @@ class DeckBuilder:
             self._note(slide, empty, top)
             return 1
         size = font_pt or self.table_font_pt
-        pages, header_height = self._paginate(columns, widths, cells, size, BOTTOM - top)
+        pages, header_height = paginate(columns, widths, cells, size, BOTTOM - top)
         if len(pages) > 1 and size > 8:  # one point smaller when it saves a slide
-            smaller = self._paginate(columns, widths, cells, size - 1, BOTTOM - top)
+            smaller = paginate(columns, widths, cells, size - 1, BOTTOM - top)
             if len(smaller[0]) < len(pages):
                 size, (pages, header_height) = size - 1, smaller
         for number, page in enumerate(pages):
             slide = self._slide(TABLE, title if number == 0 else f"{title} (suite)", notes)
-            self._draw_table(slide, columns, widths, page, header_height, size, top)
+            draw_table(slide, columns, widths, page, header_height, size, top)
         return len(pages)
-
-    def _paginate(self, columns: Sequence[Column], widths: Sequence[int], cells: list[list[Cell]], size: float,
-                  available: int) -> tuple[list[list[tuple[list[Cell], int]]], int]:
-        """Return the rows split into pages that fit ``available`` (each with the header), and the header height."""
-        header_height = self._row_height([Cell(c.header, bold=True) for c in columns], widths,
-                                          header_size(columns, widths, size))
-        pages: list[list[tuple[list[Cell], int]]] = [[]]
-        used = header_height
-        for row in cells:
-            height = self._row_height(row, widths, size)
-            if pages[-1] and used + height > available:
-                pages.append([])
-                used = header_height
-            pages[-1].append((row, height))
-            used += height
-        return pages, header_height
-
-    def _row_height(self, row: Sequence[Cell], widths: Sequence[int], size: float) -> int:
-        lines = max(text_lines(cell.text, width - 2 * CELL_SIDE_MARGIN, size, bold=cell.bold)
-                    for cell, width in zip(row, widths, strict=True))
-        return int(lines * size * LINE_SPACING * EMU_PER_PT + 2 * CELL_MARGIN + EMU_PER_PT)
-
-    def _draw_table(self, slide, columns, widths, page, header_height, size, top) -> None:
-        height = header_height + sum(h for _, h in page)
-        shape = slide.shapes.add_table(len(page) + 1, len(columns), LEFT, top, WIDTH, height)
-        table = shape.table
-        table.first_row = True
-        # Written straight into the table's XML: python-pptx's cell API costs ≈ 0.45 ms a cell and its
-        # row-height setter re-adds every row's height (bench/README.md, « Diaporamas »); the XML is
-        # the one that API writes (tests/test_decks.py compares them).
-        for grid_col, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
-            grid_col.set("w", str(width))
-        shape.width = Emu(sum(widths))
-        rows = table._tbl.tr_lst
-        rows[0].set("h", str(header_height))
-        head_size = header_size(columns, widths, size)
-        for tc, column in zip(rows[0].tc_lst, columns, strict=True):
-            write_cell(tc, column.header, head_size, bold=True, colour=WHITE, fill=DARK_BLUE, align=column.align)
-        for r, (tr, (row, row_height)) in enumerate(zip(rows[1:], page, strict=True), start=1):
-            tr.set("h", str(row_height))
-            for tc, cell, column in zip(tr.tc_lst, row, columns, strict=True):
-                fill = STATUS_LIGHT.get(cell.status) if cell.status else (LIGHT if r % 2 == 0 else WHITE)
-                write_cell(tc, cell.text, size, bold=cell.bold, colour=TEXT, fill=fill, align=column.align)
 
     def _note(self, slide, text: str, top: int = TOP) -> None:
         box = slide.shapes.add_textbox(LEFT, top, WIDTH, Emu(600_000))

@@ -1,0 +1,79 @@
+"""Tables on slides: rows measured, split into pages that fit, drawn straight into the table's XML.
+
+:meth:`DeckBuilder.table <opc_excel.render.decks.builder.DeckBuilder.table>` uses them: a table
+continues on the next slide with its header repeated, never splitting a row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pptx.util import Emu
+
+from opc_excel.render.decks.look import (
+    CELL_MARGIN,
+    CELL_SIDE_MARGIN,
+    DARK_BLUE,
+    EMU_PER_PT,
+    LEFT,
+    LIGHT,
+    LINE_SPACING,
+    STATUS_LIGHT,
+    TEXT,
+    WHITE,
+    WIDTH,
+    Cell,
+    Column,
+    header_size,
+    text_lines,
+    write_cell,
+)
+
+
+def paginate(columns: Sequence[Column], widths: Sequence[int], cells: list[list[Cell]], size: float,
+             available: int) -> tuple[list[list[tuple[list[Cell], int]]], int]:
+    """Return the rows split into pages that fit ``available`` (each with the header), and the header height."""
+    header_height = row_height([Cell(c.header, bold=True) for c in columns], widths,
+                               header_size(columns, widths, size))
+    pages: list[list[tuple[list[Cell], int]]] = [[]]
+    used = header_height
+    for row in cells:
+        height = row_height(row, widths, size)
+        if pages[-1] and used + height > available:
+            pages.append([])
+            used = header_height
+        pages[-1].append((row, height))
+        used += height
+    return pages, header_height
+
+
+def row_height(row: Sequence[Cell], widths: Sequence[int], size: float) -> int:
+    """Return the height of a row in EMU: its tallest cell's lines at ``size``, with the cell margins."""
+    lines = max(text_lines(cell.text, width - 2 * CELL_SIDE_MARGIN, size, bold=cell.bold)
+                for cell, width in zip(row, widths, strict=True))
+    return int(lines * size * LINE_SPACING * EMU_PER_PT + 2 * CELL_MARGIN + EMU_PER_PT)
+
+
+def draw_table(slide, columns: Sequence[Column], widths: Sequence[int], page: list[tuple[list[Cell], int]],
+               header_height: int, size: float, top: int) -> None:
+    """Draw one page of a table on ``slide``: the header row, then the page's rows at their measured heights."""
+    height = header_height + sum(h for _, h in page)
+    shape = slide.shapes.add_table(len(page) + 1, len(columns), LEFT, top, WIDTH, height)
+    table = shape.table
+    table.first_row = True
+    # Written straight into the table's XML: python-pptx's cell API costs ≈ 0.45 ms a cell and its
+    # row-height setter re-adds every row's height (bench/README.md, « Diaporamas »); the XML is
+    # the one that API writes (tests/test_decks.py compares them).
+    for grid_col, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
+        grid_col.set("w", str(width))
+    shape.width = Emu(sum(widths))
+    rows = table._tbl.tr_lst
+    rows[0].set("h", str(header_height))
+    head_size = header_size(columns, widths, size)
+    for tc, column in zip(rows[0].tc_lst, columns, strict=True):
+        write_cell(tc, column.header, head_size, bold=True, colour=WHITE, fill=DARK_BLUE, align=column.align)
+    for r, (tr, (row, height_of_row)) in enumerate(zip(rows[1:], page, strict=True), start=1):
+        tr.set("h", str(height_of_row))
+        for tc, cell, column in zip(tr.tc_lst, row, columns, strict=True):
+            fill = STATUS_LIGHT.get(cell.status) if cell.status else (LIGHT if r % 2 == 0 else WHITE)
+            write_cell(tc, cell.text, size, bold=cell.bold, colour=TEXT, fill=fill, align=column.align)
