@@ -1,4 +1,4 @@
-"""Specification of opc_excel.read.safety: what gets refused, reported, saved and locked."""
+"""Specification of opc_excel.read.package and opc_excel.files: what gets refused, reported, saved and locked."""
 
 from __future__ import annotations
 

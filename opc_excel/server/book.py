@@ -4,7 +4,7 @@ Used by the add-in's scripts (a book built by xlwings Server from the Office.js 
 the desktop fallback (``xw.Book.caller()``). Reading goes through xlwings' own conversion
 (values from A1, dates as datetimes, empty cells as ``None``) into a
 :class:`~opc_excel.read.source.GridSource`, so the reader sees what it sees in a file;
-writing goes through :class:`~opc_excel.sheets.output.XlwingsOutput`.
+writing goes through :class:`~opc_excel.sheets.xlwings_backend.XlwingsOutput`.
 Nothing here imports xlwings Server or needs a licence key.
 """
 
