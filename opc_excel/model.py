@@ -106,6 +106,9 @@ class Params:
     milestone_review_notice_months: float = 3
     postponements_red: float = 2
     plai_share_min_pct: float = 60
+    anru_envelope: float | None = None
+    payments_before_balance_ceiling_pct: float = 70
+    advance_ceiling_pct: float = 15
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +149,7 @@ class Operation:
     cost_convention: float | None
     cost_current: float | None = None
     anru_ceiling_pct: float | None = None
+    subsidy_base: float | None = None
     quantity_convention: float | None = None
     quantity_done: float | None = None
     unit: str = ""

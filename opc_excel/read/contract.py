@@ -93,7 +93,7 @@ DEFAULT_LISTS: dict[str, tuple[str, ...]] = {
     STATUTS: ("Programmée", "En études", "Engagée", "En travaux", "Livrée", "Soldée", "Abandonnée"),
     JALONS: (
         "Désignation MOE", "Dépôt PC", "Obtention PC", "Attribution des marchés", "FAT validée",
-        "DAS", "Démarrage des travaux", "Livraison", "Demande de solde", "Solde versé",
+        "DAS", "Démarrage des travaux", "Livraison", "Réception", "Demande de solde", "Solde versé",
     ),
     MOTIFS: (
         "Appel d'offres infructueux", "Relogement", "Recours", "Financement", "Foncier", "Études",
@@ -162,6 +162,7 @@ OPERATIONS_SPEC = SheetSpec(
         C("Coût convention (€ HT)", "cost_convention", K.AMOUNT, required=True, min_value=0),
         C("Coût actualisé (€ HT)", "cost_current", K.AMOUNT, min_value=0),
         C("Taux ANRU plafond (%)", "anru_ceiling_pct", K.PERCENT, min_value=0, max_value=100),
+        C("Base subventionnable (€)", "subsidy_base", K.AMOUNT, min_value=0),
         C("Quantité convention", "quantity_convention", K.NUMBER, min_value=0),
         C("Quantité réalisée", "quantity_done", K.NUMBER, min_value=0),
         C("Unité", "unit", K.TEXT),
@@ -328,6 +329,9 @@ PARAMETERS: tuple[Parameter, ...] = (
     P("Préavis point d'étape (mois)", "milestone_review_notice_months", K.NUMBER),
     P("Reports avant alerte rouge", "postponements_red", K.NUMBER),
     P("Part minimale de PLAI dans la reconstitution (%)", "plai_share_min_pct", K.NUMBER),
+    P("Enveloppe ANRU (€)", "anru_envelope", K.AMOUNT),
+    P("Plafond avance + acomptes avant solde (%)", "payments_before_balance_ceiling_pct", K.NUMBER),
+    P("Plafond de l'avance (%)", "advance_ceiling_pct", K.NUMBER),
 )
 del P, K
 

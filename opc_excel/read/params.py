@@ -7,7 +7,7 @@ from datetime import date
 from opc_excel.fr import fr_date
 from opc_excel.model import Params, ProgrammeKind, Severity
 from opc_excel.read import contract
-from opc_excel.read.amounts import read_number
+from opc_excel.read.amounts import read_amount, read_number
 from opc_excel.read.contract import Kind
 from opc_excel.read.dates import read_date
 from opc_excel.read.headers import find_header, header_positions, sheet_rows
@@ -141,6 +141,8 @@ def _read_param_value(param: contract.Parameter, raw: object) -> Reading:
         return read_date(raw, param.role)
     if param.kind is Kind.NUMBER:
         return within_duration_limit(duration_unit(param.label), raw, read_number(raw))
+    if param.kind is Kind.AMOUNT:  # Enveloppe ANRU (€)
+        return read_amount(raw)
     if param.kind is Kind.LIST:  # Programme
         text = read_text(raw)
         choices = {match_key(k): k for k in contract.PROGRAMME_KINDS}
