@@ -106,6 +106,13 @@ class Params:
     milestone_review_notice_months: float = 3
     postponements_red: float = 2
     plai_share_min_pct: float = 60
+    reconstitution_target: float | None = None  # None: as many as demolished (1 pour 1)
+    reconstitution_lag_months: float = 12
+    rest_to_pay_households_pct: float = 20
+    no_offer_window_months: float = 9
+    refused_offers_max: float = 3
+    temporary_rehousing_months: float = 12
+    rehousing_recent_target_pct: float | None = None  # the convention's target; None: not checked
     anru_envelope: float | None = None
     payments_before_balance_ceiling_pct: float = 70
     advance_ceiling_pct: float = 15
@@ -155,6 +162,7 @@ class Operation:
     unit: str = ""
     plai_units: float | None = None
     outside_qpv: bool | None = None
+    anru_derogation: bool | None = None
     updated_on: date | None = None
     follow_up_by: str = ""
     comment: str = ""
@@ -210,6 +218,8 @@ class Household:
     outside_qpv: bool | None = None
     rest_to_pay_before: float | None = None
     rest_to_pay_after: float | None = None
+    refused_offers: float | None = None
+    temporary_since: date | None = None
     row: int = 0
 
 

@@ -43,6 +43,7 @@ class Column:
     role: Role = Role.END
     min_value: float | None = None
     max_value: float | None = None
+    aliases: tuple[str, ...] = ()  # older headers still read as this one
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +95,7 @@ DEFAULT_LISTS: dict[str, tuple[str, ...]] = {
     JALONS: (
         "Désignation MOE", "Dépôt PC", "Obtention PC", "Attribution des marchés", "FAT validée",
         "DAS", "Démarrage des travaux", "Livraison", "Réception", "Demande de solde", "Solde versé",
+        "Début du relogement",
     ),
     MOTIFS: (
         "Appel d'offres infructueux", "Relogement", "Recours", "Financement", "Foncier", "Études",
@@ -116,6 +118,7 @@ ENGAGED_FUNDING_STATUSES = ("Acquis", "Notifié")
 WORKS_START = "Démarrage des travaux"
 DELIVERY = "Livraison"
 DAS = "DAS"
+REHOUSING_START = "Début du relogement"  # enquêtes sociales / commission of a demolition (HAB-03)
 # A semester or quarter typed for these milestones means its first day; for every other
 # milestone (a delivery, a deadline to meet) its last day.
 START_MILESTONES = frozenset({WORKS_START})
@@ -130,8 +133,11 @@ ORDERED_MILESTONES = (
 )
 
 FUNDING_STATUSES = ("Prévu", "Sollicité", "Acquis", "Notifié")
-HOUSEHOLD_STATUSES = ("À reloger", "Relogé", "Relogement temporaire", "Parti sans relogement")
-DESTINATIONS = ("Neuf ou moins de 5 ans", "Parc existant")
+HOUSEHOLD_STATUSES = ("À reloger", "Relogé", "Relogement temporaire", "Parti sans relogement",
+                      "Relogé dans le parc privé", "Décès", "Expulsion")
+DESTINATIONS = ("Neuf ou conventionné depuis moins de 5 ans", "Parc existant")
+# Older spellings of fixed list values, read as the current one (a master of the first contract still checks).
+VALUE_ALIASES: dict[str, str] = {"Neuf ou moins de 5 ans": "Neuf ou conventionné depuis moins de 5 ans"}
 LOCATIONS = ("Sur site", "Hors site")
 AMENDMENT_KINDS = ("Simplifié", "National")
 PROGRAMME_KINDS = ("PNRU", "NPNRU")
@@ -167,7 +173,8 @@ OPERATIONS_SPEC = SheetSpec(
         C("Quantité réalisée", "quantity_done", K.NUMBER, min_value=0),
         C("Unité", "unit", K.TEXT),
         C("Logements PLAI", "plai_units", K.NUMBER, min_value=0),
-        C("Hors QPV", "outside_qpv", K.YESNO),
+        C("Hors QPV", "outside_qpv", K.YESNO, aliases=("Hors ZUS",)),
+        C("Dérogation ANRU", "anru_derogation", K.YESNO),
         C("Date de mise à jour", "updated_on", K.DATE),
         C("Responsable suivi", "follow_up_by", K.TEXT),
         C("Commentaire", "comment", K.TEXT),
@@ -217,6 +224,8 @@ RELOGEMENT_SPEC = SheetSpec(
         C("Hors QPV", "outside_qpv", K.YESNO),
         C("Reste à charge avant (€/mois)", "rest_to_pay_before", K.AMOUNT),
         C("Reste à charge après (€/mois)", "rest_to_pay_after", K.AMOUNT),
+        C("Propositions refusées", "refused_offers", K.NUMBER, min_value=0),
+        C("Date d'entrée en relogement temporaire", "temporary_since", K.DATE, role=Role.START),
     ))
 
 INSERTION_SPEC = SheetSpec(
@@ -329,6 +338,14 @@ PARAMETERS: tuple[Parameter, ...] = (
     P("Préavis point d'étape (mois)", "milestone_review_notice_months", K.NUMBER),
     P("Reports avant alerte rouge", "postponements_red", K.NUMBER),
     P("Part minimale de PLAI dans la reconstitution (%)", "plai_share_min_pct", K.NUMBER),
+    P("Objectif de reconstitution (logements)", "reconstitution_target", K.NUMBER),
+    P("Retard de la reconstitution sur les démolitions (mois)", "reconstitution_lag_months", K.NUMBER),
+    P("Part des ménages au reste à charge en hausse (%)", "rest_to_pay_households_pct", K.NUMBER),
+    P("Relogement : préavis sans proposition (mois)", "no_offer_window_months", K.NUMBER),
+    P("Propositions refusées avant procédure L.442-6", "refused_offers_max", K.NUMBER),
+    P("Durée maximale du relogement temporaire (mois)", "temporary_rehousing_months", K.NUMBER),
+    P("Objectif de relogement dans le neuf ou conventionné < 5 ans (%)", "rehousing_recent_target_pct",
+      K.NUMBER),
     P("Enveloppe ANRU (€)", "anru_envelope", K.AMOUNT),
     P("Plafond avance + acomptes avant solde (%)", "payments_before_balance_ceiling_pct", K.NUMBER),
     P("Plafond de l'avance (%)", "advance_ceiling_pct", K.NUMBER),

@@ -96,6 +96,8 @@ def read_table(source: WorkbookSource, spec: SheetSpec, sheet: str, lists: dict[
     columns: dict[str, int] = {}
     for column in spec.columns:
         col = positions.get(match_key(column.header))
+        for alias in column.aliases if col is None else ():
+            col = positions.get(match_key(alias), col)
         if col is not None:
             columns[column.attr] = col
         elif column.required:
@@ -209,6 +211,7 @@ def _cell_reader(column: Column, list_keys: dict[str, dict[str, str]]) -> Callab
         return lambda raw, record: read(raw)
     choices = (list_keys.get(column.choices, {}) if isinstance(column.choices, str)
                else {match_key(v): v for v in column.choices or ()})
+    choices = choices | {match_key(old): new for old, new in contract.VALUE_ALIASES.items() if new in choices.values()}
     keys = _MatchKeys()
 
     def read_listed(raw: object, record: dict) -> Reading:

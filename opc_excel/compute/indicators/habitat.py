@@ -86,7 +86,14 @@ def reconstitution(p: Programme, at: date) -> Reconstitution:
 # ---------------------------------------------------------------- (API) rehousing
 
 REHOUSED, TEMPORARY, LEFT_WITHOUT = "Relogé", "Relogement temporaire", "Parti sans relogement"
-NEW_OR_RECENT, OFF_SITE = "Neuf ou moins de 5 ans", "Hors site"
+TO_REHOUSE = "À reloger"
+PRIVATE, DEATH, EVICTION = "Relogé dans le parc privé", "Décès", "Expulsion"
+NEW_OR_RECENT, OFF_SITE = contract.DESTINATIONS[0], "Hors site"  # "neuf ou conventionné depuis moins de 5 ans"
+# Statuses that close a household's file: rehoused (social or private housing), or gone without rehousing.
+_REHOUSED = frozenset(map(list_key, (REHOUSED, PRIVATE)))
+_GONE = frozenset(map(list_key, (LEFT_WITHOUT, DEATH, EVICTION)))
+_NEW_OR_RECENT = frozenset(map(list_key, (NEW_OR_RECENT, *(old for old, new in contract.VALUE_ALIASES.items()
+                                                        if new == NEW_OR_RECENT))))
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,13 +152,13 @@ def _rehousing(households: Iterable[Household]) -> Rehousing:
         status = list_key(hh.status)
         if status == list_key(TEMPORARY):
             counts["temporary"] += 1
-        elif status == list_key(LEFT_WITHOUT):
+        elif status in _GONE:
             counts["left_without"] += 1
-        elif status == list_key(REHOUSED):
+        elif status in _REHOUSED:
             counts["rehoused"] += 1
             if hh.destination is not None:
                 counts["known_destination"] += 1
-                counts["new_or_recent"] += list_key(hh.destination) == list_key(NEW_OR_RECENT)
+                counts["new_or_recent"] += list_key(hh.destination) in _NEW_OR_RECENT
             if hh.location is not None:
                 counts["known_location"] += 1
                 counts["off_site"] += list_key(hh.location) == list_key(OFF_SITE)
@@ -170,7 +177,9 @@ def _rehousing(households: Iterable[Household]) -> Rehousing:
 def rehousing(p: Programme, operation_id: str | None = None) -> Rehousing:
     """Return the rehousing of one demolition's households, or of all households (API).
 
-    to_rehouse = every household of the scope (whatever its status), rehoused = status *Relogé*. Households
+    to_rehouse = every household of the scope (whatever its status); rehoused = status *Relogé* or *Relogé dans
+    le parc privé* (a private rehousing closes the file, but it is never "neuf ou conventionné"); left_without =
+    *Parti sans relogement*, *Décès* or *Expulsion* (the household is gone, nobody is rehoused). Households
     with no readable status are left out, and so are those of abandoned operations. The median change of the
     *reste à charge* is the median of (after − before) ÷ before × 100 over rehoused households with both
     values and a reste à charge before above 0 (a change from 0 has no percentage).
