@@ -9,7 +9,8 @@ import pytest
 
 from opc_excel.compute.alerts import RULES, evaluate
 from opc_excel.compute.alerts import calendrier as cal
-from opc_excel.model import Alert, Dependency, Level, MilestoneSnapshot, Programme, Theme
+from opc_excel.compute.alerts import enchainement as seq
+from opc_excel.model import Alert, Amendment, Dependency, Level, MilestoneSnapshot, Programme, Theme
 from tests.programmes import funding, household, operation, programme
 
 R, O = Level.ROUGE, Level.ORANGE  # noqa: E741 (the letters users see in the catalogue)
@@ -117,16 +118,21 @@ CAL02 = [
     (_delivery(forecast=date(2013, 6, 29)), O),  # a day short of 12 months
     (_delivery(forecast=date(2013, 6, 30)), R),  # red threshold reached
     (_delivery(forecast=date(2014, 6, 30)), R),  # far past it
-    (_delivery(avenant=date(2013, 6, 30)), R),  # an avenant's slip still counts against the convention
+    (_delivery(avenant=date(2013, 6, 30)), None),  # a slip the avenant ratified is no breach any more
+    (_delivery(avenant=date(2013, 6, 30), forecast=date(2013, 12, 29)), None),  # a day short of avenant + 6
+    (_delivery(avenant=date(2013, 6, 30), forecast=date(2013, 12, 30)), O),  # orange reached on the avenant
+    (_delivery(avenant=date(2013, 6, 30), forecast=date(2014, 6, 29)), O),  # a day short of avenant + 12
+    (_delivery(avenant=date(2013, 6, 30), forecast=date(2014, 6, 30)), R),  # red reached on the avenant
     (_delivery(avenant=date(2013, 6, 30), forecast=date(2012, 7, 31)), None),  # the forecast wins
+    (dict(avenant=date(2013, 6, 30), forecast=date(2014, 6, 30)), R),  # no convention date: the avenant's
     (_delivery(forecast=date(2011, 12, 31)), None),  # ahead of the convention
-    (dict(forecast=date(2014, 6, 30)), None),  # no convention date: left to Contrôles
+    (dict(forecast=date(2014, 6, 30)), None),  # no baseline date: left to Contrôles
 ]
 
 
 class DescribeCal02DeliverySlip:
     @pytest.mark.parametrize(("delivery", "expected"), CAL02)
-    def it_grades_the_slip_against_the_convention_date(self, delivery, expected):
+    def it_grades_the_slip_against_the_latest_baseline(self, delivery, expected):
         p = programme([operation(delivery=delivery)])
         assert levels(cal.delivery_slip, p) == ([("OP-1", expected)] if expected else [])
 
@@ -151,8 +157,29 @@ class DescribeCal02DeliverySlip:
     def it_names_the_dates_the_slip_and_the_motif(self, motif, says):
         p = programme([operation(delivery=_delivery(forecast=date(2013, 12, 31), motif=motif))])
         alert = only(cal.delivery_slip, p)
-        assert alert.finding == f"Livraison prévue le 31/12/2013 au lieu du 30/06/2012 : 18 mois de glissement {says}"
+        assert alert.finding == f"Réception prévue le 31/12/2013 au lieu du 30/06/2012 : 18 mois de glissement {says}"
         assert alert.milestone == "Livraison"
+
+    @pytest.mark.parametrize(("amendments", "named"), [
+        ([Amendment("1", date(2010, 5, 1), operation_ids=("OP-1",)),
+          Amendment("2", date(2011, 2, 1), operation_ids=("OP-1", "OP-2"))], "avenant n°2"),  # the latest
+        ([Amendment("2", date(2011, 2, 1), operation_ids=("OP-2",))], "avenant"),  # none lists the operation
+        ([Amendment("3", date(2012, 2, 1), operation_ids=("OP-1",))], "avenant"),  # not signed by the date
+    ])
+    def it_names_the_avenant_and_the_slip_since_the_convention(self, amendments, named):
+        p = programme([operation(famille=DEMOLITION, delivery=_delivery(
+            avenant=date(2013, 6, 30), forecast=date(2014, 2, 28), motif="Relogement"))], amendments=amendments)
+        alert = only(cal.delivery_slip, p)
+        assert (alert.severity, alert.finding) == (O, (
+            f"Fin de démolition prévue le 28/02/2014 au lieu du 30/06/2013 ({named}) : 8 mois de glissement "
+            f"après l'{named}, 20 mois depuis la convention du 30/06/2012 (motif : Relogement)"))
+
+    def it_says_when_the_forecast_is_ahead_of_the_convention(self):
+        p = programme([operation(famille="Réhabilitation", delivery=dict(
+            convention=date(2014, 6, 30), avenant=date(2012, 6, 30), forecast=date(2013, 6, 30)))])
+        assert only(cal.delivery_slip, p).finding == (
+            "Livraison prévue le 30/06/2013 au lieu du 30/06/2012 (avenant) : 12 mois de glissement après "
+            "l'avenant, 12 mois d'avance sur la convention du 30/06/2014 (motif non renseigné)")
 
 
 # ---------------------------------------------------------------- CAL-03
@@ -233,7 +260,7 @@ class DescribeCal04SequencingBroken:
     @pytest.mark.parametrize(("delivery", "start", "lag", "expected"), CAL04)
     def it_checks_the_successor_against_the_predecessor(self, delivery, start, lag, expected):
         p = _chain(delivery, start, lag)
-        assert levels(cal.sequencing_broken, p) == ([("OP-B", expected)] if expected else [])
+        assert levels(seq.sequencing_broken, p) == ([("OP-B", expected)] if expected else [])
 
     @pytest.mark.parametrize(("predecessor_status", "successor_status"), [
         ("Abandonnée", "Programmée"),  # an abandoned predecessor constrains nothing
@@ -243,15 +270,15 @@ class DescribeCal04SequencingBroken:
     def it_is_quiet_when_one_side_is_closed(self, predecessor_status, successor_status):
         p = _chain(A_DELIVERY, dict(convention=date(2011, 10, 1)), predecessor_status=predecessor_status,
                    successor_status=successor_status)
-        assert run(cal.sequencing_broken, p) == []
+        assert run(seq.sequencing_broken, p) == []
 
     def it_ignores_a_dependency_on_an_unknown_operation(self):
         p = programme([operation("OP-B", works_start=dict(convention=date(2011, 10, 1)))],
                       dependencies=[Dependency("OP-X", "OP-B", 0)])
-        assert run(cal.sequencing_broken, p) == []
+        assert run(seq.sequencing_broken, p) == []
 
     def it_names_the_predecessor_and_the_dates(self):
-        alert = only(cal.sequencing_broken, _chain(A_DELIVERY, dict(convention=date(2012, 1, 15)), 3))
+        alert = only(seq.sequencing_broken, _chain(A_DELIVERY, dict(convention=date(2012, 1, 15)), 3))
         assert alert.milestone == "Démarrage des travaux"
         assert alert.finding == (
             "Démarrage prévu le 15/01/2012, avant la date permise par l'enchaînement : livraison de OP-A "
@@ -259,7 +286,7 @@ class DescribeCal04SequencingBroken:
 
     def it_says_when_the_successor_has_already_started(self):
         p = _chain(A_DELIVERY, dict(convention=date(2011, 6, 1), actual=date(2011, 6, 1)))
-        alert = only(cal.sequencing_broken, p)
+        alert = only(seq.sequencing_broken, p)
         assert alert.finding.startswith("Démarrage intervenu le 01/06/2011") and "coactivité" in alert.measure
 
     def it_makes_one_alert_per_successor_naming_every_predecessor(self):
@@ -267,7 +294,7 @@ class DescribeCal04SequencingBroken:
                           convention=date(2012, 2, 29))),
                        operation("OP-B", status="Programmée", works_start=dict(convention=date(2011, 11, 1)))],
                       dependencies=[Dependency("OP-A", "OP-B"), Dependency("OP-C", "OP-B")])
-        alert = only(cal.sequencing_broken, p)
+        alert = only(seq.sequencing_broken, p)
         assert "OP-A" in alert.finding and "OP-C" in alert.finding and "les dates permises" in alert.finding
 
 

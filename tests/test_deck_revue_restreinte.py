@@ -196,12 +196,13 @@ class DescribeTheRevueDeProjet:
         rows = table_rows(slides)
         p = report.programme
         assert [row[0] for row in rows] == [op.id for op in p.operations]
-        slips = {s.operation_id: s.vs_convention_months for s in report.indicators.slips
+        slips = {s.operation_id: s.vs_baseline_months for s in report.indicators.slips
                  if s.milestone == contract.DELIVERY}
         for row, op in zip(rows, p.operations, strict=True):
             assert row[2] == op.status
             delivery = op.milestone(contract.DELIVERY)
-            assert row[5] == fr_date(delivery.convention)
+            rebased = delivery.avenant is not None and delivery.avenant != delivery.convention
+            assert row[5] == fr_date(delivery.baseline) + (" (av.)" if rebased else "")  # the latest baseline
             if delivery.actual:
                 assert row[6] == f"{fr_date(delivery.actual)} (réel)"
             assert row[7] == signed_months(slips.get(op.id))

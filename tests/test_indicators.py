@@ -439,22 +439,39 @@ def slip_programme() -> Any:
 
 class DescribeSlips:
     def it_measures_each_milestone_against_convention_and_avenant(self):
-        rows = [(s.operation_id, s.milestone, s.vs_convention_months, s.vs_avenant_months, s.done, s.motif)
-                for s in slips(slip_programme())]
+        rows = [(s.operation_id, s.milestone, s.vs_baseline_months, s.vs_convention_months, s.vs_avenant_months,
+                 s.done, s.motif) for s in slips(slip_programme())]
         assert rows == [
-            ("OP-1", "Démarrage des travaux", 3, None, True, None),  # 01/03/2010 → 15/06/2010 (actual)
-            # 30/06/2011 → 31/12/2012 = 18 months; 30/06/2012 → 31/12/2012 = 6 months
-            ("OP-1", "Livraison", 18, 6, False, "Défaillance entreprise"),
-            ("OP-2", "Démarrage des travaux", 1, None, False, None),
-            ("OP-2", "Livraison", -2, None, False, None),  # forecast 2 months ahead of the convention
-            ("OP-3", "Livraison", 7, None, True, None),  # 31/01/2011 → 31/08/2011
+            ("OP-1", "Démarrage des travaux", 3, 3, None, True, None),  # 01/03/2010 → 15/06/2010 (actual)
+            # vs the avenant 30/06/2012 → 31/12/2012 = 6 months (the headline); since the convention 30/06/2011: 18
+            ("OP-1", "Livraison", 6, 18, 6, False, "Défaillance entreprise"),
+            ("OP-2", "Démarrage des travaux", 1, 1, None, False, None),
+            ("OP-2", "Livraison", -2, -2, None, False, None),  # forecast 2 months ahead of the convention
+            ("OP-3", "Livraison", 7, 7, None, True, None),  # 31/01/2011 → 31/08/2011
         ]
 
-    def it_gives_max_and_median_by_famille(self):
+    def it_gives_max_and_median_by_famille_against_the_latest_baseline(self):
         rows = [(r.famille, r.delivery_max_months, r.delivery_median_months, r.works_start_max_months,
                  r.works_start_median_months) for r in slips_by_famille(slip_programme())]
-        # Démolition: deliveries 18 and −2 → max 18, median 8; works starts 3 and 1 → max 3, median 2
+        # Démolition: deliveries 6 (vs avenant) and −2 → max 6, median 2; works starts 3 and 1 → max 3, median 2
+        assert rows == [(DEMOLITION, 6, 2.0, 3, 2.0), ("Aménagement", 7, 7.0, None, None)]
+
+    def it_keeps_the_slip_since_the_convention_beside_it(self):
+        rows = [(r.famille, r.delivery_max_since_convention_months, r.delivery_median_since_convention_months,
+                 r.works_start_max_since_convention_months, r.works_start_median_since_convention_months)
+                for r in slips_by_famille(slip_programme())]
+        # Démolition: deliveries 18 (since the convention) and −2 → max 18, median 8
         assert rows == [(DEMOLITION, 18, 8.0, 3, 2.0), ("Aménagement", 7, 7.0, None, None)]
+
+    @pytest.mark.parametrize(("delivery", "baseline", "convention"), [
+        (dict(convention=date(2011, 6, 30), forecast=date(2012, 6, 30)), 12, 12),  # no avenant: the same figure
+        (dict(convention=date(2011, 6, 30), avenant=date(2012, 6, 30), forecast=date(2012, 6, 30)), 0,
+         12),  # a slip the avenant ratified is 0 against it
+        (dict(avenant=date(2012, 6, 30), forecast=date(2012, 8, 31)), 2, None),  # no convention date
+    ])
+    def it_measures_the_headline_against_the_avenant_else_the_convention(self, delivery, baseline, convention):
+        [slip] = slips(programme([operation("OP-1", delivery=delivery)]))
+        assert (slip.vs_baseline_months, slip.vs_convention_months) == (baseline, convention)
 
 
 # ---------------------------------------------------------------- S-curves

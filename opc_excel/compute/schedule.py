@@ -17,6 +17,15 @@ STUDY_MILESTONES = ("Désignation MOE", "Dépôt PC", "Obtention PC", "FAT valid
 CONTRACT_MILESTONES = ("Attribution des marchés", contract.DAS)
 CLOSED_STATUSES = frozenset({"Livrée", "Soldée", "Abandonnée"})
 ABANDONED = "Abandonnée"
+# What a user reads for a milestone of an operation of these familles (domain.md, "Words a French
+# professional expects"); the stored value stays the *Jalons* list's.
+MILESTONE_LABELS: dict[str, dict[str, str]] = {
+    contract.DELIVERY: {
+        contract.DEMOLITION: "Fin de démolition",
+        "Aménagement": "Réception",
+        "Ingénierie et conduite de projet": "Fin de mission",
+    },
+}
 
 
 def add_months(day: date, months: float) -> date:
@@ -42,6 +51,11 @@ def whole_months(start: date, end: date) -> int:
 def months_between(start: date, end: date) -> float:
     """Return the months from ``start`` to ``end`` as a decimal (30.4375 days a month), for ratios."""
     return (end - start).days / 30.4375
+
+
+def milestone_label(operation: Operation, name: str) -> str:
+    """Return the milestone's name as a user reads it for this operation: « Livraison » by famille, else ``name``."""
+    return MILESTONE_LABELS.get(name, {}).get(operation.famille or "", name)
 
 
 def is_abandoned(operation: Operation) -> bool:

@@ -98,21 +98,22 @@ def _preference(slip: Slip) -> int:
 
 
 def largest_slips(data: Facts) -> list[Slip]:
-    """Return the largest slip of each operation late on the convention, largest first.
+    """Return the largest slip of each operation late on its latest baseline, largest first.
 
-    From the indicator's slips (current date vs *Date convention*, in whole months): for each operation, its
-    milestone with the largest positive slip (a delivery, then a works start, wins a tie); sorted by slip,
-    largest first, then by operation id.
+    From the indicator's slips (current date vs the latest baseline, *Date avenant* else *Date convention*, in
+    whole months; the slip since the convention is kept beside it): for each operation, its milestone with the
+    largest positive slip (a delivery, then a works start, wins a tie); sorted by slip, largest first, then by
+    operation id.
     """
     best: dict[str, Slip] = {}
     for slip in data.indicators.slips:
-        months = slip.vs_convention_months
+        months = slip.vs_baseline_months
         if months is None or months <= 0:
             continue
         current = best.get(slip.operation_id)
-        if current is None or (months, -_preference(slip)) > (current.vs_convention_months, -_preference(current)):
+        if current is None or (months, -_preference(slip)) > (current.vs_baseline_months, -_preference(current)):
             best[slip.operation_id] = slip
-    return sorted(best.values(), key=lambda s: (-(s.vs_convention_months or 0), s.operation_id))
+    return sorted(best.values(), key=lambda s: (-(s.vs_baseline_months or 0), s.operation_id))
 
 
 def avenant_candidates(data: Facts) -> list[Slip]:
@@ -127,7 +128,7 @@ def avenant_candidates(data: Facts) -> list[Slip]:
     for slip in data.indicators.slips:
         if slip.done or slip.milestone not in SLIP_PREFERENCE:
             continue
-        months = slip.vs_avenant_months if slip.avenant else slip.vs_convention_months
+        months = slip.vs_baseline_months
         if months is None or months <= limit:
             continue
         current = best.get(slip.operation_id)

@@ -79,7 +79,8 @@ def commitments(data: Facts) -> list[Commitment]:
     result.append(Commitment(
         "Calendrier de la convention",
         NON_TENU if cal03 else EN_RETARD if cal02 else TENU if ind.slips else NON_MESURE,
-        f"{plural(len(cal02), 'livraison')} à plus de {fr_months(params.delay_orange_months)} de la convention "
+        f"{plural(len(cal02), 'livraison')} à plus de {fr_months(params.delay_orange_months)} de la date "
+        f"contractuelle (avenant, sinon convention) "
         f"(dont {fr_number(red02)} à plus de {fr_months(params.delay_red_months)}) ; glissement maximal "
         f"{signed_months(worst)} ; {plural(len(cal03), 'opération')} finissant après le {maybe_date(params.end_date)}",
         "Jalons ; alertes CAL-02, CAL-03"))

@@ -1,4 +1,6 @@
-"""Alert rules of the theme calendrier (CAL-01 … CAL-08): is each operation keeping its dates?
+"""Alert rules of the theme calendrier (CAL-01 … CAL-08 but CAL-04): is each operation keeping its dates?
+
+CAL-04, the sequencing of operations, is in :mod:`opc_excel.compute.alerts.enchainement`.
 
 Shared choices, so that the rules read alike:
 
@@ -13,14 +15,20 @@ Shared choices, so that the rules read alike:
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date
 
 from opc_excel.compute.alerts.registry import rule
-from opc_excel.compute.schedule import add_months, delivered, is_abandoned, whole_months, works_started
+from opc_excel.compute.schedule import (
+    add_months,
+    delivered,
+    is_abandoned,
+    milestone_label,
+    whole_months,
+    works_started,
+)
 from opc_excel.fr import fr_date, fr_months, fr_number
-from opc_excel.model import Alert, Dependency, Level, Milestone, Operation, Params, Programme, Theme
+from opc_excel.model import Alert, Level, Milestone, Operation, Params, Programme, Theme
 from opc_excel.read import contract
 
 IN_WORKS = "En travaux"
@@ -134,31 +142,52 @@ def works_start_overdue(p: Programme, at: date, params: Params) -> Iterator[Aler
 
 # ---------------------------------------------------------------- CAL-02
 
+def _latest_avenant(p: Programme, op: Operation, at: date) -> str:
+    """Return « avenant n°N »: the latest avenant dated by ``at`` that lists the operation, else « avenant »."""
+    signed = [a for a in p.amendments if op.id in a.operation_ids and a.date is not None and a.date <= at
+              and getattr(a, "status", None) != "En préparation"]
+    latest = max(signed, key=lambda a: (a.date, a.number), default=None)
+    return f"avenant n°{latest.number}" if latest is not None else "avenant"
+
+
+def _since(convention: date, current: date) -> str:
+    if current >= convention:
+        return f"{_span(convention, current)} depuis la convention du {fr_date(convention)}"
+    return f"{_span(current, convention)} d'avance sur la convention du {fr_date(convention)}"
+
+
 @rule("CAL-02", Theme.CALENDRIER)
 def delivery_slip(p: Programme, at: date, params: Params) -> Iterator[Alert]:
-    """Yield an alert for each operation whose delivery now falls late against the convention's date.
+    """Yield an alert for each operation whose delivery now falls late against its latest baseline.
 
-    The slip is the current delivery date (forecast, else the avenant's date) minus the *Date
-    convention*: Orange from *Seuil retard orange* months, Rouge from *Seuil retard rouge*.
-    Choices: a slip ratified by an avenant still counts, since the revue de projet measures
-    against the convention; a delivered operation is quiet (its slip stays in the glissement
-    indicator, there is no corrective measure left to take).
+    Source: domain.md, rules revised on 2026-12-04 (an avenant re-contracts the dates: a slip it
+    ratified is no longer a breach). The slip is the current delivery date (forecast, else the
+    baseline) minus the latest baseline (*Date avenant*, else *Date convention*): Orange from
+    *Seuil retard orange* months, Rouge from *Seuil retard rouge*. The finding also gives the slip
+    since the convention, as history. Choices: the avenant named is the latest one dated by the date
+    de situation that lists the operation (« l'avenant » when none does); an avenant date equal to
+    the convention's re-contracted nothing and reads as the convention; a delivered operation is
+    quiet (its slip stays in the glissement indicator, there is no corrective measure left to take).
     """
     for op in _live(p):
         delivery = op.milestone(contract.DELIVERY)
-        if delivery is None or delivered(op, at):
+        if delivery is None or delivered(op, at) or delivery.baseline is None:
             continue
-        current = delivery.forecast or delivery.avenant
-        if current is None or delivery.convention is None:
-            continue
-        level = _delay_level(delivery.convention, current, params.delay_orange_months, params.delay_red_months)
+        baseline, convention = delivery.baseline, delivery.convention
+        current = delivery.forecast or baseline
+        level = _delay_level(baseline, current, params.delay_orange_months, params.delay_red_months)
         if level is None:
             continue
         motif = f"motif : {delivery.motif}" if delivery.motif and delivery.motif.strip() else "motif non renseigné"
+        what = f"{milestone_label(op, contract.DELIVERY)} prévue le {fr_date(current)} au lieu du {fr_date(baseline)}"
+        if delivery.avenant is not None and delivery.avenant != convention:
+            avenant = _latest_avenant(p, op, at)
+            history = f", {_since(convention, current)}" if convention is not None else ""
+            what += f" ({avenant}) : {_span(baseline, current)} de glissement après l'{avenant}{history}"
+        else:
+            what += f" : {_span(baseline, current)} de glissement"
         yield Alert.for_operation(
-            op, severity=level, milestone=contract.DELIVERY,
-            finding=f"Livraison prévue le {fr_date(current)} au lieu du {fr_date(delivery.convention)} : "
-                    f"{_span(delivery.convention, current)} de glissement ({motif})",
+            op, severity=level, milestone=contract.DELIVERY, finding=f"{what} ({motif})",
             measure="Porter le glissement au comité de pilotage, arrêter un planning de rattrapage avec le maître "
                     "d'ouvrage et préparer un avenant" if level is Level.ROUGE else
                     "Analyser les causes du glissement avec le maître d'ouvrage et arrêter un planning de rattrapage")
@@ -184,67 +213,6 @@ def delivery_after_convention_end(p: Programme, at: date, params: Params) -> Ite
             finding=f"Livraison prévue le {fr_date(expected)}, après la fin de la convention le "
                     f"{fr_date(params.end_date)} : {_span(params.end_date, expected)} de dépassement",
             measure="Resserrer le planning avec le maître d'ouvrage ou demander à l'ANRU une prorogation par avenant")
-
-
-# ---------------------------------------------------------------- CAL-04
-
-def _earliest_start(dependency: Dependency, predecessor_delivery: date) -> date:
-    return add_months(predecessor_delivery, dependency.lag_months or 0)
-
-
-def _sequencing_clause(dependency: Dependency, predecessor: Operation, delivery: date, at: date) -> str:
-    done = delivered(predecessor, at)
-    clause = f"livraison de {_label(predecessor)} {'intervenue' if done else 'prévue'} le {fr_date(delivery)}"
-    if dependency.lag_months:
-        earliest = _earliest_start(dependency, delivery)
-        clause += f" + {fr_months(dependency.lag_months)} de décalage, soit le {fr_date(earliest)}"
-    return clause
-
-
-@rule("CAL-04", Theme.CALENDRIER)
-def sequencing_broken(p: Programme, at: date, params: Params) -> Iterator[Alert]:
-    """Yield a red alert on each successor whose works start comes before a predecessor's delivery + lag.
-
-    Dates compared: the successor's works start (actual, else forecast, else baseline) and the
-    predecessor's delivery (same order), plus the *Décalage (mois)* of the *Dépendances* row.
-    Choices: an abandoned predecessor no longer constrains anything; a successor that has
-    actually started is history once its predecessor is delivered, but an actual start while the
-    predecessor is still not delivered is a real overlap of two sites and is flagged. Several
-    broken dependencies of one successor make one alert (its key is per operation and milestone)
-    whose finding names every predecessor.
-    """
-    broken: dict[str, list[str]] = defaultdict(list)
-    starts: dict[str, date] = {}
-    for dependency in p.dependencies:
-        predecessor, successor = p.operation(dependency.predecessor), p.operation(dependency.successor)
-        if predecessor is None or successor is None or predecessor is successor:
-            continue
-        if is_abandoned(predecessor) or is_abandoned(successor) or delivered(successor, at):
-            continue
-        start_milestone = successor.milestone(contract.WORKS_START)
-        delivery_milestone = predecessor.milestone(contract.DELIVERY)
-        start = start_milestone.expected if start_milestone is not None else None
-        delivery = delivery_milestone.expected if delivery_milestone is not None else None
-        if start is None or delivery is None:
-            continue
-        if works_started(successor, at) and delivered(predecessor, at):
-            continue
-        if start < _earliest_start(dependency, delivery):
-            broken[successor.id].append(_sequencing_clause(dependency, predecessor, delivery, at))
-            starts[successor.id] = start
-    for successor_id, clauses in broken.items():
-        successor = p.operation(successor_id)
-        assert successor is not None
-        started = works_started(successor, at)
-        dates = "les dates permises" if len(clauses) > 1 else "la date permise"
-        yield Alert.for_operation(
-            successor, severity=Level.ROUGE, milestone=contract.WORKS_START,
-            finding=f"Démarrage {'intervenu' if started else 'prévu'} le {fr_date(starts[successor_id])}, avant "
-                    f"{dates} par l'enchaînement : {' ; '.join(clauses)}",
-            measure="Vérifier sur site la coactivité des chantiers et arrêter avec les maîtres d'ouvrage le phasage "
-                    "et les mesures de sécurité" if started else
-                    "Recaler le démarrage après la livraison de l'opération amont, ou revoir l'enchaînement avec "
-                    "les maîtres d'ouvrage concernés")
 
 
 # ---------------------------------------------------------------- CAL-05

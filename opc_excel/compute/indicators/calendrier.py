@@ -218,7 +218,11 @@ def to_launch(p: Programme, horizon_months: float | None = None) -> tuple[ToLaun
 
 @dataclass(frozen=True, slots=True)
 class Slip:
-    """*Glissement* of one milestone: current date (actual, else forecast) vs convention and avenant dates."""
+    """*Glissement* of one milestone: current date (actual, else forecast) vs its latest baseline and the convention.
+
+    ``vs_baseline_months`` is the headline (against the avenant's date where there is one, else the
+    convention's); ``vs_convention_months`` is the slip since the initial convention, shown beside it as history.
+    """
 
     operation_id: str
     famille: str
@@ -230,6 +234,12 @@ class Slip:
     vs_convention_months: int | None  # whole months, positive = later than the convention
     vs_avenant_months: int | None
     motif: str | None
+    vs_baseline_months: int | None = None  # vs the avenant's date, else the convention's
+
+    @property
+    def baseline(self) -> date | None:
+        """Return the latest baseline date: the avenant's, else the convention's."""
+        return self.avenant or self.convention
 
 
 def slips(p: Programme) -> tuple[Slip, ...]:
@@ -237,7 +247,8 @@ def slips(p: Programme) -> tuple[Slip, ...]:
 
     current = *Date réelle*, else *Date prévisionnelle*; a milestone with neither has no slip to show (its
     expected date is its baseline). ``whole_months(reference, current)``, signed; vs avenant only when there
-    is an avenant date. In the order of the operations, then of the *Jalons* list.
+    is an avenant date; vs baseline against the avenant's date, else the convention's. In the order of the
+    operations, then of the *Jalons* list.
     """
     order = {name: i for i, name in enumerate(p.lists.get(contract.JALONS, ()) or contract.DEFAULT_LISTS[
         contract.JALONS])}
@@ -250,31 +261,49 @@ def slips(p: Programme) -> tuple[Slip, ...]:
             rows.append(Slip(
                 op.id, op.famille or "", m.name, m.convention, m.avenant, current, m.actual is not None,
                 whole_months(m.convention, current) if m.convention else None,
-                whole_months(m.avenant, current) if m.avenant else None, m.motif))
+                whole_months(m.avenant, current) if m.avenant else None, m.motif,
+                whole_months(m.baseline, current) if m.baseline else None))
     return tuple(rows)
 
 
 @dataclass(frozen=True, slots=True)
 class FamilySlip:
-    """Max and median slip vs the convention of a famille's deliveries and works starts (None: no slip known)."""
+    """Max and median slip of a famille's deliveries and works starts (None: no slip known).
+
+    The headline figures are against the latest baseline (avenant, else convention); the ``…_since_convention``
+    ones are the slips since the initial convention, shown beside them as history.
+    """
 
     famille: str
     delivery_max_months: int | None
     delivery_median_months: float | None
     works_start_max_months: int | None
     works_start_median_months: float | None
+    delivery_max_since_convention_months: int | None = None
+    delivery_median_since_convention_months: float | None = None
+    works_start_max_since_convention_months: int | None = None
+    works_start_median_since_convention_months: float | None = None
 
 
 def slips_by_famille(p: Programme, rows: Iterable[Slip] | None = None) -> tuple[FamilySlip, ...]:
-    """Return, for each famille, the max and median slip vs convention of deliveries and of works starts."""
-    by: dict[str, dict[str, list[int]]] = defaultdict(lambda: {contract.DELIVERY: [], contract.WORKS_START: []})
+    """Return, for each famille, the max and median slip of deliveries and of works starts.
+
+    Against the latest baseline (avenant, else convention), then since the convention (history).
+    """
+    milestones = (contract.DELIVERY, contract.WORKS_START)
+    latest: dict[str, dict[str, list[int]]] = defaultdict(lambda: {m: [] for m in milestones})
+    initial: dict[str, dict[str, list[int]]] = defaultdict(lambda: {m: [] for m in milestones})
     for s in slips(p) if rows is None else rows:
-        if s.famille and s.milestone in (contract.DELIVERY, contract.WORKS_START) \
-                and s.vs_convention_months is not None:
-            by[s.famille][s.milestone].append(s.vs_convention_months)
+        if not s.famille or s.milestone not in milestones:
+            continue
+        if s.vs_baseline_months is not None:
+            latest[s.famille][s.milestone].append(s.vs_baseline_months)
+        if s.vs_convention_months is not None:
+            initial[s.famille][s.milestone].append(s.vs_convention_months)
 
     def stats(values: list[int]) -> tuple[int | None, float | None]:
         return (max(values), float(statistics.median(values))) if values else (None, None)
 
-    return tuple(FamilySlip(f, *stats(by[f][contract.DELIVERY]), *stats(by[f][contract.WORKS_START]))
-                 for f in ordered(by, p.lists.get(contract.FAMILLES, ())))
+    return tuple(FamilySlip(f, *stats(latest[f][contract.DELIVERY]), *stats(latest[f][contract.WORKS_START]),
+                            *stats(initial[f][contract.DELIVERY]), *stats(initial[f][contract.WORKS_START]))
+                 for f in ordered(set(latest) | set(initial), p.lists.get(contract.FAMILLES, ())))

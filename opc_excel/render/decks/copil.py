@@ -154,20 +154,24 @@ def slips_slide(data: DeckInput, builder: DeckBuilder) -> None:
     slips = data.situation.largest_slips
     top = slips[:LARGEST_SLIPS]
     rows = [[operation_name(data.situation, s.operation_id), s.milestone,
-             fr_date(s.convention) if s.convention else "—",
+             (fr_date(s.baseline) + (" (av.)" if s.avenant and s.avenant != s.convention else "")) if s.baseline
+             else "—",
              f"{fr_date(s.current)}{'' if s.done else ' (prév.)'}",
-             Cell(f"+{s.vs_convention_months} mois", slip_status(data, s.vs_convention_months)),
+             Cell(f"+{s.vs_baseline_months} mois" + (f" (+{s.vs_convention_months} depuis la conv.)"
+                                                    if s.vs_convention_months not in (None, s.vs_baseline_months)
+                                                    else ""), slip_status(data, s.vs_baseline_months)),
              shorten(s.motif or "non renseigné", NAME_CAP)] for s in top]
     builder.table(
         f"Les {len(top)} plus forts glissements" if top else "Les plus forts glissements",
-        [Column("Opération", 4.0), Column("Jalon", 1.7), Column("Convention", 1.1), Column("Actuelle", 1.3),
+        [Column("Opération", 4.0), Column("Jalon", 1.7), Column("Référence", 1.1), Column("Actuelle", 1.3),
          Column("Glissement", 1.1, "right"), Column("Motif", 1.6)], rows,
-        notes=f"Glissement de chaque opération = son jalon le plus en retard sur la date de la convention (Jalons : "
-              f"date réelle, sinon prévisionnelle ; « prév. » : date prévisionnelle), en mois entiers ; "
+        notes=f"Glissement de chaque opération = son jalon le plus en retard sur sa date contractuelle (date avenant "
+              f"« av. », sinon date convention ; le glissement depuis la convention est rappelé entre parenthèses) "
+              f"(Jalons : date réelle, sinon prévisionnelle ; « prév. » : date prévisionnelle), en mois entiers ; "
               f"{len(slips)} opération(s) en glissement, les {len(top)} plus fortes ici. Couleur : seuils "
               f"{fr_months(data.params.delay_orange_months)} et {fr_months(data.params.delay_red_months)} "
               f"(Paramètres). Motif : colonne Motif de décalage de Jalons.",
-        empty="Aucune opération en glissement sur la convention.", font_pt=11)
+        empty="Aucune opération en glissement sur sa date contractuelle (avenant, sinon convention).", font_pt=11)
 
 
 def motifs_slide(data: DeckInput, builder: DeckBuilder, title: str = "Motifs de décalage") -> None:
@@ -176,16 +180,16 @@ def motifs_slide(data: DeckInput, builder: DeckBuilder, title: str = "Motifs de 
     listed = [m for m in data.programme.lists.get(contract.MOTIFS, ()) if m in counts]
     motifs = sorted(counts, key=lambda m: (-counts[m], listed.index(m) if m in listed else len(listed), m))
     if not motifs:
-        builder.bullets(title, [], notes="Aucun jalon en retard sur la convention (Jalons).",
+        builder.bullets(title, [], notes="Aucun jalon en retard sur sa date contractuelle (Jalons).",
                         empty="Aucune opération en glissement : pas de motif à compter.")
         return
     first = motifs[0]
     builder.chart(
         title, "bar", motifs, {"Opérations": [counts[m] for m in motifs]},
         notes=f"Motif de décalage du jalon le plus en retard de chacune des {len(slips)} opérations en glissement "
-              f"sur la convention (Jalons, colonne Motif de décalage). "
+              f"sur leur date contractuelle (Jalons, colonne Motif de décalage). "
               + " ; ".join(f"{m} : {counts[m]}" for m in motifs) + ".",
-        comment=f"{len(slips)} opérations en glissement sur la convention.\n"
+        comment=f"{len(slips)} opérations en glissement sur leur date contractuelle.\n"
                 f"Premier motif : {first.lower()} ({counts[first]} opération{'s' if counts[first] > 1 else ''}).",
         number_format="0")
 
@@ -201,8 +205,8 @@ def avenants_slide(data: DeckInput, builder: DeckBuilder) -> None:
                      f"Aucun avenant daté après le {fr_date(data.at)} dans la feuille Avenants", "—"])
     candidates = data.situation.avenant_candidates
     for slip in candidates[:MAX_CANDIDATE_ROWS]:
-        months = slip.vs_avenant_months if slip.avenant else slip.vs_convention_months
-        reference = slip.avenant or slip.convention
+        months = slip.vs_baseline_months
+        reference = slip.baseline
         basis = "avenant" if slip.avenant else "convention"
         op = data.programme.operation(slip.operation_id)
         rows.append([Cell("Opération candidate", "rouge"), operation_name(data.situation, slip.operation_id),

@@ -87,8 +87,9 @@ def slips_by_famille_slide(data: DeckInput, builder: DeckBuilder) -> None:
         "Glissements par famille",
         [Column("Famille", 4.0), Column("Démarrage : max", 1.4, "right"), Column("Démarrage : médiane", 1.5, "right"),
          Column("Livraison : max", 1.4, "right"), Column("Livraison : médiane", 1.5, "right")], rows,
-        notes="Glissement de chaque jalon = date réelle, sinon prévisionnelle − date convention, en mois entiers "
-              "(feuille Jalons) ; maximum et médiane par famille des démarrages de travaux et des livraisons. "
+        notes="Glissement de chaque jalon = date réelle, sinon prévisionnelle − date contractuelle (date avenant, "
+              "sinon date convention), en mois entiers (feuille Jalons) ; maximum et médiane par famille des "
+              "démarrages de travaux et des livraisons. "
               f"Orange au-delà de {fr_months(data.params.delay_orange_months)}, rouge au-delà de "
               f"{fr_months(data.params.delay_red_months)} (Paramètres).",
         empty="Aucun glissement connu : pas de date réelle ni prévisionnelle saisie.")
@@ -98,13 +99,13 @@ def slips_slide(data: DeckInput, builder: DeckBuilder) -> None:
     """The largest delivery slips of the operations not yet delivered, with their motif."""
     labels = {op.id: shorten(op.label or "", NAME_CAP) for op in data.programme.operations}
     pending = [s for s in data.indicators.slips
-               if s.milestone == contract.DELIVERY and not s.done and (s.vs_convention_months or 0) > 0]
-    pending.sort(key=lambda s: (-(s.vs_convention_months or 0), s.operation_id))
+               if s.milestone == contract.DELIVERY and not s.done and (s.vs_baseline_months or 0) > 0]
+    pending.sort(key=lambda s: (-(s.vs_baseline_months or 0), s.operation_id))
     rows = [[f"{s.operation_id} — {labels.get(s.operation_id, '')}", maybe_date(s.convention, "—"),
              maybe_date(s.avenant, "—"),
-             fr_date(s.current), Cell(signed_months(s.vs_convention_months),
-                                      slip_status(s.vs_convention_months, data)),
-             signed_months(s.vs_avenant_months), Cell(shorten(s.motif or "non renseigné", NAME_CAP),
+             fr_date(s.current), Cell(signed_months(s.vs_baseline_months),
+                                      slip_status(s.vs_baseline_months, data)),
+             signed_months(s.vs_convention_months), Cell(shorten(s.motif or "non renseigné", NAME_CAP),
                                                                   None if s.motif else "orange")]
             for s in pending[:MAX_SLIPS]]
     more = len(pending) - MAX_SLIPS
@@ -114,12 +115,16 @@ def slips_slide(data: DeckInput, builder: DeckBuilder) -> None:
     builder.table(
         "Livraisons en glissement",
         [Column("Opération", 4.0), Column("Convention", 1.1), Column("Avenant", 1.1), Column("Prévue", 1.1),
-         Column("vs convention", 1.1, "right"), Column("vs avenant", 1.0, "right"), Column("Motif", 1.9)], rows,
+         Column("Glissement", 1.1, "right"), Column("depuis la convention", 1.0, "right"), Column("Motif", 1.9)],
+        rows,
         notes=f"{len(pending)} opération(s) non livrée(s) dont la livraison prévisionnelle (Jalons) est postérieure à "
-              f"la date convention ; les {min(len(pending), MAX_SLIPS)} plus forts glissements sont présentés"
+              f"la date contractuelle (date avenant, sinon date convention) ; glissement mesuré sur cette date, "
+              f"celui depuis la convention à côté pour mémoire ; les {min(len(pending), MAX_SLIPS)} plus forts "
+              f"glissements sont présentés"
               + (f", {more} autre(s) dans la feuille Jalons" if more > 0 else "")
               + ". Motif : colonne Motif de décalage (Jalons).",
-        empty="Aucune livraison en glissement par rapport à la convention.", font_pt=9)
+        empty="Aucune livraison en glissement par rapport à la date contractuelle (avenant, sinon convention).",
+        font_pt=9)
 
 
 def gantt_slide(data: DeckInput, builder: DeckBuilder) -> None:

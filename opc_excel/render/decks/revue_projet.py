@@ -248,10 +248,11 @@ def finance_table_slide(data: DeckInput, builder: DeckBuilder) -> None:
 
 
 def _milestone_cells(milestone: Milestone | None) -> tuple[str, str]:
-    """Return (convention date, forecast or actual date) of a milestone as table cells."""
+    """Return (latest baseline date, forecast or actual date) of a milestone as table cells; « (av.) »: avenant's."""
     if milestone is None:
         return "—", "—"
-    convention = maybe_date(milestone.convention, "—")
+    rebased = milestone.avenant is not None and milestone.avenant != milestone.convention
+    convention = maybe_date(milestone.baseline, "—") + (" (av.)" if rebased else "")
     if milestone.actual:
         return convention, f"{fr_date(milestone.actual)} (réel)"
     current = milestone.forecast or milestone.avenant
@@ -259,25 +260,27 @@ def _milestone_cells(milestone: Milestone | None) -> tuple[str, str]:
 
 
 def operations_slide(data: DeckInput, builder: DeckBuilder) -> None:
-    """Status and dates of every operation, abandoned ones included; slip = delivery vs convention."""
+    """Status and dates of every operation, abandoned ones included; slip = delivery vs its latest baseline."""
     slips = {(s.operation_id, s.milestone): s for s in data.indicators.slips}
     rows = []
     for op in data.programme.operations:
         start_conv, start_now = _milestone_cells(op.milestone(contract.WORKS_START))
         end_conv, end_now = _milestone_cells(op.milestone(contract.DELIVERY))
         slip = slips.get((op.id, contract.DELIVERY))
-        months = slip.vs_convention_months if slip else None
+        months = slip.vs_baseline_months if slip else None
         rows.append([op.id, shorten(op.label or "", NAME_CAP), op.status or "—", start_conv, start_now, end_conv,
                      end_now, Cell(signed_months(months), slip_status(months, data))])
     params = data.params
     builder.table(
         "Statut et dates des opérations",
-        [Column("ID", 1.05), Column("Libellé", 3.4), Column("Statut", 0.95), Column("Démarrage convention", 1.05),
-         Column("Démarrage prévu / réel", 1.35), Column("Livraison convention", 1.05),
+        [Column("ID", 1.05), Column("Libellé", 3.4), Column("Statut", 0.95), Column("Démarrage contractuel", 1.05),
+         Column("Démarrage prévu / réel", 1.35), Column("Livraison contractuelle", 1.05),
          Column("Livraison prévue / réelle", 1.35), Column("Glissement livraison", 0.95, "right")], rows,
         notes=f"{len(rows)} opérations (feuille Opérations, statut saisi) ; dates de la feuille Jalons : date "
-              f"convention, puis date réelle (« réel ») sinon prévisionnelle sinon avenant. Glissement : "
-              f"livraison réelle ou prévisionnelle − livraison convention, en mois entiers (indicateur glissement) ; "
+              f"contractuelle (date avenant « av. », sinon date convention), puis date réelle (« réel ») sinon "
+              f"prévisionnelle sinon avenant. Glissement : "
+              f"livraison réelle ou prévisionnelle − livraison de l'avenant, sinon de la convention, en mois entiers "
+              f"(indicateur glissement) ; "
               f"orange au-delà de {fr_months(params.delay_orange_months)}, rouge au-delà de "
               f"{fr_months(params.delay_red_months)}.",
         font_pt=9)
