@@ -78,6 +78,7 @@ class Params:
     next_milestone_review: date | None = None
     delay_orange_months: float = 6
     delay_red_months: float = 12
+    amendment_change_pct: float = 10  # GOV-04: cost or ANRU subsidy changed by this much
     start_delay_red_months: float = 6
     gup_end: date | None = None
     npnru_tolerance_months: float = 18
@@ -244,6 +245,7 @@ class Amendment:
     kind: str | None = None
     subject: str = ""
     operation_ids: tuple[str, ...] = ()
+    status: str | None = None  # Signé / En préparation; None (no column, empty cell): signed
     row: int = 0
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from opc_excel.compute.alerts import RULES, evaluate, gouvernance, habitat, social  # noqa: F401  (gouvernance registers)
 from opc_excel.fr import NBSP
-from opc_excel.model import Alert, Level, Operation, Programme, ProgrammeKind, Theme
+from opc_excel.model import Alert, Amendment, Level, Operation, Programme, ProgrammeKind, Theme
 from opc_excel.read import contract
 from tests.programmes import action, funding, household, insertion, operation, programme
 
@@ -607,6 +607,109 @@ class DescribeGov03ActionOverdue:
         assert [(a.action_id, a.operation_id, a.owner) for a in found] == [("A-1", "OP-1", "Sagim"),
                                                                            ("A-2", "OP-1", "Sagim")]
         assert len({a.key for a in found}) == 2
+
+
+# ---------------------------------------------------------------- GOV-04
+
+
+def amendment(number: str, *op_ids: str, status: str | None = "Signé") -> Amendment:
+    return Amendment(number, date(2011, 3, 15), "National", operation_ids=op_ids, status=status)
+
+
+def changed(op_id: str = "OP-1", *, status: str = "En travaux", cost_current: float | None = None,
+            delivery: dict | None = None, **kwargs: Any) -> Operation:
+    """Return an operation costing 1 000 000 € at the convention, its delivery due 30/06/2012 unless told."""
+    return operation(op_id, status=status, cost=1_000_000, cost_current=cost_current,
+                     delivery=delivery or dict(convention=date(2012, 6, 30)), **kwargs)
+
+
+class DescribeGov04ChangeWithoutAvenant:
+    @pytest.mark.parametrize(("op", "expected"), [
+        # clean: nothing changed
+        (changed(), []),
+        # delivery slips 12 months against the convention: at Seuil retard rouge, orange
+        (changed(delivery=dict(convention=date(2012, 6, 30), forecast=date(2013, 6, 30))), [O]),
+        (changed(delivery=dict(convention=date(2012, 6, 30), forecast=date(2013, 6, 29))), []),
+        (changed(delivery=dict(convention=date(2012, 6, 30), forecast=date(2014, 6, 30))), [O]),
+        # a slip ratified by avenant: measured against the avenant's date, 6 months: quiet
+        (changed(delivery=dict(convention=date(2011, 6, 30), avenant=date(2013, 6, 30),
+                               forecast=date(2013, 12, 31))), []),
+        # the works start and the DAS count too; a milestone reached does not (its slip is history)
+        (changed(works_start=dict(convention=date(2011, 3, 1), forecast=date(2012, 3, 1))), [O]),
+        (changed(das=dict(convention=date(2011, 1, 31), forecast=date(2012, 2, 28))), [O]),
+        (changed(delivery=dict(convention=date(2010, 6, 30), forecast=date(2011, 9, 1),
+                               actual=date(2011, 9, 1))), []),
+        # cost: 10 % at the threshold, up or down
+        (changed(cost_current=1_100_000), [O]),
+        (changed(cost_current=1_099_999), []),
+        (changed(cost_current=890_000), [O]),
+        (changed(cost_current=910_000), []),
+        # abandoned, still in the convention
+        (changed(status="Abandonnée"), [O]),
+        # delivered with another quantity than the convention's
+        (changed(status="Livrée", quantity_convention=110, quantity_done=106), [O]),
+        (changed(status="Livrée", quantity_convention=110, quantity_done=110), []),
+        (changed(status="En travaux", quantity_convention=110, quantity_done=40), []),
+        # soldée: accounts closed
+        (changed(status="Soldée", cost_current=1_500_000), []),
+    ])
+    def it_fires_on_a_change_that_calls_for_an_avenant(self, op: Operation, expected: list[Level]) -> None:
+        assert levels(programme([op]), "GOV-04") == expected
+
+    @pytest.mark.parametrize(("current", "expected"), [
+        (450_000, [O]),  # −10 %: at the threshold
+        (455_000, []),
+        (560_000, [O]),
+        (None, []),  # no Montant actualisé: nothing changed
+    ])
+    def it_fires_on_the_anru_subsidy_changed(self, current: float | None, expected: list[Level]) -> None:
+        p = programme([changed()], funding=[funding("OP-1", amount=500_000, amount_current=current),
+                                            funding("OP-1", funder="Ville", amount=500_000, amount_current=100)])
+        assert levels(p, "GOV-04") == expected
+
+    def it_follows_the_threshold_parameter(self) -> None:
+        op = changed(cost_current=1_100_000)
+        assert levels(programme([op], params=dict(amendment_change_pct=15)), "GOV-04") == []
+        slip = changed(delivery=dict(convention=date(2012, 6, 30), forecast=date(2013, 1, 31)))
+        assert levels(programme([slip], params=dict(delay_red_months=6)), "GOV-04") == [O]
+
+    @pytest.mark.parametrize(("amendments", "expected"), [
+        # an avenant in preparation listing the operation silences everything
+        ([amendment("3", "OP-1", status="En préparation")], []),
+        # one in preparation for another operation does not
+        ([amendment("3", "OP-2", status="En préparation")], [O]),
+        # a signed avenant listing it ratifies cost and abandonment, not a slip beyond its own dates
+        ([amendment("2", "OP-1")], []),
+        ([amendment("2", "OP-1", status=None)], []),  # no Statut: signed
+    ])
+    def it_is_silenced_by_an_avenant(self, amendments: list[Amendment], expected: list[Level]) -> None:
+        p = programme([changed(cost_current=1_250_000)], amendments=amendments)
+        assert levels(p, "GOV-04") == expected
+        abandoned = programme([changed(status="Abandonnée")], amendments=amendments)
+        assert levels(abandoned, "GOV-04") == expected
+
+    def it_keeps_a_slip_against_the_baseline_even_when_a_signed_avenant_lists_the_operation(self) -> None:
+        op = changed(delivery=dict(convention=date(2011, 6, 30), avenant=date(2012, 6, 30), forecast=date(2013, 9, 30)))
+        (alert,) = alerts(programme([op], amendments=[amendment("2", "OP-1")]), "GOV-04")
+        assert "livraison prévue le 30/09/2013 au lieu du 30/06/2012 (avenant) : 15 mois de glissement" in alert.finding
+
+    def it_names_every_change_with_its_figures(self) -> None:
+        op = changed(cost_current=1_200_000, owner="Sagim",
+                     delivery=dict(convention=date(2012, 6, 30), forecast=date(2013, 12, 31)))
+        (alert,) = alerts(programme([op]), "GOV-04")
+        assert alert.key == "GOV-04 · OP-1" and alert.owner == "Sagim" and alert.theme is Theme.GOUVERNANCE
+        assert alert.finding.startswith("Changement à porter par avenant")
+        assert "18 mois de glissement" in alert.finding and "(convention)" in alert.finding
+        million = f"1\u202f000\u202f000{NBSP}€"
+        assert f"1\u202f200\u202f000{NBSP}€ pour {million} à la convention (+20{NBSP}%)" in alert.finding
+        assert "avenant" in alert.measure and RULES["GOV-04"].description.startswith("Yield")
+
+    def it_names_a_quantity_and_an_abandonment(self) -> None:
+        (qty,) = alerts(programme([changed(status="Livrée", quantity_convention=110, quantity_done=106,
+                                           unit="logements")]), "GOV-04")
+        assert "quantité livrée de 106 logements pour 110 à la convention" in qty.finding
+        (gone,) = alerts(programme([changed(status="Abandonnée")]), "GOV-04")
+        assert "opération abandonnée" in gone.finding
 
 
 # ---------------------------------------------------------------- the catalogue

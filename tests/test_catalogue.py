@@ -18,13 +18,13 @@ CODES = (  # a new rule adds its code on a line of its own at the end, and takes
     "HAB-01", "HAB-02", "HAB-03", "HAB-04", "HAB-05",
     "SOC-01", "SOC-02",
     "GOV-01", "GOV-02", "GOV-03",
+    "GOV-04",
 )
 PLANNED = (
     "FIN-12",
     "FIN-13",
     "HAB-06",
     "HAB-07",
-    "GOV-04",
 )
 """Codes the design added on 2026-12-04 and issue #12 implements: each moves to CODES with its rule and tests."""
 THEMES = {"CAL": {Theme.CALENDRIER}, "FIN": {Theme.FINANCIER}, "HAB": {Theme.HABITAT}, "SOC": {Theme.SOCIAL},

@@ -239,6 +239,8 @@ INSERTION_SPEC = SheetSpec(
         C("Date de situation", "as_of", K.DATE),
     ))
 
+AMENDMENT_STATUSES = ("Signé", "En préparation")  # GOV-04: « En préparation » silences it
+
 AVENANTS_SPEC = SheetSpec(
     AVENANTS, "N°", unique="number", columns=(
         C("N°", "number", K.ID, required=True),
@@ -246,6 +248,7 @@ AVENANTS_SPEC = SheetSpec(
         C("Type", "kind", K.LIST, choices=AMENDMENT_KINDS),
         C("Objet", "subject", K.TEXT),
         C("Opérations concernées", "operation_ids", K.IDS),
+        C("Statut", "status", K.LIST, choices=AMENDMENT_STATUSES),
     ))
 
 ACTIONS_SPEC = SheetSpec(
@@ -310,6 +313,7 @@ PARAMETERS: tuple[Parameter, ...] = (
     P("Prochain point d'étape", "next_milestone_review", K.DATE, Role.START),
     P("Seuil retard orange (mois)", "delay_orange_months", K.NUMBER),
     P("Seuil retard rouge (mois)", "delay_red_months", K.NUMBER),
+    P("Écart de coût ou de subvention appelant un avenant (%)", "amendment_change_pct", K.NUMBER),
     P("Retard de démarrage rouge (mois)", "start_delay_red_months", K.NUMBER),
     P("Fin de la convention GUP", "gup_end", K.DATE),
     P("Tolérance NPNRU (mois)", "npnru_tolerance_months", K.NUMBER),

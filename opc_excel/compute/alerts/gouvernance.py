@@ -1,13 +1,14 @@
-"""Alert rules of the theme *Gouvernance*: revue de projet, points d'étape, relevé de décisions."""
+"""Alert rules of the theme *Gouvernance*: revue de projet, points d'étape, relevé de décisions, avenants."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
 
+from opc_excel.compute.alerts.financier.common import is_anru
 from opc_excel.compute.alerts.registry import rule
 from opc_excel.compute.schedule import add_months, delivered, is_abandoned, whole_months, works_started
-from opc_excel.fr import fr_date, fr_months
+from opc_excel.fr import fr_amount, fr_date, fr_months, fr_number, fr_percent
 from opc_excel.model import Action, Alert, Level, Operation, Params, Programme, ProgrammeKind, Theme
 from opc_excel.read import contract
 
@@ -219,3 +220,130 @@ def action_overdue(p: Programme, at: date, params: Params) -> Iterator[Alert]:
             operation_label=(operation.label or "") if operation else "",
             owner=(operation.owner or "") if operation else "",
             action_id=action.id)
+
+
+# ---------------------------------------------------------------- GOV-04
+
+SIGNED, IN_PREPARATION = contract.AMENDMENT_STATUSES
+SETTLED = "Soldée"
+# The dates an avenant re-contracts, as the finding names them.
+DATED_MILESTONES = {contract.DAS: "DAS prévue", contract.WORKS_START: "démarrage des travaux prévu",
+                    contract.DELIVERY: "livraison prévue"}
+_EPSILON = 1e-9  # a ratio computed in floating point still reaches a threshold it equals
+
+
+def amended_operations(p: Programme) -> tuple[dict[str, str], set[str]]:
+    """Return the operations listed in an avenant in preparation (id → its N°), and those in a signed avenant.
+
+    An avenant whose *Statut* is empty, or a sheet without the column (first contract), counts as signed:
+    the sheet listed the avenants signed.
+    """
+    preparing: dict[str, str] = {}
+    signed: set[str] = set()
+    for amendment in p.amendments:
+        if amendment.status == IN_PREPARATION:
+            for op_id in amendment.operation_ids:
+                preparing.setdefault(op_id, amendment.number)
+        else:
+            signed.update(amendment.operation_ids)
+    return preparing, signed
+
+
+def _signed_pct(change: float) -> str:
+    return ("+" if change > 0 else "−") + fr_percent(abs(change))
+
+
+def _changed(current: float | None, baseline: float | None, threshold: float) -> float | None:
+    """Return the change in % of ``baseline`` when it reaches ``threshold`` either way, else None."""
+    if current is None or baseline is None or baseline <= 0:
+        return None
+    change = (current - baseline) / baseline * 100
+    return change if abs(change) >= threshold - _EPSILON else None
+
+
+def _largest_slip(op: Operation, params: Params) -> str | None:
+    """Return the largest forecast slip against the latest baseline reaching *Seuil retard rouge*, in words."""
+    found: tuple[int, str] | None = None
+    for name, planned in DATED_MILESTONES.items():
+        m = op.milestone(name)
+        if m is None or m.actual is not None or m.forecast is None or m.baseline is None:
+            continue
+        if m.forecast < add_months(m.baseline, params.delay_red_months):
+            continue
+        months = whole_months(m.baseline, m.forecast)
+        source = "avenant" if m.avenant is not None else "convention"
+        words = (f"{planned} le {fr_date(m.forecast)} au lieu du {fr_date(m.baseline)} ({source}) : "
+                 f"{fr_months(months)} de glissement")
+        if found is None or months > found[0]:
+            found = (months, words)
+    return found[1] if found else None
+
+
+def avenant_changes(op: Operation, p: Programme, at: date, params: Params, signed: bool) -> list[str]:
+    """Return the changes of ``op`` that call for an avenant, one French phrase each (see GOV-04)."""
+    if is_abandoned(op):
+        return [] if signed else ["opération abandonnée, toujours inscrite à la convention"]
+    changes: list[str] = []
+    slip = _largest_slip(op, params)
+    if slip:
+        changes.append(slip)
+    if signed:
+        return changes  # amounts and quantities: taken as ratified by the signed avenant that lists the operation
+    threshold = params.amendment_change_pct
+    cost = _changed(op.cost_current, op.cost_convention, threshold)
+    if cost is not None:
+        assert op.cost_current is not None and op.cost_convention is not None
+        changes.append(f"coût actualisé de {fr_amount(op.cost_current)} pour {fr_amount(op.cost_convention)} "
+                       f"à la convention ({_signed_pct(cost)})")
+    anru = [line for line in p.funding_of(op.id) if is_anru(line)]
+    if any(line.amount_current is not None for line in anru):
+        before = sum(line.amount_convention or 0 for line in anru)
+        after = sum(line.amount or 0 for line in anru)
+        subsidy = _changed(after, before, threshold)
+        if subsidy is not None:
+            changes.append(f"subvention ANRU actualisée de {fr_amount(after)} pour {fr_amount(before)} "
+                           f"à la convention ({_signed_pct(subsidy)})")
+    if delivered(op, at) and op.quantity_done is not None and op.quantity_convention is not None \
+            and op.quantity_done != op.quantity_convention:
+        unit = f" {op.unit}" if op.unit else ""
+        changes.append(f"quantité livrée de {fr_number(op.quantity_done)}{unit} pour "
+                       f"{fr_number(op.quantity_convention)} à la convention")
+    return changes
+
+
+@rule("GOV-04", theme=Theme.GOUVERNANCE)
+def change_without_avenant(p: Programme, at: date, params: Params) -> Iterator[Alert]:
+    """Yield an orange alert for each operation whose changes call for an avenant that no avenant in preparation holds.
+
+    Local practice (the avenant re-contracts dates, costs and quantities; préfecture de Seine-et-Marne's guide
+    on avenants simplifiés and nationaux). What the workbook can show, and so what counts:
+
+    - a slip: the forecast of the *DAS*, the works start or the delivery (milestones not yet reached) later
+      than the latest baseline (*Date avenant*, else *Date convention*) by *Seuil retard rouge (mois)* or
+      more: the slip CAL-02 calls red is the one the planning no longer absorbs (no new parameter);
+    - the cost (*Coût actualisé* against *Coût convention*) or the ANRU subsidy (*Montant actualisé* of
+      the ANRU lines against their *Montant convention*) changed by *Écart de coût ou de subvention
+      appelant un avenant (%)* [10] or more, up or down;
+    - a delivered quantity other than the convention's (*Quantité réalisée* ≠ *Quantité convention*);
+    - an operation *Abandonnée*.
+
+    Not shown by the workbook, so not checked: a change of maître d'ouvrage (only the current one is kept).
+    Choices: the *Avenants* sheet names the operations an avenant concerns, not its amounts, so an
+    operation listed in a signed avenant has its cost, subsidy, quantity and abandonment taken as ratified
+    (its dates are, through *Date avenant*); an operation listed in an avenant *En préparation* is quiet
+    whatever changed (the change is being carried). An avenant without *Statut* counts as signed.
+    *Soldée* operations are quiet: their accounts are closed.
+    """
+    preparing, signed = amended_operations(p)
+    for op in p.operations:
+        if op.id in preparing or op.status == SETTLED:
+            continue
+        changes = avenant_changes(op, p, at, params, op.id in signed)
+        if not changes:
+            continue
+        yield Alert.for_operation(
+            op, severity=Level.ORANGE,
+            finding="Changement à porter par avenant, aucun avenant en préparation ne le mentionne : "
+                    + " ; ".join(changes),
+            measure=("Inscrire l'opération dans l'avenant en préparation (feuille Avenants, statut « En "
+                     "préparation ») ou arrêter avec le maître d'ouvrage le retour aux termes de la convention"))
