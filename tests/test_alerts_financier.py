@@ -1,4 +1,4 @@
-"""Specifications of the financial alerts FIN-01 … FIN-11, on small programmes built in code.
+"""Specifications of the financial alerts FIN-01 … FIN-13, on small programmes built in code.
 
 Date de situation 30/09/2011 unless told; default thresholds of *Paramètres* unless told.
 Each table row: a programme, the expected gravity (None: quiet), and figures the finding must show.
@@ -7,19 +7,21 @@ Each table row: a programme, the expected gravity (None: quiet), and figures the
 from __future__ import annotations
 
 import inspect
+from dataclasses import replace
 from datetime import date
+from types import MappingProxyType
 from typing import Any
 
 import pytest
 
 from opc_excel.compute.alerts import RULES, evaluate
-from opc_excel.compute.alerts.financier import financement, subvention
-from opc_excel.model import Alert, Level, Operation, Programme, ProgrammeKind, Theme
+from opc_excel.compute.alerts.financier import engagement, financement, subvention
+from opc_excel.model import Alert, Level, Milestone, Operation, Programme, ProgrammeKind, Theme
 from tests.programmes import AT, funding, operation, programme
 
 ROUGE, ORANGE = Level.ROUGE, Level.ORANGE
 NNBSP, NBSP = "\u202f", "\u00a0"
-FIN_CODES = [f"FIN-{n:02d}" for n in range(1, 12)]
+FIN_CODES = [f"FIN-{n:02d}" for n in range(1, 14)]
 
 
 def eur(digits: str) -> str:
@@ -69,11 +71,10 @@ class DescribeTheFinancialCatalogue:
         registered = RULES[code]
         assert registered.theme is Theme.FINANCIER
         assert registered.description.startswith("Yield")
-        assert inspect.getmodule(registered.check) in (financement, subvention)
+        assert inspect.getmodule(registered.check) in (financement, subvention, engagement)
 
-    def it_runs_FIN_11_on_NPNRU_programmes_only(self):
-        assert RULES["FIN-11"].programmes == {ProgrammeKind.NPNRU}
-        assert all(RULES[code].programmes == set(ProgrammeKind) for code in FIN_CODES[:-1])
+    def it_runs_every_financial_rule_in_both_programmes(self):
+        assert all(RULES[code].programmes == set(ProgrammeKind) for code in FIN_CODES)
 
     def it_stays_quiet_on_a_sound_programme(self):
         p = one(operation(das=dict(actual=date(2010, 6, 1)), works_start=dict(actual=date(2011, 9, 1)),
@@ -156,6 +157,13 @@ class DescribeAnruRateAboveCeiling:
         (one(capped(status="Soldée"), (anru(600_000),)), None, []),
         # abandoned
         (one(capped(status="Abandonnée"), (anru(600_000),)), None, []),
+        # the base subventionnable replaces the cost: 500 000 € of 800 000 € is 62,5 %
+        (one(capped(subsidy_base=800_000), (anru(500_000), ville())), ROUGE,
+         ["base subventionnable de " + eur("800 000"), pct("62,5"), pct("50,0")]),
+        # a base above the cost (assiette up to 130 %): 600 000 € of 1 200 000 € is at the ceiling
+        (one(capped(subsidy_base=1_200_000), (anru(600_000), ville(400_000))), None, []),
+        # a base of zero: nothing to compare with
+        (one(capped(subsidy_base=0), (anru(600_000), ville(400_000))), None, []),
     ])
     def it_fires_red_strictly_above_the_ceiling(self, p, level, figures):
         assert_alert("FIN-02", p, level, figures)
@@ -282,10 +290,14 @@ class DescribeSubsidyLapseNear:
 # ---------------------------------------------------------------- FIN-06
 
 
-def delivered_on(day: date, lines: tuple[Any, ...] = (), **kwargs: Any) -> Programme:
+def delivered_on(day: date, lines: tuple[Any, ...] = (), kind: ProgrammeKind = ProgrammeKind.PNRU,
+                 reception: dict[str, date] | None = None, **kwargs: Any) -> Programme:
     kwargs.setdefault("status", "Livrée")
-    return one(operation(works_start=dict(actual=date(2009, 1, 5)), delivery=dict(actual=day), **kwargs),
-               lines or (anru(), ville()))
+    op = operation(works_start=dict(actual=date(2009, 1, 5)), delivery=dict(actual=day), **kwargs)
+    if reception is not None:
+        op = replace(op, milestones=MappingProxyType(
+            {**op.milestones, "Réception": Milestone(op.id, "Réception", **reception)}))
+    return one(op, lines or (anru(), ville()), kind=kind)
 
 
 class DescribeBalanceNotRequested:
@@ -313,6 +325,25 @@ class DescribeBalanceNotRequested:
         (one(operation(delivery=dict(forecast=date(2010, 6, 30))), (anru(),)), None, []),
         # abandoned
         (delivered_on(date(2010, 6, 30), status="Abandonnée"), None, []),
+        # PNRU, Réception (décompte général) recorded: the delay runs from it, a day short of 12 months
+        (delivered_on(date(2010, 6, 30), reception=dict(actual=date(2010, 10, 1))), None, []),
+        # 12 months after the Réception
+        (delivered_on(date(2010, 6, 30), reception=dict(actual=date(2010, 9, 30))), ORANGE,
+         ["Réception (décompte général) le 30/09/2010", "12 mois"]),
+        # a Réception only forecast: the delivery counts
+        (delivered_on(date(2010, 6, 30), reception=dict(forecast=date(2011, 6, 30))), ORANGE, ["Livrée le 30/06/2010"]),
+        # NPNRU: solde date of the convention 30/06/2010 + 18 months = 30/12/2011, not reached
+        (delivered_on(date(2009, 6, 30), kind=ProgrammeKind.NPNRU,
+                      balance_request=dict(convention=date(2010, 6, 30))), None, []),
+        # NPNRU: solde date 30/03/2010 + 18 months = 30/09/2011, reached
+        (delivered_on(date(2009, 6, 30), kind=ProgrammeKind.NPNRU,
+                      balance_request=dict(convention=date(2010, 3, 30))), ORANGE,
+         ["Demande de solde prévue à la convention le 30/03/2010", "18 mois"]),
+        # NPNRU: the avenant's solde date is the baseline
+        (delivered_on(date(2009, 6, 30), kind=ProgrammeKind.NPNRU,
+                      balance_request=dict(convention=date(2010, 3, 30), avenant=date(2011, 3, 31))), None, []),
+        # NPNRU without a solde date: the delay after the delivery, as in PNRU
+        (delivered_on(date(2010, 9, 30), kind=ProgrammeKind.NPNRU), ORANGE, ["Livrée le 30/09/2010"]),
     ])
     def it_fires_orange_when_the_balance_is_not_requested_in_time(self, p, level, figures):
         assert_alert("FIN-06", p, level, figures)
@@ -392,6 +423,18 @@ class DescribePaymentsOutOfStep:
               delivery=dict(actual=date(2011, 6, 30))), None, []),
         # abandoned
         (paid(25_000, status="Abandonnée"), None, []),
+        # progress 90 % a day before delivery, 70 % paid: on the ceiling before the solde, no gap
+        (paid(350_000, works_start=dict(actual=date(2009, 9, 30)), delivery=dict(forecast=date(2011, 10, 1))),
+         None, []),
+        # progress 90 %, 50,2 % paid: 19,8 points short of the 70 % ceiling
+        (paid(251_000, works_start=dict(actual=date(2009, 9, 30)), delivery=dict(forecast=date(2011, 10, 1))),
+         None, []),
+        # progress 90 %, 50 % paid: 20 points short of the ceiling
+        (paid(250_000, works_start=dict(actual=date(2009, 9, 30)), delivery=dict(forecast=date(2011, 10, 1))),
+         ORANGE, [pct("50"), pct("90"), pct("70") + " au plus avant le solde", "20 points"]),
+        # a lower ceiling typed in Paramètres
+        (paid(350_000, works_start=dict(actual=date(2009, 9, 30)), delivery=dict(forecast=date(2011, 10, 1)),
+              params=dict(payments_before_balance_ceiling_pct=50)), ORANGE, [pct("50") + " au plus"]),
     ])
     def it_fires_orange_when_payments_and_progress_part(self, p, level, figures):
         assert_alert("FIN-08", p, level, figures)
@@ -429,31 +472,32 @@ class DescribeEngagementBehindPlan:
         (60, None, None, []),
     ])
     def it_compares_engagement_with_the_planned_s_curve(self, monkeypatch, planned, engaged, level, figures):
-        monkeypatch.setattr(subvention, "planned_engagement_percent", lambda p, at: planned)
-        monkeypatch.setattr(subvention, "engagement_percent", lambda p: engaged)
+        monkeypatch.setattr(engagement, "planned_engagement_percent", lambda p, at: planned)
+        monkeypatch.setattr(engagement, "engagement_percent", lambda p: engaged)
         p = one()
         assert_alert("FIN-09", p, level, figures)
         assert all(a.operation_id is None and a.key == "FIN-09" for a in alerts_of("FIN-09", p))
 
     def it_reads_its_thresholds_from_the_parametres(self, monkeypatch):
-        monkeypatch.setattr(subvention, "planned_engagement_percent", lambda p, at: 60)
-        monkeypatch.setattr(subvention, "engagement_percent", lambda p: 50)
+        monkeypatch.setattr(engagement, "planned_engagement_percent", lambda p, at: 60)
+        monkeypatch.setattr(engagement, "engagement_percent", lambda p: 50)
         assert_alert("FIN-09", one(params=dict(engagement_gap_orange_points=5, engagement_gap_red_points=10)), ROUGE,
                      ["10 points"])
 
     def it_uses_the_indicators_of_the_programme(self):
         # works planned and finished long before the date de situation, nothing engaged: far behind
-        behind = one(operation(works_start=dict(convention=date(2008, 6, 1)),
+        behind = one(operation(das=dict(convention=date(2008, 3, 1)), works_start=dict(convention=date(2008, 6, 1)),
                                delivery=dict(convention=date(2009, 6, 30))),
                      (anru(status="Prévu"), ville()))
         assert [a.severity for a in alerts_of("FIN-09", behind)] == [ROUGE]
         # the same, fully engaged: on plan
-        on_plan = one(operation(works_start=dict(convention=date(2008, 6, 1)),
+        on_plan = one(operation(das=dict(convention=date(2008, 3, 1)), works_start=dict(convention=date(2008, 6, 1)),
                                 delivery=dict(convention=date(2009, 6, 30))),
                       (anru(status="Notifié", engaged=500_000), ville()))
         assert alerts_of("FIN-09", on_plan) == []
         # an abandoned operation far behind weighs nothing
-        abandoned = operation("OP-2", status="Abandonnée", works_start=dict(convention=date(2008, 6, 1)),
+        abandoned = operation("OP-2", status="Abandonnée", das=dict(convention=date(2008, 3, 1)),
+                              works_start=dict(convention=date(2008, 6, 1)),
                               delivery=dict(convention=date(2009, 6, 30)))
         assert alerts_of("FIN-09", programme([*on_plan.operations, abandoned],
                                              funding=[*on_plan.funding, anru(op_id="OP-2", status="Prévu")])) == []
@@ -510,39 +554,59 @@ NPNRU_AT = date(2025, 9, 30)
 
 
 def das_expected(das: dict[str, date], deadline: date | None = None, kind: ProgrammeKind = ProgrammeKind.NPNRU,
-                 **kwargs: Any) -> Programme:
+                 lines: tuple[Any, ...] | None = None, **kwargs: Any) -> Programme:
+    params = kwargs.pop("params", {})
     kwargs.setdefault("status", "En études")
-    return one(operation(das=das, **kwargs), (anru(), ville()), at=NPNRU_AT, kind=kind,
-               params=dict(engagement_deadline=deadline))
+    return one(operation(das=das, **kwargs), (anru(), ville()) if lines is None else lines,
+               at=NPNRU_AT if kind is ProgrammeKind.NPNRU else AT, kind=kind,
+               params=dict(engagement_deadline=deadline, **params))
 
 
-class DescribeDasBeyondNpnruTolerance:
+PNRU = ProgrammeKind.PNRU
+
+
+class DescribeDasAfterEngagementDeadline:
     @pytest.mark.parametrize(("p", "level", "figures"), [
-        # forecast a day short of 18 months after the convention date
-        (das_expected(dict(convention=date(2024, 6, 30), forecast=date(2025, 12, 29))), None, []),
-        # forecast 18 months after (30/06/2024 + 18 months = 30/12/2025): tolerance reached
-        (das_expected(dict(convention=date(2024, 6, 30), forecast=date(2025, 12, 30))), ROUGE,
-         ["30/12/2025", "18 mois après", "30/06/2024"]),
-        # forecast 30 months after
-        (das_expected(dict(convention=date(2024, 6, 30), forecast=date(2026, 12, 31))), ROUGE, ["30 mois"]),
-        # no forecast: the avenant date is what is expected
-        (das_expected(dict(convention=date(2023, 6, 30), avenant=date(2025, 1, 31))), ROUGE, ["31/01/2025", "19 mois"]),
-        # a longer tolerance typed in Paramètres
-        (one(operation(das=dict(convention=date(2024, 6, 30), forecast=date(2025, 12, 31))), at=NPNRU_AT,
-             kind=ProgrammeKind.NPNRU, params=dict(npnru_tolerance_months=24)), None, []),
-        # on the date limite d'engagement: still in time
-        (das_expected(dict(convention=date(2025, 6, 30), forecast=date(2026, 6, 30)), date(2026, 6, 30)), None, []),
-        # a day after it
-        (das_expected(dict(convention=date(2025, 6, 30), forecast=date(2026, 7, 1)), date(2026, 6, 30)), ROUGE,
+        # PNRU, date limite left empty (31/12/2013): forecast on it, still in time
+        (das_expected(dict(convention=date(2011, 6, 30), forecast=date(2013, 12, 31)), kind=PNRU), None, []),
+        # PNRU: a day after it: the subsidy at stake
+        (das_expected(dict(convention=date(2011, 6, 30), forecast=date(2014, 1, 1)), kind=PNRU), ROUGE,
+         ["DAS prévue le 01/01/2014", "date limite d'engagement du 31/12/2013", eur("500 000") + " en jeu"]),
+        # PNRU: no forecast, the convention date itself is after it
+        (das_expected(dict(convention=date(2014, 6, 30)), kind=PNRU), ROUGE, ["30/06/2014"]),
+        # PNRU: the loi du 21/02/2014 horizon typed in Paramètres
+        (das_expected(dict(convention=date(2011, 6, 30), forecast=date(2014, 1, 1)), date(2015, 12, 31), kind=PNRU),
+         None, []),
+        # PNRU: a slip of years against the convention, before the horizon: no NPNRU tolerance in PNRU
+        (das_expected(dict(convention=date(2009, 6, 30), forecast=date(2012, 6, 30)), kind=PNRU), None, []),
+        # PNRU: a DAS recorded after the date limite (situation in 2014): to confirm with the ANRU
+        (one(operation(das=dict(actual=date(2014, 3, 1))), (anru(), ville()), at=date(2014, 6, 30)), ROUGE,
+         ["DAS signée le 01/03/2014"]),
+        # PNRU: no ANRU subsidy, nothing lost
+        (das_expected(dict(forecast=date(2014, 1, 1)), kind=PNRU, lines=(ville(1_000_000),)), None, []),
+        # NPNRU, date limite left empty (30/06/2026): on it
+        (das_expected(dict(convention=date(2025, 6, 30), forecast=date(2026, 6, 30))), None, []),
+        # NPNRU: a day after it
+        (das_expected(dict(convention=date(2025, 6, 30), forecast=date(2026, 7, 1))), ROUGE,
          ["01/07/2026", "date limite d'engagement du 30/06/2026"]),
-        # both reasons at once
+        # NPNRU: forecast a day short of 18 months after the convention date
+        (das_expected(dict(convention=date(2024, 6, 30), forecast=date(2025, 12, 29))), None, []),
+        # NPNRU: 18 months after (30/06/2024 + 18 months = 30/12/2025): tolerance reached
+        (das_expected(dict(convention=date(2024, 6, 30), forecast=date(2025, 12, 30))), ROUGE,
+         ["30/12/2025", "18 mois après la date de la convention (30/06/2024)", eur("500 000")]),
+        # NPNRU: the avenant is the baseline: a slip it ratified is no breach
+        (das_expected(dict(convention=date(2023, 6, 30), avenant=date(2025, 1, 31))), None, []),
+        # NPNRU: 19 months after the avenant date
+        (das_expected(dict(convention=date(2023, 6, 30), avenant=date(2024, 5, 31), forecast=date(2025, 12, 31))),
+         ROUGE, ["19 mois après la date de l'avenant (31/05/2024)"]),
+        # NPNRU: a longer tolerance typed in Paramètres
+        (das_expected(dict(convention=date(2024, 6, 30), forecast=date(2025, 12, 31)),
+                      params=dict(npnru_tolerance_months=24)), None, []),
+        # NPNRU: both reasons at once
         (das_expected(dict(convention=date(2024, 6, 30), forecast=date(2026, 7, 1)), date(2026, 6, 30)), ROUGE,
          ["24 mois", "30/06/2026"]),
-        # DAS signed: engaged, whatever its date
+        # NPNRU: DAS signed late but before the date limite: engaged
         (das_expected(dict(convention=date(2023, 6, 30), forecast=date(2025, 9, 1), actual=date(2025, 9, 1))),
-         None, []),
-        # PNRU programme: the rule does not apply
-        (das_expected(dict(convention=date(2024, 6, 30), forecast=date(2026, 12, 31)), kind=ProgrammeKind.PNRU),
          None, []),
         # no DAS date at all
         (das_expected(dict()), None, []),
@@ -552,5 +616,111 @@ class DescribeDasBeyondNpnruTolerance:
         (das_expected(dict(convention=date(2024, 6, 30), forecast=date(2026, 12, 31)), status="Abandonnée"),
          None, []),
     ])
-    def it_fires_red_when_the_das_is_expected_too_late(self, p, level, figures):
+    def it_fires_red_when_the_das_comes_too_late_to_engage(self, p, level, figures):
         assert_alert("FIN-11", p, level, figures)
+
+
+# ---------------------------------------------------------------- FIN-12
+
+
+def payments(advance: float | None, paid_total: float | None, subsidy: float | None = 500_000,
+             **kwargs: Any) -> Programme:
+    """Return an operation whose ANRU line of ``subsidy`` has ``advance`` and ``paid_total`` (advance included)."""
+    params = kwargs.pop("params", {})
+    kwargs.setdefault("works_start", dict(actual=date(2010, 9, 1)))
+    return one(operation(**kwargs), (anru(subsidy, engaged=subsidy, advance=advance, paid=paid_total), ville()),
+               params=params)
+
+
+class DescribePaymentsAboveCeiling:
+    @pytest.mark.parametrize(("p", "level", "figures"), [
+        # advance 15 % and 70 % paid: both on their ceilings
+        (payments(75_000, 350_000), None, []),
+        # 69,99 % paid
+        (payments(75_000, 349_950), None, []),
+        # 70 % + 1 €
+        (payments(75_000, 350_001), ROUGE,
+         [eur("500 000"), "avance et acomptes de " + eur("350 001"), pct("70,0"), "plafond de " + pct("70")]),
+        # 80 % paid before the solde
+        (payments(75_000, 400_000), ROUGE, [pct("80,0")]),
+        # the advance 1 € above 15 %
+        (payments(75_001, 200_000), ROUGE, ["avance de " + eur("75 001"), "plafond de " + pct("15")]),
+        # an advance of 15 % rounded up to the euro (10 041 € of 66 939 €): not above
+        (payments(10_041, 10_041, subsidy=66_939), None, []),
+        # an advance of 20 %, its payment not carried into Montant versé: read as paid too
+        (payments(100_000, None), ROUGE, [pct("20,0")]),
+        # both ceilings passed
+        (payments(100_000, 400_000), ROUGE, ["avance de " + eur("100 000"), "acomptes de " + eur("400 000")]),
+        # ceilings typed in Paramètres
+        (payments(75_000, 350_000, params=dict(advance_ceiling_pct=10, payments_before_balance_ceiling_pct=60)),
+         ROUGE, ["plafond de " + pct("10"), "plafond de " + pct("60")]),
+        # delivered, balance requested, not paid: still before the solde
+        (payments(75_000, 450_000, status="Livrée", delivery=dict(actual=date(2011, 3, 1)),
+                  balance_request=dict(actual=date(2011, 6, 1))), ROUGE, [pct("90,0")]),
+        # balance paid: 100 % is due
+        (payments(75_000, 500_000, status="Livrée", delivery=dict(actual=date(2011, 3, 1)),
+                  balance_paid=dict(actual=date(2011, 9, 1))), None, []),
+        # soldée
+        (payments(75_000, 500_000, status="Soldée"), None, []),
+        # nothing paid
+        (payments(None, None), None, []),
+        # an unknown ANRU amount
+        (payments(75_000, 400_000, subsidy=None), None, []),
+        # abandoned
+        (payments(75_000, 400_000, status="Abandonnée"), None, []),
+    ])
+    def it_fires_red_above_the_decret_ceilings_before_the_solde(self, p, level, figures):
+        assert_alert("FIN-12", p, level, figures)
+
+    def it_counts_only_the_anru_lines(self):
+        p = one(operation(), (anru(engaged=500_000, advance=75_000, paid=100_000),
+                              ville(advance=400_000, paid=500_000)))
+        assert alerts_of("FIN-12", p) == []
+
+
+# ---------------------------------------------------------------- FIN-13
+
+
+def envelope(amount: float | None, *lines: Any, **params: Any) -> Programme:
+    ops = [operation("OP-1", label="Centre social"), operation("OP-2", label="Voirie"),
+           operation("OP-3", label="Gymnase", status="Abandonnée")]
+    return programme(ops, funding=list(lines), params=dict(anru_envelope=amount, **params))
+
+
+GROWN = (anru(600_000, op_id="OP-1", amount_current=700_000), anru(400_000, op_id="OP-2"))
+
+
+class DescribeAnruEnvelopeExceeded:
+    @pytest.mark.parametrize(("p", "level", "figures"), [
+        # 1 100 000 € for an envelope of 1 100 000 €: within it
+        (envelope(1_100_000, *GROWN), None, []),
+        # 1 € over
+        (envelope(1_099_999, *GROWN), ROUGE,
+         [eur("1 100 000"), "enveloppe ANRU de " + eur("1 099 999"), "dépassement de " + eur("1"),
+          "OP-1 Centre social (+" + eur("100 000") + ")"]),
+        # 100 000 € over; the avenant in force named; OP-2 did not grow
+        (envelope(1_000_000, *GROWN, amendment_in_force="Avenant n°2"), ROUGE,
+         ["(Avenant n°2)", eur("100 000")]),
+        # the largest rise first
+        (envelope(1_000_000, anru(600_000, op_id="OP-1", amount_current=650_000),
+                  anru(300_000, op_id="OP-2", amount_current=450_000)), ROUGE,
+         ["OP-2 Voirie (+" + eur("150 000") + "), OP-1 Centre social (+" + eur("50 000") + ")"]),
+        # over the envelope with no rise: the convention itself exceeded it
+        (envelope(900_000, anru(600_000, op_id="OP-1"), anru(400_000, op_id="OP-2")), ROUGE,
+         ["aucune subvention d'opération en hausse"]),
+        # an abandoned operation's subsidy is freed
+        (envelope(1_100_000, *GROWN, anru(500_000, op_id="OP-3")), None, []),
+        # other funders do not count
+        (envelope(1_100_000, *GROWN, ville(500_000, op_id="OP-2")), None, []),
+        # no envelope typed: the rule is off
+        (envelope(None, *GROWN), None, []),
+    ])
+    def it_fires_red_when_the_subsidies_exceed_the_envelope(self, p, level, figures):
+        assert_alert("FIN-13", p, level, figures)
+        assert all(a.operation_id is None for a in alerts_of("FIN-13", p))
+
+    def it_names_five_operations_and_counts_the_others(self):
+        ops = [operation(f"OP-{n}") for n in range(1, 8)]
+        lines = [anru(100_000, op_id=f"OP-{n}", amount_current=100_000 + n * 1_000) for n in range(1, 8)]
+        finding = alerts_of("FIN-13", programme(ops, funding=lines, params=dict(anru_envelope=700_000)))[0].finding
+        assert "OP-7" in finding and "OP-3" in finding and "OP-2" not in finding and "et 2 autre(s)" in finding

@@ -27,6 +27,7 @@ from opc_excel.text import match_key
 BALANCE_PAID = "Solde versé"
 SETTLED = "Soldée"
 EPSILON = 1e-9  # a ratio computed in floating point still reaches a threshold it equals
+EURO_ROUNDING = 0.5  # amounts rounded to the euro: half a euro above a ceiling is not above it
 
 
 @lru_cache(maxsize=256)
@@ -45,6 +46,21 @@ def funding_by_operation(p: Programme) -> Mapping[str, list[FundingLine]]:
     for line in p.funding:
         lines[line.operation_id].append(line)
     return lines
+
+
+def anru_subsidy(lines: Iterable[FundingLine]) -> float | None:
+    """Return the ANRU subsidy among an operation's lines (0 without an ANRU line), None when an amount is unknown."""
+    return total_if_known(line.amount for line in lines if is_anru(line))
+
+
+def recorded(amounts: Iterable[float | None]) -> float:
+    """Return the sum of an optional column, an empty cell counting as nothing."""
+    return sum(a for a in amounts if a is not None)
+
+
+def above(value: float, ceiling: float) -> bool:
+    """Return True when ``value`` is strictly above ``ceiling`` (a legal ceiling is met at its value)."""
+    return value > ceiling + EPSILON
 
 
 def reached(value: float, threshold: float) -> bool:

@@ -5,13 +5,13 @@ The choices they share are in :mod:`opc_excel.compute.alerts.financier.common`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from datetime import date
 
 from opc_excel.compute.alerts.financier.common import (
     EPSILON,
+    anru_subsidy,
     funding_by_operation,
-    is_anru,
     not_started,
     open_operations,
     reached,
@@ -21,17 +21,12 @@ from opc_excel.compute.alerts.financier.common import (
 from opc_excel.compute.alerts.registry import rule
 from opc_excel.compute.schedule import add_months
 from opc_excel.fr import fr_amount, fr_date, fr_percent
-from opc_excel.model import Alert, FundingLine, Level, Params, Programme, Theme
+from opc_excel.model import Alert, Level, Params, Programme, Theme
 from opc_excel.read import contract
 from opc_excel.text import match_key
 
 UNSECURED_STATUSES = frozenset(match_key(s) for s in ("Prévu", "Sollicité"))
 _CEILING_ROUNDING_POINTS = 0.05  # a rate typed with one decimal is not "above" its ceiling by rounding alone
-
-
-def _anru_subsidy(lines: Sequence[FundingLine]) -> float | None:
-    """Return the ANRU subsidy of an operation (0 without an ANRU line), None when an amount is unknown."""
-    return total_if_known(line.amount for line in lines if is_anru(line))
 
 
 def _signed_amount(x: float) -> str:
@@ -86,25 +81,28 @@ def funding_plan_off_balance(p: Programme, at: date, params: Params) -> Iterator
 def anru_rate_above_ceiling(p: Programme, at: date, params: Params) -> Iterator[Alert]:
     """Yield a red alert for each operation whose ANRU subsidy exceeds its ceiling rate.
 
-    The rate is Σ ANRU amounts ÷ current cost; it alerts when strictly above *Taux ANRU
-    plafond (%)* by more than 0.05 point, so that a rate rounded to one decimal in the
-    convention does not alert by rounding alone. Quiet without a ceiling, an ANRU line, a
-    known cost or known ANRU amounts.
+    The rate is Σ ANRU amounts ÷ *Base subventionnable (€)*, the assiette the ANRU rate applies
+    to (décret 2007-559: up to 130 % of the regulatory one); the current cost where no base is
+    typed. It alerts when strictly above *Taux ANRU plafond (%)* by more than 0.05 point, so
+    that a rate rounded to one decimal in the convention does not alert by rounding alone.
+    Quiet without a ceiling, an ANRU line, a known positive base (or cost) or known ANRU amounts.
     """
     funding = funding_by_operation(p)
     for op in open_operations(p, at):
-        ceiling, cost = op.anru_ceiling_pct, op.cost
-        if ceiling is None or cost is None or cost <= 0:
+        ceiling = op.anru_ceiling_pct
+        base, what = ((op.subsidy_base, "une base subventionnable") if op.subsidy_base is not None
+                      else (op.cost, "un coût"))
+        if ceiling is None or base is None or base <= 0:
             continue
-        subsidy = _anru_subsidy(funding.get(op.id, []))
+        subsidy = anru_subsidy(funding.get(op.id, []))
         if subsidy is None:
             continue
-        rate = subsidy / cost * 100
+        rate = subsidy / base * 100
         if rate <= ceiling + _CEILING_ROUNDING_POINTS + EPSILON:
             continue
         yield Alert.for_operation(
             op, severity=Level.ROUGE,
-            finding=f"Subvention ANRU de {fr_amount(subsidy)} pour un coût de {fr_amount(cost)} : taux de "
+            finding=f"Subvention ANRU de {fr_amount(subsidy)} pour {what} de {fr_amount(base)} : taux de "
                     f"{fr_percent(rate, 1)} au-delà du plafond de {fr_percent(ceiling, 1)}",
             measure="Ramener la subvention ANRU au plafond et compléter par d'autres financeurs, ou faire "
                     "valider un taux dérogatoire par avenant")
