@@ -83,8 +83,15 @@ def _section(ws: SheetOutput, row: int, col: int, title: str) -> None:
 FINANCE_HEADERS = ("Subvention ANRU", "Engagé", "Payé", "Taux d'engagement", "Taux de paiement")
 
 
+NOT_FOLLOWED = "non suivi"  # own funds and loans the workbook gives no engaged or paid figure for
+
+
 def _finance_cells(ws: SheetOutput, row: int, col: int, finance: FinanceRow) -> None:
     boxed_value(ws, row, col, finance.amount, AMOUNT)
+    if not finance.followed:
+        for offset in range(1, 5):
+            boxed_value(ws, row, col + offset, NOT_FOLLOWED)
+        return
     boxed_value(ws, row, col + 1, finance.engaged, AMOUNT)
     boxed_value(ws, row, col + 2, finance.paid, AMOUNT)
     boxed_value(ws, row, col + 3, _share(finance.engaged_pct), PERCENT)
@@ -169,7 +176,8 @@ def dashboard_sheet(programme: Programme, indicators: Indicators, alerts: Sequen
     next_left = _finance_table(ws, row, 1, "Par quartier", "Quartier", indicators.anru_by_district)
     next_right = _finance_table(ws, row, 8, "Par maître d'ouvrage", "Maître d'ouvrage", indicators.anru_by_owner)
     row = max(next_left, next_right)
-    _finance_table(ws, row, 1, "Par financeur (lignes acquises ou notifiées pour l'engagement)", "Financeur",
+    _finance_table(ws, row, 1, "Par financeur (engagement sur les lignes acquises ou notifiées ; fonds propres et "
+                               "prêts sans montant engagé ni versé : non suivi)", "Financeur",
                    indicators.by_funder, amount_header="Montant")
 
     widths = (34, 11, 15, 15, 15, 13, 13, 17, 15, 15, 15, 13, 13)

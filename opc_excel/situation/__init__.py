@@ -8,7 +8,8 @@ meeting, ``since``); decks and documents only lay it out: one figure, one value.
 - :mod:`selections`: the alerts shown (points durs, risks, decisions from red alerts);
 - :mod:`schedule`: deadlines, launches, deliveries, slips, avenant candidates, actions followed;
 - :mod:`summary`: the comité de pilotage's commitments, achievements, risks and decisions;
-- :mod:`verdicts`: the revue de projet's commitments and cost levels.
+- :mod:`verdicts`: the revue de projet's commitments and cost levels;
+- :mod:`curves`: the *courbes en S*, actual points from *Historique* plus today.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from __future__ import annotations
 from datetime import date
 from functools import cached_property
 
+from opc_excel.compute.indicators.scurve import SCurvePoint
 from opc_excel.model import Action, Alert
-from opc_excel.situation import schedule, selections, summary, verdicts
+from opc_excel.situation import curves, schedule, selections, summary, verdicts
 from opc_excel.situation.facts import Facts
 
 
@@ -27,6 +29,10 @@ class Situation(Facts):
     The lists and sentences are computed the first time they are asked for, then kept.
     """
 
+
+    @cached_property
+    def s_curve(self) -> tuple[SCurvePoint, ...]:
+        return curves.report_s_curve(self.report)
 
     @cached_property
     def hard_points(self) -> tuple[list[Alert], list[Alert]]:

@@ -15,7 +15,8 @@ E = engaged, P = paid. Choices every indicator shares:
 
 The indicators by theme, each module saying what it holds:
 
-- :mod:`.financier`: the ANRU subsidy engaged and paid, its planned S-curve, finance tables by group, cost drift;
+- :mod:`.financier`: the ANRU subsidy engaged and paid, its planned engagement, finance tables by group, cost drift;
+- :mod:`.scurve`: the *courbes en S* (planned engagement and payments, actual engaged and paid);
 - :mod:`.calendrier`: progress A(t) and SPI, physical progress, launches, slips;
 - :mod:`.habitat`: reconstitution and relogement; :mod:`.social`: insertion;
 - :mod:`.common`: what they share (operations and lines counted, dates reached, percentages).
@@ -50,17 +51,17 @@ from opc_excel.compute.indicators.common import live_operations, percent, ratio
 from opc_excel.compute.indicators.financier import (
     CostDrift,
     FinanceRow,
-    SCurvePoint,
     anru_subsidy_lines,
     cost_drift,
     cost_drift_by_famille,
     cost_drift_by_operation,
     finance_rows,
+    followed_lines,
     planned_at,
     planned_lines,
-    s_curve_with,
 )
 from opc_excel.compute.indicators.habitat import Reconstitution, Rehousing, reconstitution, rehousing
+from opc_excel.compute.indicators.scurve import SCurvePoint, s_curve_with
 from opc_excel.compute.indicators.social import Insertion, insertion_with
 from opc_excel.compute.schedule import planned_progress, progress
 from opc_excel.model import Operation, Programme
@@ -91,14 +92,14 @@ class Indicators:
     anru_by_famille: tuple[FinanceRow, ...]
     anru_by_district: tuple[FinanceRow, ...]
     anru_by_owner: tuple[FinanceRow, ...]
-    by_funder: tuple[FinanceRow, ...]  # every funder's lines
+    by_funder: tuple[FinanceRow, ...]  # every funder's lines; own funds and loans without figures: *non suivi*
     progress_by_famille: tuple[FamilyProgress, ...]
     physical_progress: tuple[PhysicalProgress, ...]
     cost_drift_by_famille: tuple[CostDrift, ...]
     cost_drift_by_operation: tuple[CostDrift, ...]
     slips: tuple[Slip, ...]
     slips_by_famille: tuple[FamilySlip, ...]
-    s_curve: tuple[SCurvePoint, ...]
+    s_curve: tuple[SCurvePoint, ...]  # today's actual point only: the situation adds the *Historique* ones
     to_launch: tuple[ToLaunch, ...]
 
 
@@ -150,7 +151,7 @@ def compute_indicators(p: Programme) -> Indicators:
         anru_by_owner=finance_rows(anru_lines, lambda line: owner_of[line.operation_id],
                                    lists.get(contract.MAITRES_OUVRAGE, ())),
         by_funder=finance_rows((line for line in p.funding if line.operation_id in live),
-                               lambda line: line.funder, lists.get(contract.FINANCEURS, ())),
+                               lambda line: line.funder, lists.get(contract.FINANCEURS, ()), followed_lines(p)),
         progress_by_famille=progress_by_famille_with(p, now, plan),
         physical_progress=physical_progress(p),
         cost_drift_by_famille=cost_drift_by_famille(p),

@@ -35,6 +35,23 @@ def is_anru(line: FundingLine) -> bool:
     return line.funder is not None and list_key(line.funder) == _ANRU
 
 
+_OWN_FUNDS_OR_LOAN = ("fondspropres", "autofinancement", "pret", "emprunt")
+
+
+def is_own_funds_or_loan(line: FundingLine, owner: str | None) -> bool:
+    """Return True for a maître d'ouvrage's own funds or a loan: no funder's decision engages it.
+
+    The funder is the operation's owner itself (the demo's « Orne Habitat » on its own operation), or its name
+    says fonds propres, autofinancement, prêt or emprunt (« Fonds propres bailleur », « Prêts CDC »), ignoring
+    case and accents. A *Caisse des Dépôts* line without « prêt » is read as a subsidy.
+    """
+    if line.funder is None:
+        return False
+    key = list_key(line.funder)
+    squeezed = key.replace(" ", "")
+    return (owner is not None and key == list_key(owner)) or any(word in squeezed for word in _OWN_FUNDS_OR_LOAN)
+
+
 def is_engaged(line: FundingLine) -> bool:
     return line.status is not None and list_key(line.status) in _ENGAGED
 

@@ -1,12 +1,12 @@
-"""Financial indicators: the ANRU subsidy engaged and paid, its planned S-curve, finance tables, cost drift.
+"""Financial indicators: the ANRU subsidy engaged and paid, its planned engagement, finance tables, cost drift.
 
 S = ANRU subsidy (the line's current amount, else its convention amount), E = engaged, P = paid; E and P
-count only on *Acquis*/*Notifié* lines (see :mod:`opc_excel.compute.indicators`).
+count only on *Acquis*/*Notifié* lines (see :mod:`opc_excel.compute.indicators`). The S-curves are in
+:mod:`.scurve`.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -15,10 +15,10 @@ from datetime import date
 from opc_excel.compute.indicators.common import (
     is_anru,
     is_engaged,
+    is_own_funds_or_loan,
     live_operations,
     ordered,
     percent,
-    planned_date,
     usable,
 )
 from opc_excel.model import FundingLine, Operation, Programme
@@ -61,55 +61,39 @@ def engagement_percent(p: Programme) -> float | None:
     return percent(e, s)
 
 
-def _works_period(op: Operation) -> tuple[date, date] | None:
-    """Return the baseline works period [works start, delivery], None when a date is missing or out of order."""
-    start, delivery = op.milestone(contract.WORKS_START), op.milestone(contract.DELIVERY)
-    begin = start.baseline if start else None
-    end = delivery.baseline if delivery else None
-    if begin is None or end is None or end < begin:
-        return None
-    return begin, end
+def baseline_das(op: Operation) -> date | None:
+    """Return the operation's baseline DAS date: the *Date avenant* of its DAS milestone, else its *Date convention*."""
+    das = op.milestone(contract.DAS)
+    return das.baseline if das is not None else None
 
 
-def _spread(begin: int, end: int, at: int) -> float:
-    """Return the share of a sum spread linearly over [begin, end] (ordinals) that is due at ``at``."""
-    if at < begin:
-        return 0.0
-    if at >= end:
-        return 1.0
-    return (at - begin) / (end - begin)
-
-
-def planned_lines(p: Programme) -> list[tuple[float, int, int]]:
-    """Return (S, begin, end) for each usable ANRU line whose operation has a baseline works period."""
+def planned_lines(p: Programme) -> list[tuple[float, int]]:
+    """Return (S, baseline DAS ordinal) for each usable ANRU line whose operation has a baseline DAS date."""
     live = live_operations(p)
-    periods: dict[str, tuple[date, date] | None] = {}
     planned = []
     for line in anru_subsidy_lines(p):
-        amount = line.amount
-        if amount is None or line.status is None:
+        if not usable(line):
             continue
-        if line.operation_id not in periods:
-            periods[line.operation_id] = _works_period(live[line.operation_id])
-        period = periods[line.operation_id]
-        if period is not None:
-            planned.append((float(amount), period[0].toordinal(), period[1].toordinal()))
+        das = baseline_das(live[line.operation_id])
+        if das is not None:
+            planned.append((float(line.amount or 0), das.toordinal()))
     return planned
 
 
-def planned_at(planned: list[tuple[float, int, int]], at: date) -> tuple[float, float]:
-    """Return (planned cumulative S at ``at``, ΣS of the planned lines)."""
+def planned_at(planned: list[tuple[float, int]], at: date) -> tuple[float, float]:
+    """Return (planned engagement at ``at``: the S whose baseline DAS is on or before it, ΣS of the planned lines)."""
     day = at.toordinal()
-    return sum(s * _spread(b, e, day) for s, b, e in planned), sum(s for s, _, _ in planned)
+    return sum(s for s, das in planned if das <= day), sum(s for s, _ in planned)
 
 
 def planned_engagement_percent(p: Programme, at: date) -> float | None:
-    """Return the planned S-curve at ``at`` as a % of ΣS (API); None when no line can be planned.
+    """Return the planned engagement at ``at`` as a % of the ΣS that can be planned (API); None when none can.
 
-    Each operation's ANRU subsidy S is spread linearly (by days) over its baseline works period [works start,
-    delivery] (baseline = *Date avenant*, else *Date convention*): 0 before the start, all of it from the
-    delivery on. An operation without both baseline dates (or with a delivery before its start, a DQ-DATE)
-    is left out of the numerator and the denominator. A period of one day is due in full on that day.
+    domain.md, *courbes en S*: the DAS engages the ANRU subsidy, so the planned engagement is a step: each
+    operation's subsidy S counts in full from its baseline DAS date on (*Date avenant*, else *Date convention*,
+    of its DAS milestone; the latest avenant is the contractual baseline). An operation with no baseline DAS date
+    is left out of the numerator and the denominator. Read at t itself, this is the *prévu à date* FIN-09 and
+    the decks compare the taux d'engagement with.
     """
     done, total = planned_at(planned_lines(p), at)
     return percent(done, total)
@@ -118,9 +102,28 @@ def planned_engagement_percent(p: Programme, at: date) -> float | None:
 # ---------------------------------------------------------------- finance tables
 
 
+def is_followed(line: FundingLine, owner: str | None) -> bool:
+    """Return True when the line's engagement and payment are followed: a subsidy, or a line giving a figure.
+
+    domain.md: a maître d'ouvrage's own funds and its loans (Prêts CDC…) are not engaged by a funder's decision;
+    they are *non suivi* unless the workbook gives an engaged or paid amount on the line.
+    """
+    return not is_own_funds_or_loan(line, owner) or line.engaged is not None or line.paid is not None
+
+
+def followed_lines(p: Programme) -> Callable[[FundingLine], bool]:
+    """Return the test :func:`is_followed` with each line's owner (the maître d'ouvrage of its operation)."""
+    owner_of = {op.id: op.owner for op in p.operations}
+    return lambda line: is_followed(line, owner_of.get(line.operation_id))
+
+
 @dataclass(frozen=True, slots=True)
 class FinanceRow:
-    """ΣS, ΣE, ΣP of a group of funding lines and their rates (E and P on *Acquis*/*Notifié* lines only)."""
+    """ΣS, ΣE, ΣP of a group of funding lines and their rates (E and P on *Acquis*/*Notifié* lines only).
+
+    Rates and restes are over the followed lines only (:func:`is_followed`); ``amount`` is every line's ΣS.
+    A group with no followed line is *non suivi* (``followed`` False): no rate, never 0 %.
+    """
 
     key: str
     amount: float  # ΣS: current amount, else convention amount
@@ -131,112 +134,31 @@ class FinanceRow:
     paid_of_engaged_pct: float | None  # ΣP ÷ ΣE
     to_engage: float  # reste à engager ΣS − ΣE
     to_pay: float  # reste à payer ΣE − ΣP
+    followed: bool = True  # False: own funds or loans without any engaged or paid figure (*non suivi*)
+    not_followed: float = 0.0  # ΣS of the lines not followed, left out of the rates and restes
 
     @classmethod
-    def of(cls, key: str, lines: Iterable[FundingLine]) -> FinanceRow:
-        s, e, paid = _sums(lines)
-        return cls(key, s, e, paid, percent(e, s), percent(paid, s), percent(paid, e), s - e, e - paid)
+    def of(cls, key: str, lines: Iterable[FundingLine],
+           followed: Callable[[FundingLine], bool] | None = None) -> FinanceRow:
+        lines = list(lines)
+        kept = lines if followed is None else [line for line in lines if followed(line)]
+        everything = _sums(lines)[0]
+        s, e, paid = _sums(kept)
+        return cls(key, everything, e, paid, percent(e, s), percent(paid, s), percent(paid, e), s - e, e - paid,
+                   bool(kept) or not lines, everything - s)
 
 
 def finance_rows(lines: Iterable[FundingLine], group: Callable[[FundingLine], str | None],
-                  reference: Iterable[str] = ()) -> tuple[FinanceRow, ...]:
+                 reference: Iterable[str] = (),
+                 followed: Callable[[FundingLine], bool] | None = None) -> tuple[FinanceRow, ...]:
     """Return one row per group (lines whose group is unknown are left out of this table only)."""
     groups: dict[str, list[FundingLine]] = defaultdict(list)
     for line in lines:
         key = group(line)
         if key is not None:
             groups[key].append(line)
-    return tuple(FinanceRow.of(k, groups[k]) for k in ordered(groups, reference))
+    return tuple(FinanceRow.of(k, groups[k], followed) for k in ordered(groups, reference))
 
-
-# ---------------------------------------------------------------- S-curves
-
-
-@dataclass(frozen=True, slots=True)
-class SCurvePoint:
-    """One semester of the *courbes en S*: cumulative ANRU subsidy planned, engaged, paid at its end."""
-
-    label: str  # "S1 2008"
-    start: date
-    end: date
-    planned: float  # planned cumulative S at the end of the semester
-    planned_pct: float | None  # of the ΣS that can be planned
-    engaged: float | None  # None after t
-    engaged_pct: float | None  # of ΣS
-    paid: float | None  # known only for the semester containing t
-    paid_pct: float | None
-
-
-def _semester(day: date) -> tuple[date, date]:
-    if day.month <= 6:
-        return date(day.year, 1, 1), date(day.year, 6, 30)
-    return date(day.year, 7, 1), date(day.year, 12, 31)
-
-
-def _semesters(first: date, last: date) -> list[tuple[str, date, date]]:
-    semesters = []
-    start, end = _semester(first)
-    while start <= last:
-        semesters.append((f"S{1 if start.month == 1 else 2} {start.year}", start, end))
-        start, end = _semester(date(end.year + (end.month == 12), 1 if end.month == 12 else 7, 1))
-    return semesters
-
-
-def s_curve(p: Programme) -> tuple[SCurvePoint, ...]:
-    """Return the *courbes en S* of the ANRU subsidy, one point per semester.
-
-    Semesters run from the one of the convention's signature date to the one of the convention's end date or
-    of the last planned delivery (forecast, else baseline), whichever is later — and at least to the one of t.
-    Without a signature date they start at the earliest baseline works start.
-
-    - planned: Σ S spread over each operation's baseline works period (:func:`planned_engagement_percent`),
-      at the end of the semester; its % is of the ΣS that can be planned.
-    - engaged: each engaged line's E counted at its operation's *DAS* actual date; a line engaged with no DAS
-      date is counted at t (the engagement is known, not when it happened). The point of the semester
-      containing t is the engagement at t; semesters after t have none.
-    - paid: the workbook has no payment dates, so ΣP is known at t only: the semester containing t carries it
-      and the others are None (the *Historique* sheet will fill past points, one per date de situation).
-    """
-    return s_curve_with(p, planned_lines(p))
-
-
-def s_curve_with(p: Programme, planned: list[tuple[float, int, int]]) -> tuple[SCurvePoint, ...]:
-    at = p.at
-    live = live_operations(p)
-    lines = [line for line in anru_subsidy_lines(p) if usable(line)]
-    first = p.params.signature_date or min((date.fromordinal(b) for _, b, _ in planned), default=None)
-    if first is None:
-        return ()
-    deliveries = [d for op in live.values() if (d := planned_date(op, contract.DELIVERY)) is not None]
-    last = max([at, first] + deliveries + ([p.params.end_date] if p.params.end_date else []))
-    total = sum(float(line.amount or 0) for line in lines)
-    engaged_on: list[tuple[date, float]] = []
-    paid = 0.0
-    for line in lines:
-        if not is_engaged(line):
-            continue
-        das = live[line.operation_id].milestone(contract.DAS)
-        when = das.actual if das is not None and das.actual is not None else at
-        if when <= at:  # a DAS dated after t is a DQ-FUTURE: left out
-            engaged_on.append((when, line.engaged or 0))
-            paid += line.paid or 0
-    engaged_on.sort()
-    days = [d for d, _ in engaged_on]
-    cumulative = [0.0]
-    for _, e in engaged_on:
-        cumulative.append(cumulative[-1] + e)
-    points = []
-    for label, start, end in _semesters(first, last):
-        planned_sum, planned_total = planned_at(planned, end)
-        engaged = paid_now = None
-        if start <= at:
-            engaged = cumulative[bisect_right(days, min(end, at))]
-        if start <= at <= end:
-            paid_now = paid
-        points.append(SCurvePoint(label, start, end, planned_sum, percent(planned_sum, planned_total),
-                                  engaged, None if engaged is None else percent(engaged, total),
-                                  paid_now, None if paid_now is None else percent(paid_now, total)))
-    return tuple(points)
 
 # ---------------------------------------------------------------- physical progress, cost drift
 

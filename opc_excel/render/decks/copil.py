@@ -22,7 +22,7 @@ from opc_excel.model import Level
 from opc_excel.read import contract
 from opc_excel.render.decks.builder import Cell, Column, DeckBuilder
 from opc_excel.render.decks.common import DeckInput, start_deck
-from opc_excel.render.decks.slides import s_curve_slide
+from opc_excel.render.decks.slides import followed_text, s_curve_slide
 from opc_excel.situation.formats import euros, meur, pct, plural
 from opc_excel.situation.schedule import (
     deliveries_expected,
@@ -100,8 +100,9 @@ def compliance_slide(data: DeckInput, builder: DeckBuilder) -> None:
 
 
 def funders_slide(data: DeckInput, builder: DeckBuilder) -> None:
-    rows = [[Cell(f.key, bold=f.key == contract.ANRU_FUNDER), meur(f.amount), meur(f.engaged), pct(f.engaged_pct),
-             meur(f.paid), pct(f.paid_of_amount_pct), meur(f.to_engage), meur(f.to_pay)]
+    rows = [[Cell(f.key, bold=f.key == contract.ANRU_FUNDER), meur(f.amount)]
+            + [followed_text(f, t) for t in (meur(f.engaged), pct(f.engaged_pct), meur(f.paid),
+                                             pct(f.paid_of_amount_pct), meur(f.to_engage), meur(f.to_pay))]
             for f in data.indicators.by_funder]
     builder.table(
         "Financements par financeur",
@@ -110,9 +111,10 @@ def funders_slide(data: DeckInput, builder: DeckBuilder) -> None:
          Column("Reste à engager", 1.3, "right"), Column("Reste à payer", 1.3, "right")], rows,
         notes="Par financeur (feuille Financements, opérations non abandonnées) : montant actualisé, sinon de la "
               "convention ; engagé et versé sur les seules lignes acquises ou notifiées ; reste à engager = montant − "
-              "engagé, reste à payer = engagé − versé. "
-              + " ; ".join(f"{f.key} {euros(f.amount)}, engagé {euros(f.engaged)}, versé {euros(f.paid)}"
-                           for f in data.indicators.by_funder) + ".",
+              "engagé, reste à payer = engagé − versé ; fonds propres et prêts sans montant engagé ni versé : "
+              "non suivi. "
+              + " ; ".join(f"{f.key} {euros(f.amount)}, engagé {followed_text(f, euros(f.engaged))}, versé "
+                           f"{followed_text(f, euros(f.paid))}" for f in data.indicators.by_funder) + ".",
         empty="Aucune ligne de financement.", font_pt=11)
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
-from opc_excel.compute.indicators.financier import FinanceRow
+from opc_excel.compute.indicators.financier import FinanceRow, followed_lines
 from opc_excel.compute.schedule import add_months, delivered, is_abandoned, whole_months, works_started
 from opc_excel.fr import fr_date, fr_months
 from opc_excel.model import Level, Milestone
@@ -31,7 +31,14 @@ from opc_excel.read import contract
 from opc_excel.render.decks.builder import Cell, Column, DeckBuilder
 from opc_excel.render.decks.common import THEMES_BY_MEETING, DeckInput, alert_columns, alert_rows, start_deck
 from opc_excel.render.decks.gantt import ROWS_PER_SLIDE, draw_gantt, gantt_bars
-from opc_excel.render.decks.slides import anru_slide, grouped_alert_rows, s_curve_slide, slip_status, table_font
+from opc_excel.render.decks.slides import (
+    anru_slide,
+    followed_text,
+    grouped_alert_rows,
+    s_curve_slide,
+    slip_status,
+    table_font,
+)
 from opc_excel.render.decks.social import (
     insertion_kpis_slide,
     insertion_table_slide,
@@ -227,7 +234,7 @@ def funders_slide(data: DeckInput, builder: DeckBuilder) -> None:
     rows = []
     for row in data.indicators.by_funder:
         rows.append(_funder_cells(row, unsecured.get(row.key, 0.0)))
-    total = FinanceRow.of("Total", lines)
+    total = FinanceRow.of("Total", lines, followed_lines(data.programme))
     rows.append([Cell(c.text, c.status, True) for c in _funder_cells(total, sum(unsecured.values()))])
     builder.table(
         "Plans de financement par financeur",
@@ -237,13 +244,14 @@ def funders_slide(data: DeckInput, builder: DeckBuilder) -> None:
         notes=f"Feuille Financements, lignes des opérations non abandonnées : montant actualisé sinon convention "
               f"({euros(total.amount)} au total) ; « non acquis » : lignes Prévu ou Sollicité "
               f"({euros(sum(unsecured.values()))}) ; engagé et versé sur les lignes Acquis ou Notifié ; % versé : "
-              f"versé ÷ montant.", font_pt=9 if len(rows) > 14 else 10)
+              f"versé ÷ montant ; fonds propres et prêts sans montant engagé ni versé : non suivi (hors taux).",
+        font_pt=9 if len(rows) > 14 else 10)
 
 
 def _funder_cells(row: FinanceRow, unsecured: float) -> list[Cell]:
     return [Cell(row.key), Cell(meur(row.amount)), Cell(meur(unsecured), "orange" if unsecured else None),
-            Cell(meur(row.engaged)), Cell(pct(row.engaged_pct)), Cell(meur(row.paid)),
-            Cell(pct(row.paid_of_amount_pct)), Cell(meur(row.to_pay))]
+            *(Cell(followed_text(row, t)) for t in (meur(row.engaged), pct(row.engaged_pct), meur(row.paid),
+                                                      pct(row.paid_of_amount_pct), meur(row.to_pay)))]
 
 
 def financial_deadlines_slide(data: DeckInput, builder: DeckBuilder) -> None:

@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from opc_excel.compute.indicators.financier import FinanceRow
-from opc_excel.fr import fr_date
+from opc_excel.fr import fr_date, fr_number
 from opc_excel.model import Alert, Level
 from opc_excel.render.decks.builder import Cell, Column, DeckBuilder
 from opc_excel.render.decks.common import LEVEL_STATUS, DeckInput, alert_columns, alert_rows
@@ -67,6 +67,14 @@ def slip_status(months: int | None, data: DeckInput) -> str | None:
         return None
     params = data.params
     return "rouge" if months > params.delay_red_months else "orange" if months > params.delay_orange_months else None
+
+
+NOT_FOLLOWED = "non suivi"
+
+
+def followed_text(row: FinanceRow, text: str) -> str:
+    """Return ``text``, or « non suivi » for own funds and loans the workbook gives no engaged or paid figure for."""
+    return text if row.followed else NOT_FOLLOWED
 
 
 def finance_row_cells(row: FinanceRow, bold: bool = False) -> list[Cell]:
@@ -131,29 +139,45 @@ def table_font(rows: list) -> float:
 
 
 def s_curve_slide(data: DeckInput, builder: DeckBuilder, title: str = "Courbe en S ANRU") -> None:
-    """Add the S-curve: planned, engaged and paid cumulative ANRU subsidy by semester, as % of ΣS."""
-    ind = data.indicators
-    points = ind.s_curve
-    anru = ind.anru
+    """Add the S-curves as % of the ANRU subsidy: planned engagement (a step at each baseline DAS) and payments by
+    semester up to the convention end + 1 semester, actual engaged and paid at each date de situation of
+    *Historique* and today. The caption's *prévu à date* is the planned value plotted at t: one figure, one value.
+    """
+    points = data.situation.s_curve
+    anru = data.indicators.anru
     if not points:
         builder.bullets(title, [], notes="Courbe en S impossible : ni date de signature (Paramètres) ni dates de "
-                                         "démarrage de référence (Jalons).",
+                                         "DAS ou de démarrage de référence (Jalons).",
                         empty="Pas de courbe en S : renseigner la date de signature de la convention.")
         return
+    now = next(p for p in points if p.day == data.at)
+    gap = None if now.engaged_pct is None or now.planned_pct is None else now.engaged_pct - now.planned_pct
+    dated = sum(p.engaged_pct is not None or p.paid_pct is not None for p in points)
     comment = (f"Au {fr_date(data.at)} :\n"
-               f"Engagé : {pct(anru.engaged_pct)} ({meur(anru.engaged)})\n"
-               f"Prévu à date : {pct(ind.planned_engagement_pct)}\n"
-               f"Versé : {pct(anru.paid_of_amount_pct)} ({meur(anru.paid)})\n"
-               f"Subvention ANRU : {meur(anru.amount)}\n"
-               f"Le versé n'est connu qu'à la date de situation (le classeur ne date pas les paiements).")
+               f"Engagé : {pct(now.engaged_pct)} ({meur(anru.engaged)})\n"
+               f"Prévu à date : {pct(now.planned_pct)}\n"
+               f"Versé : {pct(now.paid_pct)} ({meur(anru.paid)})\n"
+               f"Versements prévus à date : {pct(now.planned_paid_pct)}\n"
+               f"Subvention ANRU : {meur(anru.amount)}")
     builder.chart(
         title, "line", [p.label for p in points],
-        {"Prévu": [p.planned_pct for p in points], "Engagé": [p.engaged_pct for p in points],
-         "Versé": [p.paid_pct for p in points]},
-        notes=f"Courbes en S par semestre (Financements, lignes ANRU ; Jalons, dates de référence des travaux et "
-              f"dates réelles de DAS). Prévu : subvention répartie sur la période de travaux de référence, en % de "
-              f"la subvention planifiable. Engagé : {pct(anru.engaged_pct)} de {euros(anru.amount)} "
-              f"({euros(anru.engaged)}), prévu à date {pct(ind.planned_engagement_pct)}, écart "
-              f"{signed_points(ind.engagement_gap_points)}. Versé : {euros(anru.paid)} "
-              f"({pct(anru.paid_of_amount_pct)}).",
+        {"Engagement prévu": [p.planned_pct for p in points], "Engagé": [p.engaged_pct for p in points],
+         "Versements prévus": [p.planned_paid_pct for p in points], "Versé": [p.paid_pct for p in points]},
+        notes=f"Courbes en S par semestre jusqu'au semestre suivant la fin de la convention (Financements, lignes "
+              f"ANRU ; Jalons, dates de référence : avenant, sinon convention). Engagement prévu : chaque subvention "
+              f"comptée en entier à sa date de DAS de référence. Versements prévus : de la date de démarrage à celle "
+              f"du solde, acomptes plafonnés à {fr_number(data.params.payments_before_balance_ceiling_pct)} % avant "
+              f"le solde. Engagé et versé : {dated} date(s) de situation (feuille Historique et situation du "
+              f"{fr_date(data.at)}). Au {fr_date(data.at)} : engagé {pct(now.engaged_pct)} de "
+              f"{euros(anru.amount)} ({euros(anru.engaged)}), prévu à date {pct(now.planned_pct)}, écart "
+              f"{signed_points(gap)}. Versé : {euros(anru.paid)} ({pct(now.paid_pct)}).",
         comment=comment, maximum=100)
+    _join_across_gaps(builder)
+
+
+def _join_across_gaps(builder: DeckBuilder) -> None:
+    """Draw the actual curves as lines through their dated points, across the semesters between them."""
+    slide = builder.presentation.slides[-1]
+    chart = next(shape.chart for shape in slide.shapes if shape.has_chart)
+    for blanks in chart._chartSpace.xpath("c:chart/c:dispBlanksAs"):  # noqa: SLF001 - python-pptx has no API
+        blanks.set("val", "span")
