@@ -159,12 +159,13 @@ class DescribeTheComiteDeSuivi:
             assert figure in text
         assert f"prévu : {pct(ind.planned_progress_pct)}" in text
 
-    def it_draws_the_s_curve_of_the_indicator(self, comite, data):
+    def it_draws_the_s_curve_of_the_situation(self, comite, data):
         chart = chart_of(slides_titled(comite, "Courbe en S ANRU")[0])
-        points = data.indicators.s_curve
+        points = data.situation.s_curve  # the planned curves, and the actual ones from Historique plus today
         assert list(chart.plots[0].categories) == [p.label for p in points]
         series = {s.name: list(s.values) for s in chart.plots[0].series}
-        assert series["Prévu"] == pytest.approx([p.planned_pct for p in points])
+        assert series["Engagement prévu"] == pytest.approx([p.planned_pct for p in points])
+        assert series["Versements prévus"] == pytest.approx([p.planned_paid_pct for p in points])
         assert series["Engagé"] == [p.engaged_pct for p in points]
         assert series["Versé"] == [p.paid_pct for p in points]
 
@@ -311,14 +312,15 @@ class DescribeTheCopil:
         rows = table_rows(slides_titled(copil_deck, "Financements par financeur"))
         assert header(slides_titled(copil_deck, "Financements par financeur")[0])[:4] == [
             "Financeur", "Montant", "Engagé", "% engagé"]
-        assert rows == [[f.key, meur(f.amount), meur(f.engaged), pct(f.engaged_pct), meur(f.paid),
-                         pct(f.paid_of_amount_pct), meur(f.to_engage), meur(f.to_pay)]
-                        for f in data.indicators.by_funder]
+        assert rows == [[f.key, meur(f.amount)] + [t if f.followed else "non suivi" for t in (
+                         meur(f.engaged), pct(f.engaged_pct), meur(f.paid), pct(f.paid_of_amount_pct),
+                         meur(f.to_engage), meur(f.to_pay))] for f in data.indicators.by_funder]
+        assert any(row[3] == "non suivi" for row in rows)  # the landlords' own funds and loans: never 0 %
 
     def it_shows_the_s_curve_too(self, copil_deck, data):
         chart = chart_of(slides_titled(copil_deck, "Courbe en S ANRU")[0])
         engaged = next(s for s in chart.plots[0].series if s.name == "Engagé")
-        assert list(engaged.values) == [p.engaged_pct for p in data.indicators.s_curve]
+        assert list(engaged.values) == [p.engaged_pct for p in data.situation.s_curve]
 
     def it_lists_the_ten_largest_slips_one_per_operation(self, copil_deck, data):
         rows = table_rows(slides_titled(copil_deck, "Les 10 plus forts glissements"))

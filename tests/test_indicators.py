@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from opc_excel.compute.alerts import evaluate
 from opc_excel.compute.indicators import compute_indicators, indicators_as_json
 from opc_excel.compute.indicators.calendrier import (
     UNSECURED_FUNDING,
@@ -28,12 +29,15 @@ from opc_excel.compute.indicators.financier import (
     cost_drift_by_operation,
     engagement_percent,
     planned_engagement_percent,
-    s_curve,
 )
 from opc_excel.compute.indicators.habitat import Rehousing, reconstitution, rehousing
+from opc_excel.compute.indicators.scurve import Actual, s_curve
 from opc_excel.compute.indicators.social import insertion
 from opc_excel.model import FundingLine, Operation
 from opc_excel.read import contract
+from opc_excel.read.history import AT_HEADER
+from opc_excel.sheets.dashboard import HEADLINES, dashboard_sheet
+from opc_excel.situation.curves import HISTORY_LABELS, history_actual, history_actuals
 from tests.programmes import AT, funding, household, operation, programme
 from tests.programmes import insertion as insertion_line
 
@@ -108,38 +112,60 @@ def planned_op(op_id: str = "OP-1", start: date = date(2010, 1, 1), delivery: da
     return operation(op_id, works_start=dict(convention=start), delivery=dict(convention=delivery), **kwargs)
 
 
+DAS_DATES = ("avenant", "forecast", "actual")
+
+
+def das_op(op_id: str = "OP-1", convention: date | None = date(2010, 4, 11), **kwargs: Any) -> Operation:
+    """An operation whose DAS milestone has this convention date (avenant, forecast, actual: its other dates)."""
+    das = {k: kwargs.pop(k) for k in DAS_DATES if k in kwargs}
+    return operation(op_id, das=dict(convention=convention, **das), **kwargs)
+
+
 class DescribePlannedEngagementPercent:
     @pytest.mark.parametrize("at, expected", [
-        (date(2009, 12, 31), 0.0),  # before the works start: nothing planned
-        (date(2010, 1, 1), 0.0),  # on the start day: 0 days of 365
-        (date(2010, 4, 11), 100 / 365 * 100),  # 31 + 28 + 31 + 10 = 100 days of 365 → 27,4 %
-        (date(2010, 12, 31), 364 / 365 * 100),  # the day before the delivery
-        (date(2011, 1, 1), 100.0),  # delivered as planned: all of it
+        (date(2010, 4, 10), 0.0),  # the day before the baseline DAS: nothing planned
+        (date(2010, 4, 11), 75.0),  # the step lands on the baseline DAS date: OP-1's 300 000 of 400 000
+        (date(2010, 12, 31), 75.0),  # flat until the next DAS
+        (date(2011, 1, 1), 100.0),  # OP-2's DAS
         (date(2013, 6, 30), 100.0),  # long after
     ])
-    def it_spreads_each_subsidy_linearly_over_the_planned_works(self, at, expected):
-        p = programme([planned_op()], funding=[anru(amount=365_000)])
+    def it_plans_each_subsidy_in_full_at_its_baseline_das(self, at, expected):
+        p = programme([das_op("OP-1"), das_op("OP-2", date(2011, 1, 1))],
+                      funding=[anru("OP-1", 300_000), anru("OP-2", 100_000)])
         assert planned_engagement_percent(p, at) == approx(expected)
 
-    def it_plans_on_the_avenant_dates_not_the_forecast(self):
-        op = operation("OP-1", works_start=dict(convention=date(2009, 1, 1), avenant=date(2010, 1, 1),
-                                                forecast=date(2012, 1, 1)),
-                       delivery=dict(convention=date(2009, 6, 30), avenant=date(2011, 1, 1)))
-        p = programme([op], funding=[anru(amount=365_000)])
-        # avenant period 2010-01-01 → 2011-01-01: 100 days of 365 at 11/04/2010
-        assert planned_engagement_percent(p, date(2010, 4, 11)) == approx(100 / 365 * 100)
+    @pytest.mark.parametrize("at, expected", [(date(2010, 12, 31), 0.0), (date(2011, 1, 1), 100.0)])
+    def it_plans_on_the_avenant_date_not_the_convention_nor_the_forecast(self, at, expected):
+        p = programme([das_op("OP-1", date(2009, 1, 1), avenant=date(2011, 1, 1), forecast=date(2012, 1, 1))],
+                      funding=[anru(amount=365_000)])
+        assert planned_engagement_percent(p, at) == approx(expected)
 
-    def it_leaves_out_operations_without_both_baseline_dates(self):
-        ops = [planned_op("OP-1"), operation("OP-2", works_start=dict(convention=date(2010, 1, 1))),
-               planned_op("OP-3", start=date(2011, 1, 1), delivery=date(2010, 1, 1)),
-               planned_op("OP-4", status="Abandonnée")]
+    def it_leaves_out_operations_without_a_baseline_das(self):
+        ops = [das_op("OP-1"), das_op("OP-2", None, forecast=date(2010, 1, 1)), planned_op("OP-3"),
+               das_op("OP-4", status="Abandonnée")]
         lines = [anru("OP-1", 365_000), anru("OP-2", 1_000_000), anru("OP-3", 1_000_000), anru("OP-4", 1_000_000)]
-        p = programme(ops, funding=lines)
-        # only OP-1 counts (OP-2 has no delivery, OP-3's delivery comes before its start, OP-4 abandoned)
-        assert planned_engagement_percent(p, date(2010, 4, 11)) == approx(100 / 365 * 100)
+        # only OP-1 counts (OP-2 has only a forecast, OP-3 only works dates, OP-4 is abandoned)
+        assert planned_engagement_percent(programme(ops, funding=lines), date(2010, 4, 11)) == 100.0
+        assert planned_engagement_percent(programme([planned_op()], funding=[anru()]), AT) is None
 
-    def it_is_none_without_a_plannable_line(self):
-        assert planned_engagement_percent(programme([planned_op()]), AT) is None
+    @pytest.mark.parametrize("ops, lines, gap", [
+        # every DAS late: OP-1 planned 30/06/2010, signed 01/09/2011; OP-2 planned 31/03/2011, forecast 2012
+        ([das_op("OP-1", date(2010, 6, 30), actual=date(2011, 9, 1)),
+          das_op("OP-2", date(2011, 3, 31), forecast=date(2012, 6, 30))],
+         [anru("OP-1", 300_000, engaged=300_000), anru("OP-2", 100_000, "Sollicité")], -25.0),  # 75 % for 100 %
+        # DAS come early: OP-1 planned 30/06/2012, signed 02/05/2011; OP-2 planned 2013, not yet
+        ([das_op("OP-1", date(2012, 6, 30), actual=date(2011, 5, 2)), das_op("OP-2", date(2013, 1, 1))],
+         [anru("OP-1", 400_000, engaged=400_000), anru("OP-2", 100_000, "Prévu")], 80.0),  # 80 % for 0 %
+    ])
+    def it_puts_a_programme_behind_or_ahead_of_the_step_curve(self, ops, lines, gap):
+        assert compute_indicators(programme(ops, funding=lines)).engagement_gap_points == approx(gap)
+
+    def it_is_what_fin_09_compares_engagement_with_at_t(self):
+        p = programme([das_op("OP-1", date(2010, 6, 30), actual=date(2011, 9, 1)),
+                       das_op("OP-2", date(2011, 3, 31), forecast=date(2012, 6, 30))],
+                      funding=[anru("OP-1", 300_000, engaged=300_000), anru("OP-2", 100_000, "Sollicité")])
+        [alert] = [a for a in evaluate(p) if a.code == "FIN-09"]
+        assert (alert.severity.value, alert.finding.endswith("retard de 25 points")) == ("Rouge", True)  # 100 − 75
 
 
 # ---------------------------------------------------------------- reconstitution
@@ -355,10 +381,37 @@ class DescribeFinanceTables:
             ("Fonds propres bailleur", 500_000, 500_000, 500_000, 100.0, 100.0, 100.0, 0, 0),
         ]
 
-    def it_compares_engagement_with_the_planned_s_curve(self):
-        p = programme([planned_op()], funding=[anru(amount=365_000, engaged=73_000)])
+    def it_shows_own_funds_and_loans_without_figures_as_not_followed(self):
+        ops = [operation("OP-1", owner="Orne Habitat"), operation("OP-2", owner="Ville")]
+        lines = [anru("OP-1", 1_000_000, engaged=400_000),
+                 funding("OP-1", "Fonds propres bailleur", 500_000, "Acquis"),
+                 funding("OP-1", "Prêts CDC", 300_000, "Acquis"),
+                 funding("OP-1", "Orne Habitat", 100_000, "Acquis"),  # the owner's own money
+                 funding("OP-1", "Caisse des Dépôts", 200_000, "Acquis"),  # a subsidy: followed, 0 % engaged
+                 funding("OP-1", "Prêts bailleur", 50_000, "Acquis", engaged=50_000),  # a figure given: followed
+                 funding("OP-1", "Ville", 200_000, "Notifié", engaged=100_000),  # the Ville's subsidy to OP-1
+                 funding("OP-2", "Ville", 800_000, "Acquis")]  # its own funds on its own operation
+        rows = {r.key: (r.amount, r.followed, r.engaged_pct, r.not_followed)
+                for r in compute_indicators(programme(ops, funding=lines)).by_funder}
+        assert rows == {
+            "ANRU": (1_000_000, True, 40.0, 0), "Fonds propres bailleur": (500_000, False, None, 500_000),
+            "Prêts CDC": (300_000, False, None, 300_000), "Orne Habitat": (100_000, False, None, 100_000),
+            "Caisse des Dépôts": (200_000, True, 0.0, 0), "Prêts bailleur": (50_000, True, 100.0, 0),
+            "Ville": (1_000_000, True, 50.0, 800_000),  # 100 000 of the followed 200 000; the 800 000 left out
+        }
+
+    def it_writes_non_suivi_in_the_dashboards_funder_table(self):
+        p = programme([operation("OP-1", owner="Orne Habitat")],
+                      funding=[anru("OP-1", 1_000_000, engaged=400_000),
+                               funding("OP-1", "Fonds propres bailleur", 500_000, "Acquis")])
+        ws = dashboard_sheet(p, compute_indicators(p), (), ())
+        [row] = [r for (r, c), cell in ws.cells.items() if c == 1 and cell.value == "Fonds propres bailleur"]
+        assert [ws.cell(row, c).value for c in range(2, 7)] == [500_000] + ["non suivi"] * 4
+
+    def it_compares_engagement_with_the_planned_step_curve(self):
+        p = programme([das_op()], funding=[anru(amount=365_000, engaged=73_000)])
         ind = compute_indicators(p)
-        # engaged 73 000 / 365 000 = 20 %; at 30/09/2011 the 2010 works are over: 100 % planned
+        # engaged 73 000 / 365 000 = 20 %; the baseline DAS of 11/04/2010 is past at 30/09/2011: 100 % planned
         assert (ind.anru.engaged_pct, ind.planned_engagement_pct, ind.engagement_gap_points) == (20.0, 100.0, -80.0)
 
 
@@ -478,50 +531,93 @@ class DescribeSlips:
 
 
 def s_curve_programme(at: date = AT, **kwargs: Any) -> Any:
-    ops = [planned_op("OP-A", das=dict(actual=date(2009, 11, 15))),  # works 01/01/2010 → 01/01/2011
-           operation("OP-B"), operation("OP-C")]
+    ops = [planned_op("OP-A", das=dict(convention=date(2009, 11, 15), actual=date(2009, 11, 15))),  # works 2010
+           das_op("OP-B", date(2011, 11, 15)),  # DAS planned between t and the semester's end
+           operation("OP-C")]
     lines = [anru("OP-A", 365_000, engaged=300_000, paid=100_000),
-             anru("OP-B", 200_000, "Acquis", engaged=200_000),  # engaged, no DAS date: counted at t
-             anru("OP-C", 100_000, "Prévu")]  # no works dates: in ΣS, not in the plan
+             anru("OP-B", 200_000, "Acquis", engaged=200_000),
+             anru("OP-C", 100_000, "Prévu")]  # no DAS date: in ΣS, not in the plan
     return programme(ops, funding=lines, at=at, **kwargs)
 
 
+HISTORY = (Actual(date(2011, 3, 31), 200_000, 30.0, 50_000, 7.5),  # between two semesters' ends
+           Actual(date(2011, 6, 30), 250_000, 37.6, 60_000, 9.0))  # on S1 2011's last day: replaces its point
+
+
 class DescribeSCurve:
-    def it_runs_by_semester_from_signature_to_the_convention_end(self):
+    def it_runs_by_semester_from_signature_to_one_semester_after_the_convention_end(self):
         points = s_curve(s_curve_programme())
-        assert [pt.label for pt in points] == [f"S{h} {y}" for y in range(2008, 2014) for h in (1, 2)]
-        assert (points[0].start, points[0].end) == (date(2008, 1, 1), date(2008, 6, 30))
+        semesters = [f"S{h} {y}" for y in range(2008, 2014) for h in (1, 2)] + ["S1 2014"]  # end 31/12/2013
+        assert [pt.label for pt in points] == semesters[:7] + ["30/09/2011"] + semesters[7:]
+        assert (points[0].day, points[-1].day) == (date(2008, 6, 30), date(2014, 6, 30))
 
-    def it_runs_to_the_last_planned_delivery_or_t_when_later(self):
-        late = s_curve_programme(date(2015, 3, 1))
-        assert s_curve(late)[-1].label == "S1 2015"  # t after the convention end
-        p = programme([operation("OP-1", delivery=dict(convention=date(2013, 1, 1), forecast=date(2014, 8, 1)))],
-                      funding=[anru()])
-        assert s_curve(p)[-1].label == "S2 2014"
+    def it_runs_to_t_when_t_is_later(self):
+        labels = [pt.label for pt in s_curve(s_curve_programme(date(2015, 3, 1)))]
+        assert labels[-2:] == ["01/03/2015", "S1 2015"]  # up to the semester of t
 
-    @pytest.mark.parametrize("label, planned, engaged, paid", [
-        ("S1 2008", 0, 0, None),  # nothing yet
-        ("S2 2009", 0, 300_000, None),  # OP-A's DAS on 15/11/2009; its works start in 2010
-        ("S1 2010", 180_000, 300_000, None),  # 180 days of 365 at 30/06/2010 × 365 000
-        ("S2 2010", 364_000, 300_000, None),  # 364 days of 365 at 31/12/2010
-        ("S1 2011", 365_000, 300_000, None),  # planned in full; OP-B not yet counted
-        ("S2 2011", 365_000, 500_000, 100_000),  # contains t: OP-B counted, ΣP known
-        ("S1 2012", 365_000, None, None),  # after t: no engagement known
+    @pytest.mark.parametrize("label, planned, planned_paid", [
+        ("S1 2009", 0, 0),  # nothing yet
+        ("S2 2009", 365_000, 0),  # OP-A's subsidy planned in full at its baseline DAS, 15/11/2009 (a step)
+        ("S1 2010", 365_000, 180_000),  # payments: 180 days of the 365 from the works start to the solde
+        ("S2 2010", 365_000, 255_500),  # 364 days of 365, capped at 70 % until the solde
+        ("S1 2011", 365_000, 365_000),  # the solde (no solde milestone: the delivery, 01/01/2011) pays the rest
+        ("30/09/2011", 365_000, 365_000),  # t: OP-B's DAS of 15/11/2011 not yet planned
+        ("S2 2011", 565_000, 365_000),  # its end: OP-B's 200 000 planned
     ])
-    def it_gives_planned_engaged_and_paid_cumulative_subsidy(self, label, planned, engaged, paid):
+    def it_plans_engagement_as_a_step_at_the_baseline_das_and_payments_from_the_works_to_the_solde(
+            self, label, planned, planned_paid):
         point = next(pt for pt in s_curve(s_curve_programme()) if pt.label == label)
-        assert (point.planned, point.engaged, point.paid) == (approx(planned), engaged, paid)
+        assert (point.planned, point.planned_paid) == (approx(planned), approx(planned_paid))
 
-    def it_gives_percentages_of_the_subsidy(self):
-        point = next(pt for pt in s_curve(s_curve_programme()) if pt.label == "S2 2011")
-        # planned % of the plannable 365 000; engaged and paid % of ΣS = 665 000
-        assert point.planned_pct == 100.0
-        assert point.engaged_pct == approx(500_000 / 665_000 * 100)
-        assert point.paid_pct == approx(100_000 / 665_000 * 100)
+    @pytest.mark.parametrize("ceiling, expected", [(70, 255_500), (50, 182_500), (100, 364_000)])
+    def it_caps_the_payments_before_the_solde_at_the_parameter(self, ceiling, expected):
+        p = s_curve_programme(params=dict(payments_before_balance_ceiling_pct=ceiling))
+        assert next(pt for pt in s_curve(p) if pt.label == "S2 2010").planned_paid == approx(expected)
+
+    def it_gives_the_actual_figures_at_t_only_without_history(self):
+        points = s_curve(s_curve_programme())
+        dated = [pt for pt in points if pt.engaged is not None]
+        assert [(pt.label, pt.engaged, pt.paid) for pt in dated] == [("30/09/2011", 500_000, 100_000)]
+        # engaged and paid % of ΣS = 665 000; planned % of the 565 000 with a baseline DAS
+        assert (dated[0].engaged_pct, dated[0].paid_pct) == (approx(500_000 / 665_000 * 100),
+                                                              approx(100_000 / 665_000 * 100))
+        assert dated[0].planned_pct == approx(365_000 / 565_000 * 100)
+
+    def it_reads_the_prevu_a_date_at_t_not_at_the_semester_end(self):
+        p = s_curve_programme()
+        at_t = next(pt for pt in s_curve(p) if pt.day == AT)
+        semester = next(pt for pt in s_curve(p) if pt.label == "S2 2011")
+        assert at_t.planned_pct == compute_indicators(p).planned_engagement_pct == approx(365 / 565 * 100)
+        assert semester.planned_pct == 100.0  # what the semester's end would have said
+
+    def it_adds_one_point_per_history_row_before_t(self):
+        later = Actual(date(2011, 12, 31), 1, 1.0, 1, 1.0)  # on or after t: today's figures win
+        points = s_curve(s_curve_programme(), HISTORY + (later, Actual(AT, 2, 2.0, 2, 2.0)))
+        dated = [(pt.label, pt.engaged, pt.engaged_pct, pt.paid, pt.paid_pct) for pt in points
+                 if pt.engaged_pct is not None]
+        assert dated == [("31/03/2011", 200_000, 30.0, 50_000, 7.5), ("30/06/2011", 250_000, 37.6, 60_000, 9.0),
+                         ("30/09/2011", 500_000, approx(500 / 665 * 100), 100_000, approx(100 / 665 * 100))]
+        assert "S1 2011" not in [pt.label for pt in points]  # 30/06/2011 took its place
 
     def it_is_empty_without_a_start(self):
         p = programme([operation("OP-1")], params=dict(signature_date=None))
         assert s_curve(p) == ()
+
+
+class DescribeHistoryActuals:
+    def it_reads_engaged_and_paid_from_a_historique_row(self):
+        row = {AT_HEADER: date(2011, 3, 31), "Subvention ANRU (€)": 1_000_000, "Taux d'engagement ANRU": 0.4,
+               "Taux de paiement ANRU": 0.1, "Reste à engager (€)": 600_000, "Reste à payer (€)": 300_000}
+        assert history_actual(row) == Actual(date(2011, 3, 31), 400_000, 40.0, 100_000, 10.0)
+
+    def it_computes_the_rates_when_the_row_lacks_them_and_skips_rows_without_figures(self):
+        row = {AT_HEADER: date(2011, 3, 31), "Subvention ANRU (€)": 1_000_000, "Reste à engager (€)": 750_000,
+               "Reste à payer (€)": 200_000}
+        empty = {AT_HEADER: date(2010, 9, 30), "Alertes rouges": 3}
+        assert history_actuals([row, empty]) == [Actual(date(2011, 3, 31), 250_000, 25.0, 50_000, 5.0)]
+
+    def it_reads_the_labels_the_dashboard_writes(self):
+        assert set(HISTORY_LABELS) <= {label for label, _, _ in HEADLINES}
 
 
 # ---------------------------------------------------------------- à lancer
