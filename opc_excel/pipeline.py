@@ -20,6 +20,7 @@ from opc_excel.cancel import checkpoint
 from opc_excel.checks.tables import check_tables
 from opc_excel.compute.alerts import evaluate
 from opc_excel.compute.indicators import compute_indicators
+from opc_excel.compute.points_durs import points_durs, ranks_by_key
 from opc_excel.errors import OpcError, OutputSheetError, UnsafeInPlaceError, UnwritableFileError
 from opc_excel.files import (
     atomic_save,
@@ -293,7 +294,8 @@ def write_outputs(workbook, report: CheckReport) -> None:
     checkpoint()
     write_controles(workbook, report.problems, report.at, report.sheet_names)
     checkpoint()
-    write_alertes(workbook, merge(report.previous_alerts, report.alerts, report.at),
+    ranks = ranks_by_key(points_durs(programme, report.alerts))  # the Rang column: each alert's point dur
+    write_alertes(workbook, merge(report.previous_alerts, report.alerts, report.at, ranks),
                   report.previous_alerts.extra_headers, report.at, report.previous_alerts.notes_above)
     checkpoint()
     write_dashboard(workbook, programme, report.indicators, report.alerts, report.problems)

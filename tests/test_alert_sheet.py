@@ -176,3 +176,46 @@ class DescribeWhatUsersTypeAboveTheHeader:
         by_key = [dict(zip(headers, row, strict=False)) for row in rows[start + 1:] if row and row[0] == key]
         assert [(r.get("Commentaire"), r.get("Suivi")) for r in by_key] == [("Relancer le bailleur", "En cours")]
         assert [row for row in rows[:start] if key in row] == []
+
+
+class DescribeTheRangColumn:
+    """*Rang*: the rank of the alert's point dur, a software column; notes still follow the *Clé*."""
+
+    def it_gives_firing_alerts_their_rank_and_takes_it_from_resolved_ones(self):
+        first = merge(PreviousSheet([], []), [alert("CAL-01", "OP-1"), alert("FIN-03", "OP-2")], MARCH,
+                      {"CAL-01 · OP-1": 2, "FIN-03 · OP-2": 1})
+        assert [r.computed["Rang"] for r in first] == [2, 1]
+        first[0].user["Commentaire"] = "Relancé le bailleur"
+        second = merge(as_previous(first), [alert("FIN-03", "OP-2")], JUNE, {"FIN-03 · OP-2": 1})
+        resolved = next(r for r in second if r.key == "CAL-01 · OP-1")
+        assert resolved.computed["Rang"] is None and resolved.user["Commentaire"] == "Relancé le bailleur"
+        assert merge(PreviousSheet([], []), [alert("CAL-01", "OP-1")], MARCH)[0].computed["Rang"] is None
+
+    def it_reads_a_sheet_written_before_the_column_and_keeps_its_notes(self):
+        grid = [[TITLE], [],
+                ["Clé", "Code", "Gravité", "Thème", "Constat", "Détectée le", "Suivi", "Commentaire"],
+                ["CAL-01 · OP-1", "CAL-01", "Orange", "Calendrier", "Constat", MARCH, "En cours", "Voir la MOE"]]
+        previous = read_previous(GridSource({"Alertes": grid}))
+        assert previous.extra_headers == [] and previous.rows[0].computed["Rang"] is None
+        (row,) = merge(previous, [alert("CAL-01", "OP-1")], JUNE, {"CAL-01 · OP-1": 1})
+        assert row.computed["Rang"] == 1 and row.user == {"Suivi": "En cours", "Commentaire": "Voir la MOE"}
+        assert row.computed["Détectée le"] == MARCH
+
+    def it_writes_the_rank_as_a_software_column_beside_the_colour(self):
+        rows = merge(PreviousSheet([], []), [alert("CAL-01", "OP-1", Level.ROUGE)], JUNE, {"CAL-01 · OP-1": 3})
+        sheet = alertes_sheet(rows, [], JUNE)
+        headers = {cell.value: col for (row, col), cell in sheet.cells.items() if row == 3}
+        assert headers["Rang"] == headers["Gravité"] + 1
+        assert sheet.cells[(3, headers["Rang"])].fill == sheet.cells[(3, headers["Clé"])].fill
+        assert sheet.cells[(4, headers["Rang"])].value == 3
+
+    def it_ranks_every_firing_alert_of_a_refreshed_workbook(self, tmp_path):
+        master = make_workbook(tmp_path, name="maître.xlsx")
+        refresh(master)
+        rows = sheet_values(master)
+        start = header_index(rows)
+        header = rows[start]
+        firing = [row for row in rows[start + 1:] if row and row[0]]
+        ranks = [row[header.index("Rang")] for row in firing]
+        assert firing and all(isinstance(rank, int) for rank in ranks)
+        assert set(ranks) == set(range(1, max(ranks) + 1))  # 1, 2, 3… each point dur has a rank

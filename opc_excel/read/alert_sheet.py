@@ -7,12 +7,16 @@ alert was seen; an alert that no longer fires stays, dated in *Résolue le* and 
 JJ/MM/AAAA » in *Suivi* unless the user typed a *Suivi* of their own (theirs wins), until the
 user deletes the row. Rows a sort moved above the header follow their *Clé*; other text typed
 above the header stays there, as typed. Nothing a user typed is ever dropped.
+
+*Rang* is the rank of the alert's point dur (:mod:`opc_excel.compute.points_durs`: its operation's
+alerts consolidated, ranked by stake), written on firing alerts only; a sheet written before the
+column reads as one whose rows have no rank.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -28,12 +32,13 @@ from opc_excel.text import match_key
 
 ALERTES = "Alertes"
 KEY = "Clé"
-COMPUTED_HEADERS = ("Clé", "Code", "Gravité", "Thème", "ID opération", "Opération", "Maître d'ouvrage",
+COMPUTED_HEADERS = ("Clé", "Code", "Gravité", "Rang", "Thème", "ID opération", "Opération", "Maître d'ouvrage",
                     "Constat", "Mesure proposée", "Détectée le", "Résolue le")
 USER_HEADERS = ("Mesure retenue", "Responsable", "Échéance", "Suivi", "Commentaire")
 HEADERS = COMPUTED_HEADERS + USER_HEADERS
 _HEADER_KEYS = {match_key(h) for h in HEADERS}
 DETECTED = "Détectée le"
+RANK = "Rang"
 RESOLVED = "Résolue le"
 FOLLOW_UP = "Suivi"
 FOLLOW_UP_CHOICES = ("Nouvelle", "En cours", "Traitée", "Risque accepté")
@@ -193,18 +198,22 @@ def _unique(header: str, taken: set[str]) -> str:
                 if (name := f"{header} ({n})") not in taken and name not in HEADERS)
 
 
-def computed_values(alert: Alert, detected: object) -> dict[str, object]:
-    """Return the software's columns for a firing alert."""
+def computed_values(alert: Alert, detected: object, rank: int | None = None) -> dict[str, object]:
+    """Return the software's columns for a firing alert (``rank``: its point dur's, None when not ranked)."""
     return {
-        "Clé": alert.key, "Code": alert.code, "Gravité": alert.severity.value,
+        "Clé": alert.key, "Code": alert.code, "Gravité": alert.severity.value, RANK: rank,
         "Thème": alert.theme.value if alert.theme else "", "ID opération": alert.operation_id or "",
         "Opération": alert.operation_label, "Maître d'ouvrage": alert.owner, "Constat": alert.finding,
         "Mesure proposée": alert.measure, "Détectée le": detected, "Résolue le": None,
     }
 
 
-def merge(previous: PreviousSheet, alerts: Sequence[Alert], at: date) -> list[AlertRow]:
+def merge(previous: PreviousSheet, alerts: Sequence[Alert], at: date,
+          ranks: Mapping[str, int] | None = None) -> list[AlertRow]:
     """Return the new rows: firing alerts (in the given order) then every earlier row that no longer fires.
+
+    ``ranks`` gives the *Rang* of each firing alert by its key (its point dur's rank); a row that no
+    longer fires has none.
 
     User columns follow their *Clé* (when a key is on several rows, the first one with notes); *Détectée
     le* is kept from the first time; a row that stops firing is dated in *Résolue le* (once: the first
@@ -223,14 +232,15 @@ def merge(previous: PreviousSheet, alerts: Sequence[Alert], at: date) -> list[Al
         user = dict(before.user) if before else {}
         if is_software_follow_up(user.get(FOLLOW_UP)):
             user[FOLLOW_UP] = NEW
-        rows.append(AlertRow(alert.key, computed_values(alert, _first_seen(before, at)), user, firing=True))
+        rank = (ranks or {}).get(alert.key)
+        rows.append(AlertRow(alert.key, computed_values(alert, _first_seen(before, at), rank), user, firing=True))
     for row in previous.rows:
         if row.key in firing and first_row[row.key] is row:
             continue  # merged into its firing row above
         computed, user = row.computed, row.user
         if row.key and row.key not in firing:
             resolved = _resolution_day(row) or at
-            computed = {**computed, RESOLVED: resolved}
+            computed = {**computed, RESOLVED: resolved, RANK: None}
             if is_software_follow_up(user.get(FOLLOW_UP)):
                 user = {**user, FOLLOW_UP: f"Résolue le {fr_date(resolved)}"}
         rows.append(AlertRow(row.key, computed, user, firing=False))

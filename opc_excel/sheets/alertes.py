@@ -39,7 +39,7 @@ from opc_excel.text import NAME_CAP, TEXT_CAP
 ALERT_FILLS = {"Rouge": "F4B6B6", "Orange": "FFD699"}
 USER_HEADER_FILL = "375623"
 RESOLVED_FONT = Font(color="7F7F7F", italic=True)
-ALERT_WIDTHS = {"Clé": 26, "Code": 9, "Gravité": 9, "Thème": 14, "ID opération": 13, "Opération": 28,
+ALERT_WIDTHS = {"Clé": 26, "Code": 9, "Gravité": 9, "Rang": 7, "Thème": 14, "ID opération": 13, "Opération": 28,
                 "Maître d'ouvrage": 16, "Constat": 55, "Mesure proposée": 45, "Détectée le": 12, "Résolue le": 12,
                 "Mesure retenue": 35, "Responsable": 16, "Échéance": 12, "Suivi": 21, "Commentaire": 35}
 ALERT_WRAPPED = ("Opération", "Constat", "Mesure proposée", "Mesure retenue", "Commentaire")
