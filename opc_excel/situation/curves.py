@@ -58,7 +58,3 @@ def report_s_curve(report: CheckReport) -> tuple[SCurvePoint, ...]:
     """Return the report's *courbes en S*, the actual curves from its *Historique* rows plus today."""
     return s_curve(report.programme, history_actuals(report.summary_history))
 
-
-def point_at_t(points: Iterable[SCurvePoint], report: CheckReport) -> SCurvePoint | None:
-    """Return the point of the date de situation: the *prévu à date* is its planned value."""
-    return next((p for p in points if p.day == report.at), None)
