@@ -10,7 +10,10 @@ from opc_excel.compute.points_durs import PointDur, Stake, points_durs, ranks_by
 from opc_excel.compute.schedule import add_months
 from opc_excel.fr import NBSP, NNBSP
 from opc_excel.model import Alert, Level, Programme
+from opc_excel.pipeline import check_file
 from opc_excel.read import contract
+from opc_excel.situation import Situation
+from tests.factory import make_workbook
 from tests.programmes import action, funding, household, operation, programme
 
 O, R = Level.ORANGE, Level.ROUGE  # noqa: E741  (the catalogue's own letters)
@@ -187,3 +190,14 @@ class DescribeTheReason:
         (point,) = case(alerts, ops=[cad["op"]], lines=[cad["funding"]])
         assert point.kind is Stake.SUBSIDY
         assert point.others == ("3 mois de glissement du démarrage sur la convention",)
+
+
+class DescribeTheSituation:
+    def it_ranks_the_points_durs_of_a_checked_workbook_once(self, tmp_path) -> None:
+        report = check_file(make_workbook(tmp_path), at=None, today=date(2026, 1, 1))
+        situation = Situation.of(report)
+        found = situation.points_durs
+        assert found is situation.points_durs  # computed once
+        assert [p.rank for p in found] == list(range(1, len(found) + 1))
+        assert sorted(a.key for p in found for a in p.alerts) == sorted(a.key for a in report.alerts)
+        assert all(p.reason for p in found)

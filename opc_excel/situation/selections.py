@@ -1,9 +1,14 @@
-"""Which alerts a meeting is shown: points durs, risks ranked, one code at a time, colours from alerts."""
+"""Which alerts a meeting is shown: points durs, risks ranked, one code at a time, colours from alerts.
+
+:func:`ranked_points_durs` consolidates the alerts by operation and ranks them by stake
+(:mod:`opc_excel.compute.points_durs`); :func:`hard_points` is the selection the decks show today.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from opc_excel.compute.points_durs import PointDur, points_durs
 from opc_excel.model import Alert, Level
 from opc_excel.situation.facts import Facts
 
@@ -58,6 +63,11 @@ def hard_points(data: Facts) -> tuple[list[Alert], list[Alert]]:
         chosen += one_code_at_a_time([a for a in candidates if a.severity is level], MAX_HARD_POINTS - len(chosen))
     shown = set(map(id, chosen))
     return chosen, [a for a in data.alerts if id(a) not in shown]
+
+
+def ranked_points_durs(data: Facts) -> list[PointDur]:
+    """Return the points durs: the alerts consolidated by operation, ranked by stake, with the reason in words."""
+    return points_durs(data.programme, data.alerts, data.at)
 
 
 def risk_groups(data: Facts) -> list[list[Alert]]:
