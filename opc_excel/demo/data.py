@@ -531,7 +531,9 @@ UNEXPLAINED_MOVES: dict[tuple[str, str], date] = {
     ("COU-REH-02", c.DELIVERY): date(2012, 4, 30),  # and its delivery with it, to 30/06/2012
     ("PER-REH-08", "DAS"): date(2011, 11, 30),  # brought forward to 31/10/2011, nobody said why
 }
-BEFORE_BALANCE = 0.85  # share of a funding line paid in acomptes; the rest waits for the balance
+BEFORE_BALANCE = 0.85  # share of a co-funder's line paid in acomptes; the rest waits for the balance
+ANRU_CEILING = 0.70  # ANRU: advance + acomptes at most 70 % before the solde (décret 2007-559)
+ANRU_OVER_CEILING = {"PER-AME-01"}  # paid 85 % of its ANRU subsidy before any solde request (FIN-12)
 # What the city officer typed in the users' columns of *Alertes* after the 30/06/2011 refresh:
 # alert *Clé* -> column -> value. They stay through the 30/09/2011 refresh.
 ALERT_NOTES_AT = REPLAY_DATES[-1]
@@ -824,7 +826,8 @@ def _funding_rows(p: _Plan, rng: random.Random) -> Iterator[dict[str, object]]:
             if op.id in FORCED_ADVANCE or rng.random() < 0.6:
                 advance = round(line_amount * (0.15 if op.id in FORCED_ADVANCE else rng.choice((0.10, 0.15))))
             row.update(engaged=line_amount, advance=advance or None,
-                       paid=_paid(p, line_amount, advance, progress, rng),
+                       paid=_paid(p, line_amount, advance, progress, rng,
+                                  BEFORE_BALANCE if op.id in ANRU_OVER_CEILING else ANRU_CEILING),
                        reference=f"DAS n° {das.year}-061-{rng.randint(1, 180):03d}")
         elif funder != ANRU and subsidy and engaged_op and status in ("Acquis", "Notifié"):
             row.update(engaged=line_amount, paid=_paid(p, line_amount, 0, progress, rng))
@@ -835,12 +838,14 @@ def _funding_rows(p: _Plan, rng: random.Random) -> Iterator[dict[str, object]]:
         yield row
 
 
-def _paid(p: _Plan, amount: int, advance: int, progress: float, rng: random.Random) -> int:
-    """Return what a funder has paid, following the works: acomptes up to 70 %, 85 % once delivered."""
+def _paid(p: _Plan, amount: int, advance: int, progress: float, rng: random.Random,
+          delivered_share: float = BEFORE_BALANCE) -> int:
+    """Return what a funder has paid, following the works: acomptes up to 70 %, ``delivered_share`` once
+    delivered (85 % for a co-funder; the ANRU stops at its 70 % ceiling before the solde)."""
     if p.status == "Soldée":
         return amount
     if p.actual(c.DELIVERY):  # the last acomptes wait for the balance request, when it is late
-        return round(amount * (0.70 if p.op.id in NO_BALANCE_REQUEST else BEFORE_BALANCE))
+        return round(amount * (0.70 if p.op.id in NO_BALANCE_REQUEST else delivered_share))
     if p.actual(c.WORKS_START) is None:
         return advance
     stage = 0.25 + 0.65 * progress  # the stage scale of the avancement indicator
