@@ -1,16 +1,21 @@
-"""Specifications of the alert rules HAB-01…05, SOC-01…02 and GOV-01…03, on small built programmes."""
+"""Specifications of the alert rules HAB-01…07, SOC-01…02 and GOV-01…03, on small built programmes."""
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import pytest
 
-from opc_excel.compute.alerts import RULES, evaluate, gouvernance, habitat, social  # noqa: F401  (gouvernance registers)
+from opc_excel.compute.alerts import RULES, evaluate, gouvernance, habitat, relogement, social  # noqa: F401
 from opc_excel.fr import NBSP
-from opc_excel.model import Alert, Amendment, Level, Operation, Programme, ProgrammeKind, Theme
+from opc_excel.model import Alert, Amendment, Level, Milestone, Operation, Programme, ProgrammeKind, Theme
+from opc_excel.pipeline import check_file
 from opc_excel.read import contract
+from tests.factory import clean_sheets, column_of, make_workbook, set_value
 from tests.programmes import action, funding, household, insertion, operation, programme
 
 AT = date(2011, 9, 30)
@@ -48,50 +53,90 @@ def _housing(op_id: str, famille: str, qty: float | None, started: bool, deliver
 # ---------------------------------------------------------------- HAB-01
 
 
-class DescribeHab01ReconstitutionBehind:
-    @pytest.mark.parametrize(("operations", "expected"), [
-        # rebuilt started 40 < demolished started 50: orange
-        ([demolition(qty=50), rebuilding(qty=40), rebuilding("REC-2", 10, started=False)], [O]),
-        # rebuilt started = demolished started: the 1 pour 1 holds, quiet
-        ([demolition(qty=50), rebuilding(qty=50)], []),
-        # more rebuilt than demolished: quiet
-        ([demolition(qty=50), rebuilding(qty=60)], []),
-        # the demolition not started yet does not count against the rebuilt started
-        ([demolition(qty=50, started=False), rebuilding(qty=10, started=False), rebuilding("REC-2", 40)], []),
-        # planned rebuilt 49 for 50 demolished: rouge, the pace being kept (49 started of 50 not started)
-        ([demolition(qty=50, started=False), rebuilding(qty=49)], [R]),
-        # both: 20 started for 50 demolished, and only 49 planned
-        ([demolition(qty=50), rebuilding(qty=20), rebuilding("REC-2", 29, started=False)], [R, O]),
-        # an abandoned reconstitution does not count in the planned rebuilt
-        ([demolition(qty=50, started=False), rebuilding(qty=50, started=False),
-          rebuilding("REC-2", 10, started=False, status="Abandonnée")], []),
-        ([demolition(qty=50, started=False), rebuilding(qty=40, started=False),
-          rebuilding("REC-2", 10, started=False, status="Abandonnée")], [R]),
-        # an abandoned demolition does not count either
-        ([demolition(qty=50, status="Abandonnée"), rebuilding(qty=0, started=False)], []),
-        # no demolition at all: nothing to rebuild, quiet
-        ([rebuilding(qty=0, started=False)], []),
-    ])
-    def it_fires_when_rebuilding_lags_the_demolitions(self, operations: list[Operation],
-                                                      expected: list[Level]) -> None:
-        assert levels(programme(operations), "HAB-01") == expected
+def demolished_on(start: date, qty: float = 50, op_id: str = "DEM-1", **kwargs: Any) -> Operation:
+    """Return a demolition of ``qty`` dwellings whose works started on ``start`` (planned on ``start`` when later
+    than the date de situation)."""
+    works = kwargs.pop("works_start", dict(convention=start, actual=start if start <= AT else None))
+    return operation(op_id, famille=contract.DEMOLITION, quantity_convention=qty, unit="logements",
+                     works_start=works, status=kwargs.pop("status", "En travaux"), **kwargs)
 
-    def it_gives_both_counts_and_the_gap_when_started_lags(self) -> None:
-        p = programme([demolition(qty=50), rebuilding(qty=40), rebuilding("REC-2", 10, started=False)])
+
+def with_target(operations: list[Operation], target: float | None) -> Programme:
+    return programme(operations, params=dict(reconstitution_target=target))
+
+
+# At 30/09/2011 with the default lag of 12 months, the demolitions due are those started before 30/09/2010.
+DUE, AT_LIMIT, JUST_DUE = date(2010, 3, 1), date(2010, 9, 30), date(2010, 9, 29)
+
+
+class DescribeHab01ReconstitutionBehind:
+    @pytest.mark.parametrize(("operations", "target", "expected"), [
+        # 1 pour 1 (no target typed): 50 planned for 50 demolished, quiet
+        ([demolition(qty=50), rebuilding(qty=50)], None, []),
+        # 49 planned for 50 demolished and no target: rouge
+        ([demolition(qty=50, started=False), rebuilding(qty=49)], None, [R]),
+        # the convention contracted 40 (derogation on the PLH): 40 planned is quiet, 39 is rouge
+        ([demolition(qty=50, started=False), rebuilding(qty=40)], 40, []),
+        ([demolition(qty=50, started=False), rebuilding(qty=39)], 40, [R]),
+        # more than the target: quiet
+        ([demolition(qty=50, started=False), rebuilding(qty=45)], 40, []),
+        # a demolition started 7 months ago with nothing rebuilt started: within the lag, quiet
+        ([demolition(qty=50), rebuilding(qty=50, started=False)], None, []),
+        # started on 01/03/2010, 19 months ago, nothing rebuilt started: orange
+        ([demolished_on(DUE), rebuilding(qty=50, started=False)], None, [O]),
+        # exactly 12 months ago: not yet due; a day more: due
+        ([demolished_on(AT_LIMIT), rebuilding(qty=50, started=False)], None, []),
+        ([demolished_on(JUST_DUE), rebuilding(qty=50, started=False)], None, [O]),
+        # 50 due, 49 rebuilt started: orange; 50: quiet
+        ([demolished_on(DUE), rebuilding(qty=49), rebuilding("REC-2", 1, started=False)], None, [O]),
+        ([demolished_on(DUE), rebuilding(qty=50)], None, []),
+        # a target of 40 for 50 demolished: 40 rebuilt started are owed to the 50 demolished, 39 lag
+        ([demolished_on(DUE), rebuilding(qty=40)], 40, []),
+        ([demolished_on(DUE), rebuilding(qty=39), rebuilding("REC-2", 1, started=False)], 40, [O]),
+        # both: 20 started of 50 due, and only 49 planned
+        ([demolished_on(DUE), rebuilding(qty=20), rebuilding("REC-2", 29, started=False)], None, [R, O]),
+        # a demolition planned long ago but not started counts from its forecast, not its baseline
+        ([demolished_on(DUE, works_start=dict(convention=DUE, forecast=date(2011, 12, 1))),
+          rebuilding(qty=50, started=False)], None, []),
+        # abandoned operations count neither way
+        ([demolition(qty=50, started=False), rebuilding(qty=50, started=False),
+          rebuilding("REC-2", 10, started=False, status="Abandonnée")], None, []),
+        ([demolition(qty=50, started=False), rebuilding(qty=40, started=False),
+          rebuilding("REC-2", 10, started=False, status="Abandonnée")], None, [R]),
+        ([demolished_on(DUE, status="Abandonnée"), rebuilding(qty=0, started=False)], None, []),
+        # no demolition and no target: nothing owed, quiet
+        ([rebuilding(qty=0, started=False)], None, []),
+    ])
+    def it_checks_the_contracted_target_and_the_pace(self, operations: list[Operation], target: float | None,
+                                                    expected: list[Level]) -> None:
+        assert levels(with_target(operations, target), "HAB-01") == expected
+
+    def it_follows_the_lag_parameter(self) -> None:
+        ops = [demolished_on(DUE), rebuilding(qty=50, started=False)]
+        assert levels(programme(ops, params=dict(reconstitution_lag_months=19)), "HAB-01") == []
+        assert levels(programme(ops, params=dict(reconstitution_lag_months=18)), "HAB-01") == [O]
+
+    def it_gives_the_counts_owed_to_the_sequence(self) -> None:
+        p = programme([demolished_on(DUE), rebuilding(qty=40), rebuilding("REC-2", 10, started=False)])
         (alert,) = alerts(p, "HAB-01")
         assert alert.operation_id is None and alert.key == "HAB-01 · Démarrages"
-        assert "40 logements" in alert.finding and "50 logements" in alert.finding
-        assert "écart de 10 logements" in alert.finding
+        assert alert.finding.startswith("Reconstitution en retard de plus de 12 mois sur les démolitions au 30/09/2011")
+        assert "40 logements reconstruits démarrés pour 50 logements attendus" in alert.finding
+        assert "avant le 30/09/2010" in alert.finding and "écart de 10 logements" in alert.finding
 
-    def it_gives_the_missing_dwellings_at_the_end(self) -> None:
-        p = programme([demolition(qty=100, started=False), rebuilding(qty=90, started=False)])
-        (alert,) = alerts(p, "HAB-01")
+    def it_says_the_contracted_target_when_one_is_typed(self) -> None:
+        (alert,) = alerts(with_target([demolition(qty=100, started=False), rebuilding(qty=30)], 40), "HAB-01")
         assert alert.key == "HAB-01 · Fin de programme"
-        assert "90 logements" in alert.finding and "100 logements" in alert.finding
-        assert "0,90" in alert.finding and "il manque 10 logements" in alert.finding
+        assert "30 logements pour un objectif contracté de 40 logements" in alert.finding
+        assert "il manque 10 logements" in alert.finding
+
+    def it_says_1_pour_1_when_no_target_is_typed(self) -> None:
+        (alert,) = alerts(programme([demolition(qty=100, started=False), rebuilding(qty=90)]), "HAB-01")
+        assert "90 logements pour 100 logements démolis (1 pour 1" in alert.finding
+        assert "il manque 10 logements" in alert.finding
 
     def it_gives_the_two_alerts_distinct_keys(self) -> None:
-        p = programme([demolition(qty=50), rebuilding(qty=20)])
+        p = programme([demolished_on(DUE), rebuilding(qty=20)])
         assert [a.key for a in alerts(p, "HAB-01")] == ["HAB-01 · Fin de programme", "HAB-01 · Démarrages"]
 
 
@@ -116,10 +161,16 @@ class DescribeHab02NpnruReconstitution:
         ([rebuilding(qty=50, plai_units=40), rebuilding("REC-2", 50, plai_units=None)], []),
         # an abandoned operation is left out
         ([rebuilding(qty=50, plai_units=40), rebuilding("REC-2", 50, plai_units=0, status="Abandonnée")], []),
+        # an operation with the ANRU's derogation is left out of the share: 40 of 50 is 80 %, quiet
+        ([rebuilding(qty=50, plai_units=40), rebuilding("REC-2", 50, plai_units=0, anru_derogation=True)], []),
+        ([rebuilding(qty=50, plai_units=40), rebuilding("REC-2", 50, plai_units=0, anru_derogation=False)], [R]),
         # no reconstitution: quiet
         ([demolition(qty=50)], []),
         # rebuilt inside the district (Hors QPV : Non): rouge on the operation
         ([rebuilding(qty=100, plai_units=60, outside_qpv=False)], [R]),
+        # ... unless the ANRU granted the derogation
+        ([rebuilding(qty=100, plai_units=60, outside_qpv=False, anru_derogation=True)], []),
+        ([rebuilding(qty=100, plai_units=60, outside_qpv=False, anru_derogation=None)], [R]),
         # outside: quiet; unknown (empty cell): quiet
         ([rebuilding(qty=100, plai_units=60, outside_qpv=True)], []),
         ([rebuilding(qty=100, plai_units=60, outside_qpv=None)], []),
@@ -148,142 +199,189 @@ class DescribeHab02NpnruReconstitution:
 
 # ---------------------------------------------------------------- HAB-03
 
-# The plan runs from the signature (01/01/2011) to a month before the planned start (11/05/2011),
-# i.e. 100 days to 11/04/2011: one point of expected share a day.
-SIGNED = date(2011, 1, 1)
-PLANNED_START = date(2011, 5, 11)
+# The relogement starts on 01/01/2011 (*Début du relogement*); the works on 11/11/2011, so everybody is expected
+# rehoused 6 months before, on 11/05/2011: 130 days from the start, 100/130 of a point a day.
+BEGAN = date(2011, 1, 1)
+PLANNED_START = date(2011, 11, 11)
+PLAN_END = date(2011, 5, 11)
 
 
-def to_rehouse(done: int = 5, temporary: int = 0, left: int = 0, total: int = 10, op_id: str = "DEM-1") -> list:
-    """Return ``total`` households of ``op_id``: ``done`` Relogé, ``left`` gone, ``temporary`` temporary, the rest
+def to_rehouse(done: int = 5, temporary: int = 0, left: int = 0, total: int = 10, op_id: str = "DEM-1",
+               gone: str = "Parti sans relogement", rehoused_as: str = "Relogé") -> list:
+    """Return ``total`` households of ``op_id``: ``done`` rehoused, ``left`` gone, ``temporary`` temporary, the rest
     À reloger."""
-    statuses = (["Relogé"] * done + ["Parti sans relogement"] * left + ["Relogement temporaire"] * temporary)
+    statuses = ([rehoused_as] * done + [gone] * left + ["Relogement temporaire"] * temporary)
     statuses += ["À reloger"] * (total - len(statuses))
     return [household(f"{op_id}-M{i:02d}", op_id, status) for i, status in enumerate(statuses)]
 
 
 def rehousing_case(at: date, households: list | None = None, **op: Any) -> Programme:
     op.setdefault("works_start", dict(convention=PLANNED_START))
+    op.setdefault("rehousing_start", dict(convention=BEGAN))
     op.setdefault("status", "Engagée")
+    began = op.pop("rehousing_start")
     dem = operation("DEM-1", famille=contract.DEMOLITION, quantity_convention=10, **op)
-    return programme([dem], at=at, params=dict(signature_date=SIGNED),
-                     households=to_rehouse() if households is None else households)
+    if began is not None:
+        milestones = dict(dem.milestones) | {contract.REHOUSING_START: Milestone("DEM-1", contract.REHOUSING_START,
+                                                                                   **began)}
+        dem = replace(dem, milestones=MappingProxyType(milestones))
+    return programme([dem], at=at, households=to_rehouse() if households is None else households)
+
+
+def day(n: int) -> date:
+    """Return the n-th day of the plan (day 0 = the relogement's start)."""
+    return BEGAN + timedelta(days=n)
 
 
 class DescribeHab03RehousingBehindPlan:
     @pytest.mark.parametrize(("case", "expected"), [
-        # 60 % expected (60 days of 100), 50 % done: 10 points behind, at the threshold
-        (rehousing_case(date(2011, 3, 2)), [O]),
-        # 61 % expected: 11 points, past the threshold
-        (rehousing_case(date(2011, 3, 3)), [O]),
-        # 59 % expected: 9 points, just before
-        (rehousing_case(date(2011, 3, 1)), []),
-        # a month before the planned start: 100 % expected
-        (rehousing_case(date(2011, 4, 11), to_rehouse(done=9)), [O]),
-        (rehousing_case(date(2011, 4, 11), to_rehouse(done=10)), []),
-        # gone without rehousing counts as done: 3 + 2 = 5 of 10
-        (rehousing_case(date(2011, 3, 1), to_rehouse(done=3, left=2)), []),
-        # a temporary rehousing is not done yet: 3 of 10 done, 29 points behind
-        (rehousing_case(date(2011, 3, 1), to_rehouse(done=3, temporary=2)), [O]),
-        # the forecast start wins over the convention: planned 11/08/2011, so 55 % expected on 16/04/2011
-        (rehousing_case(date(2011, 4, 16), works_start=dict(convention=PLANNED_START, forecast=date(2011, 8, 11))),
-         []),
-        (rehousing_case(date(2011, 4, 16)), [O]),
+        # day 78: 60 % expected, 50 % done: 10 points behind, at the threshold
+        (rehousing_case(day(78)), [O]),
+        # day 79: 60,8 %, past it; day 77: 59,2 %, just before
+        (rehousing_case(day(79)), [O]),
+        (rehousing_case(day(77)), []),
+        # before the relogement's start: no alert, whatever is done
+        (rehousing_case(day(-1), to_rehouse(done=0)), []),
+        (rehousing_case(day(0), to_rehouse(done=0)), []),
+        (rehousing_case(day(13), to_rehouse(done=0)), [O]),
+        # no *Début du relogement*: quiet (CAL-05 watches the deadline)
+        (rehousing_case(date(2011, 9, 1), to_rehouse(done=0), rehousing_start=None), []),
+        # the start's forecast wins over its baseline: begun on 01/03/2011 in fact
+        (rehousing_case(day(78), rehousing_start=dict(convention=BEGAN, forecast=date(2011, 3, 1))), []),
+        # six months before the works start: 100 % expected
+        (rehousing_case(PLAN_END, to_rehouse(done=9)), [O]),
+        (rehousing_case(PLAN_END, to_rehouse(done=10)), []),
+        # gone without rehousing, dead or evicted counts as done: 3 + 2 = 5 of 10
+        (rehousing_case(day(77), to_rehouse(done=3, left=2)), []),
+        (rehousing_case(day(77), to_rehouse(done=3, left=2, gone="Décès")), []),
+        (rehousing_case(day(77), to_rehouse(done=3, left=2, gone="Expulsion")), []),
+        # rehoused in the private stock counts as rehoused
+        (rehousing_case(day(77), to_rehouse(done=5, rehoused_as="Relogé dans le parc privé")), []),
+        # a temporary rehousing is not done yet: 3 of 10 done
+        (rehousing_case(day(77), to_rehouse(done=3, temporary=2)), [O]),
+        # the works start's forecast wins over the convention: planned 11/05/2012, all expected on 11/11/2011
+        (rehousing_case(day(78), works_start=dict(convention=PLANNED_START, forecast=date(2012, 5, 11))), []),
         # the works have started with households left: still behind
-        (rehousing_case(date(2011, 6, 1), works_start=dict(convention=PLANNED_START, actual=date(2011, 5, 11)),
+        (rehousing_case(date(2011, 9, 1), works_start=dict(convention=date(2011, 8, 1), actual=date(2011, 8, 1)),
                         status="En travaux"), [O]),
         # delivered, or status Livrée: quiet
-        (rehousing_case(date(2011, 9, 1), works_start=dict(convention=PLANNED_START, actual=date(2011, 5, 11)),
+        (rehousing_case(date(2011, 9, 1), works_start=dict(convention=date(2011, 6, 1), actual=date(2011, 6, 1)),
                         delivery=dict(convention=date(2011, 8, 31), actual=date(2011, 8, 31))), []),
         (rehousing_case(date(2011, 9, 1), status="Livrée"), []),
         # abandoned: quiet
         (rehousing_case(date(2011, 9, 1), status="Abandonnée"), []),
         # no household for the operation: quiet
         (rehousing_case(date(2011, 9, 1), to_rehouse(op_id="DEM-2")), []),
-        # no planned works start: quiet (the missing date is a Contrôles matter)
+        # no works start: quiet (the missing date is a Contrôles matter)
         (rehousing_case(date(2011, 9, 1), works_start=dict()), []),
     ])
-    def it_fires_when_rehousing_lags_the_plan(self, case: Programme, expected: list[Level]) -> None:
+    def it_fires_when_rehousing_lags_its_plan(self, case: Programme, expected: list[Level]) -> None:
         assert levels(case, "HAB-03") == expected
 
-    def it_is_quiet_without_a_signature_date(self) -> None:
-        p = rehousing_case(date(2011, 9, 1))
-        p = programme(p.operations, at=p.at, params=dict(signature_date=None), households=p.households)
-        assert alerts(p, "HAB-03") == []
+    def it_follows_the_threshold_parameters(self) -> None:
+        p = rehousing_case(day(78))
+        assert alerts(replace(p, params=replace(p.params, rehousing_lag_pct=11)), "HAB-03") == []
+        # the plan ends 3 months before the works instead of 6: on day 78, 35 % expected
+        assert alerts(replace(p, params=replace(p.params, demolition_rehousing_window_months=3)), "HAB-03") == []
 
-    def it_follows_the_threshold_parameter(self) -> None:
-        p = rehousing_case(date(2011, 3, 2))
-        p = programme(p.operations, at=p.at, params=dict(signature_date=SIGNED, rehousing_lag_pct=11),
-                      households=p.households)
-        assert alerts(p, "HAB-03") == []
-
-    def it_gives_the_shares_and_the_planned_start(self) -> None:
-        (alert,) = alerts(rehousing_case(date(2011, 3, 2)), "HAB-03")
+    def it_gives_the_shares_and_the_plan(self) -> None:
+        (alert,) = alerts(rehousing_case(day(78)), "HAB-03")
         assert alert.key == "HAB-03 · DEM-1"
         assert "5 ménages relogés sur 10" in alert.finding
         assert f"50{NBSP}%" in alert.finding and f"60{NBSP}%" in alert.finding
-        assert "11/05/2011" in alert.finding and "10 points de retard" in alert.finding
+        assert "commencé le 01/01/2011" in alert.finding and "attendus le 11/05/2011" in alert.finding
+        assert "11/11/2011" in alert.finding and "10 points de retard" in alert.finding
 
     @pytest.mark.parametrize(("at", "expected"), [
-        (date(2010, 12, 1), 0.0),  # before the signature
-        (date(2011, 1, 1), 0.0),  # at the signature
-        (date(2011, 2, 20), 50.0),  # half way
-        (date(2011, 4, 11), 100.0),  # a month before the start
-        (date(2011, 7, 1), 100.0),  # after the start
+        (date(2010, 12, 1), 0.0),  # before the start
+        (BEGAN, 0.0),  # at the start
+        (day(65), 50.0),  # half way
+        (PLAN_END, 100.0),  # the plan's end
+        (date(2011, 7, 1), 100.0),  # after it
     ])
     def it_plans_a_linear_rehousing(self, at: date, expected: float) -> None:
-        assert habitat.expected_rehoused_pct(SIGNED, PLANNED_START, at) == pytest.approx(expected)
+        assert relogement.expected_rehoused_pct(BEGAN, PLAN_END, at) == pytest.approx(expected)
+
+    def it_expects_everybody_from_the_start_when_the_plan_has_no_length(self) -> None:
+        assert relogement.expected_rehoused_pct(BEGAN, BEGAN, BEGAN) == 100.0
 
 
 # ---------------------------------------------------------------- HAB-04
 
 
-def rehoused(hh_id: str, destination: str = "Parc existant", before: float | None = None,
+def rehoused(hh_id: str, destination: str | None = "Parc existant", before: float | None = None,
              after: float | None = None, status: str = "Relogé") -> Any:
     return household(hh_id, "DEM-1", status, destination=destination, rest_to_pay_before=before,
                      rest_to_pay_after=after)
 
 
-NEW = "Neuf ou moins de 5 ans"
+NEW, OLD_NEW = "Neuf ou conventionné depuis moins de 5 ans", "Neuf ou moins de 5 ans"
+
+
+def quality(households: list, **params: Any) -> Programme:
+    params.setdefault("rehousing_recent_target_pct", 25)
+    return programme([demolition()], households=households, params=params)
+
+
+def five(new: int, *, destination: str = NEW, **kwargs: Any) -> list:
+    """Return five rehoused households, ``new`` of them in ``destination``."""
+    return [rehoused(f"M{i}", destination if i < new else "Parc existant", **kwargs) for i in range(5)]
 
 
 class DescribeHab04RehousingQuality:
-    @pytest.mark.parametrize(("households", "expected_keys"), [
+    @pytest.mark.parametrize(("households", "params", "expected_keys"), [
         # 1 of 5 rehoused in new housing: 20 % < 25 %
-        ([rehoused("M1", NEW)] + [rehoused(f"M{i}") for i in range(2, 6)], ["HAB-04 · Neuf ou récent"]),
+        (five(1), {}, ["HAB-04 · Neuf ou récent"]),
+        # the old value is read as the new one
+        (five(1, destination=OLD_NEW), {}, ["HAB-04 · Neuf ou récent"]),
         # 1 of 4: at the 25 % target, quiet
-        ([rehoused("M1", NEW)] + [rehoused(f"M{i}") for i in range(2, 5)], []),
+        (five(1)[:4], {}, []),
+        # no target typed: that part is off
+        (five(0), dict(rehousing_recent_target_pct=None), []),
         # households still to rehouse don't count in the share: 1 of 4 rehoused
-        ([rehoused("M1", NEW)] + [rehoused(f"M{i}") for i in range(2, 5)]
-         + [rehoused("M9", status="À reloger")], []),
-        # reste à charge +10 %: at the threshold
-        ([rehoused("M1", NEW, 100, 110)], ["HAB-04 · Reste à charge"]),
-        # +50 %: past it
-        ([rehoused("M1", NEW, 100, 150)], ["HAB-04 · Reste à charge"]),
-        # +9 %: just before
-        ([rehoused("M1", NEW, 100, 109)], []),
+        (five(1)[:4] + [rehoused("M9", status="À reloger")], {}, []),
+        # the share is over the households whose destination is known: 1 of 4
+        (five(1)[:4] + [rehoused("M9", destination=None)], {}, []),
+        # 1 of 5 with a reste à charge up 10 %: 20 % of the households, at both thresholds
+        ([rehoused("M0", NEW, 100, 110)] + [rehoused(f"M{i}", NEW, 100, 100) for i in range(1, 5)], {},
+         ["HAB-04 · Reste à charge"]),
+        # up 9 %: just before the change threshold
+        ([rehoused("M0", NEW, 100, 109)] + [rehoused(f"M{i}", NEW, 100, 100) for i in range(1, 5)], {}, []),
+        # 1 of 6 up 50 %: 16,7 % of the households, just before the share threshold
+        ([rehoused("M0", NEW, 100, 150)] + [rehoused(f"M{i}", NEW, 100, 100) for i in range(1, 6)], {}, []),
+        # 2 of 6: 33 %, past it
+        ([rehoused(f"M{i}", NEW, 100, 150) for i in range(2)] + [rehoused(f"M{i}", NEW, 100, 90)
+                                                                  for i in range(2, 6)], {},
+         ["HAB-04 · Reste à charge"]),
         # down: quiet
-        ([rehoused("M1", NEW, 100, 80)], []),
+        ([rehoused("M1", NEW, 100, 80)], {}, []),
         # both at once, two keys
-        ([rehoused("M1", before=100, after=130)], ["HAB-04 · Neuf ou récent", "HAB-04 · Reste à charge"]),
+        ([rehoused("M1", before=100, after=130)], {}, ["HAB-04 · Neuf ou récent", "HAB-04 · Reste à charge"]),
         # nobody rehoused yet: quiet
-        ([rehoused("M1", status="À reloger"), rehoused("M2", status="Relogement temporaire")], []),
+        ([rehoused("M1", status="À reloger"), rehoused("M2", status="Relogement temporaire")], {}, []),
         # no household at all
-        ([], []),
+        ([], {}, []),
     ])
-    def it_fires_on_new_housing_share_and_rest_to_pay(self, households: list, expected_keys: list[str]) -> None:
-        found = alerts(programme([demolition()], households=households), "HAB-04")
+    def it_fires_on_new_housing_share_and_rest_to_pay(self, households: list, params: dict,
+                                                      expected_keys: list[str]) -> None:
+        found = alerts(quality(households, **params), "HAB-04")
         assert sorted(a.key for a in found) == expected_keys
         assert all(a.severity is O and a.operation_id is None for a in found)
 
-    def it_gives_the_share_and_the_target(self) -> None:
-        households = [rehoused("M1", NEW)] + [rehoused(f"M{i}") for i in range(2, 6)]
-        (alert,) = alerts(programme([demolition()], households=households), "HAB-04")
-        assert f"20{NBSP}%" in alert.finding and "1 sur 5" in alert.finding and f"25{NBSP}%" in alert.finding
+    def it_follows_the_share_parameter(self) -> None:
+        households = [rehoused("M0", NEW, 100, 150)] + [rehoused(f"M{i}", NEW, 100, 100) for i in range(1, 6)]
+        assert alerts(quality(households, rest_to_pay_households_pct=16), "HAB-04") != []
 
-    def it_gives_the_rest_to_pay_change(self) -> None:
-        (alert,) = alerts(programme([demolition()], households=[rehoused("M1", NEW, 100, 115)]), "HAB-04")
-        assert f"hausse de 15{NBSP}%" in alert.finding and f"10{NBSP}%" in alert.finding
+    def it_gives_the_share_and_the_target(self) -> None:
+        (alert,) = alerts(quality(five(1)), "HAB-04")
+        assert f"20{NBSP}%" in alert.finding and "1 sur 5" in alert.finding and f"25{NBSP}%" in alert.finding
+        assert "conventionné depuis moins de 5 ans" in alert.finding
+
+    def it_gives_the_households_with_a_rest_to_pay_up(self) -> None:
+        households = [rehoused("M0", NEW, 100, 115)] + [rehoused(f"M{i}", NEW, 100, 100) for i in range(1, 4)]
+        (alert,) = alerts(quality(households), "HAB-04")
+        assert alert.finding.startswith(f"1 ménage relogé sur 4 (25{NBSP}%) a un reste à charge")
+        assert f"hausse de 10{NBSP}% ou plus" in alert.finding and f"20{NBSP}% des ménages" in alert.finding
 
 
 # ---------------------------------------------------------------- HAB-05
@@ -322,6 +420,130 @@ class DescribeHab05DeliveredQuantity:
         op = operation(status="Livrée", quantity_convention=1200, quantity_done=1150.5, unit="m²")
         (alert,) = alerts(programme([op]), "HAB-05")
         assert "1\u202f150,5 m²" in alert.finding and "1\u202f200 m²" in alert.finding
+
+
+# ---------------------------------------------------------------- HAB-06
+
+
+def offers_case(households: list, start: date | None = date(2012, 6, 30), **op: Any) -> Programme:
+    """Return a demolition DEM-1 whose works start is planned on ``start``, at 30/09/2011, with ``households``."""
+    op.setdefault("status", "Engagée")
+    works = dict(convention=start) if start is not None else None
+    if works is not None:
+        op.setdefault("works_start", works)
+    dem = operation("DEM-1", famille=contract.DEMOLITION, quantity_convention=10, **op)
+    return programme([dem], households=households)
+
+
+def waiting(hh_id: str = "M-01", offers: float | None = 0, refused: float | None = None,
+            status: str = "À reloger", op_id: str = "DEM-1") -> Any:
+    return household(hh_id, op_id, status, offers=offers, refused_offers=refused)
+
+
+class DescribeHab06RehousingOffers:
+    @pytest.mark.parametrize(("case", "expected_keys"), [
+        # works planned on 30/06/2012, 9 months after the date de situation: at the threshold
+        (offers_case([waiting()]), ["HAB-06 · DEM-1 · Sans proposition"]),
+        # a day later: beyond the window, quiet; a day earlier: within it
+        (offers_case([waiting()], start=date(2012, 7, 1)), []),
+        (offers_case([waiting()], start=date(2012, 6, 29)), ["HAB-06 · DEM-1 · Sans proposition"]),
+        # a planned start passed without the works starting: still to be said
+        (offers_case([waiting()], start=date(2011, 6, 1)), ["HAB-06 · DEM-1 · Sans proposition"]),
+        # the forecast wins over the convention
+        (offers_case([waiting()], works_start=dict(convention=date(2012, 3, 1), forecast=date(2013, 3, 1))), []),
+        # one offer made, or the number unknown: quiet
+        (offers_case([waiting(offers=1)]), []),
+        (offers_case([waiting(offers=None)]), []),
+        # rehoused or temporary households are not waiting for an offer
+        (offers_case([waiting(status="Relogé"), waiting("M-02", status="Relogement temporaire")]), []),
+        # works started (CAL-05 then speaks), delivered, abandoned, or no works start: quiet
+        (offers_case([waiting()], works_start=dict(convention=date(2011, 6, 1), actual=date(2011, 6, 1)),
+                     status="En travaux"), []),
+        (offers_case([waiting()], status="Livrée"), []),
+        (offers_case([waiting()], status="Abandonnée"), []),
+        (offers_case([waiting()], start=None), []),
+        # three offers refused: the L.442-6 procedure, whatever the works' date
+        (offers_case([waiting(offers=3, refused=3)], start=date(2014, 1, 1)), ["HAB-06 · DEM-1 · Refus"]),
+        (offers_case([waiting(offers=4, refused=4)], start=date(2014, 1, 1)), ["HAB-06 · DEM-1 · Refus"]),
+        # two refused: just before; offers made but no refusal typed: quiet (an offer may be under consideration)
+        (offers_case([waiting(offers=3, refused=2)], start=date(2014, 1, 1)), []),
+        (offers_case([waiting(offers=3)], start=date(2014, 1, 1)), []),
+        # a household rehoused after refusals is done
+        (offers_case([waiting(offers=4, refused=3, status="Relogé")]), []),
+        # both at once, on the same demolition
+        (offers_case([waiting(), waiting("M-02", offers=3, refused=3)]),
+         ["HAB-06 · DEM-1 · Refus", "HAB-06 · DEM-1 · Sans proposition"]),
+        # no household
+        (offers_case([]), []),
+    ])
+    def it_fires_on_households_without_offer_and_on_refusals(self, case: Programme,
+                                                             expected_keys: list[str]) -> None:
+        found = alerts(case, "HAB-06")
+        assert sorted(a.key for a in found) == expected_keys
+        assert all(a.severity is O for a in found)
+
+    def it_follows_the_threshold_parameters(self) -> None:
+        p = offers_case([waiting(), waiting("M-02", offers=3, refused=2)])
+        tighter = replace(p, params=replace(p.params, no_offer_window_months=8, refused_offers_max=2))
+        assert [a.key for a in alerts(tighter, "HAB-06")] == ["HAB-06 · DEM-1 · Refus"]
+
+    def it_names_the_households_and_the_works_date(self) -> None:
+        households = [waiting(f"M-{i:02d}") for i in range(1, 8)]
+        (alert,) = alerts(offers_case(households), "HAB-06")
+        assert alert.finding.startswith("7 ménages à reloger sans aucune proposition (M-01, M-02, M-03, M-04, M-05 "
+                                        "et 2 autres)")
+        assert "30/06/2012" in alert.finding and "moins de 9 mois" in alert.finding
+
+    def it_cites_the_procedure(self) -> None:
+        (alert,) = alerts(offers_case([waiting(offers=3, refused=3)]), "HAB-06")
+        assert alert.finding.startswith("1 ménage à reloger ayant refusé 3 propositions ou plus (M-01)")
+        assert "L.442-6" in alert.finding and "6 mois" in alert.finding
+
+
+# ---------------------------------------------------------------- HAB-07
+
+
+def temporary(hh_id: str, since: date | None, status: str = "Relogement temporaire") -> Any:
+    return household(hh_id, "DEM-1", status, temporary_since=since)
+
+
+def temporary_case(households: list, **op: Any) -> Programme:
+    op.setdefault("status", "En travaux")
+    return programme([operation("DEM-1", famille=contract.DEMOLITION, **op)], households=households)
+
+
+class DescribeHab07TemporaryRehousing:
+    @pytest.mark.parametrize(("households", "op", "expected"), [
+        # in temporary rehousing since 30/09/2010: 12 months at 30/09/2011, at the threshold
+        ([temporary("M-01", date(2010, 9, 30))], {}, [O]),
+        # since 01/10/2010: 11 whole months, just before; since 29/09/2010: past it
+        ([temporary("M-01", date(2010, 10, 1))], {}, []),
+        ([temporary("M-01", date(2010, 9, 29))], {}, [O]),
+        # no date of entry: unknown, quiet
+        ([temporary("M-01", None)], {}, []),
+        # rehoused since: quiet
+        ([temporary("M-01", date(2009, 1, 1), status="Relogé")], {}, []),
+        # two households of the same demolition: one alert
+        ([temporary("M-01", date(2010, 1, 1)), temporary("M-02", date(2009, 1, 1))], {}, [O]),
+        # the demolition done: still said (the stay lasts until a definitive rehousing); abandoned: quiet
+        ([temporary("M-01", date(2010, 1, 1))], dict(status="Livrée"), [O]),
+        ([temporary("M-01", date(2010, 1, 1))], dict(status="Abandonnée"), []),
+        ([], {}, []),
+    ])
+    def it_fires_on_a_long_temporary_rehousing(self, households: list, op: dict, expected: list[Level]) -> None:
+        assert levels(temporary_case(households, **op), "HAB-07") == expected
+
+    def it_follows_the_threshold_parameter(self) -> None:
+        p = temporary_case([temporary("M-01", date(2010, 10, 1))])
+        assert levels(replace(p, params=replace(p.params, temporary_rehousing_months=11)), "HAB-07") == [O]
+
+    def it_gives_the_households_and_the_longest_stay(self) -> None:
+        households = [temporary("M-01", date(2010, 1, 1)), temporary("M-02", date(2009, 1, 1)),
+                      temporary("M-03", date(2011, 1, 1))]
+        (alert,) = alerts(temporary_case(households), "HAB-07")
+        assert alert.key == "HAB-07 · DEM-1"
+        assert alert.finding == ("2 ménages en relogement temporaire depuis 12 mois ou plus (M-02, M-01), le plus "
+                                 "ancien depuis le 01/01/2009 (32 mois)")
 
 
 # ---------------------------------------------------------------- SOC-01
@@ -716,6 +938,7 @@ class DescribeGov04ChangeWithoutAvenant:
 
 
 CODES = {"HAB-01": Theme.HABITAT, "HAB-02": Theme.HABITAT, "HAB-03": Theme.HABITAT, "HAB-04": Theme.HABITAT,
+         "HAB-06": Theme.HABITAT, "HAB-07": Theme.HABITAT,
          "HAB-05": Theme.HABITAT, "SOC-01": Theme.SOCIAL, "SOC-02": Theme.SOCIAL, "GOV-01": Theme.GOUVERNANCE,
          "GOV-02": Theme.GOUVERNANCE, "GOV-03": Theme.GOUVERNANCE}
 
@@ -729,3 +952,54 @@ class DescribeTheseRules:
     def it_keeps_hab_02_to_npnru(self) -> None:
         assert RULES["HAB-02"].programmes == {ProgrammeKind.NPNRU}
         assert all(ProgrammeKind.PNRU in RULES[code].programmes for code in CODES if code != "HAB-02")
+
+
+# ---------------------------------------------------------------- what the habitat rules read
+
+
+def _drop_column(sheets: dict, sheet: str, header: str) -> None:
+    col = column_of(sheets, sheet, header)
+    for row in sheets[sheet]:
+        if col < len(row):
+            del row[col]
+
+
+def _padded(sheets: dict) -> dict:
+    """Return the sheets with every row as long as its header (the factory leaves trailing cells out)."""
+    for rows in sheets.values():
+        for row in rows[1:]:
+            row.extend([None] * (len(rows[0]) - len(row)))
+    return sheets
+
+
+class DescribeWhatTheHabitatRulesRead:
+    def it_reads_a_workbook_of_the_first_contract_as_before(self, tmp_path: Path) -> None:
+        sheets = clean_sheets()
+        for sheet, header in ((contract.OPERATIONS, "Dérogation ANRU"), (contract.RELOGEMENT, "Propositions refusées"),
+                              (contract.RELOGEMENT, "Date d'entrée en relogement temporaire")):
+            _drop_column(sheets, sheet, header)
+        sheets[contract.OPERATIONS][0][column_of(sheets, contract.OPERATIONS, "Hors QPV")] = "Hors ZUS"
+        set_value(sheets, contract.OPERATIONS, 1, "Hors ZUS", "Non")
+        report = check_file(make_workbook(tmp_path, sheets), at=None, today=AT)
+        assert report.problems == ()
+        assert report.programme.operations[0].outside_qpv is False  # « Hors ZUS » read as « Hors QPV »
+        assert report.programme.households[0].destination == NEW  # the old « Neuf ou moins de 5 ans »
+
+    def it_reads_the_new_columns_and_values(self, tmp_path: Path) -> None:
+        sheets = _padded(clean_sheets())
+        set_value(sheets, contract.OPERATIONS, 1, "Dérogation ANRU", "Oui")
+        for header, value in (("Statut", "Relogement temporaire"), ("Propositions refusées", 3),
+                              ("Date d'entrée en relogement temporaire", datetime(2010, 6, 1))):
+            set_value(sheets, contract.RELOGEMENT, 2, header, value)
+        set_value(sheets, contract.RELOGEMENT, 1, "Statut", "Relogé dans le parc privé")
+        set_value(sheets, contract.RELOGEMENT, 1, "Destination", NEW)
+        jalons = sheets[contract.JALONS_SHEET]
+        jalons.append(["PER-DEM-01", "Début du relogement", datetime(2010, 9, 1)] + [None] * (len(jalons[0]) - 3))
+        report = check_file(make_workbook(tmp_path, sheets), at=None, today=AT)
+        assert report.problems == ()
+        p = report.programme
+        assert p.operations[0].anru_derogation is True
+        assert p.operation("PER-DEM-01").milestone(contract.REHOUSING_START).convention == date(2010, 9, 1)
+        first, second = p.households
+        assert (first.status, first.destination) == ("Relogé dans le parc privé", NEW)
+        assert (second.refused_offers, second.temporary_since) == (3, date(2010, 6, 1))

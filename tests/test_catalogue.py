@@ -21,10 +21,10 @@ CODES = (  # a new rule adds its code on a line of its own at the end, and takes
     "GOV-04",
     "FIN-12",
     "FIN-13",
-)
-PLANNED = (
     "HAB-06",
     "HAB-07",
+)
+PLANNED = (
 )
 """Codes the design added on 2026-12-04 and issue #12 implements: each moves to CODES with its rule and tests."""
 THEMES = {"CAL": {Theme.CALENDRIER}, "FIN": {Theme.FINANCIER}, "HAB": {Theme.HABITAT}, "SOC": {Theme.SOCIAL},

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
-from opc_excel.compute.alerts import calendrier, enchainement, gouvernance, habitat, social  # noqa: F401 - they register
+from opc_excel.compute.alerts import calendrier, enchainement, gouvernance, habitat, relogement, social  # noqa: F401
 from opc_excel.compute.alerts.financier import financement, subvention  # noqa: F401 - they register
 from opc_excel.compute.alerts.registry import OBSERVED, RULES, Rule, rule
 from opc_excel.model import Alert, Level, Programme, Theme

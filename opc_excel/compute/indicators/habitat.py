@@ -165,13 +165,34 @@ def _rehousing(households: Iterable[Household]) -> Rehousing:
             if hh.outside_qpv is not None:
                 counts["known_qpv"] += 1
                 counts["outside_qpv"] += bool(hh.outside_qpv)
-            before, after = hh.rest_to_pay_before, hh.rest_to_pay_after
-            if before is not None and after is not None and before > 0:
-                changes.append((after - before) / before * 100)
+            change = _rest_to_pay_change(hh)
+            if change is not None:
+                changes.append(change)
     median = statistics.median(changes) if changes else None
     return Rehousing(counts["to_rehouse"], counts["rehoused"], counts["temporary"], counts["left_without"],
                      counts["new_or_recent"], counts["off_site"], counts["outside_qpv"], median,
                      counts["known_destination"], counts["known_location"], counts["known_qpv"])
+
+
+def _rest_to_pay_change(hh: Household) -> float | None:
+    before, after = hh.rest_to_pay_before, hh.rest_to_pay_after
+    return (after - before) / before * 100 if before is not None and after is not None and before > 0 else None
+
+
+def _live_households(p: Programme) -> Iterable[Household]:
+    abandoned = {op.id for op in p.operations if is_abandoned(op)}
+    return (hh for hh in p.households if hh.operation_id not in abandoned)
+
+
+def rest_to_pay_changes(p: Programme) -> list[float]:
+    """Return the change of the *reste à charge* in % of each rehoused household (API), in the order of the sheet.
+
+    Over the households *Relogé* or *Relogé dans le parc privé* of non-abandoned operations with both figures and
+    a reste à charge before above 0 (a change from 0 has no percentage).
+    """
+    changes = (_rest_to_pay_change(hh) for hh in _live_households(p)
+               if hh.status is not None and list_key(hh.status) in _REHOUSED)
+    return [change for change in changes if change is not None]
 
 
 def rehousing(p: Programme, operation_id: str | None = None) -> Rehousing:
@@ -187,5 +208,4 @@ def rehousing(p: Programme, operation_id: str | None = None) -> Rehousing:
     if operation_id is not None:
         op = p.operation(operation_id)
         return _rehousing(() if op is not None and is_abandoned(op) else p.households_of(operation_id))
-    abandoned = {op.id for op in p.operations if is_abandoned(op)}
-    return _rehousing(hh for hh in p.households if hh.operation_id not in abandoned)
+    return _rehousing(_live_households(p))
