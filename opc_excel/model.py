@@ -201,8 +201,9 @@ class FundingLine:
 class Dependency:
     predecessor: str
     successor: str
-    lag_months: float = 0
+    lag_months: float = 0  # *Délai minimal (mois)*
     row: int = 0
+    link_type: str | None = None  # *Type de lien*; None: *Fin → Début*
 
 
 @dataclass(frozen=True, slots=True)

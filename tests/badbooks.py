@@ -522,7 +522,7 @@ CASES: list[BadBook] = [
             refused="ligne 3", named=OPS),  # Excel calls such a file damaged: the sheet and row are named
     BadBook("infinity-stored", xml_book("inf.xlsx", OPS, {"K4": '<c r="K4"><v>1E+400</v></c>'}), BLOCKING,
             (("DQ-TYPE", OPS, "K4"),), refused="Opérations!K4", refresh_status=UNREADABLE),  # read as infinity
-    BadBook("lag-of-eight-thousand-years", factory_book("decalage.xlsx", cell(DEP, 1, "Décalage (mois)", 95_854)),
+    BadBook("lag-of-eight-thousand-years", factory_book("decalage.xlsx", cell(DEP, 1, "Délai minimal (mois)", 95_854)),
             BLOCKING, (("DQ-TYPE", DEP, "C2"),)),  # months beyond a century: refused, not added to a date
     BadBook("freshness-of-a-billion-days", factory_book("fraicheur.xlsx", cell(PAR, 26, "Valeur", 1e9)), OK,
             (("DQ-PARAM", PAR, "B27"),)),  # the default is used, with a warning

@@ -11,6 +11,8 @@ from opc_excel.compute.alerts import RULES, evaluate
 from opc_excel.compute.alerts import calendrier as cal
 from opc_excel.compute.alerts import enchainement as seq
 from opc_excel.model import Alert, Amendment, Dependency, Level, MilestoneSnapshot, Programme, Theme
+from opc_excel.pipeline import check_file
+from tests.factory import clean_sheets, make_workbook
 from tests.programmes import funding, household, operation, programme
 
 R, O = Level.ROUGE, Level.ORANGE  # noqa: E741 (the letters users see in the catalogue)
@@ -229,7 +231,7 @@ class DescribeCal03DeliveryAfterConventionEnd:
 def _chain(predecessor_delivery: dict[str, Any], successor_start: dict[str, Any], lag: float = 0, *,
            predecessor_status: str = "En travaux", successor_status: str = "Programmée") -> Programme:
     """Return OP-A (delivery as given) followed by OP-B (works start as given) with ``lag`` months."""
-    return programme([operation("OP-A", status=predecessor_status, label="Démolition tour A",
+    return programme([operation("OP-A", status=predecessor_status, label="Démolition tour A", famille=DEMOLITION,
                                 delivery=predecessor_delivery),
                       operation("OP-B", status=successor_status, works_start=successor_start)],
                      dependencies=[Dependency("OP-A", "OP-B", lag)])
@@ -253,6 +255,36 @@ CAL04 = [
      actual=date(2011, 6, 1)), 3, None),  # both done: the sequencing is history
     (dict(convention=date(2011, 9, 15), actual=date(2011, 9, 15)), dict(convention=date(2011, 10, 15)), 3,
      R),  # predecessor delivered, successor still planned too early
+]
+
+
+# Per Type de lien, with a 3-month delay: OP-A starts 01/01/2012 and is delivered 31/12/2012.
+A_DATES = dict(works_start=dict(convention=date(2012, 1, 1)), delivery=dict(convention=date(2012, 12, 31)))
+STARTS, ENDS = "Démarrage des travaux", "Livraison"
+LINKS = [
+    (None, A_DATES, dict(works_start=dict(convention=date(2013, 3, 30))), [("OP-B", STARTS, R)]),  # empty: Fin → Début
+    (None, A_DATES, dict(works_start=dict(convention=date(2013, 3, 31))), []),  # on delivery + 3 months
+    ("Fin → Début", A_DATES, dict(works_start=dict(convention=date(2013, 3, 30))),
+     [("OP-B", STARTS, R)]),  # a day before delivery + 3 months
+    ("Fin → Début", A_DATES, dict(works_start=dict(convention=date(2013, 3, 31))), []),  # on the delay
+    ("Fin → Début", A_DATES, dict(works_start=dict(convention=date(2013, 6, 1))), []),  # past it
+    ("Début → Début", A_DATES, dict(works_start=dict(convention=date(2012, 3, 31))), [("OP-B", STARTS, R)]),
+    ("Début → Début", A_DATES, dict(works_start=dict(convention=date(2012, 4, 1))), []),  # on start + 3 months
+    ("Début → Début", A_DATES, dict(works_start=dict(convention=date(2012, 6, 1))), []),  # past it
+    ("Début → Début", A_DATES, dict(works_start=dict(convention=date(2011, 9, 1), actual=date(2011, 9, 1))),
+     [("OP-B", STARTS, R)]),  # started before the predecessor did: a real overlap
+    ("Début → Début", dict(works_start=dict(convention=date(2011, 3, 1), actual=date(2011, 3, 1))),
+     dict(works_start=dict(convention=date(2011, 4, 1), actual=date(2011, 4, 1))), []),  # both started: history
+    ("Fin → Fin", A_DATES, dict(works_start=dict(convention=date(2012, 2, 1)),
+                                delivery=dict(convention=date(2013, 3, 30))), [("OP-B", ENDS, R)]),  # a day before
+    ("Fin → Fin", A_DATES, dict(works_start=dict(convention=date(2012, 2, 1)),
+                                delivery=dict(convention=date(2013, 3, 31))), []),  # on delivery + 3 months
+    ("Fin → Fin", A_DATES, dict(delivery=dict(convention=date(2013, 9, 30))), []),  # past it
+    ("Continuité", A_DATES, dict(works_start=dict(convention=date(2013, 3, 30))), [("OP-B", STARTS, R)]),
+    ("Continuité", A_DATES, dict(works_start=dict(convention=date(2013, 3, 31))), []),  # on delivery + 3 months
+    ("Continuité", A_DATES, dict(works_start=dict(convention=date(2013, 4, 30))), []),  # past it
+    ("Continuité", dict(delivery=dict(convention=date(2012, 12, 31), actual=date(2011, 9, 1))),
+     dict(works_start=dict(convention=date(2011, 9, 15), actual=date(2011, 9, 15))), []),  # both done: history
 ]
 
 
@@ -281,13 +313,46 @@ class DescribeCal04SequencingBroken:
         alert = only(seq.sequencing_broken, _chain(A_DELIVERY, dict(convention=date(2012, 1, 15)), 3))
         assert alert.milestone == "Démarrage des travaux"
         assert alert.finding == (
-            "Démarrage prévu le 15/01/2012, avant la date permise par l'enchaînement : livraison de OP-A "
-            "(Démolition tour A) prévue le 31/12/2011 + 3 mois de décalage, soit le 31/03/2012")
+            "Démarrage prévu le 15/01/2012, avant la date permise par l'enchaînement : fin de démolition de OP-A "
+            "(Démolition tour A) prévue le 31/12/2011 + 3 mois de délai minimal, soit le 31/03/2012")
 
     def it_says_when_the_successor_has_already_started(self):
         p = _chain(A_DELIVERY, dict(convention=date(2011, 6, 1), actual=date(2011, 6, 1)))
         alert = only(seq.sequencing_broken, p)
         assert alert.finding.startswith("Démarrage intervenu le 01/06/2011") and "coactivité" in alert.measure
+
+    @pytest.mark.parametrize(("link", "predecessor", "successor", "expected"), LINKS)
+    def it_checks_each_type_of_link(self, link, predecessor, successor, expected):
+        p = programme([operation("OP-A", famille="Équipement public de proximité", label="Nouvelle maison de quartier",
+                                 **predecessor),
+                       operation("OP-B", status="Programmée", label="Ancienne maison de quartier", **successor)],
+                      dependencies=[Dependency("OP-A", "OP-B", 3, link_type=link)])
+        assert [(a.operation_id, a.milestone, a.severity) for a in run(seq.sequencing_broken, p)] == expected
+
+    @pytest.mark.parametrize(("link", "says", "measure"), [
+        ("Début → Début", "démarrage de OP-A (Nouvelle maison de quartier) prévu le 01/01/2012 + 3 mois de délai "
+                          "minimal, soit le 01/04/2012 (lien Début → Début)", "Recaler"),
+        ("Continuité", "livraison de OP-A (Nouvelle maison de quartier) prévue le 31/12/2012 + 3 mois de délai "
+                       "minimal, soit le 31/03/2013 (continuité : l'équipement remplacé doit rester ouvert "
+                       "jusque-là)", "continuité du service"),
+    ])
+    def it_names_the_type_of_link(self, link, says, measure):
+        p = programme([operation("OP-A", famille="Équipement public de proximité", label="Nouvelle maison de quartier",
+                                 works_start=dict(convention=date(2012, 1, 1)),
+                                 delivery=dict(convention=date(2012, 12, 31))),
+                       operation("OP-B", status="Programmée", works_start=dict(convention=date(2012, 3, 1)))],
+                      dependencies=[Dependency("OP-A", "OP-B", 3, link_type=link)])
+        alert = only(seq.sequencing_broken, p)
+        assert alert.finding == f"Démarrage prévu le 01/03/2012, avant la date permise par l'enchaînement : {says}"
+        assert measure in alert.measure
+
+    def it_names_the_successors_delivery_on_a_finish_to_finish_link(self):
+        p = programme([operation("OP-A", delivery=dict(convention=date(2012, 12, 31))),
+                       operation("OP-B", famille=DEMOLITION, delivery=dict(convention=date(2013, 3, 1)))],
+                      dependencies=[Dependency("OP-A", "OP-B", 3, link_type="Fin → Fin")])
+        assert only(seq.sequencing_broken, p).finding == (
+            "Fin de démolition prévue le 01/03/2013, avant la date permise par l'enchaînement : réception de OP-A "
+            "(Opération OP-A) prévue le 31/12/2012 + 3 mois de délai minimal, soit le 31/03/2013 (lien Fin → Fin)")
 
     def it_makes_one_alert_per_successor_naming_every_predecessor(self):
         p = programme([operation("OP-A", delivery=A_DELIVERY), operation("OP-C", delivery=dict(
@@ -296,6 +361,31 @@ class DescribeCal04SequencingBroken:
                       dependencies=[Dependency("OP-A", "OP-B"), Dependency("OP-C", "OP-B")])
         alert = only(seq.sequencing_broken, p)
         assert "OP-A" in alert.finding and "OP-C" in alert.finding and "les dates permises" in alert.finding
+
+
+class DescribeTheDependenciesSheet:
+    """*Type de lien* and *Délai minimal (mois)* read from a workbook; the first contract's header still reads."""
+
+    @pytest.mark.parametrize(("header", "typed", "read"), [
+        ("Délai minimal (mois)", None, None),  # empty: Fin → Début
+        ("Délai minimal (mois)", "Continuité", "Continuité"),
+        ("Délai minimal (mois)", "fin -> fin", "Fin → Fin"),  # typed without the arrow
+        ("Décalage (mois)", "Début → Début", "Début → Début"),  # the first contract's header
+    ])
+    def it_reads_the_link_and_its_delay(self, tmp_path, header, typed, read):
+        sheets = clean_sheets()
+        sheets["Dépendances"][0][2] = header
+        sheets["Dépendances"][1][3:] = [typed]
+        report = check_file(make_workbook(tmp_path, sheets), at=None, today=date(2026, 1, 1))
+        assert report.problems == ()
+        [dependency] = report.programme.dependencies
+        assert (dependency.lag_months, dependency.link_type) == (1, read)
+
+    def it_reports_an_unknown_type_of_link(self, tmp_path):
+        sheets = clean_sheets()
+        sheets["Dépendances"][1][3:] = ["Avant"]
+        report = check_file(make_workbook(tmp_path, sheets), at=None, today=date(2026, 1, 1))
+        assert [(p.code, p.cell) for p in report.problems] == [("DQ-LIST", "D2")]
 
 
 # ---------------------------------------------------------------- CAL-05

@@ -101,7 +101,7 @@ class DescribeAlertesAcrossRefreshes:
         assert second[FIN_03]["Gravité"] == "Rouge" and second[FIN_03]["Suivi"] == "Nouvelle"
 
         # a month later the dependency is lifted: CAL-04 stops firing, its notes stay
-        set_input(master, "Dépendances", ("PER-DEM-01",), "Décalage (mois)", -12)
+        set_input(master, "Dépendances", ("PER-DEM-01",), "Délai minimal (mois)", -12)
         refresh(master, "--at", "31/10/2011")
         third = alert_rows(master)
         assert third[CAL_04]["Suivi"] == "En cours"  # the user's Suivi wins; the software dates the resolution

@@ -27,6 +27,7 @@ EXTRA_LISTS: dict[str, tuple[str, ...]] = {
     "Destinations": c.DESTINATIONS,
     "Localisations": c.LOCATIONS,
     "Types d'avenant": c.AMENDMENT_KINDS,
+    "Types de lien": c.LINK_TYPES,
     "Oui / Non": ("Oui", "Non"),
 }
 # Lists the users fill for their own project: the template leaves room in their drop-downs.
@@ -62,7 +63,7 @@ WIDTHS_BY_HEADER = {
 }
 WRAPPED_HEADERS = {"Commentaire", "Objet", "Opérations concernées", "Décision / action"}
 CENTRED_KINDS = {Kind.DATE, Kind.MILESTONE_DATE, Kind.YESNO, Kind.PERCENT}
-CENTRED_HEADERS = {"Reports", "Décalage (mois)", "Nombre de propositions", "N°"}  # small counts
+CENTRED_HEADERS = {"Reports", "Délai minimal (mois)", "Nombre de propositions", "N°"}  # small counts
 INDENTED_KINDS = {Kind.ID, Kind.TEXT, Kind.LIST, Kind.IDS}  # text kept off the figures on its left
 FROZEN_COLUMNS = {c.OPERATIONS: 1, c.JALONS_SHEET: 2, c.FINANCEMENTS: 2}  # ids stay visible
 HEADER_NOTES = {

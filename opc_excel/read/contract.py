@@ -139,6 +139,13 @@ DESTINATIONS = ("Neuf ou conventionné depuis moins de 5 ans", "Parc existant")
 # Older spellings of fixed list values, read as the current one (a master of the first contract still checks).
 VALUE_ALIASES: dict[str, str] = {"Neuf ou moins de 5 ans": "Neuf ou conventionné depuis moins de 5 ans"}
 LOCATIONS = ("Sur site", "Hors site")
+# *Type de lien* of a dependency (CAL-04); an empty cell is the first, *Fin → Début*. *Continuité*: the
+# predecessor is a new equipment that must be delivered before the one it replaces (the successor) is demolished.
+LINK_FINISH_START, LINK_START_START, LINK_FINISH_FINISH, LINK_CONTINUITY = (
+    "Fin → Début", "Début → Début", "Fin → Fin", "Continuité")
+LINK_TYPES = (LINK_FINISH_START, LINK_START_START, LINK_FINISH_FINISH, LINK_CONTINUITY)
+VALUE_ALIASES |= {"Fin -> Début": LINK_FINISH_START, "Début -> Début": LINK_START_START,
+                  "Fin -> Fin": LINK_FINISH_FINISH}
 AMENDMENT_KINDS = ("Simplifié", "National")
 PROGRAMME_KINDS = ("PNRU", "NPNRU")
 
@@ -196,7 +203,8 @@ DEPENDANCES_SPEC = SheetSpec(
     DEPENDANCES, "Prédécesseur", columns=(
         C("Prédécesseur", "predecessor", K.ID, required=True),
         C("Successeur", "successor", K.ID, required=True),
-        C("Décalage (mois)", "lag_months", K.NUMBER),
+        C("Délai minimal (mois)", "lag_months", K.NUMBER, aliases=("Décalage (mois)",)),
+        C("Type de lien", "link_type", K.LIST, choices=LINK_TYPES),
     ))
 
 FINANCEMENTS_SPEC = SheetSpec(

@@ -10,72 +10,108 @@ from collections.abc import Iterator
 from datetime import date
 
 from opc_excel.compute.alerts.registry import rule
-from opc_excel.compute.schedule import add_months, delivered, is_abandoned, works_started
+from opc_excel.compute.schedule import add_months, delivered, is_abandoned, milestone_label, works_started
 from opc_excel.fr import fr_date, fr_months
 from opc_excel.model import Alert, Dependency, Level, Operation, Params, Programme, Theme
 from opc_excel.read import contract
+
+# Type de lien -> (the predecessor's milestone, the successor's milestone that must not come before it + delay).
+LINKED_MILESTONES: dict[str, tuple[str, str]] = {
+    contract.LINK_FINISH_START: (contract.DELIVERY, contract.WORKS_START),
+    contract.LINK_START_START: (contract.WORKS_START, contract.WORKS_START),
+    contract.LINK_FINISH_FINISH: (contract.DELIVERY, contract.DELIVERY),
+    contract.LINK_CONTINUITY: (contract.DELIVERY, contract.WORKS_START),
+}
 
 
 def _label(op: Operation) -> str:
     return f"{op.id} ({op.label})" if op.label else op.id
 
 
-# ---------------------------------------------------------------- CAL-04
-
-def _earliest_start(dependency: Dependency, predecessor_delivery: date) -> date:
-    return add_months(predecessor_delivery, dependency.lag_months or 0)
+def _link(dependency: Dependency) -> str:
+    return dependency.link_type if dependency.link_type in LINKED_MILESTONES else contract.LINK_FINISH_START
 
 
-def _sequencing_clause(dependency: Dependency, predecessor: Operation, delivery: date, at: date) -> str:
-    done = delivered(predecessor, at)
-    clause = f"livraison de {_label(predecessor)} {'intervenue' if done else 'prévue'} le {fr_date(delivery)}"
-    if dependency.lag_months:
-        earliest = _earliest_start(dependency, delivery)
-        clause += f" + {fr_months(dependency.lag_months)} de décalage, soit le {fr_date(earliest)}"
+def _done(op: Operation, milestone: str, at: date) -> bool:
+    return delivered(op, at) if milestone == contract.DELIVERY else works_started(op, at)
+
+
+def _named(op: Operation, milestone: str, done: bool) -> str:
+    """Return « Démarrage prévu », « Fin de démolition intervenue »…: the milestone as read, with its participle."""
+    if milestone == contract.WORKS_START:
+        return f"Démarrage {'intervenu' if done else 'prévu'}"
+    return f"{milestone_label(op, milestone)} {'intervenue' if done else 'prévue'}"
+
+
+def _clause(dependency: Dependency, predecessor: Operation, milestone: str, day: date, at: date) -> str:
+    named = _named(predecessor, milestone, _done(predecessor, milestone, at))
+    what, participle = named.rsplit(" ", 1)
+    clause = f"{what[0].lower()}{what[1:]} de {_label(predecessor)} {participle} le {fr_date(day)}"
+    lag = dependency.lag_months or 0
+    if lag:
+        clause += f" {'+' if lag > 0 else '−'} {fr_months(abs(lag))} de délai minimal, soit le " \
+                  f"{fr_date(add_months(day, lag))}"
+    link = _link(dependency)
+    if link == contract.LINK_CONTINUITY:
+        clause += " (continuité : l'équipement remplacé doit rester ouvert jusque-là)"
+    elif link != contract.LINK_FINISH_START:
+        clause += f" (lien {link})"
     return clause
 
 
 @rule("CAL-04", Theme.CALENDRIER)
 def sequencing_broken(p: Programme, at: date, params: Params) -> Iterator[Alert]:
-    """Yield a red alert on each successor whose works start comes before a predecessor's delivery + lag.
+    """Yield a red alert on each successor whose linked milestone comes before its predecessor's + the delay.
 
-    Dates compared: the successor's works start (actual, else forecast, else baseline) and the
-    predecessor's delivery (same order), plus the *Décalage (mois)* of the *Dépendances* row.
-    Choices: an abandoned predecessor no longer constrains anything; a successor that has
-    actually started is history once its predecessor is delivered, but an actual start while the
-    predecessor is still not delivered is a real overlap of two sites and is flagged. Several
-    broken dependencies of one successor make one alert (its key is per operation and milestone)
-    whose finding names every predecessor.
+    Source: domain.md, rules revised on 2026-12-04. By *Type de lien* of the *Dépendances* row (empty:
+    *Fin → Début*), the successor's milestone must not come before the predecessor's + *Délai minimal
+    (mois)*: *Fin → Début*, its works start after the predecessor's delivery; *Début → Début*, its works
+    start after the predecessor's works start; *Fin → Fin*, its delivery after the predecessor's delivery;
+    *Continuité*, the predecessor being the new equipment and the successor the demolition of the one it
+    replaces, the demolition works start after the new equipment's delivery (checked as *Fin → Début*,
+    with its own finding and measure: the service must not stop). Dates compared: actual, else forecast,
+    else baseline. Choices: an abandoned predecessor no longer constrains anything, a delivered successor
+    is history; a successor whose milestone actually happened is history once the predecessor's did too,
+    but while the predecessor's has not it is a real overlap and is flagged. Several broken dependencies
+    of one successor's milestone make one alert (its key is per operation and milestone) naming them all.
     """
-    broken: dict[str, list[str]] = defaultdict(list)
-    starts: dict[str, date] = {}
+    broken: dict[tuple[str, str], list[str]] = defaultdict(list)
+    found: dict[tuple[str, str], date] = {}
+    continuity: set[tuple[str, str]] = set()
     for dependency in p.dependencies:
         predecessor, successor = p.operation(dependency.predecessor), p.operation(dependency.successor)
         if predecessor is None or successor is None or predecessor is successor:
             continue
         if is_abandoned(predecessor) or is_abandoned(successor) or delivered(successor, at):
             continue
-        start_milestone = successor.milestone(contract.WORKS_START)
-        delivery_milestone = predecessor.milestone(contract.DELIVERY)
-        start = start_milestone.expected if start_milestone is not None else None
-        delivery = delivery_milestone.expected if delivery_milestone is not None else None
-        if start is None or delivery is None:
+        before, after = LINKED_MILESTONES[_link(dependency)]
+        before_milestone, after_milestone = predecessor.milestone(before), successor.milestone(after)
+        day = before_milestone.expected if before_milestone is not None else None
+        linked = after_milestone.expected if after_milestone is not None else None
+        if day is None or linked is None:
             continue
-        if works_started(successor, at) and delivered(predecessor, at):
+        if _done(successor, after, at) and _done(predecessor, before, at):
             continue
-        if start < _earliest_start(dependency, delivery):
-            broken[successor.id].append(_sequencing_clause(dependency, predecessor, delivery, at))
-            starts[successor.id] = start
-    for successor_id, clauses in broken.items():
+        if linked < add_months(day, dependency.lag_months or 0):
+            broken[(successor.id, after)].append(_clause(dependency, predecessor, before, day, at))
+            found[(successor.id, after)] = linked
+            if _link(dependency) == contract.LINK_CONTINUITY:
+                continuity.add((successor.id, after))
+    for (successor_id, milestone), clauses in broken.items():
         successor = p.operation(successor_id)
         assert successor is not None
-        started = works_started(successor, at)
+        linked, happened = found[(successor_id, milestone)], _done(successor, milestone, at)
         dates = "les dates permises" if len(clauses) > 1 else "la date permise"
+        if (successor_id, milestone) in continuity and not happened:
+            measure = ("Garantir la continuité du service : ne démolir l'équipement remplacé qu'après l'ouverture du "
+                       "nouveau, ou organiser avec les maîtres d'ouvrage une solution provisoire")
+        elif happened:
+            measure = ("Vérifier sur site la coactivité des chantiers et arrêter avec les maîtres d'ouvrage le phasage "
+                       "et les mesures de sécurité")
+        else:
+            measure = ("Recaler le jalon après celui de l'opération amont, ou revoir l'enchaînement avec les maîtres "
+                       "d'ouvrage concernés")
         yield Alert.for_operation(
-            successor, severity=Level.ROUGE, milestone=contract.WORKS_START,
-            finding=f"Démarrage {'intervenu' if started else 'prévu'} le {fr_date(starts[successor_id])}, avant "
-                    f"{dates} par l'enchaînement : {' ; '.join(clauses)}",
-            measure="Vérifier sur site la coactivité des chantiers et arrêter avec les maîtres d'ouvrage le phasage "
-                    "et les mesures de sécurité" if started else
-                    "Recaler le démarrage après la livraison de l'opération amont, ou revoir l'enchaînement avec "
-                    "les maîtres d'ouvrage concernés")
+            successor, severity=Level.ROUGE, milestone=milestone, measure=measure,
+            finding=f"{_named(successor, milestone, happened)} le {fr_date(linked)}, avant {dates} par "
+                    f"l'enchaînement : {' ; '.join(clauses)}")
