@@ -119,7 +119,7 @@ def _subsidy(p: Programme, op: Operation | None, codes: list[str], at: date) -> 
     params = p.params
     if op is None:  # FIN-13: the programme's subsidies above the envelope
         total = sum(line.amount or 0 for line in p.funding if is_anru(line))
-        envelope = getattr(params, "anru_envelope", None)
+        envelope = params.anru_envelope  # Enveloppe ANRU (€) of the latest avenant
         over = total - envelope if envelope is not None else 0.0
         return max(over, 0.0), f"{_euros(max(over, 0.0))} de subvention ANRU au-delà de l'enveloppe de la convention"
     amount = _anru_subsidy(p, op.id)
