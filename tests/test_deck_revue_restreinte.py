@@ -427,6 +427,16 @@ class DescribeTheReunionRestreinte:
         assert row[6].text == "Rompu (CAL-04)" and row[6].status == "rouge"
         assert row[5] == "−4 mois"  # start 01/03/2012, allowed from 30/07/2012
 
+    def it_compares_the_milestones_of_the_type_of_link(self):
+        ops = [operation("PRE", works_start=dict(convention=date(2012, 1, 1)),
+                         delivery=dict(convention=date(2013, 6, 30))),
+               operation("SUC", status="Programmée", works_start=dict(convention=date(2012, 1, 1)),
+                         delivery=dict(convention=date(2013, 3, 31)))]
+        p = programme(ops, dependencies=[Dependency("PRE", "SUC", 1, link_type="Début → Début")])
+        (row,) = reunion_restreinte.sequencing_rows(DeckInput(report_for(p)))
+        assert (row[1], row[2], row[4], row[5]) == ("01/01/2012", "Début → Début, 1 mois", "01/01/2012", "−1 mois")
+        assert row[6].text == "Rompu (CAL-04)"  # the two starts, not the predecessor's delivery
+
     def it_keeps_the_social_tables_to_what_is_still_going_on(self, decks, report):
         rows = rows_of(decks["sociale"], "Relogements en cours")
         r = report.indicators.rehousing

@@ -28,11 +28,13 @@ def _label(op: Operation) -> str:
     return f"{op.id} ({op.label})" if op.label else op.id
 
 
-def _link(dependency: Dependency) -> str:
+def link_of(dependency: Dependency) -> str:
+    """Return the dependency's *Type de lien*, *Fin → Début* when empty."""
     return dependency.link_type if dependency.link_type in LINKED_MILESTONES else contract.LINK_FINISH_START
 
 
-def _done(op: Operation, milestone: str, at: date) -> bool:
+def happened(op: Operation, milestone: str, at: date) -> bool:
+    """Return True when the works start or the delivery of ``op`` has happened by ``at``."""
     return delivered(op, at) if milestone == contract.DELIVERY else works_started(op, at)
 
 
@@ -44,14 +46,14 @@ def _named(op: Operation, milestone: str, done: bool) -> str:
 
 
 def _clause(dependency: Dependency, predecessor: Operation, milestone: str, day: date, at: date) -> str:
-    named = _named(predecessor, milestone, _done(predecessor, milestone, at))
+    named = _named(predecessor, milestone, happened(predecessor, milestone, at))
     what, participle = named.rsplit(" ", 1)
     clause = f"{what[0].lower()}{what[1:]} de {_label(predecessor)} {participle} le {fr_date(day)}"
     lag = dependency.lag_months or 0
     if lag:
         clause += f" {'+' if lag > 0 else '−'} {fr_months(abs(lag))} de délai minimal, soit le " \
                   f"{fr_date(add_months(day, lag))}"
-    link = _link(dependency)
+    link = link_of(dependency)
     if link == contract.LINK_CONTINUITY:
         clause += " (continuité : l'équipement remplacé doit rester ouvert jusque-là)"
     elif link != contract.LINK_FINISH_START:
@@ -84,28 +86,28 @@ def sequencing_broken(p: Programme, at: date, params: Params) -> Iterator[Alert]
             continue
         if is_abandoned(predecessor) or is_abandoned(successor) or delivered(successor, at):
             continue
-        before, after = LINKED_MILESTONES[_link(dependency)]
+        before, after = LINKED_MILESTONES[link_of(dependency)]
         before_milestone, after_milestone = predecessor.milestone(before), successor.milestone(after)
         day = before_milestone.expected if before_milestone is not None else None
         linked = after_milestone.expected if after_milestone is not None else None
         if day is None or linked is None:
             continue
-        if _done(successor, after, at) and _done(predecessor, before, at):
+        if happened(successor, after, at) and happened(predecessor, before, at):
             continue
         if linked < add_months(day, dependency.lag_months or 0):
             broken[(successor.id, after)].append(_clause(dependency, predecessor, before, day, at))
             found[(successor.id, after)] = linked
-            if _link(dependency) == contract.LINK_CONTINUITY:
+            if link_of(dependency) == contract.LINK_CONTINUITY:
                 continuity.add((successor.id, after))
     for (successor_id, milestone), clauses in broken.items():
         successor = p.operation(successor_id)
         assert successor is not None
-        linked, happened = found[(successor_id, milestone)], _done(successor, milestone, at)
+        linked, done = found[(successor_id, milestone)], happened(successor, milestone, at)
         dates = "les dates permises" if len(clauses) > 1 else "la date permise"
-        if (successor_id, milestone) in continuity and not happened:
+        if (successor_id, milestone) in continuity and not done:
             measure = ("Garantir la continuité du service : ne démolir l'équipement remplacé qu'après l'ouverture du "
                        "nouveau, ou organiser avec les maîtres d'ouvrage une solution provisoire")
-        elif happened:
+        elif done:
             measure = ("Vérifier sur site la coactivité des chantiers et arrêter avec les maîtres d'ouvrage le phasage "
                        "et les mesures de sécurité")
         else:
@@ -113,5 +115,5 @@ def sequencing_broken(p: Programme, at: date, params: Params) -> Iterator[Alert]
                        "d'ouvrage concernés")
         yield Alert.for_operation(
             successor, severity=Level.ROUGE, milestone=milestone, measure=measure,
-            finding=f"{_named(successor, milestone, happened)} le {fr_date(linked)}, avant {dates} par "
+            finding=f"{_named(successor, milestone, done)} le {fr_date(linked)}, avant {dates} par "
                     f"l'enchaînement : {' ; '.join(clauses)}")

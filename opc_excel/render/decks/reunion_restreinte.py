@@ -23,8 +23,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
+from opc_excel.compute.alerts.enchainement import LINKED_MILESTONES, happened, link_of
 from opc_excel.compute.indicators.financier import FinanceRow, followed_lines
-from opc_excel.compute.schedule import add_months, delivered, is_abandoned, whole_months, works_started
+from opc_excel.compute.schedule import add_months, delivered, is_abandoned, whole_months
 from opc_excel.fr import fr_date, fr_months
 from opc_excel.model import Level, Milestone
 from opc_excel.read import contract
@@ -149,29 +150,32 @@ def gantt_slide(data: DeckInput, builder: DeckBuilder) -> None:
 def sequencing_rows(data: DeckInput) -> list[list[Cell | str]]:
     """Return the *Dépendances* still to honour, broken ones (CAL-04, red) first, then by margin.
 
-    Still to honour: successor not delivered, and not already started after its predecessor's delivery.
-    The dates are those CAL-04 compares: the predecessor's delivery and the successor's works start (actual,
-    else forecast, else baseline), the earliest allowed start being the delivery + *Décalage (mois)*.
+    Still to honour: successor not delivered, and its linked milestone not already past the predecessor's.
+    The dates are those CAL-04 compares by *Type de lien* (Fin → Début: the predecessor's delivery and the
+    successor's works start; Début → Début; Fin → Fin; Continuité as Fin → Début), actual, else forecast,
+    else baseline, the earliest allowed being the predecessor's + *Délai minimal (mois)*.
     """
     programme = data.programme
-    broken = {a.operation_id for a in data.alerts if a.code == "CAL-04"}
+    broken = {(a.operation_id, a.milestone) for a in data.alerts if a.code == "CAL-04"}
     rows: list[list[Cell | str]] = []
     for dependency in programme.dependencies:
         predecessor, successor = programme.operation(dependency.predecessor), programme.operation(dependency.successor)
         if predecessor is None or successor is None or is_abandoned(predecessor) or is_abandoned(successor):
             continue
-        if delivered(successor, data.at) or (works_started(successor, data.at) and delivered(predecessor, data.at)):
+        link = link_of(dependency)
+        before, after = LINKED_MILESTONES[link]
+        if delivered(successor, data.at) or (happened(successor, after, data.at)
+                                             and happened(predecessor, before, data.at)):
             continue
-        delivery = predecessor.milestone(contract.DELIVERY)
-        start = successor.milestone(contract.WORKS_START)
+        delivery, start = predecessor.milestone(before), successor.milestone(after)
         end, begin = _expected(delivery), _expected(start)
         earliest = add_months(end, dependency.lag_months or 0) if end else None
         margin = whole_months(earliest, begin) if earliest and begin else None
-        is_broken = successor.id in broken and margin is not None and begin < earliest
+        is_broken = (successor.id, after) in broken and margin is not None and begin < earliest
         status = Cell("Rompu (CAL-04)", "rouge") if is_broken else Cell("Respecté", "vert") if margin is not None \
             else Cell("Dates manquantes", "gris")
         rows.append(([f"{predecessor.id} — {shorten(predecessor.label or '', NAME_CAP)}", _dated(delivery),
-                      fr_months(dependency.lag_months or 0),
+                      f"{link}, {fr_months(dependency.lag_months or 0)}",
                       f"{successor.id} — {shorten(successor.label or '', NAME_CAP)}",
                       _dated(start), signed_months(margin), status],
                      (not is_broken, margin is None, margin or 0)))
@@ -192,14 +196,16 @@ def sequencing_slide(data: DeckInput, builder: DeckBuilder) -> None:
         total = len(rows)
     builder.table(
         "Enchaînements à tenir",
-        [Column("Prédécesseur", 3.2), Column("Livraison", 1.3), Column("Décalage", 0.9),
-         Column("Successeur", 3.2), Column("Démarrage", 1.3), Column("Marge", 0.9, "right"),
+        [Column("Prédécesseur", 2.9), Column("Jalon amont", 1.3), Column("Lien, délai minimal", 1.5),
+         Column("Successeur", 2.9), Column("Jalon aval", 1.3), Column("Marge", 0.9, "right"),
          Column("État", 1.4)], rows,
         notes=f"Feuille Dépendances : {len(data.programme.dependencies)} enchaînements, dont {total} encore à "
-              f"tenir (successeur non livré, et pas déjà démarré après la livraison du prédécesseur). Dates "
-              f"réelles (« réel ») sinon prévisionnelles sinon de référence (Jalons) ; marge = démarrage du "
-              f"successeur − (livraison du prédécesseur + décalage), en mois entiers. {broken} rompu(s) : alerte "
-              f"CAL-04.",
+              f"tenir (successeur non livré, et son jalon pas déjà passé après celui du prédécesseur). Jalons "
+              f"comparés selon le type de lien : Fin → Début, livraison du prédécesseur puis démarrage du "
+              f"successeur ; Début → Début, les deux démarrages ; Fin → Fin, les deux livraisons ; Continuité, "
+              f"livraison du nouvel équipement puis démolition de l'ancien. Dates réelles (« réel ») sinon "
+              f"prévisionnelles sinon de référence (Jalons) ; marge = jalon aval − (jalon amont + délai minimal), "
+              f"en mois entiers. {broken} rompu(s) : alerte CAL-04.",
         empty="Aucun enchaînement à tenir dans la feuille Dépendances.", font_pt=9)
 
 
