@@ -220,10 +220,19 @@ class DescribeCal03DeliveryAfterConventionEnd:
         p = programme([operation(delivery=dict(convention=date(2014, 6, 30)))], params=dict(end_date=None))
         assert run(cal.delivery_after_convention_end, p) == []
 
-    def it_names_both_dates_and_the_overrun(self):
-        p = programme([operation(delivery=dict(convention=date(2013, 6, 30), forecast=date(2014, 9, 30)))])
-        assert only(cal.delivery_after_convention_end, p).finding == (
-            "Livraison prévue le 30/09/2014, après la fin de la convention le 31/12/2013 : 9 mois de dépassement")
+    @pytest.mark.parametrize(("famille", "named"), [
+        ("Aménagement", "Réception"),
+        ("Démolition de logements sociaux", "Fin de démolition"),
+        ("Ingénierie et conduite de projet", "Fin de mission"),
+        ("Réhabilitation", "Livraison"),
+    ])
+    def it_names_both_dates_and_the_overrun(self, famille, named):
+        p = programme([operation(famille=famille, delivery=dict(convention=date(2013, 6, 30),
+                                                                forecast=date(2014, 9, 30)))])
+        alert = only(cal.delivery_after_convention_end, p)
+        assert alert.finding == (
+            f"{named} prévue le 30/09/2014, après la fin de la convention le 31/12/2013 : 9 mois de dépassement")
+        assert alert.milestone == "Livraison"  # the stored value stays
 
 
 # ---------------------------------------------------------------- CAL-04
@@ -519,6 +528,13 @@ class DescribeCal06PrerequisiteOpen:
             "Obtention PC, DAS, financement non acquis (Région : sollicité, FEDER : prévu)")
 
 
+    def it_names_the_delivery_by_famille(self):
+        p = programme([operation(famille="Ingénierie et conduite de projet", status="Engagée",
+                                 works_start=dict(convention=date(2011, 6, 1)), delivery=dict(convention=SOON))])
+        alert = only(cal.prerequisite_open, p)
+        assert alert.finding.startswith("Jalon « Fin de mission » prévu le") and alert.milestone == "Livraison"
+
+
 # ---------------------------------------------------------------- CAL-07
 
 CAL07 = [
@@ -613,5 +629,5 @@ class DescribeCal08ForecastMovedWithoutMotif:
     def it_states_both_dates_the_move_and_the_previous_situation(self):
         alert = only(cal.forecast_moved_without_motif, _moved(date(2012, 6, 30), date(2012, 12, 31)))
         assert alert.milestone == "Livraison"
-        assert alert.finding == ("Jalon « Livraison » : date prévisionnelle repoussée de 6 mois, du 30/06/2012 au "
+        assert alert.finding == ("Jalon « Réception » : date prévisionnelle repoussée de 6 mois, du 30/06/2012 au "
                                  "31/12/2012 depuis la situation du 31/08/2011, sans motif de décalage")

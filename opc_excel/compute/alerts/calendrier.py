@@ -210,7 +210,8 @@ def delivery_after_convention_end(p: Programme, at: date, params: Params) -> Ite
             continue
         yield Alert.for_operation(
             op, severity=Level.ROUGE, milestone=contract.DELIVERY,
-            finding=f"Livraison prévue le {fr_date(expected)}, après la fin de la convention le "
+            finding=f"{milestone_label(op, contract.DELIVERY)} prévue le {fr_date(expected)}, après la fin de la "
+                    f"convention le "
                     f"{fr_date(params.end_date)} : {_span(params.end_date, expected)} de dépassement",
             measure="Resserrer le planning avec le maître d'ouvrage ou demander à l'ANRU une prorogation par avenant")
 
@@ -288,7 +289,8 @@ def prerequisite_open(p: Programme, at: date, params: Params) -> Iterator[Alert]
                 continue
             yield Alert.for_operation(
                 op, severity=Level.ORANGE, milestone=name,
-                finding=f"Jalon « {name} » prévu le {fr_date(planned)} ({_when(planned, at)}), prérequis non "
+                finding=f"Jalon « {milestone_label(op, name)} » prévu le {fr_date(planned)} ({_when(planned, at)}), "
+                        f"prérequis non "
                         f"levés : {', '.join(missing)}",
                 measure="Lever les prérequis avec le maître d'ouvrage avant l'échéance, ou recaler le jalon")
 
@@ -361,7 +363,8 @@ def forecast_moved_without_motif(p: Programme, at: date, params: Params) -> Iter
         moved = f"repoussée de {_span(before, now)}" if now > before else f"avancée de {_span(now, before)}"
         yield Alert.for_operation(
             op, severity=Level.ORANGE, milestone=milestone.name,
-            finding=f"Jalon « {milestone.name} » : date prévisionnelle {moved}, du {fr_date(before)} au "
+            finding=f"Jalon « {milestone_label(op, milestone.name)} » : date prévisionnelle {moved}, du "
+                    f"{fr_date(before)} au "
                     f"{fr_date(now)} depuis la situation du {fr_date(previous)}, sans motif de décalage",
             measure="Faire préciser le motif du décalage au maître d'ouvrage et le saisir dans la colonne "
                     "« Motif de décalage » de la feuille Jalons")
