@@ -93,6 +93,11 @@ class DescribeHab01ReconstitutionBehind:
         # a target of 40 for 50 demolished: 40 rebuilt started are owed to the 50 demolished, 39 lag
         ([demolished_on(DUE), rebuilding(qty=40)], 40, []),
         ([demolished_on(DUE), rebuilding(qty=39), rebuilding("REC-2", 1, started=False)], 40, [O]),
+        # 392 contracted for 504 demolished, 336 due: 261,3 owed, rounded to 261 dwellings
+        ([demolished_on(DUE, 336), demolished_on(date(2012, 1, 1), 168, "DEM-2"), rebuilding(qty=261),
+          rebuilding("REC-2", 131, started=False)], 392, []),
+        ([demolished_on(DUE, 336), demolished_on(date(2012, 1, 1), 168, "DEM-2"), rebuilding(qty=260),
+          rebuilding("REC-2", 132, started=False)], 392, [O]),
         # both: 20 started of 50 due, and only 49 planned
         ([demolished_on(DUE), rebuilding(qty=20), rebuilding("REC-2", 29, started=False)], None, [R, O]),
         # a demolition planned long ago but not started counts from its forecast, not its baseline

@@ -48,7 +48,7 @@ def _rebuilding_due(p: Programme, at: date, params: Params, ratio: float) -> tup
 
     The demolitions starting (actual, else planned) more than ``reconstitution_lag_months`` before ``at``, times the
     contracted ratio of reconstitution (capped at 1: what the convention rebuilds beyond the demolitions is not
-    owed to their sequence).
+    owed to their sequence), rounded to the nearest whole dwelling.
     """
     limit = add_months(at, -params.reconstitution_lag_months)
     due = 0.0
@@ -56,7 +56,7 @@ def _rebuilding_due(p: Programme, at: date, params: Params, ratio: float) -> tup
         start = _demolition_start(op)
         if start is not None and start < limit and op.quantity_convention is not None:
             due += op.quantity_convention
-    return due * min(ratio, 1.0), limit
+    return math.floor(due * min(ratio, 1.0) + 0.5), limit
 
 
 @rule("HAB-01", theme=Theme.HABITAT)
