@@ -298,6 +298,10 @@ FORCED_ADVANCE = {"PER-RES-06"}  # advance paid, works never started (FIN-07)
 STALE_UPDATES = {"PER-REH-09": date(2011, 5, 12), "COU-RIA-02": date(2011, 6, 20),
                  "PER-HPR-01": date(2011, 7, 4)}  # CAL-07
 HOUSEHOLDS_LEFT = {"PER-DEM-06": 12, "COU-DEM-03": 26}  # households still to rehouse
+# Each demolition's relogement starts (enquêtes sociales, commission) when its households begin to move, about
+# 600 days before its works (see _households); the Fileuses' is still to come: its enquêtes sociales are due by
+# 15/12/2011 (the early moves there are tenants who left through ordinary attributions).
+REHOUSING_STARTS = {"COU-DEM-03": date(2012, 1, 15)}
 INSERTION_BEHIND = {"PER-ECO-01", "PER-REC-09"}  # SOC-01
 
 FOLLOW_UP = {
@@ -336,7 +340,8 @@ MILESTONE_COMMENTS = {
 
 # ---------------------------------------------------------------- milestones and money, by famille
 
-_FULL = tuple(c.DEFAULT_LISTS[c.JALONS])
+# *Début du relogement* is a demolition's alone, dated apart (REHOUSING_STARTS), without drawing from the generator.
+_FULL = tuple(j for j in c.DEFAULT_LISTS[c.JALONS] if j != c.REHOUSING_START)
 _NO_PC = tuple(j for j in _FULL if j not in ("Dépôt PC", "Obtention PC"))
 _LIGHT = ("DAS", c.WORKS_START, c.DELIVERY, "Demande de solde", "Solde versé")
 MILESTONES_BY_FAMILLE = {
@@ -515,6 +520,7 @@ PARAMETER_VALUES: dict[str, object] = {
     "next_project_review": date(2011, 11, 15),
     "next_milestone_review": date(2011, 12, 15),
     "gup_end": CONVENTION_END,
+    "reconstitution_target": 392,  # what the convention contracted (domain.md: about 392 for about 503 demolished)
 }
 
 # ---------------------------------------------------------------- earlier dates de situation
@@ -581,7 +587,7 @@ def build_demo() -> Demo:
     plans = [_plan(op, rng) for op in OPERATIONS]
     demo = Demo(params=dict(PARAMETER_VALUES), lists=dict(LISTS))
     demo.tables[c.OPERATIONS] = [_operation_row(p, rng) for p in plans]
-    demo.tables[c.JALONS_SHEET] = [row for p in plans for row in p.milestone_rows()]
+    demo.tables[c.JALONS_SHEET] = [row for p in plans for row in (*_rehousing_start(p), *p.milestone_rows())]
     demo.tables[c.DEPENDANCES] = [
         {"predecessor": a, "successor": b, "lag_months": lag} for a, b, lag in DEPENDENCIES]
     demo.tables[c.FINANCEMENTS] = [row for p in plans for row in _funding_rows(p, rng)]
@@ -851,6 +857,16 @@ def _paid(p: _Plan, amount: int, advance: int, progress: float, rng: random.Rand
     stage = 0.25 + 0.65 * progress  # the stage scale of the avancement indicator
     share = min(0.70, max(advance / amount, stage - rng.uniform(0.03, 0.15)))
     return max(advance, int(round(amount * share, -2)))
+
+
+def _rehousing_start(p: _Plan) -> tuple[dict[str, object], ...]:
+    """Return the *Début du relogement* of a demolition (the first of the month its households begin to move)."""
+    if p.famille != "DEM" or p.op.id in ABANDONED:
+        return ()
+    moves = max(date(2007, 10, 1), p.expected(c.WORKS_START) - timedelta(days=600)).replace(day=1)
+    planned = REHOUSING_STARTS.get(p.op.id, moves)
+    return ({"operation_id": p.op.id, "name": c.REHOUSING_START, "convention": planned, "avenant": None,
+             "forecast": planned, "actual": planned if planned <= AT else None, "motif": "", "comment": ""},)
 
 
 def _households(plans: list[_Plan], rng: random.Random) -> Iterator[dict[str, object]]:

@@ -65,6 +65,20 @@ PARAMETER_COMMENTS = {
     "milestone_review_notice_months": "Préavis avant le point d'étape ou la clause de revoyure.",
     "postponements_red": "Nombre de reports d'une action en retard à partir duquel l'alerte est rouge.",
     "plai_share_min_pct": "NPNRU : part minimale de logements PLAI dans la reconstitution de l'offre (HAB-02).",
+    "reconstitution_target": "Nombre de logements à reconstituer contracté par la convention ou le dernier avenant "
+                             "(dérogation au 1 pour 1 sur le PLH). Vide : autant que de logements démolis (HAB-01).",
+    "reconstitution_lag_months": "Retard toléré, en mois, des démarrages de la reconstitution sur ceux des "
+                                 "démolitions (HAB-01).",
+    "rest_to_pay_households_pct": "Part des ménages relogés dont le reste à charge augmente au-delà du seuil "
+                                  "à partir de laquelle l'alerte est levée, en % (HAB-04).",
+    "no_offer_window_months": "Alerte quand une démolition démarre dans ce délai et qu'un ménage à reloger n'a "
+                              "reçu aucune proposition (HAB-06).",
+    "refused_offers_max": "Nombre de propositions refusées à partir duquel la procédure de l'article L.442-6 "
+                          "du CCH est à engager (HAB-06).",
+    "temporary_rehousing_months": "Durée, en mois, au-delà de laquelle un relogement temporaire est signalé "
+                                  "(HAB-07).",
+    "rehousing_recent_target_pct": "Objectif de la convention : part des ménages relogés dans le neuf ou le "
+                                   "conventionné depuis moins de 5 ans, en %. Vide : non contrôlé (HAB-04).",
 }
 COMMENT_WIDTH = 100
 PARAMETER_DEFAULTS = {f.name: f.default for f in dataclasses.fields(Params)}
