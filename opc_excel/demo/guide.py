@@ -27,9 +27,12 @@ SHEET_GUIDE = (
      "versé. Quatre dates : celle de la convention initiale, celle du dernier avenant, la date prévisionnelle "
      "(la prévision d'aujourd'hui) et la date réelle, une fois le jalon franchi. Quand une prévision glisse, "
      "indiquez le motif de décalage."),
-    (c.DEPENDANCES, "Les enchaînements entre opérations : le successeur ne peut pas démarrer ses travaux avant "
-     "la livraison du prédécesseur, plus le décalage indiqué en mois (par exemple une démolition, puis "
-     "l'aménagement des espaces libérés)."),
+    (c.DEPENDANCES, "Les enchaînements entre opérations, selon le type de lien : « Fin → Début » (par défaut) : "
+     "le successeur ne peut pas démarrer ses travaux avant la livraison du prédécesseur, plus le délai minimal "
+     "indiqué en mois (par exemple une démolition, puis l'aménagement des espaces libérés) ; « Début → Début » : "
+     "pas de démarrage avant celui du prédécesseur ; « Fin → Fin » : pas de livraison avant la sienne ; "
+     "« Continuité » : le nouvel équipement (prédécesseur) est livré avant que la démolition de l'ancien "
+     "(successeur) ne démarre."),
     (c.FINANCEMENTS, "Le plan de financement : une ligne par opération et par financeur, avec le montant de la "
      "convention, le montant actualisé s'il a changé, le statut (prévu, sollicité, acquis, notifié), les "
      "montants engagés, l'avance et les versements cumulés, et la référence de la décision (DAS, "
