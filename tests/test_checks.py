@@ -22,10 +22,47 @@ def found(report, code: str) -> list[tuple[str, str, Severity]]:
     return [(p.sheet, p.cell, p.severity) for p in report.problems if p.code == code]
 
 
+FIRST_CONTRACT_DROPPED = {  # sheet -> columns the contract change of 2026-12-04 added
+    "Opérations": ("Base subventionnable (€)", "Dérogation ANRU"),
+    "Dépendances": ("Type de lien",),
+    "Avenants": ("Statut",),
+    "Relogement": ("Propositions refusées", "Date d'entrée en relogement temporaire"),
+}
+
+
+def first_contract(sheets: Sheets) -> Sheets:
+    """Return the sheets as a master written before 2026-12-04 held them: no new column, parameter or header."""
+    from opc_excel.read.contract import ADDED_PARAMETERS, PARAMETERS
+
+    added = {p.label for p in PARAMETERS if p.attr in ADDED_PARAMETERS}
+    sheets["Paramètres"] = [row for row in sheets["Paramètres"] if row[0] not in added]
+    for name, dropped in FIRST_CONTRACT_DROPPED.items():
+        keep = [i for i, header in enumerate(sheets[name][0]) if header not in dropped]
+        sheets[name] = [[row[i] for i in keep if i < len(row)] for row in sheets[name]]
+    sheets["Dépendances"][0] = [{"Délai minimal (mois)": "Décalage (mois)"}.get(h, h) for h in sheets["Dépendances"][0]]
+    return sheets
+
+
 class DescribeACleanWorkbook:
     def it_has_no_problem_at_all(self, tmp_path):
         report = check(tmp_path, clean_sheets())
         assert report.problems == ()
+
+    def it_checks_a_master_of_the_first_contract_with_no_problem(self, tmp_path):
+        sheets = first_contract(clean_sheets())
+        report = check(tmp_path, sheets)
+        assert report.problems == ()  # the contract change of 2026-12-04 added nothing a user must type
+        assert report.programme.dependencies[0].lag_months == 1  # « Décalage (mois) », the old header
+
+    def it_says_once_which_parameters_were_left_empty_and_the_defaults_used(self, tmp_path):
+        sheets = clean_sheets()
+        for row in sheets["Paramètres"]:
+            if row[0] in ("Seuil retard orange (mois)", "Fraîcheur des données (jours)"):
+                row[1] = None
+        [warning] = [p for p in check(tmp_path, sheets).problems if p.code == "DQ-PARAM"]
+        assert warning.severity is Severity.AVERTISSEMENT and warning.cell == "B14"  # the first one left empty
+        assert "« Seuil retard orange (mois) » : 6" in warning.message
+        assert "« Fraîcheur des données (jours) » : 60" in warning.message
 
     def it_reads_every_table_into_the_model(self, tmp_path):
         programme = check(tmp_path, clean_sheets()).programme

@@ -340,8 +340,9 @@ MILESTONE_COMMENTS = {
 
 # ---------------------------------------------------------------- milestones and money, by famille
 
-# *Début du relogement* is a demolition's alone, dated apart (REHOUSING_STARTS), without drawing from the generator.
-_FULL = tuple(j for j in c.DEFAULT_LISTS[c.JALONS] if j != c.REHOUSING_START)
+# *Début du relogement* is a demolition's alone, dated apart (REHOUSING_STARTS), without drawing from the generator;
+# *Réception* (décompte général) is left to the users of the demo: drawing it would move every later random draw.
+_FULL = tuple(j for j in c.DEFAULT_LISTS[c.JALONS] if j not in (c.REHOUSING_START, "Réception"))
 _NO_PC = tuple(j for j in _FULL if j not in ("Dépôt PC", "Obtention PC"))
 _LIGHT = ("DAS", c.WORKS_START, c.DELIVERY, "Demande de solde", "Solde versé")
 MILESTONES_BY_FAMILLE = {
@@ -520,6 +521,7 @@ PARAMETER_VALUES: dict[str, object] = {
     "next_project_review": date(2011, 11, 15),
     "next_milestone_review": date(2011, 12, 15),
     "gup_end": CONVENTION_END,
+    "rehousing_recent_target_pct": 25,  # the convention's target for new or recently conventioned housing
     "reconstitution_target": 392,  # what the convention contracted (domain.md: about 392 for about 503 demolished)
 }
 
@@ -595,7 +597,7 @@ def build_demo() -> Demo:
     demo.tables[c.INSERTION] = list(_insertion_rows({p.op.id: p for p in plans}, rng))
     demo.tables[c.AVENANTS] = [
         {"number": n, "date": d, "kind": kind, "subject": subject,
-         "operation_ids": "; ".join(_amended_ids(n))} for n, d, kind, subject in AVENANTS]
+         "operation_ids": "; ".join(_amended_ids(n)), "status": "Signé"} for n, d, kind, subject in AVENANTS]
     demo.tables[c.ACTIONS] = [_action_row(i, a) for i, a in enumerate(ACTIONS, start=1)]
     return demo
 

@@ -57,8 +57,6 @@ PARAMETER_COMMENTS = {
     "unsecured_funding_window_months": "Alerte sur un financement encore prévu ou sollicité "
                                        "quand les travaux démarrent dans ce délai.",
     "rehousing_lag_pct": "Retard toléré du relogement sur le plan de relogement, en %.",
-    "rehousing_new_housing_target_pct": "Objectif de ménages relogés dans le neuf ou un logement de moins "
-                                        "de 5 ans, en %.",
     "rest_to_pay_increase_pct": "Hausse tolérée du reste à charge médian des ménages relogés, en %.",
     "insertion_gap_points": "Retard toléré des heures d'insertion sur l'avancement des travaux, en points.",
     "project_review_notice_months": "Préavis avant la revue de projet pour vérifier les indicateurs requis.",
@@ -77,6 +75,13 @@ PARAMETER_COMMENTS = {
                           "du CCH est à engager (HAB-06).",
     "temporary_rehousing_months": "Durée, en mois, au-delà de laquelle un relogement temporaire est signalé "
                                   "(HAB-07).",
+    "amendment_change_pct": "Variation du coût actualisé ou de la subvention ANRU actualisée, en % du montant de "
+                            "la convention, à partir de laquelle le changement doit passer par un avenant (GOV-04).",
+    "anru_envelope": "Enveloppe de subventions ANRU du dernier avenant, en euros. Vide : non contrôlée (FIN-13).",
+    "payments_before_balance_ceiling_pct": "Plafond de l'avance et des acomptes versés avant le solde, en % de la "
+                                           "subvention (décret 2007-559 : 70 %) (FIN-12).",
+    "advance_ceiling_pct": "Plafond de l'avance versée à la DAS, en % de la subvention (décret 2007-559 : 15 %) "
+                           "(FIN-12).",
     "rehousing_recent_target_pct": "Objectif de la convention : part des ménages relogés dans le neuf ou le "
                                    "conventionné depuis moins de 5 ans, en %. Vide : non contrôlé (HAB-04).",
 }

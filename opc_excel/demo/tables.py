@@ -28,6 +28,7 @@ EXTRA_LISTS: dict[str, tuple[str, ...]] = {
     "Localisations": c.LOCATIONS,
     "Types d'avenant": c.AMENDMENT_KINDS,
     "Types de lien": c.LINK_TYPES,
+    "Statuts d'avenant": c.AMENDMENT_STATUSES,
     "Oui / Non": ("Oui", "Non"),
 }
 # Lists the users fill for their own project: the template leaves room in their drop-downs.

@@ -303,6 +303,7 @@ class Parameter:
     kind: Kind
     role: Role = Role.END
     required: bool = False
+    aliases: tuple[str, ...] = ()  # older labels still read as this one
 
 
 P, K = Parameter, Kind
@@ -321,7 +322,6 @@ PARAMETERS: tuple[Parameter, ...] = (
     P("Prochain point d'étape", "next_milestone_review", K.DATE, Role.START),
     P("Seuil retard orange (mois)", "delay_orange_months", K.NUMBER),
     P("Seuil retard rouge (mois)", "delay_red_months", K.NUMBER),
-    P("Écart de coût ou de subvention appelant un avenant (%)", "amendment_change_pct", K.NUMBER),
     P("Retard de démarrage rouge (mois)", "start_delay_red_months", K.NUMBER),
     P("Fin de la convention GUP", "gup_end", K.DATE),
     P("Tolérance NPNRU (mois)", "npnru_tolerance_months", K.NUMBER),
@@ -343,7 +343,6 @@ PARAMETERS: tuple[Parameter, ...] = (
     P("Retard d'engagement rouge (points)", "engagement_gap_red_points", K.NUMBER),
     P("Financement non acquis avant démarrage (mois)", "unsecured_funding_window_months", K.NUMBER),
     P("Retard de relogement (%)", "rehousing_lag_pct", K.NUMBER),
-    P("Objectif de relogement dans le neuf ou récent (%)", "rehousing_new_housing_target_pct", K.NUMBER),
     P("Hausse du reste à charge (%)", "rest_to_pay_increase_pct", K.NUMBER),
     P("Écart insertion / avancement (points)", "insertion_gap_points", K.NUMBER),
     P("Préavis revue de projet (mois)", "project_review_notice_months", K.NUMBER),
@@ -357,12 +356,18 @@ PARAMETERS: tuple[Parameter, ...] = (
     P("Propositions refusées avant procédure L.442-6", "refused_offers_max", K.NUMBER),
     P("Durée maximale du relogement temporaire (mois)", "temporary_rehousing_months", K.NUMBER),
     P("Objectif de relogement dans le neuf ou conventionné < 5 ans (%)", "rehousing_recent_target_pct",
-      K.NUMBER),
+      K.NUMBER, aliases=("Objectif de relogement dans le neuf ou récent (%)",)),
     P("Enveloppe ANRU (€)", "anru_envelope", K.AMOUNT),
     P("Plafond avance + acomptes avant solde (%)", "payments_before_balance_ceiling_pct", K.NUMBER),
     P("Plafond de l'avance (%)", "advance_ceiling_pct", K.NUMBER),
+    P("Écart de coût ou de subvention appelant un avenant (%)", "amendment_change_pct", K.NUMBER),
 )
 del P, K
+ADDED_PARAMETERS = frozenset({  # the contract change of 2026-12-04: a master written before has no row for them
+    "amendment_change_pct", "reconstitution_target", "reconstitution_lag_months", "rest_to_pay_households_pct",
+    "no_offer_window_months", "refused_offers_max", "temporary_rehousing_months", "rehousing_recent_target_pct",
+    "anru_envelope", "payments_before_balance_ceiling_pct", "advance_ceiling_pct",
+})
 
 # ---------------------------------------------------------------- output sheets
 

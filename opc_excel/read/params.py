@@ -78,13 +78,14 @@ def read_params(source: WorkbookSource, sheet: str | None, at: date | None, toda
             key_col = positions[match_key(contract.PARAM_KEY_HEADER)]
             value_col = positions.get(match_key(contract.PARAM_VALUE_HEADER), key_col + 1)
             start = header_index + 1
-        labels = {match_key(p.label): p for p in contract.PARAMETERS}
+        labels = {match_key(label): p for p in contract.PARAMETERS for label in (p.label, *p.aliases)}
         for offset, row in enumerate(rows[start:], start=start + 1):
             if key_col < len(row) and isinstance(row[key_col], str):
                 param = labels.get(match_key(row[key_col]))
                 if param is not None and param.attr not in found:
                     found[param.attr] = (offset, row[value_col] if value_col < len(row) else None)
     sheet_name = sheet or contract.PARAMETRES
+    defaulted: list[tuple[contract.Parameter, str, object]] = []  # (parameter, cell, default) left empty
     for param in contract.PARAMETERS:
         default = getattr(defaults, param.attr)
         row, raw = found.get(param.attr, (None, None))
@@ -103,11 +104,8 @@ def read_params(source: WorkbookSource, sheet: str | None, at: date | None, toda
                         f"La date de situation n'est pas renseignée : la date du jour ({fr_date(today)}) "
                         f"est utilisée. Tapez la date de situation voulue dans la feuille Paramètres.",
                         Severity.AVERTISSEMENT)
-            elif default not in (None, ""):
-                log.add("DQ-PARAM", sheet_name, where, param.label, raw,
-                        f"Le paramètre « {param.label} » n'est pas renseigné : la valeur par défaut "
-                        f"{shown(default)} est utilisée. Tapez une valeur pour ne plus voir ce message.",
-                        Severity.AVERTISSEMENT)
+            elif default not in (None, "") and (row or param.attr not in contract.ADDED_PARAMETERS):
+                defaulted.append((param, where, default))  # a parameter the master predates stays silent
             continue
         reading = _read_param_value(param, raw)
         if reading.error and param.attr == "at":
@@ -133,7 +131,22 @@ def read_params(source: WorkbookSource, sheet: str | None, at: date | None, toda
                     f"{reading.note[0].upper()}{reading.note[1:]}. Si ce n'est pas ce que vous vouliez dire, "
                     f"tapez la valeur exacte.", Severity.AVERTISSEMENT)
         values[param.attr] = reading.value
+    if defaulted:
+        _warn_defaults(defaulted, sheet_name, log)
     return Params(**values)
+
+
+def _warn_defaults(defaulted: list[tuple[contract.Parameter, str, object]], sheet: str, log: ProblemLog) -> None:
+    """Say once which parameters were left empty and the defaults used for them (workbook.md)."""
+    first, where, _ = defaulted[0]
+    listed = " ; ".join(f"« {param.label} » : {shown(default)}" for param, _, default in defaulted)
+    if len(defaulted) == 1:
+        message = (f"Le paramètre « {first.label} » n'est pas renseigné : la valeur par défaut "
+                   f"{shown(defaulted[0][2])} est utilisée. Tapez une valeur pour ne plus voir ce message.")
+    else:
+        message = (f"{len(defaulted)} paramètres ne sont pas renseignés ; les valeurs par défaut sont utilisées : "
+                   f"{listed}. Tapez une valeur dans la colonne Valeur pour ne plus voir ce message.")
+    log.add("DQ-PARAM", sheet, where, first.label, None, message, Severity.AVERTISSEMENT)
 
 
 def _read_param_value(param: contract.Parameter, raw: object) -> Reading:

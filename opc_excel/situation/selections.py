@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from opc_excel.compute.points_durs import PointDur, points_durs
+from opc_excel.fr import fr_percent
 from opc_excel.model import Alert, Level
 from opc_excel.situation.facts import Facts
 
@@ -83,3 +84,21 @@ def risk_groups(data: Facts) -> list[list[Alert]]:
         return (0 if programme_level else 1, -len(groups[code]), order.index(code))
 
     return [groups[code] for code in sorted(groups, key=rank)]
+
+
+def recent_housing_status(data: Facts) -> str | None:
+    """Return the colour of the share rehoused in new or recently conventioned housing: HAB-04's verdict.
+
+    Green when the share reaches the convention's target, orange below it; no colour when the share is
+    unknown or the convention sets no target (*Objectif de relogement dans le neuf ou conventionné*).
+    """
+    share, target = data.indicators.rehousing.new_or_recent_percent, data.params.rehousing_recent_target_pct
+    if share is None or target is None:
+        return None
+    return "vert" if share >= target else "orange"
+
+
+def recent_housing_target(data: Facts) -> str:
+    """Return the convention's target for new or recent housing as a deck says it: « objectif 25 % »."""
+    target = data.params.rehousing_recent_target_pct
+    return "pas d'objectif saisi" if target is None else f"objectif {fr_percent(target)}"

@@ -13,7 +13,7 @@ from opc_excel.read import contract
 from opc_excel.situation.facts import Facts
 from opc_excel.situation.formats import meur, pct, plural, ratio, signed_percent
 from opc_excel.situation.schedule import SLIP_PREFERENCE, avenant_candidates
-from opc_excel.situation.selections import alerts_of, risk_groups, severity_status
+from opc_excel.situation.selections import alerts_of, recent_housing_target, risk_groups, severity_status
 
 SUMMARY_ITEMS = 3
 
@@ -66,8 +66,8 @@ def compliance(data: Facts) -> list[tuple[Commitment, str, str, list[Alert]]]:
         COMMITMENTS[2].name:
             f"{plural(hh.rehoused, 'ménage relogé', 'ménages relogés')} sur {fr_number(hh.to_rehouse)} "
             f"({pct(hh.rehoused_percent)}) ; "
-            f"{pct(hh.new_or_recent_percent)} en logement neuf ou récent (objectif "
-            f"{fr_percent(params.rehousing_new_housing_target_pct)}) ; reste à charge médian "
+            f"{pct(hh.new_or_recent_percent)} en logement neuf ou récent ({recent_housing_target(data)}) ; "
+            f"reste à charge médian "
             f"{signed_percent(hh.median_rest_to_pay_change_pct)}",
         COMMITMENTS[3].name:
             f"{fr_number(ins.insertion_done)} heures d'insertion réalisées, {pct(ins.done_of_planned_pct)} des heures "

@@ -14,6 +14,7 @@ from opc_excel.read import contract
 from opc_excel.situation.facts import Facts
 from opc_excel.situation.formats import hours, maybe_date, pct, plural, ratio_pct, signed_months, signed_pct
 from opc_excel.situation.schedule import live_operations, remaining_households
+from opc_excel.situation.selections import recent_housing_target
 from opc_excel.text import match_key
 
 TENU, EN_RETARD, NON_TENU, NON_MESURE = "Tenu", "En retard", "Non tenu", "Non mesuré"
@@ -121,13 +122,14 @@ def commitments(data: Facts) -> list[Commitment]:
         + (f" ; {plural(len(behind_rehousing), 'alerte')} HAB-03 ou CAL-05" if behind_rehousing else ""),
         "Relogement ; alertes HAB-03, CAL-05"))
 
-    target = params.rehousing_new_housing_target_pct
+    target = params.rehousing_recent_target_pct
     new_pct = r.new_or_recent_percent
     result.append(Commitment(
         "Relogement dans le neuf ou récent",
-        NON_MESURE if new_pct is None else TENU if new_pct >= target else EN_RETARD if remaining else NON_TENU,
-        f"{fr_number(r.new_or_recent)} ménages sur {fr_number(r.known_destination)} relogés ({pct(new_pct)}) pour un "
-        f"objectif de {fr_percent(target)}",
+        NON_MESURE if new_pct is None or target is None else TENU if new_pct >= target
+        else EN_RETARD if remaining else NON_TENU,
+        f"{fr_number(r.new_or_recent)} ménages sur {fr_number(r.known_destination)} relogés ({pct(new_pct)}) ; "
+        f"{recent_housing_target(data)}",
         "Relogement ; Paramètres"))
 
     change = r.median_rest_to_pay_change_pct

@@ -48,6 +48,8 @@ from opc_excel.situation.selections import (
     MAX_HARD_POINTS,
     alerts_of,
     kpi_status,
+    recent_housing_status,
+    recent_housing_target,
     severity_status,
 )
 from opc_excel.text import NAME_CAP, shorten
@@ -307,8 +309,6 @@ def hard_points_slide(data: DeckInput, builder: DeckBuilder, title: str = "Point
 def rehousing_insertion_slide(data: DeckInput, builder: DeckBuilder, title: str = "Relogement et insertion") -> None:
     ind, params = data.indicators, data.params
     hh, ins = ind.rehousing, ind.insertion
-    new_status = (None if hh.new_or_recent_percent is None else
-                  "vert" if hh.new_or_recent_percent >= params.rehousing_new_housing_target_pct else "orange")
     rest = hh.median_rest_to_pay_change_pct
     rest_status = None if rest is None else "orange" if rest > params.rest_to_pay_increase_pct else "vert"
     insertion_status = (severity_status(alerts_of(data.situation, ("SOC-01",))) if ins.done_of_planned_pct is not None
@@ -316,8 +316,8 @@ def rehousing_insertion_slide(data: DeckInput, builder: DeckBuilder, title: str 
     tiles = [
         (f"Ménages relogés ({fr_number(hh.rehoused)} sur {fr_number(hh.to_rehouse)})", pct(hh.rehoused_percent),
          severity_status(alerts_of(data.situation, ("HAB-03", "CAL-05"))) if hh.to_rehouse else None),
-        (f"En logement neuf ou récent (objectif {fr_percent(params.rehousing_new_housing_target_pct)})",
-         pct(hh.new_or_recent_percent), new_status),
+        (f"En logement neuf ou récent ({recent_housing_target(data.situation)})",
+         pct(hh.new_or_recent_percent), recent_housing_status(data.situation)),
         ("Relogés hors site", pct(hh.off_site_percent), None),
         (f"Reste à charge médian (seuil +{fr_percent(params.rest_to_pay_increase_pct)})", signed_percent(rest),
          rest_status),

@@ -12,6 +12,7 @@ from opc_excel.render.decks.builder import Cell, Column, DeckBuilder
 from opc_excel.render.decks.common import DeckInput
 from opc_excel.situation.formats import hours, maybe_date, pct, signed_pct
 from opc_excel.situation.schedule import live_operations, remaining_households
+from opc_excel.situation.selections import recent_housing_status, recent_housing_target
 from opc_excel.text import NAME_CAP, shorten
 
 MAX_INSERTION_LINES = 40  # beyond, the insertion table is by operation rather than by marché
@@ -22,8 +23,6 @@ MAX_OPEN_INSERTION_LINES = 22  # the same for the marchés in progress, to keep 
 
 def rehousing_kpis_slide(data: DeckInput, builder: DeckBuilder) -> None:
     r, params = data.indicators.rehousing, data.params
-    new_status = None if r.new_or_recent_percent is None else \
-        "vert" if r.new_or_recent_percent >= params.rehousing_new_housing_target_pct else "orange"
     change = r.median_rest_to_pay_change_pct
     rest_status = None if change is None else "orange" if change > params.rest_to_pay_increase_pct else "vert"
     remaining = remaining_households(data.situation)
@@ -32,7 +31,7 @@ def rehousing_kpis_slide(data: DeckInput, builder: DeckBuilder) -> None:
         ("Relogés définitivement", f"{fr_number(r.rehoused)} ({pct(r.rehoused_percent)})", None),
         ("Restant à reloger", fr_number(remaining), "orange" if remaining else "vert"),
         ("En relogement temporaire", fr_number(r.temporary), None),
-        ("Relogés dans le neuf ou récent", pct(r.new_or_recent_percent), new_status),
+        ("Relogés dans le neuf ou récent", pct(r.new_or_recent_percent), recent_housing_status(data.situation)),
         ("Relogés hors site", pct(r.off_site_percent), None),
         ("Relogés hors QPV", pct(r.outside_qpv_percent), None),
         ("Reste à charge : évolution médiane", signed_pct(change), rest_status),
@@ -42,12 +41,12 @@ def rehousing_kpis_slide(data: DeckInput, builder: DeckBuilder) -> None:
         notes=f"Feuille Relogement ({r.to_rehouse} ménages, anonymes) : {r.rehoused} relogés, {r.temporary} en "
               f"relogement temporaire, {r.left_without} partis sans relogement, {remaining} restant à reloger. "
               f"Destinations sur les {r.known_destination} relogés renseignés : {r.new_or_recent} dans le neuf ou "
-              f"récent (objectif {fr_percent(params.rehousing_new_housing_target_pct)}), {r.off_site} hors site, "
+              f"récent ({recent_housing_target(data.situation)}), {r.off_site} hors site, "
               f"{r.outside_qpv} hors QPV. Reste à charge : médiane de (après − avant) ÷ avant, hausse tolérée "
               f"{fr_percent(params.rest_to_pay_increase_pct)} (Paramètres).",
         comment=f"{fr_number(r.left_without)} ménage{'s' if r.left_without > 1 else ''} parti"
-                f"{'s' if r.left_without > 1 else ''} sans relogement ({pct(r.left_without_percent)}). Objectif "
-                f"neuf ou récent : {fr_percent(params.rehousing_new_housing_target_pct)} des relogés ; hausse du "
+                f"{'s' if r.left_without > 1 else ''} sans relogement ({pct(r.left_without_percent)}). Neuf ou "
+                f"récent : {recent_housing_target(data.situation)} ; hausse du "
                 f"reste à charge tolérée : {fr_percent(params.rest_to_pay_increase_pct)}.")
 
 
