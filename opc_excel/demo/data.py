@@ -858,7 +858,7 @@ def _paid(p: _Plan, amount: int, advance: int, progress: float, rng: random.Rand
         return advance
     stage = 0.25 + 0.65 * progress  # the stage scale of the avancement indicator
     share = min(0.70, max(advance / amount, stage - rng.uniform(0.03, 0.15)))
-    return max(advance, int(round(amount * share, -2)))
+    return max(advance, min(int(amount * 0.70), int(round(amount * share, -2))))  # rounded, never past 70 %
 
 
 def _rehousing_start(p: _Plan) -> tuple[dict[str, object], ...]:

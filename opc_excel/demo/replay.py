@@ -14,7 +14,17 @@ import re
 from collections import defaultdict
 from datetime import date, timedelta
 
-from opc_excel.demo.data import AT, BEFORE_BALANCE, SIGNATURE, UNEXPLAINED_MOVES, Demo, status_of
+from opc_excel.demo.data import (
+    ANRU,
+    ANRU_CEILING,
+    ANRU_OVER_CEILING,
+    AT,
+    BEFORE_BALANCE,
+    SIGNATURE,
+    UNEXPLAINED_MOVES,
+    Demo,
+    status_of,
+)
 from opc_excel.read import contract as c
 
 Row = dict[str, object]
@@ -207,8 +217,9 @@ def _paid_on(row: Row, done: dict[str, date | None], at: date) -> int:
     if balance is not None and balance <= at:
         return row["paid"]
     advance = row["advance"] or 0
-    before_balance = min(row["paid"], round(row["engaged"] * BEFORE_BALANCE))
-    return max(advance, int(round(before_balance * _works_share(done, at), -2)))
+    anru_capped = row["funder"] == ANRU and row["operation_id"] not in ANRU_OVER_CEILING
+    before_balance = min(row["paid"], int(row["engaged"] * (ANRU_CEILING if anru_capped else BEFORE_BALANCE)))
+    return max(advance, min(before_balance, int(round(before_balance * _works_share(done, at), -2))))
 
 
 def _works_share(done: dict[str, date | None], at: date) -> float:
