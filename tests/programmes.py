@@ -39,6 +39,7 @@ MILESTONE_KEYWORDS = {
     "delivery": "Livraison",
     "balance_request": "Demande de solde",
     "balance_paid": "Solde versé",
+    "rehousing_start": "Début du relogement",
 }
 
 

@@ -290,8 +290,9 @@ class DescribeTheCopil:
         for line in won + risky + asked:
             assert "• " + line in text
         assert won[0] == "4 livraisons et 7 démarrages de travaux depuis le 30/06/2011"
-        assert risky[0].startswith("HAB-01 (1 alerte rouge) : ")  # programme-level red alert first
-        assert risky[1].startswith("CAL-02 (8 alertes rouges) : ")  # then the most numerous
+        assert not any(a.operation_id is None and a.severity is Level.ROUGE for a in data.alerts)  # none to put first
+        assert risky[0].startswith("CAL-03 (4 alertes rouges) : ")  # the most numerous red first
+        assert risky[1].startswith("CAL-02 (3 alertes rouges) : ")  # only slips past the avenant's dates
         assert asked[0].startswith("Engager la préparation d'un avenant pour 1 opération ")
         assert asked[1].startswith("Arbitrer les actions bloquées") and "ACT-007, ACT-010" in asked[1]
 
@@ -299,7 +300,7 @@ class DescribeTheCopil:
         rows = table_rows(slides_titled(copil_deck, "Respect des engagements de la convention"))
         assert [r[0] for r in rows] == [c.name for c in summary.COMMITMENTS]
         statuses = {r[0]: r[3] for r in rows}
-        assert statuses["Reconstitution de l'offre 1 pour 1"] == "Rouge"  # HAB-01 red
+        assert statuses["Reconstitution de l'offre 1 pour 1"] == "Orange"  # HAB-01: the target met, the pace late
         assert statuses["Insertion par l'économique"] == "Orange"  # SOC-01
         assert statuses["Gestion urbaine de proximité (GUP)"] == "Vert"
         rec = data.indicators.reconstitution
@@ -374,12 +375,17 @@ class DescribeTheCopilRules:
     """The summary's rules on programmes built in code (30/09/2011, convention signed 28/01/2008)."""
 
     def it_calls_engagement_ahead_of_the_curve_an_achievement(self):
-        op = operation("OP-1", works_start=dict(convention=date(2011, 1, 1), actual=date(2011, 1, 1)),
-                       delivery=dict(convention=date(2012, 12, 31)), das=dict(actual=date(2010, 6, 1)))
-        data = DeckInput(report_for(programme([op], funding=[funding("OP-1", amount=1_000_000, engaged=1_000_000)])))
+        on_time = operation("OP-1", works_start=dict(convention=date(2011, 1, 1), actual=date(2011, 1, 1)),
+                            delivery=dict(convention=date(2012, 12, 31)),
+                            das=dict(convention=date(2010, 6, 1), actual=date(2010, 6, 1)))
+        early = operation("OP-2", works_start=dict(convention=date(2012, 9, 1)),
+                          delivery=dict(convention=date(2013, 12, 31)),
+                          das=dict(convention=date(2012, 6, 1), actual=date(2011, 3, 1)))  # engaged a year early
+        lines = [funding(op_id, amount=1_000_000, engaged=1_000_000) for op_id in ("OP-1", "OP-2")]
+        data = DeckInput(report_for(programme([on_time, early], funding=lines)))
         planned = data.indicators.planned_engagement_pct
-        assert 0 < planned < 100
-        assert data.situation.achievements[0] == (f"Subvention ANRU engagée à {pct(100)} ({meur(1_000_000)}), "
+        assert planned == 50  # the step of OP-1 only: OP-2's DAS is due in 2012
+        assert data.situation.achievements[0] == (f"Subvention ANRU engagée à {pct(100)} ({meur(2_000_000)}), "
                                                   f"au-dessus des {pct(planned)} prévus")
 
     def it_proposes_an_avenant_when_a_slip_exceeds_the_red_threshold_of_the_latest_baseline(self):

@@ -328,16 +328,19 @@ class DescribeTheCommitmentsChecklist:
         (False, [_rehoused("M-1", NEW), _rehoused("M-2", OLD)], TENU),
     ])
     def it_checks_that_every_household_is_rehoused(self, delivered, households, expected):
-        p = programme([_demolition(delivered=delivered)], households=households)
+        started = dict(actual=date(2009, 1, 1))  # the relogement plan runs from its Début du relogement (HAB-03)
+        p = programme([_demolition(delivered=delivered, rehousing_start=started)], households=households)
         assert _status_of(p, REHOUSING_NAME) == expected
 
-    @pytest.mark.parametrize(("households", "expected"), [
-        ([_rehoused("M-1", NEW), _rehoused("M-2", OLD)], TENU),  # 50 % for a 25 % target
-        ([_rehoused("M-1", OLD), _rehoused("M-2", OLD), household("M-3", "DEM-1", "À reloger")], EN_RETARD),
-        ([_rehoused("M-1", OLD), _rehoused("M-2", OLD)], NON_TENU),  # nobody left to rehouse: it can't change
+    @pytest.mark.parametrize(("households", "target", "expected"), [
+        ([_rehoused("M-1", NEW), _rehoused("M-2", OLD)], 25, TENU),  # 50 % for a 25 % target
+        ([_rehoused("M-1", OLD), _rehoused("M-2", OLD), household("M-3", "DEM-1", "À reloger")], 25, EN_RETARD),
+        ([_rehoused("M-1", OLD), _rehoused("M-2", OLD)], 25, NON_TENU),  # nobody left to rehouse: it can't change
+        ([_rehoused("M-1", OLD), _rehoused("M-2", OLD)], None, NON_MESURE),  # the convention sets no target
     ])
-    def it_checks_the_share_rehoused_in_new_housing(self, households, expected):
-        assert _status_of(programme([_demolition()], households=households), NEW_HOUSING_NAME) == expected
+    def it_checks_the_share_rehoused_in_new_housing(self, households, target, expected):
+        p = programme([_demolition()], households=households, params=dict(rehousing_recent_target_pct=target))
+        assert _status_of(p, NEW_HOUSING_NAME) == expected
 
     @pytest.mark.parametrize(("after", "expected"), [(310.0, TENU), (360.0, NON_TENU)])  # +3 % / +20 % (10 % allowed)
     def it_checks_the_rest_to_pay(self, after, expected):

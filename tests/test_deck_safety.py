@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
@@ -163,6 +163,8 @@ def long_workbook(tmp_path_factory) -> Path:
     set_value(sheets, "Opérations", 1, "Libellé", LIBELLE)  # PER-DEM-01, late: in alerts, Gantt, tables
     set_value(sheets, "Jalons", 2, "Motif de décalage", UNKNOWN_MOTIF)  # quoted by Contrôles
     set_value(sheets, "Jalons", 3, "Motif de décalage", MOTIF)  # PER-DEM-01's late delivery
+    sheets["Jalons"].append(["PER-DEM-01", "Début du relogement", datetime(2010, 1, 1), None, None,
+                             datetime(2010, 1, 1), None, None])  # its relogement behind plan: HAB-03 on PER-DEM-01
     return write_as_text(tmp_path_factory.mktemp("long") / "classeur.xlsx", sheets)
 
 
