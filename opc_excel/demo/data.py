@@ -865,10 +865,15 @@ def _rehousing_start(p: _Plan) -> tuple[dict[str, object], ...]:
     """Return the *Début du relogement* of a demolition (the first of the month its households begin to move)."""
     if p.famille != "DEM" or p.op.id in ABANDONED:
         return ()
-    moves = max(date(2007, 10, 1), p.expected(c.WORKS_START) - timedelta(days=600)).replace(day=1)
-    planned = REHOUSING_STARTS.get(p.op.id, moves)
-    return ({"operation_id": p.op.id, "name": c.REHOUSING_START, "convention": planned, "avenant": None,
-             "forecast": planned, "actual": planned if planned <= AT else None, "motif": "", "comment": ""},)
+    def before_works(works: date) -> date:
+        return max(date(2007, 10, 1), works - timedelta(days=600)).replace(day=1)
+
+    planned = REHOUSING_STARTS.get(p.op.id, before_works(p.expected(c.WORKS_START)))
+    contracted = min(planned, before_works(p.milestones[c.WORKS_START].convention))  # as the convention planned it
+    return ({"operation_id": p.op.id, "name": c.REHOUSING_START, "convention": contracted, "avenant": None,
+             "forecast": planned, "actual": planned if planned <= AT else None,
+             "motif": p.op.motif if (planned.year, planned.month) != (contracted.year, contracted.month) else "",
+             "comment": ""},)  # it slips with the works it prepares, for the same reason
 
 
 def _households(plans: list[_Plan], rng: random.Random) -> Iterator[dict[str, object]]:
