@@ -174,14 +174,14 @@ class DescribeCal02DeliverySlip:
         alert = only(cal.delivery_slip, p)
         assert (alert.severity, alert.finding) == (O, (
             f"Fin de démolition prévue le 28/02/2014 au lieu du 30/06/2013 ({named}) : 8 mois de glissement "
-            f"après l'{named}, 20 mois depuis la convention du 30/06/2012 (motif : Relogement)"))
+            f"après l'{named}, 20 mois sur la date de la convention, le 30/06/2012 (motif : Relogement)"))
 
     def it_says_when_the_forecast_is_ahead_of_the_convention(self):
         p = programme([operation(famille="Réhabilitation", delivery=dict(
             convention=date(2014, 6, 30), avenant=date(2012, 6, 30), forecast=date(2013, 6, 30)))])
         assert only(cal.delivery_slip, p).finding == (
             "Livraison prévue le 30/06/2013 au lieu du 30/06/2012 (avenant) : 12 mois de glissement après "
-            "l'avenant, 12 mois d'avance sur la convention du 30/06/2014 (motif non renseigné)")
+            "l'avenant, 12 mois d'avance sur la date de la convention, le 30/06/2014 (motif non renseigné)")
 
 
 # ---------------------------------------------------------------- CAL-03

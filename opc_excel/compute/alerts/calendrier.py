@@ -152,8 +152,8 @@ def _latest_avenant(p: Programme, op: Operation, at: date) -> str:
 
 def _since(convention: date, current: date) -> str:
     if current >= convention:
-        return f"{_span(convention, current)} depuis la convention du {fr_date(convention)}"
-    return f"{_span(current, convention)} d'avance sur la convention du {fr_date(convention)}"
+        return f"{_span(convention, current)} sur la date de la convention, le {fr_date(convention)}"
+    return f"{_span(current, convention)} d'avance sur la date de la convention, le {fr_date(convention)}"
 
 
 @rule("CAL-02", Theme.CALENDRIER)
