@@ -24,7 +24,7 @@ from opc_excel.render.decks.common import THEMES_BY_MEETING, DeckInput
 from opc_excel.report import CheckReport
 from opc_excel.situation import verdicts
 from opc_excel.situation.formats import euros, hours, meur, pct, signed_months, signed_pct
-from opc_excel.situation.verdicts import EN_RETARD, NON_MESURE, NON_TENU, TENU
+from opc_excel.situation.verdicts import ATTEINT, CONFORME, ECART, NON_MESURE, VIGILANCE
 from tests.factory import make_workbook
 from tests.programmes import action, funding, household, insertion, operation, programme
 
@@ -250,10 +250,13 @@ class DescribeTheRevueDeProjet:
             (c.name, c.status, c.evidence) for c in verdicts.commitments(data.situation)]
         statuses = {row[0]: row[1] for row in rows}
         # On the master: CAL-03 fires, the programme plans 396 rebuilt for 504 demolished, 20 % in new housing.
-        assert statuses["Calendrier de la convention"] == NON_TENU
-        assert statuses["Reconstitution de l'offre (1 pour 1)"] == NON_TENU
-        assert statuses["Relogement dans le neuf ou récent"] == EN_RETARD
-        assert statuses["Gestion urbaine de proximité"] == TENU
+        assert statuses["Calendrier de la convention"] == "Écart à traiter (avenant)"
+        assert statuses["Reconstitution de l'offre (1 pour 1)"] == "Écart à traiter (avenant)"
+        assert statuses["Relogement dans le neuf ou récent"] == "Vigilance"
+        assert statuses["Gestion urbaine de proximité"] == "Conforme"
+        assert not any("tenu" in row[1].lower() for row in rows)  # « non tenu » reads as a breach (domain.md)
+        notes = one_slide(revue, "Engagements de la convention").notes_slide.notes_text_frame.text
+        assert notes.startswith("0 atteint(s), 2 conforme(s), 3 en vigilance, 3 écart(s) à traiter par avenant, ")
 
     def it_lists_the_red_alerts_as_difficulties(self, revue, report):
         rows = rows_of(revue, "Difficultés : points d'alerte rouges")
@@ -314,18 +317,18 @@ NEW, OLD = "Neuf ou moins de 5 ans", "Parc existant"
 class DescribeTheCommitmentsChecklist:
     @pytest.mark.parametrize(("operations", "expected"), [
         ([operation("OP-1")], NON_MESURE),  # no demolition: nothing to rebuild
-        ([_demolition(quantity=100), _rebuild(quantity=80)], NON_TENU),  # the programme plans 80 for 100
-        ([_demolition(quantity=100), _rebuild(quantity=100)], EN_RETARD),  # demolition started, rebuilding not
-        ([_demolition(quantity=100), _rebuild(quantity=100, started=True)], TENU),
+        ([_demolition(quantity=100), _rebuild(quantity=80)], ECART),  # the programme plans 80 for 100
+        ([_demolition(quantity=100), _rebuild(quantity=100)], VIGILANCE),  # demolition started, rebuilding not
+        ([_demolition(quantity=100), _rebuild(quantity=100, started=True)], CONFORME),  # on track, not delivered
     ])
     def it_checks_the_reconstitution_one_for_one(self, operations, expected):
         assert _status_of(programme(operations), RECONSTITUTION_NAME) == expected
 
     @pytest.mark.parametrize(("delivered", "households", "expected"), [
         (False, [], NON_MESURE),  # no household
-        (True, [household("M-1", "DEM-1", "À reloger")], NON_TENU),  # demolished with a household left
-        (False, [_rehoused("M-1", NEW), household("M-2", "DEM-1", "Relogement temporaire")], EN_RETARD),  # HAB-03
-        (False, [_rehoused("M-1", NEW), _rehoused("M-2", OLD)], TENU),
+        (True, [household("M-1", "DEM-1", "À reloger")], ECART),  # demolished with a household left
+        (False, [_rehoused("M-1", NEW), household("M-2", "DEM-1", "Relogement temporaire")], VIGILANCE),  # HAB-03
+        (False, [_rehoused("M-1", NEW), _rehoused("M-2", OLD)], ATTEINT),  # nobody left to rehouse
     ])
     def it_checks_that_every_household_is_rehoused(self, delivered, households, expected):
         started = dict(actual=date(2009, 1, 1))  # the relogement plan runs from its Début du relogement (HAB-03)
@@ -333,24 +336,28 @@ class DescribeTheCommitmentsChecklist:
         assert _status_of(p, REHOUSING_NAME) == expected
 
     @pytest.mark.parametrize(("households", "target", "expected"), [
-        ([_rehoused("M-1", NEW), _rehoused("M-2", OLD)], 25, TENU),  # 50 % for a 25 % target
-        ([_rehoused("M-1", OLD), _rehoused("M-2", OLD), household("M-3", "DEM-1", "À reloger")], 25, EN_RETARD),
-        ([_rehoused("M-1", OLD), _rehoused("M-2", OLD)], 25, NON_TENU),  # nobody left to rehouse: it can't change
+        ([_rehoused("M-1", NEW), _rehoused("M-2", OLD)], 25, ATTEINT),  # 50 % for a 25 % target, all rehoused
+        ([_rehoused("M-1", NEW), _rehoused("M-2", OLD), household("M-3", "DEM-1", "À reloger")], 25, CONFORME),
+        ([_rehoused("M-1", OLD), _rehoused("M-2", OLD), household("M-3", "DEM-1", "À reloger")], 25, VIGILANCE),
+        ([_rehoused("M-1", OLD), _rehoused("M-2", OLD)], 25, ECART),  # nobody left to rehouse: it can't change
         ([_rehoused("M-1", OLD), _rehoused("M-2", OLD)], None, NON_MESURE),  # the convention sets no target
     ])
     def it_checks_the_share_rehoused_in_new_housing(self, households, target, expected):
         p = programme([_demolition()], households=households, params=dict(rehousing_recent_target_pct=target))
         assert _status_of(p, NEW_HOUSING_NAME) == expected
 
-    @pytest.mark.parametrize(("after", "expected"), [(310.0, TENU), (360.0, NON_TENU)])  # +3 % / +20 % (10 % allowed)
-    def it_checks_the_rest_to_pay(self, after, expected):
-        p = programme([_demolition()], households=[_rehoused("M-1", NEW, 300.0, after)])
+    @pytest.mark.parametrize(("after", "left", "expected"), [  # +3 % / +20 % (10 % allowed)
+        (310.0, False, ATTEINT), (310.0, True, CONFORME), (360.0, True, VIGILANCE), (360.0, False, ECART)])
+    def it_checks_the_rest_to_pay(self, after, left, expected):
+        waiting = [household("M-2", "DEM-1", "À reloger")] if left else []
+        p = programme([_demolition()], households=[_rehoused("M-1", NEW, 300.0, after), *waiting])
         assert _status_of(p, REST_NAME) == expected
 
     @pytest.mark.parametrize(("done", "delivered", "expected"), [
-        (600.0, False, TENU),  # 600 h for 5 % of 10 000 h
-        (300.0, False, EN_RETARD),  # short, the works go on
-        (300.0, True, NON_TENU),  # short, and the works are delivered
+        (600.0, False, CONFORME),  # 600 h for 5 % of 10 000 h, the works go on
+        (600.0, True, ATTEINT),
+        (300.0, False, VIGILANCE),  # short, the works go on
+        (300.0, True, ECART),  # short, and the works are delivered
     ])
     def it_checks_the_insertion_hours(self, done, delivered, expected):
         p = programme([_demolition(delivered=delivered)],
@@ -359,8 +366,8 @@ class DescribeTheCommitmentsChecklist:
         assert _status_of(p, INSERTION_NAME) == expected
 
     @pytest.mark.parametrize(("gup_end", "expected"), [
-        (None, NON_TENU),  # works active and no GUP convention: SOC-02
-        (date(2013, 12, 31), TENU),
+        (None, VIGILANCE),  # works active and no GUP convention: SOC-02, a convention to sign
+        (date(2013, 12, 31), CONFORME),
     ])
     def it_checks_the_gup_convention(self, gup_end, expected):
         p = programme([_demolition()], params=dict(gup_end=gup_end))

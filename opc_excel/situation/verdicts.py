@@ -1,5 +1,11 @@
-"""The revue de projet's verdicts: each commitment of the convention tenu, en retard, non tenu or non mesuré,
-and the tableau financier's three cost levels (rules in :mod:`opc_excel.render.decks.revue_projet`)."""
+"""The revue de projet's verdicts and the tableau financier's three cost levels.
+
+Each commitment of the convention is *Atteint* (met, and nothing is left to do at the date de situation),
+*Conforme* (on track, not finished), *Vigilance* (behind, still recoverable before the end of the convention),
+*Écart à traiter (avenant)* (a gap the convention as signed can no longer absorb: an avenant has to settle it)
+or *Non mesuré* (nothing in the workbook to measure it by) — never "non tenu", which reads as a breach
+(domain.md). The rule of each commitment is in :mod:`opc_excel.render.decks.revue_projet`.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +23,9 @@ from opc_excel.situation.schedule import live_operations, remaining_households
 from opc_excel.situation.selections import recent_housing_target
 from opc_excel.text import match_key
 
-TENU, EN_RETARD, NON_TENU, NON_MESURE = "Tenu", "En retard", "Non tenu", "Non mesuré"
+ATTEINT, CONFORME, VIGILANCE, ECART, NON_MESURE = (
+    "Atteint", "Conforme", "Vigilance", "Écart à traiter (avenant)", "Non mesuré")
+VERDICTS = (ATTEINT, CONFORME, VIGILANCE, ECART, NON_MESURE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +68,7 @@ def finance_levels(data: Facts) -> list[FinanceLevels]:
 @dataclass(frozen=True, slots=True)
 class Commitment:
     name: str
-    status: str  # Tenu / En retard / Non tenu
+    status: str  # one of VERDICTS
     evidence: str
     source: str
 
@@ -79,7 +87,8 @@ def commitments(data: Facts) -> list[Commitment]:
                 default=None)
     result.append(Commitment(
         "Calendrier de la convention",
-        NON_TENU if cal03 else EN_RETARD if cal02 else TENU if ind.slips else NON_MESURE,
+        ECART if cal03 else VIGILANCE if cal02 else NON_MESURE if not ind.slips
+        else ATTEINT if all(delivered(op, data.at) for op in live_operations(data)) else CONFORME,
         f"{plural(len(cal02), 'livraison')} à plus de {fr_months(params.delay_orange_months)} de la date "
         f"contractuelle (avenant, sinon convention) "
         f"(dont {fr_number(red02)} à plus de {fr_months(params.delay_red_months)}) ; glissement maximal "
@@ -91,7 +100,8 @@ def commitments(data: Facts) -> list[Commitment]:
     fin07 = codes["FIN-07"]
     result.append(Commitment(
         "Engagement de la subvention ANRU",
-        NON_TENU if fin07 else EN_RETARD if behind else TENU if ind.anru.engaged_pct is not None else NON_MESURE,
+        ECART if fin07 else VIGILANCE if behind else NON_MESURE if ind.anru.engaged_pct is None
+        else ATTEINT if ind.anru.engaged_pct >= 100 else CONFORME,
         f"Engagé {pct(ind.anru.engaged_pct)} pour {pct(ind.planned_engagement_pct)} prévus à date "
         f"(écart {signed_pct(gap, 'points')}) ; {plural(len(fin07), 'avance')} à rembourser (caducité)",
         "Financements, Jalons ; alertes FIN-07, FIN-09"))
@@ -100,8 +110,9 @@ def commitments(data: Facts) -> list[Commitment]:
     planned_short = rec.ratio_planned is not None and rec.ratio_planned < 1
     result.append(Commitment(
         "Reconstitution de l'offre (1 pour 1)",
-        NON_MESURE if not rec.demolished_planned else NON_TENU if planned_short
-        else EN_RETARD if rec.rebuilt_started < rec.demolished_started else TENU,
+        NON_MESURE if not rec.demolished_planned else ECART if planned_short
+        else VIGILANCE if rec.rebuilt_started < rec.demolished_started
+        else ATTEINT if rec.rebuilt_delivered >= rec.demolished_planned else CONFORME,
         f"{fr_number(rec.rebuilt_planned)} logements reconstitués programmés pour {fr_number(rec.demolished_planned)}"
         f" démolis ({ratio_pct(rec.ratio_planned)}) ; démarrés : {fr_number(rec.rebuilt_started)} pour "
         f"{fr_number(rec.demolished_started)} ({ratio_pct(rec.ratio_started)})",
@@ -115,7 +126,8 @@ def commitments(data: Facts) -> list[Commitment]:
     behind_rehousing = codes["HAB-03"] + codes["CAL-05"]
     result.append(Commitment(
         "Relogement de tous les ménages",
-        NON_MESURE if not r.to_rehouse else NON_TENU if stranded else EN_RETARD if behind_rehousing else TENU,
+        NON_MESURE if not r.to_rehouse else ECART if stranded else VIGILANCE if behind_rehousing
+        else CONFORME if remaining else ATTEINT,
         f"{fr_number(r.rehoused)} relogés sur {fr_number(r.to_rehouse)} ({pct(r.rehoused_percent)}), "
         f"{fr_number(remaining)} restant à reloger, {fr_number(r.temporary)} en temporaire"
         + (f" ; démolition livrée avec des ménages à reloger : {', '.join(stranded)}" if stranded else "")
@@ -126,8 +138,7 @@ def commitments(data: Facts) -> list[Commitment]:
     new_pct = r.new_or_recent_percent
     result.append(Commitment(
         "Relogement dans le neuf ou récent",
-        NON_MESURE if new_pct is None or target is None else TENU if new_pct >= target
-        else EN_RETARD if remaining else NON_TENU,
+        NON_MESURE if new_pct is None or target is None else _reached(new_pct >= target, remaining),
         f"{fr_number(r.new_or_recent)} ménages sur {fr_number(r.known_destination)} relogés ({pct(new_pct)}) ; "
         f"{recent_housing_target(data)}",
         "Relogement ; Paramètres"))
@@ -135,7 +146,7 @@ def commitments(data: Facts) -> list[Commitment]:
     change = r.median_rest_to_pay_change_pct
     result.append(Commitment(
         "Reste à charge des ménages",
-        NON_MESURE if change is None else NON_TENU if change > params.rest_to_pay_increase_pct else TENU,
+        NON_MESURE if change is None else _reached(change <= params.rest_to_pay_increase_pct, remaining),
         f"Évolution médiane {signed_pct(change)} pour une hausse tolérée de "
         f"{fr_percent(params.rest_to_pay_increase_pct)}",
         "Relogement ; Paramètres"))
@@ -145,8 +156,7 @@ def commitments(data: Facts) -> list[Commitment]:
     works_done = ins.works_progress_pct is not None and ins.works_progress_pct >= 100
     result.append(Commitment(
         "Insertion : heures réservées",
-        NON_MESURE if ins.done_of_target_pct is None else (NON_TENU if works_done else EN_RETARD) if short
-        else TENU,
+        NON_MESURE if ins.done_of_target_pct is None else _reached(not short, not works_done),
         f"{hours(ins.insertion_done)} réalisées, {pct(ins.done_of_target_pct)} de l'objectif de "
         f"{fr_percent(params.insertion_target_pct)} des {hours(ins.hours_worked)} travaillées ; travaux concernés "
         f"avancés à {pct(ins.works_progress_pct)}",
@@ -155,11 +165,23 @@ def commitments(data: Facts) -> list[Commitment]:
     soc02 = codes["SOC-02"]
     result.append(Commitment(
         "Gestion urbaine de proximité",
-        NON_TENU if soc02 else TENU if params.gup_end else NON_MESURE,
+        VIGILANCE if soc02 else CONFORME if params.gup_end else NON_MESURE,
         soc02[0].finding if soc02 else f"Convention GUP en vigueur jusqu'au {fr_date(params.gup_end)}"
         if params.gup_end else "Date de fin de la convention GUP non renseignée (Paramètres)",
         "Paramètres ; alerte SOC-02"))
     return result
+
+
+def _reached(within: bool, still_going: object) -> str:
+    """Return the verdict of a target measured on what is done so far (rehousing, rest to pay, insertion).
+
+    Within the target: *Conforme* while the work goes on (households left, works not delivered), *Atteint*
+    once it is over. Off the target: *Vigilance* while the work goes on and can still bring it back,
+    *Écart à traiter (avenant)* once it is over and nothing can.
+    """
+    if within:
+        return CONFORME if still_going else ATTEINT
+    return VIGILANCE if still_going else ECART
 
 
 def _still_to_rehouse(data: Facts, operation_id: str) -> bool:

@@ -15,28 +15,33 @@ named in *Avenants* (*Opérations concernées*; the avenant is where their new c
 *Coût convention* of the others; *à valider par avenant* = actualisé − après avenants, the drift of operations
 no avenant has touched yet. Convention and actualisé are the indicators' ``cost_drift_by_famille``.
 
-**The commitments checklist** (:func:`commitments`). Each commitment is *Tenu*, *En retard* (behind, can
-still be caught up before the end of the convention) or *Non tenu* (missed for good at the date de
-situation), with the figure that decides it; *Non mesuré* when the workbook holds nothing to measure it by
+**The commitments checklist** (:func:`commitments`). Each commitment is *Atteint* (met, nothing left to do),
+*Conforme* (on track, not finished), *Vigilance* (behind, can still be caught up before the end of the
+convention) or *Écart à traiter (avenant)* (a gap only an avenant can settle) — never "non tenu", which reads
+as a breach — with the figure that decides it; *Non mesuré* when the workbook holds nothing to measure it by
 (no milestone date, no ANRU line, no demolition, no household, no insertion hours, no GUP end date):
 
-- *Calendrier de la convention*: non tenu when an operation's forecast end comes after the convention's end
-  (CAL-03); en retard when deliveries slip beyond the orange threshold (CAL-02); else tenu.
-- *Engagement de la subvention ANRU*: non tenu when a subsidy lapsed with an advance to repay (FIN-07); en
-  retard when the engagement is behind the planned S-curve by the orange threshold or more (the FIN-09 gap,
-  ``indicators.engagement_gap_points``); else tenu.
-- *Reconstitution de l'offre (1 pour 1)*: non tenu when the programme plans fewer rebuilt than demolished
-  dwellings (``reconstitution.ratio_planned`` < 1); en retard when fewer rebuilt than demolished dwellings
-  are started; else tenu.
-- *Relogement de tous les ménages*: non tenu when a delivered demolition still has households *À reloger*;
-  en retard on HAB-03 or CAL-05 (rehousing behind, demolition close with households left); else tenu.
-- *Relogement dans le neuf ou récent*: tenu at or above the *Paramètres* target; below it, en retard while
-  households remain to rehouse, non tenu once none remain.
-- *Reste à charge des ménages*: non tenu when its median change is above the tolerated increase; else tenu.
-- *Insertion (objectif d'heures)*: tenu when the hours done reach the target share of the hours worked; below
-  it, en retard while the works with insertion clauses go on, non tenu once they are all delivered.
-- *Gestion urbaine de proximité*: non tenu when SOC-02 fires (no GUP convention while works are active);
-  else tenu when *Fin de la convention GUP* is typed.
+- *Calendrier de la convention*: écart when an operation's forecast end comes after the convention's end
+  (CAL-03); vigilance when deliveries slip beyond the orange threshold (CAL-02); else atteint when every
+  operation is delivered, conforme before.
+- *Engagement de la subvention ANRU*: écart when a subsidy lapsed with an advance to repay (FIN-07);
+  vigilance when the engagement is behind the planned S-curve by the orange threshold or more (the FIN-09 gap,
+  ``indicators.engagement_gap_points``); else atteint at 100 % engaged, conforme before.
+- *Reconstitution de l'offre (1 pour 1)*: écart when the programme plans fewer rebuilt than demolished
+  dwellings (``reconstitution.ratio_planned`` < 1); vigilance when fewer rebuilt than demolished dwellings
+  are started; else atteint once the rebuilt dwellings delivered match the demolitions planned, conforme before.
+- *Relogement de tous les ménages*: écart when a delivered demolition still has households *À reloger*;
+  vigilance on HAB-03 or CAL-05 (rehousing behind, demolition close with households left); else conforme while
+  households remain to rehouse, atteint once none remain.
+- *Relogement dans le neuf ou récent* and *Reste à charge des ménages* (median change within the tolerated
+  increase): within the target, conforme while households remain to rehouse, atteint once none remain;
+  off it, vigilance while households remain (they can bring it back), écart once none remain.
+- *Insertion (objectif d'heures)*: the hours done against the target share of the hours worked; within it,
+  conforme while the works with insertion clauses go on, atteint once they are all delivered; short of it,
+  vigilance while they go on, écart once they are delivered.
+- *Gestion urbaine de proximité*: vigilance when SOC-02 fires (no GUP convention while works are active: a
+  convention to sign, not an avenant); else conforme when *Fin de la convention GUP* is typed (a commitment
+  that runs as long as the works).
 
 Every figure comes from the indicators, the alerts or the model of the report; the notes name the sheet.
 """
@@ -77,11 +82,11 @@ from opc_excel.situation.formats import (
     signed_pct,
 )
 from opc_excel.situation.schedule import live_operations
-from opc_excel.situation.verdicts import EN_RETARD, NON_MESURE, NON_TENU, TENU, amended_ids
+from opc_excel.situation.verdicts import ATTEINT, CONFORME, ECART, NON_MESURE, VIGILANCE, amended_ids
 from opc_excel.text import NAME_CAP, shorten
 
 KIND = "Revue de projet"
-COMMITMENT_STATUS = {TENU: "vert", EN_RETARD: "orange", NON_TENU: "rouge", NON_MESURE: "gris"}
+COMMITMENT_STATUS = {ATTEINT: "vert", CONFORME: "vert", VIGILANCE: "orange", ECART: "rouge", NON_MESURE: "gris"}
 RHYTHMS = {"Point mensuel": "mensuel", "Comité de suivi": "tous les 1 à 3 mois", "Comité de pilotage": "semestriel",
            "Revue de projet": "annuelle", "Point d'étape": "à 2 et 4 ans",
            "Réunion technique": "selon les besoins", "Réunion financière": "selon les besoins",
@@ -357,10 +362,13 @@ def commitments_slide(data: DeckInput, builder: DeckBuilder) -> None:
             for c in items]
     counts = {s: sum(c.status == s for c in items) for s in COMMITMENT_STATUS}
     builder.table(
-        "Engagements de la convention", [Column("Engagement", 2.2), Column("Statut", 1.0), Column("Constat", 5.6),
+        "Engagements de la convention", [Column("Engagement", 2.2), Column("Statut", 1.5), Column("Constat", 5.1),
                                          Column("Source", 1.9)], rows,
-        notes=f"{counts[TENU]} tenu(s), {counts[EN_RETARD]} en retard, {counts[NON_TENU]} non tenu(s), "
-              f"{counts[NON_MESURE]} non mesuré(s) faute de données. Règles : "
-              "non tenu = manqué pour de bon à la date de situation, en retard = en retard mais rattrapable avant la "
-              "fin de la convention, tenu sinon ; le détail de chaque règle est dans la documentation du diaporama "
-              "(revue_projet.py). Chiffres : indicateurs et feuille Alertes.", font_pt=table_font(rows))
+        notes=f"{counts[ATTEINT]} atteint(s), {counts[CONFORME]} conforme(s), {counts[VIGILANCE]} en vigilance, "
+              f"{counts[ECART]} écart(s) à traiter par avenant, {counts[NON_MESURE]} non mesuré(s) faute de "
+              "données. Règles : atteint = engagement rempli ; conforme = en bonne voie, pas encore achevé ; "
+              "vigilance = en retard mais rattrapable avant la fin de la convention ; écart à traiter (avenant) = "
+              "l'écart ne se résorbera plus dans la convention signée, un avenant doit le régler ; le détail de "
+              "chaque règle est dans la documentation du diaporama (revue_projet.py). Chiffres : indicateurs et "
+              "feuille Alertes.",
+        font_pt=table_font(rows))
