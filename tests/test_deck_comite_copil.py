@@ -37,7 +37,7 @@ FOOTERS = {"comite-suivi": "PRU Perseigne–Courteille · Comité de suivi · si
 # Slide counts on the shipped master (documented in the modules: 12–20 and 10–15).
 COUNTS = {"comite-suivi": (12, 20), "copil": (10, 15)}
 COMITE_TITLES = [
-    "Comité de suivi du projet de renouvellement urbain", "Ordre du jour",
+    "Comité de suivi du projet de rénovation urbaine", "Ordre du jour",
     "Suite des décisions du comité du 08/09/2011", "Chiffres clés", "Courbe en S ANRU", "Calendrier par famille",
     "Avancement par famille", "Avancement et subvention par quartier", "Livré ou démarré depuis le 30/06/2011",
     "À lancer dans les 6 mois", "Points durs", "Relogement et insertion", "Décisions demandées au comité",

@@ -19,7 +19,7 @@ import opc_excel
 
 PACKAGE_DIR = Path(opc_excel.__file__).resolve().parent
 BASE = {"opc_excel", "opc_excel.model", "opc_excel.errors", "opc_excel.text", "opc_excel.fr", "opc_excel.cancel",
-        "opc_excel.files"}
+        "opc_excel.files", "opc_excel.words"}
 LAYERS = {  # a module's layer -> the layers it may import (its own included)
     "base": {"base"},
     "read": {"base", "read"},

@@ -17,6 +17,7 @@ from opc_excel.sheets.openpyxl_backend import as_backend
 from opc_excel.sheets.output import Align, Font, PageLayout, SheetOutput
 from opc_excel.sheets.style import HEADER_FILL, HEADER_FONT, TITLE_FONT
 from opc_excel.text import NAME_CAP, shorten
+from opc_excel.words import PROGRESS_INDEX
 
 TABLEAU_DE_BORD = "Tableau de bord"
 AMOUNT = '#,##0 "€"'
@@ -43,7 +44,7 @@ HEADLINES: tuple[tuple[str, Callable[[Indicators], float | None], str], ...] = (
     ("Reste à payer (€)", lambda i: i.anru.to_pay, AMOUNT),
     ("Avancement global pondéré", lambda i: _share(i.progress_pct), PERCENT),
     ("Avancement prévu", lambda i: _share(i.planned_progress_pct), PERCENT),
-    ("Indice de respect du planning (SPI)", lambda i: i.spi, RATIO),
+    (PROGRESS_INDEX, lambda i: i.spi, RATIO),
     ("Opérations lancées", lambda i: _share(i.launched_pct), PERCENT),
     ("Reconstitution : reconstruits / démolis", lambda i: i.reconstitution.ratio_started, PERCENT),
     ("Ménages relogés", lambda i: _share(i.rehousing.rehoused_percent), PERCENT),
@@ -51,6 +52,8 @@ HEADLINES: tuple[tuple[str, Callable[[Indicators], float | None], str], ...] = (
     ("Dérive de coût", lambda i: _share(i.cost_drift.drift_pct), PERCENT),
 )
 COUNTS = ("Alertes rouges", "Alertes orange", "Problèmes bloquants")
+# headlines renamed since earlier refreshes wrote *Historique*: old label -> current label (its column is kept)
+FORMER_LABELS = {"Indice de respect du planning (SPI)": PROGRESS_INDEX}
 
 
 def summary_values(indicators: Indicators, alerts: Sequence[Alert], problems: Sequence[Problem]) -> dict[str, object]:

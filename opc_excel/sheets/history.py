@@ -11,7 +11,7 @@ from datetime import date
 
 from opc_excel.model import MilestoneSnapshot
 from opc_excel.read.history import AT_HEADER, HISTORIQUE, HISTORIQUE_JALONS, MILESTONE_HEADERS, snapshot_row
-from opc_excel.sheets.dashboard import COUNTS, HEADLINES, NUMBER, boxed_value, header_row
+from opc_excel.sheets.dashboard import COUNTS, FORMER_LABELS, HEADLINES, NUMBER, boxed_value, header_row
 from opc_excel.sheets.openpyxl_backend import as_backend
 from opc_excel.sheets.output import PageLayout, SheetOutput
 from opc_excel.sheets.style import DATE_FORMAT, HEADER_FILL, HEADER_FONT
@@ -22,6 +22,7 @@ HISTORY_HEADERS = (AT_HEADER,) + tuple(label for label, _, _ in HEADLINES) + COU
 def summary_history_sheet(rows: Sequence[dict[str, object]]) -> SheetOutput:
     """Return *Historique*: one row per date de situation, oldest first."""
     ws = SheetOutput(HISTORIQUE, tab_color="7F7F7F")
+    rows = [{FORMER_LABELS.get(h, h): v for h, v in r.items()} for r in rows]  # a renamed headline keeps its past
     headers = list(HISTORY_HEADERS) + sorted({h for r in rows for h in r if h not in HISTORY_HEADERS})
     header_row(ws, 1, 1, headers)
     ws.heights[1] = 60

@@ -54,7 +54,8 @@ def compliance(data: Facts) -> list[tuple[Commitment, str, str, list[Alert]]]:
     gup = params.gup_end
     evidence = {
         COMMITMENTS[0].name:
-            f"Avancement {pct(ind.progress_pct)} pour {pct(ind.planned_progress_pct)} prévu (SPI {ratio(ind.spi)}) ; "
+            f"Avancement {pct(ind.progress_pct)} pour {pct(ind.planned_progress_pct)} prévu "
+            f"(indice d'avancement {ratio(ind.spi)}) ; "
             f"{pct(ind.launched_pct)} des opérations lancées ({fr_number(ind.operations_launched)} sur "
             f"{fr_number(ind.operations)})",
         COMMITMENTS[1].name:

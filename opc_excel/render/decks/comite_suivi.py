@@ -53,6 +53,7 @@ from opc_excel.situation.selections import (
     severity_status,
 )
 from opc_excel.text import NAME_CAP, shorten
+from opc_excel.words import PROGRESS_INDEX, programme_word
 
 KIND = "Comité de suivi"
 MAX_LIST_ROWS = 30
@@ -72,7 +73,8 @@ AGENDA = (
 
 
 def build(data: DeckInput, builder: DeckBuilder) -> None:
-    start_deck(data, KIND, builder, title="Comité de suivi du projet de renouvellement urbain",
+    start_deck(data, KIND, builder,
+               title=f"Comité de suivi du projet de {programme_word(data.params.programme, 'renouvellement')}",
                meeting=data.params.next_follow_up_committee)
     agenda_slide(data, builder)
     actions_follow_up_slide(data, builder)
@@ -154,11 +156,12 @@ def key_figures_slide(data: DeckInput, builder: DeckBuilder, title: str = "Chiff
               f"{pct(ind.planned_engagement_pct)} par la courbe en S (couleur : seuils FIN-09 de Paramètres, "
               f"{fr_number(params.engagement_gap_orange_points)} et {fr_number(params.engagement_gap_red_points)} "
               f"points). Versé : {euros(anru.paid)}. Avancement pondéré par les coûts A(t) "
-              f"{pct(ind.progress_pct)}, prévu {pct(ind.planned_progress_pct)}, SPI {ratio(ind.spi)} (Opérations, "
+              f"{pct(ind.progress_pct)}, prévu {pct(ind.planned_progress_pct)}, indice d'avancement {ratio(ind.spi)} "
+              f"(Opérations, "
               f"Jalons). Opérations lancées : démarrage réel au plus tard le {fr_date(data.at)}. Dérive de coût : "
               f"coût actualisé ÷ coût convention (Opérations). Alertes : feuille Alertes.",
         comment=f"Engagement {signed_points(ind.engagement_gap_points)} par rapport à la courbe prévue ; "
-                f"SPI {ratio(ind.spi)} (avancement réel ÷ prévu).")
+                f"indice d'avancement {ratio(ind.spi)} (avancement réel ÷ prévu).")
 
 
 def gantt_slide(data: DeckInput, builder: DeckBuilder, title: str = "Calendrier par famille") -> None:
@@ -175,7 +178,8 @@ def progress_by_famille_slide(data: DeckInput, builder: DeckBuilder,
     rows = [f for f in data.indicators.progress_by_famille if f.progress_pct is not None]
     behind = sorted((f for f in rows if f.spi is not None), key=lambda f: (f.spi, f.famille))[:3]
     comment = "\n".join([f"Avancement global : {pct(data.indicators.progress_pct)} pour "
-                         f"{pct(data.indicators.planned_progress_pct)} prévu.", "Plus en retard (SPI) :"]
+                         f"{pct(data.indicators.planned_progress_pct)} prévu.",
+                         "Plus en retard (indice d'avancement) :"]
                         + [f"• {f.famille} : {ratio(f.spi)}" for f in behind])
     if not rows:
         builder.bullets(title, [], notes="Aucune famille n'a d'opération avec un coût connu (Opérations).",
@@ -208,12 +212,13 @@ def district_slide(data: DeckInput, builder: DeckBuilder, title: str = "Avanceme
                      meur(row.amount if row else None), pct(row.engaged_pct if row else None),
                      pct(row.paid_of_amount_pct if row else None)])
     builder.table(
-        title, [Column("Quartier", 2.0), Column("Opérations", 1.0, "right"), Column("Avancement", 1.1, "right"),
-                Column("Prévu", 1.0, "right"), Column("SPI", 0.8, "right"), Column("Subvention ANRU", 1.4, "right"),
-                Column("Engagé", 1.0, "right"), Column("Versé", 1.0, "right")], rows,
+        title, [Column("Quartier", 1.8), Column("Opérations", 1.0, "right"), Column("Avancement", 1.1, "right"),
+                Column("Prévu", 1.0, "right"), Column(PROGRESS_INDEX, 1.0, "right"),
+                Column("Subvention ANRU", 1.4, "right"), Column("Engagé", 1.0, "right"),
+                Column("Versé", 1.0, "right")], rows,
         notes="Par quartier (Opérations, hors opérations abandonnées) : avancement pondéré par les coûts et "
-              "avancement prévu sur les dates de référence (Jalons), SPI = réel ÷ prévu ; subvention ANRU, taux "
-              "d'engagement et de paiement (Financements, lignes acquises ou notifiées). "
+              "avancement prévu sur les dates de référence (Jalons), indice d'avancement = réel ÷ prévu ; "
+              "subvention ANRU, taux d'engagement et de paiement (Financements, lignes acquises ou notifiées). "
               + " ; ".join(f"{r[0]} : {r[2]} pour {r[3]}, {r[5]} engagés à {r[6]}" for r in rows) + ".",
         empty="Aucun quartier renseigné dans les opérations.", font_pt=12)
 
@@ -333,7 +338,8 @@ def rehousing_insertion_slide(data: DeckInput, builder: DeckBuilder, title: str 
               f"{fr_number(hh.to_rehouse)} ({pct(hh.rehoused_percent)}), {fr_number(hh.temporary)} en relogement "
               f"temporaire, {fr_number(hh.left_without)} parti(s) sans relogement ; neuf ou récent "
               f"{pct(hh.new_or_recent_percent)} des relogés, hors site "
-              f"{pct(hh.off_site_percent)}, hors QPV {pct(hh.outside_qpv_percent)} ; évolution médiane du reste à "
+              f"{pct(hh.off_site_percent)}, {programme_word(params.programme, 'hors quartier')} "
+              f"{pct(hh.outside_qpv_percent)} ; évolution médiane du reste à "
               f"charge {signed_percent(rest)}. Insertion (feuille Insertion) : {fr_number(ins.insertion_done)} heures "
               f"réalisées pour {fr_number(ins.insertion_planned)} prévues ({pct(ins.done_of_planned_pct)}), "
               f"{fr_number(ins.hours_worked)} heures travaillées, soit {pct(ins.done_of_target_pct)} de l'objectif ; "

@@ -14,6 +14,7 @@ from opc_excel.situation.formats import hours, maybe_date, pct, signed_pct
 from opc_excel.situation.schedule import live_operations, remaining_households
 from opc_excel.situation.selections import recent_housing_status, recent_housing_target
 from opc_excel.text import NAME_CAP, shorten
+from opc_excel.words import programme_word
 
 MAX_INSERTION_LINES = 40  # beyond, the insertion table is by operation rather than by marché
 
@@ -23,6 +24,7 @@ MAX_OPEN_INSERTION_LINES = 22  # the same for the marchés in progress, to keep 
 
 def rehousing_kpis_slide(data: DeckInput, builder: DeckBuilder) -> None:
     r, params = data.indicators.rehousing, data.params
+    outside = programme_word(params.programme, "hors quartier")
     change = r.median_rest_to_pay_change_pct
     rest_status = None if change is None else "orange" if change > params.rest_to_pay_increase_pct else "vert"
     remaining = remaining_households(data.situation)
@@ -33,7 +35,7 @@ def rehousing_kpis_slide(data: DeckInput, builder: DeckBuilder) -> None:
         ("En relogement temporaire", fr_number(r.temporary), None),
         ("Relogés dans le neuf ou récent", pct(r.new_or_recent_percent), recent_housing_status(data.situation)),
         ("Relogés hors site", pct(r.off_site_percent), None),
-        ("Relogés hors QPV", pct(r.outside_qpv_percent), None),
+        (f"Relogés {outside}", pct(r.outside_qpv_percent), None),
         ("Reste à charge : évolution médiane", signed_pct(change), rest_status),
     ]
     builder.kpis(
@@ -42,7 +44,7 @@ def rehousing_kpis_slide(data: DeckInput, builder: DeckBuilder) -> None:
               f"relogement temporaire, {r.left_without} partis sans relogement, {remaining} restant à reloger. "
               f"Destinations sur les {r.known_destination} relogés renseignés : {r.new_or_recent} dans le neuf ou "
               f"récent ({recent_housing_target(data.situation)}), {r.off_site} hors site, "
-              f"{r.outside_qpv} hors QPV. Reste à charge : médiane de (après − avant) ÷ avant, hausse tolérée "
+              f"{r.outside_qpv} {outside}. Reste à charge : médiane de (après − avant) ÷ avant, hausse tolérée "
               f"{fr_percent(params.rest_to_pay_increase_pct)} (Paramètres).",
         comment=f"{fr_number(r.left_without)} ménage{'s' if r.left_without > 1 else ''} parti"
                 f"{'s' if r.left_without > 1 else ''} sans relogement ({pct(r.left_without_percent)}). Neuf ou "
