@@ -66,6 +66,7 @@ class Params:
 
     project: str = ""
     collectivite: str = ""
+    project_sponsor: str = ""  # *Porteur de projet*
     programme: ProgrammeKind = ProgrammeKind.PNRU
     signature_date: date | None = None
     end_date: date | None = None
@@ -235,6 +236,7 @@ class InsertionLine:
     insertion_planned: float | None = None
     insertion_done: float | None = None
     as_of: date | None = None
+    kind: str | None = None  # *Type*: Travaux, Ingénierie or GUP (second objective); no rule uses it yet
     row: int = 0
 
 

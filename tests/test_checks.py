@@ -60,7 +60,7 @@ class DescribeACleanWorkbook:
             if row[0] in ("Seuil retard orange (mois)", "Fraîcheur des données (jours)"):
                 row[1] = None
         [warning] = [p for p in check(tmp_path, sheets).problems if p.code == "DQ-PARAM"]
-        assert warning.severity is Severity.AVERTISSEMENT and warning.cell == "B14"  # the first one left empty
+        assert warning.severity is Severity.AVERTISSEMENT and warning.cell == "B15"  # the first one left empty
         assert "« Seuil retard orange (mois) » : 6" in warning.message
         assert "« Fraîcheur des données (jours) » : 60" in warning.message
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 from datetime import date, datetime
 
 import openpyxl
@@ -169,3 +170,49 @@ class DescribeTextAnXlsxCannotHold:
         write_outputs(workbook, report)
         workbook.save(tmp_path / "copie.xlsx")  # openpyxl raises IllegalCharacterError on any of them
         assert openpyxl.load_workbook(tmp_path / "copie.xlsx")["Contrôles"].max_row > len(self.ODD)
+
+
+class DescribeTheContractsLastAdditions:
+    """*Porteur de projet* in Paramètres and the *Type* of an Insertion line (contract change of 2026-12-04)."""
+
+    def it_reads_an_insertion_sheet_without_the_type_column_clean(self, tmp_path):
+        sheets = clean_sheets()
+        keep = [i for i, header in enumerate(sheets["Insertion"][0]) if header != "Type"]
+        sheets["Insertion"] = [[row[i] for i in keep if i < len(row)] for row in sheets["Insertion"]]
+        programme, problems = read(tmp_path, sheets)
+        assert problems == ()
+        assert [line.kind for line in programme.insertion] == [None]
+
+    def it_reads_the_type_of_each_insertion_line(self, tmp_path):
+        sheets = clean_sheets()
+        sheets["Insertion"][1].append("travaux")
+        sheets["Insertion"].append(["PER-AME-01", "Lot 02 — Études", "BET Test", 800, 40, 10, datetime(2011, 9, 1),
+                                    "Ingenierie"])
+        programme, problems = read(tmp_path, sheets)
+        assert problems == ()
+        assert [line.kind for line in programme.insertion] == ["Travaux", "Ingénierie"]
+
+    def it_says_a_type_outside_the_list(self, tmp_path):
+        sheets = clean_sheets()
+        sheets["Insertion"][1].append(None)
+        cell = set_value(sheets, "Insertion", 1, "Type", "Chantier")
+        _, problems = read(tmp_path, sheets)
+        assert [(p.sheet, p.cell, p.column) for p in problems] == [("Insertion", cell, "Type")]
+
+    def it_names_the_porteur_de_projet_on_the_title_slide_only_when_given(self, tmp_path):
+        from pptx import Presentation
+
+        from opc_excel.render.decks import build_deck
+
+        def title_slide(sponsor: str | None, name: str) -> str:
+            sheets = clean_sheets()
+            for row in sheets["Paramètres"]:
+                if row[0] == "Porteur de projet":
+                    row[1] = sponsor
+            report = check_file(make_workbook(tmp_path, sheets, name=name), at=None, today=TODAY)
+            assert report.programme.params.project_sponsor == (sponsor or "")
+            slide = Presentation(io.BytesIO(build_deck(report, "comite-suivi"))).slides[0]
+            return "\n".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
+        given = title_slide("Communauté urbaine d'Alençon", "a.xlsx")
+        assert "Ville test" in given and "Porteur de projet : Communauté urbaine d'Alençon" in given
+        assert "Porteur" not in title_slide(None, "b.xlsx")

@@ -147,6 +147,7 @@ LINK_TYPES = (LINK_FINISH_START, LINK_START_START, LINK_FINISH_FINISH, LINK_CONT
 VALUE_ALIASES |= {"Fin -> Début": LINK_FINISH_START, "Début -> Début": LINK_START_START,
                   "Fin -> Fin": LINK_FINISH_FINISH}
 AMENDMENT_KINDS = ("Simplifié", "National")
+INSERTION_KINDS = ("Travaux", "Ingénierie", "GUP")  # *Type* of an Insertion line (second objective): no rule yet
 PROGRAMME_KINDS = ("PNRU", "NPNRU")
 
 # ---------------------------------------------------------------- input sheets
@@ -245,6 +246,7 @@ INSERTION_SPEC = SheetSpec(
         C("Heures d'insertion prévues", "insertion_planned", K.NUMBER, min_value=0),
         C("Heures d'insertion réalisées", "insertion_done", K.NUMBER, min_value=0),
         C("Date de situation", "as_of", K.DATE),
+        C("Type", "kind", K.LIST, choices=INSERTION_KINDS),
     ))
 
 AMENDMENT_STATUSES = ("Signé", "En préparation")  # GOV-04: « En préparation » silences it
@@ -310,6 +312,7 @@ P, K = Parameter, Kind
 PARAMETERS: tuple[Parameter, ...] = (
     P("Projet", "project", K.TEXT),
     P("Collectivité", "collectivite", K.TEXT),
+    P("Porteur de projet", "project_sponsor", K.TEXT),  # the porteur de projet (2011: the CUA); empty: not said
     P("Programme", "programme", K.LIST),
     P("Date de signature de la convention", "signature_date", K.DATE, Role.START, required=True),
     P("Date de fin de la convention", "end_date", K.DATE, required=True),
@@ -366,7 +369,7 @@ del P, K
 ADDED_PARAMETERS = frozenset({  # the contract change of 2026-12-04: a master written before has no row for them
     "amendment_change_pct", "reconstitution_target", "reconstitution_lag_months", "rest_to_pay_households_pct",
     "no_offer_window_months", "refused_offers_max", "temporary_rehousing_months", "rehousing_recent_target_pct",
-    "anru_envelope", "payments_before_balance_ceiling_pct", "advance_ceiling_pct",
+    "anru_envelope", "payments_before_balance_ceiling_pct", "advance_ceiling_pct", "project_sponsor",
 })
 
 # ---------------------------------------------------------------- output sheets

@@ -74,6 +74,8 @@ def start_deck(data: DeckInput, kind_label: str, builder: DeckBuilder, title: st
     """
     params = data.params
     lines = [line for line in (params.project, params.collectivite) if line]
+    if params.project_sponsor:
+        lines.append(f"Porteur de projet : {params.project_sponsor}")
     lines.append(f"Situation au {fr_date(data.at)}")
     if meeting is not None and meeting >= data.at:
         lines.append(f"Séance du {fr_date(meeting)}")
