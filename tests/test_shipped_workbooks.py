@@ -188,6 +188,18 @@ class DescribeMasterContent:
     def it_has_two_amendments(self, tables):
         assert [a["kind"] for a in tables[c.AVENANTS]] == ["Simplifié", "National"]
 
+    def it_names_the_funders_and_the_porteur_de_projet_as_in_2011(self, master, tables):
+        funders = {f["funder"] for f in tables[c.FINANCEMENTS]}
+        assert {"Conseil général de l'Orne", "Conseil régional de Basse-Normandie"} <= funders
+        listed = set(_lists(master[c.LISTES])[c.FINANCEURS])
+        assert not any(f.startswith(("Département", "Région")) for f in funders | listed)
+        params = {row[0]: row[1] for row in _sheet_values(master[c.PARAMETRES])}
+        assert params["Collectivité"] == "Ville d'Alençon"
+        assert params["Porteur de projet"] == "Communauté urbaine d'Alençon"
+
+    def it_types_each_insertion_line(self, tables):
+        assert {line["kind"] for line in tables[c.INSERTION]} == {"Travaux"}
+
     def it_funds_each_operation_up_to_its_cost_but_for_the_planted_gaps(self, tables, costs):
         totals, current = defaultdict(float), defaultdict(float)
         for line in tables[c.FINANCEMENTS]:

@@ -35,7 +35,8 @@ OWNERS = {
     "LF": "Logis Familial",
 }
 ANRU, VILLE, CUA = "ANRU", OWNERS["VIL"], OWNERS["CUA"]
-PRETS, DEPARTEMENT, REGION = "Prêts CDC", "Département de l'Orne", "Région Basse-Normandie"
+# The funders as they were named in 2011 (the *Listes* of the contract keep Département and Région).
+PRETS, DEPARTEMENT, REGION = "Prêts CDC", "Conseil général de l'Orne", "Conseil régional de Basse-Normandie"
 CDC, FEDER, ETAT = "Caisse des Dépôts", "FEDER", "État"
 FUNDERS = (ANRU, VILLE, CUA, "Orne Habitat", "Sagim", "Logis Familial", PRETS, DEPARTEMENT, REGION,
            CDC, FEDER, ETAT)
@@ -321,7 +322,7 @@ OPERATION_COMMENTS = {
     "PER-RES-06": "Cession foncière Ville / Orne Habitat non régularisée",
     "PER-EQP-05": "Surcoût après appel d'offres ; plan de financement à compléter",
     "PER-ECO-01": "Commercialisation des cellules en cours (18 sur 35 réservées)",
-    "COU-REC-04": "Permis de construire obtenu ; financement du Département non encore voté",
+    "COU-REC-04": "Permis de construire obtenu ; financement du Conseil général non encore voté",
 }
 INTERNAL_NOTES = {
     "PER-EQP-01": "Point dur du prochain comité de pilotage",
@@ -483,8 +484,9 @@ ACTIONS = (  # date, instance, sujet, décision, responsable, échéance, statut
      "PER-EQP-01", ""),
     ("2011-06-23", "Comité de pilotage", "Reconstitution", "Obtenir l'accord de la commune de Cerisé sur le PC",
      "Sagim", "2011-07-31", "Soldée", 0, "COU-REC-04", "2011-07-22"),
-    ("2011-07-07", "Réunion financière", "Département", "Inscrire la participation du Département à la CP d'octobre",
-     "Direction de projet", "2011-10-15", "En cours", 0, "COU-REC-04; COU-REC-05", ""),
+    ("2011-07-07", "Réunion financière", "Conseil général",
+     "Inscrire la participation du Conseil général à la CP d'octobre", "Direction de projet", "2011-10-15",
+     "En cours", 0, "COU-REC-04; COU-REC-05", ""),
     ("2011-07-07", "Réunion financière", "Caducité", "Vérifier les DAS exposées à la caducité avec la DDT",
      "Direction de projet", "2011-10-14", "Ouverte", 0, "PER-DEM-06; PER-RES-06", ""),
     ("2011-07-21", "Point mensuel", "Avenue Kennedy", "Relancer le chantier de gros œuvre (effectifs insuffisants)",
@@ -510,6 +512,7 @@ ACTIONS = (  # date, instance, sujet, décision, responsable, échéance, statut
 PARAMETER_VALUES: dict[str, object] = {
     "project": "PRU Perseigne–Courteille",
     "collectivite": "Ville d'Alençon",
+    "project_sponsor": "Communauté urbaine d'Alençon",
     "programme": "PNRU",
     "signature_date": SIGNATURE,
     "end_date": CONVENTION_END,
@@ -931,7 +934,8 @@ def _insertion_rows(plans: dict[str, _Plan], rng: random.Random) -> Iterator[dic
         as_of = min(AT, delivered + timedelta(days=rng.randint(10, 40))) if delivered else AT
         yield {"operation_id": op_id, "contract": contract, "company": company,
                "hours_worked": round(total * progress), "insertion_planned": planned,
-               "insertion_done": round(planned * progress * pace), "as_of": as_of}
+               "insertion_done": round(planned * progress * pace), "as_of": as_of,
+               "kind": "Travaux"}  # every marché of the demo is a works contract
 
 
 def _action_row(i: int, action: tuple) -> dict[str, object]:
@@ -949,7 +953,7 @@ PLANTED = {
     "CAL-03": ("PER-EQP-01", "PER-REC-06", "COU-REC-03", "COU-AME-04"),
     "CAL-04": ("PER-AME-07",),  # starts before the demolition PER-DEM-05 is over
     "CAL-05": ("PER-DEM-06",),
-    "CAL-06": ("PER-REC-04", "COU-REC-04"),  # DAS not received, Département not voted
+    "CAL-06": ("PER-REC-04", "COU-REC-04"),  # DAS not received, Conseil général not voted
     "CAL-07": tuple(STALE_UPDATES),
     "FIN-01": tuple(FUNDING_GAPS),
     "FIN-02": tuple(ANRU_RATE_OVERRIDES),

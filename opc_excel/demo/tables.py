@@ -29,6 +29,7 @@ EXTRA_LISTS: dict[str, tuple[str, ...]] = {
     "Types d'avenant": c.AMENDMENT_KINDS,
     "Types de lien": c.LINK_TYPES,
     "Statuts d'avenant": c.AMENDMENT_STATUSES,
+    "Types d'insertion": c.INSERTION_KINDS,
     "Oui / Non": ("Oui", "Non"),
 }
 # Lists the users fill for their own project: the template leaves room in their drop-downs.
@@ -73,6 +74,8 @@ HEADER_NOTES = {
     (c.JALONS_SHEET, "Date convention"): "Obligatoire pour le démarrage des travaux et la livraison.",
     (c.FINANCEMENTS, "Montant versé (€)"): "Cumul des versements, avance comprise ; au plus le montant engagé.",
     (c.OPERATIONS, "Taux ANRU plafond (%)"): "Un nombre de 0 à 100 : 35 pour 35 %.",
+    (c.INSERTION, "Type"): "Travaux, Ingénierie ou GUP : le second objectif d'insertion. Facultatif ; "
+                           "aucune alerte ne l'utilise encore.",
 }
 
 
