@@ -452,6 +452,9 @@ CASES: list[BadBook] = [
             (("DQ-PRIV", REL, "M1"),)),
     BadBook("text-date-read", factory_book("semestre.xlsx", cell(JAL, 1, "Date convention", "S1 2010")), OK,
             (("DQ-TEXTDATE", JAL, "C2"),)),
+    BadBook("text-dates-down-a-column", factory_book("dates-texte.xlsx", whole_column(
+        JAL, "Date prévisionnelle", lambda v: v and v.strftime("%d/%m/%Y"))), OK,
+        (("DQ-TEXTDATE", JAL, "E3"),)),  # one warning for the column, at its first text date
     BadBook("parameter-unreadable", factory_book("seuil.xlsx", cell(PAR, 13, "Valeur", "six")), OK,
             (("DQ-PARAM", PAR, "B14"),)),
     # ---- merged cells
@@ -511,7 +514,7 @@ CASES: list[BadBook] = [
         tuple(("DQ-TYPE", FIN, f"C{row}") for row in range(2, 8))),
     BadBook("amounts-typed-as-text", factory_book("montants-lisibles.xlsx", whole_column(
         FIN, "Montant convention (€)", lambda v: f"{v / 1e6:.1f} M€".replace(".", ","))), OK,
-        tuple(("DQ-TEXTDATE", FIN, f"C{row}") for row in range(2, 8))),
+        (("DQ-TEXTNUM", FIN, "C2"),)),  # one warning for the column, naming its cells
     BadBook("booleans-and-durations-in-amounts", factory_book("vrai.xlsx", cells(
         cell(OPS, 1, COST, True), cell(FIN, 1, "Montant engagé (€)", timedelta(hours=36)))), BLOCKING,
         (("DQ-TYPE", OPS, "G2"), ("DQ-TYPE", FIN, "F2"))),

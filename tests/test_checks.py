@@ -138,11 +138,77 @@ CASES = [
     ("DQ-FORMULA", _set("Opérations", 1, "Commentaire", "=1+1"), "Opérations",
      Severity.AVERTISSEMENT),  # openpyxl saves formulas without their value
     ("DQ-TEXTDATE", _set("Jalons", 1, "Date convention", "S1 2010"), "Jalons", Severity.AVERTISSEMENT),
-    ("DQ-TEXTDATE", _set("Opérations", 1, "Coût convention (€ HT)", "2,4 M€"), "Opérations",
+    ("DQ-TEXTDATE", _set("Jalons", 1, "Date convention", "01/03/2010"), "Jalons", Severity.AVERTISSEMENT),
+    ("DQ-TEXTNUM", _set("Opérations", 1, "Coût convention (€ HT)", "2,4 M€"), "Opérations",
      Severity.AVERTISSEMENT),
+    ("DQ-TEXTNUM", _set("Relogement", 1, "Nombre de propositions", "2"), "Relogement", Severity.AVERTISSEMENT),
     ("DQ-PARAM", _set("Paramètres", 13, "Valeur", None), "Paramètres", Severity.AVERTISSEMENT),
     ("DQ-PARAM", _set("Paramètres", 13, "Valeur", "six"), "Paramètres", Severity.AVERTISSEMENT),
 ]
+
+
+class DescribeTextTypedForValues:
+    """workbook.md, Problem codes: text typed for a date or an amount is one warning per sheet and column."""
+
+    @staticmethod
+    def ten_text_dates() -> Sheets:
+        sheets = clean_sheets()
+        sheets["Jalons"] += [["PER-AME-01", name, datetime(2011, month, 1), None, None, None, None, None]
+                             for name, month in (("Désignation MOE", 2), ("Dépôt PC", 6), ("Obtention PC", 9))]
+        col = column_of(sheets, "Jalons", "Date convention")
+        for row in sheets["Jalons"][1:]:
+            row[col] = row[col].strftime("%d/%m/%Y")
+        return sheets
+
+    def it_gives_one_warning_naming_the_count_and_the_first_cells(self, tmp_path):
+        report = check(tmp_path, self.ten_text_dates())
+        [warning] = report.problems
+        assert (warning.code, warning.severity, warning.sheet, warning.cell, warning.column, warning.value) == (
+            "DQ-TEXTDATE", Severity.AVERTISSEMENT, "Jalons", "C2", "Date convention", "01/03/2010")
+        assert warning.message == (
+            "Dates saisies comme du texte dans Jalons, colonne Date convention : 10 cellules (C2, C3, C4, C5, C6…), "
+            "lues comme elles s'écrivent, par exemple en C2 le texte « 01/03/2010 » lu comme le 01/03/2010. "
+            "Pour ne plus voir ce message, tapez-les comme des dates Excel : cellules au format Date "
+            "ou Standard, sans apostrophe devant.")
+
+    def it_reads_each_text_date_as_written(self, tmp_path):
+        typed = check(tmp_path, self.ten_text_dates()).programme
+        read = {(op.id, name): m.convention for op in typed.operations for name, m in op.milestones.items()}
+        col = column_of(clean_sheets(), "Jalons", "Date convention")
+        expected = {(row[0], row[1]): datetime.strptime(row[col], "%d/%m/%Y").date()
+                    for row in self.ten_text_dates()["Jalons"][1:]}
+        assert len(expected) == 10 and read == expected
+
+    def it_gives_amounts_typed_as_text_their_own_code(self, tmp_path):
+        sheets = clean_sheets()
+        set_value(sheets, "Financements", 1, "Montant convention (€)", "1 200 000 €")
+        set_value(sheets, "Financements", 2, "Montant convention (€)", "1,2 M€")
+        [warning] = check(tmp_path, sheets).problems
+        assert (warning.code, warning.cell, warning.value) == ("DQ-TEXTNUM", "C2", "1 200 000 €")
+        assert warning.message.startswith(
+            "Montants saisis comme du texte dans Financements, colonne Montant convention (€) : 2 cellules (C2, C3), "
+            "lues comme elles s'écrivent, par exemple en C2 le texte « 1 200 000 € » lu comme "
+            "1\u202f200\u202f000\u00a0€.")
+
+    def it_says_a_single_text_amount_as_one(self, tmp_path):
+        sheets = clean_sheets()
+        set_value(sheets, "Opérations", 1, "Coût convention (€ HT)", "2,4 M€")
+        [warning] = check(tmp_path, sheets).problems
+        assert warning.message.startswith("Montant saisi comme du texte dans Opérations, colonne Coût convention "
+                                          "(€ HT) (G2) : le texte « 2,4 M€ » a été lu comme "
+                                          "2\u202f400\u202f000\u00a0€. "
+                                          "Pour ne plus voir ce message, tapez-le comme un nombre")
+
+    def it_keeps_a_reading_that_may_be_wrong_a_warning_of_its_own(self, tmp_path):
+        sheets = self.ten_text_dates()
+        set_value(sheets, "Jalons", 3, "Date convention", "S2 2011")  # a Livraison: read as 31/12/2011
+        problems = check(tmp_path, sheets).problems
+        assert [(p.code, p.cell) for p in problems] == [("DQ-TEXTDATE", "C2"), ("DQ-TEXTDATE", "C4")]
+        single = next(p for p in problems if p.cell == "C4")
+        assert single.message.startswith("Texte « S2 2011 » lu comme le 31/12/2011 (fin du semestre).")
+        grouped = next(p for p in problems if p.cell == "C2")
+        assert grouped.message.startswith("Dates saisies comme du texte dans Jalons, colonne Date convention : "
+                                          "9 cellules (C2, C3, C5, C6, C7…)")
 
 
 class DescribeEachProblemCode:

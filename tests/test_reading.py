@@ -90,7 +90,10 @@ class DescribeValues:
         set_value(typed, "Jalons", 2, "Date convention", datetime(2011, 1, 1))
         clean, _ = read(tmp_path, typed, name="a.xlsx")
         messy, problems = read(tmp_path, sheets, name="b.xlsx")
-        assert {p.code for p in problems} == {"DQ-TEXTDATE"} and len(problems) == 5
+        # T1 2011 and 2e semestre 2011, read as days, each say so; amounts, one per column: DQ-TEXTNUM
+        assert sorted((p.code, p.sheet, p.cell) for p in problems) == [
+            ("DQ-TEXTDATE", "Jalons", "C3"), ("DQ-TEXTDATE", "Jalons", "C4"), ("DQ-TEXTNUM", "Financements", "C2"),
+            ("DQ-TEXTNUM", "Financements", "G2"), ("DQ-TEXTNUM", "Opérations", "G2")]
         assert without_rows(messy) == without_rows(clean)
 
     def it_matches_list_values_to_their_listes_spelling(self, tmp_path):
@@ -136,7 +139,7 @@ class DescribeMessyEqualsClean:
         clean = check_file(make_workbook(tmp_path, clean_sheets(), name="propre.xlsx"), at=None, today=TODAY)
         typed = check_file(make_workbook(tmp_path, messy, name="saisi.xlsx", title_rows={"Opérations": 2}),
                            at=None, today=TODAY)
-        assert {p.code for p in typed.problems} == {"DQ-TEXTDATE"}
+        assert {p.code for p in typed.problems} == {"DQ-TEXTDATE", "DQ-TEXTNUM"}
         assert clean.alerts and [a.key for a in typed.alerts] == [a.key for a in clean.alerts]
         assert typed.alerts == clean.alerts
         assert indicators_as_json(typed.indicators) == indicators_as_json(clean.indicators)

@@ -89,7 +89,7 @@ def read_amount(raw: Any) -> Reading[float]:
     # Decimal, so 1,15 M€ is exactly 1 150 000; _as_float refuses 400 nines, beyond any float
     value = _plausible(_as_float(float(number * _SCALES[m["scale"]]), _NOT_AN_AMOUNT), AMOUNT_RANGE,
                        _IMPLAUSIBLE_AMOUNT)
-    return Reading(value, note=f"texte « {raw} » lu comme {fr_amount(value)}")
+    return Reading(value, note=f"texte « {raw} » lu comme {fr_amount(value)}", plain=True)
 
 
 @safe_reader
@@ -100,7 +100,7 @@ def read_number(raw: Any) -> Reading[float]:
     if (parsed := _parse(_NUMBER, raw)) is None:
         raise Unreadable(_NOT_A_NUMBER)
     value = _plausible(_as_float(float(parsed[0]), _NOT_A_NUMBER), NUMBER_RANGE, _IMPLAUSIBLE_NUMBER)
-    return Reading(value, note=f"texte « {raw} » lu comme le nombre {_fr_number(value)}")
+    return Reading(value, note=f"texte « {raw} » lu comme le nombre {_fr_number(value)}", plain=True)
 
 
 @safe_reader
@@ -117,4 +117,5 @@ def read_percent(raw: Any) -> Reading[float]:
     if (parsed := _parse(_PERCENT, raw)) is None:
         raise Unreadable(_NOT_A_PERCENT)
     value = round(_as_float(float(parsed[0]), _NOT_A_PERCENT), 10)  # read as typed: "0,45" is 0,45 %
-    return Reading(value, note=f"texte « {raw} » lu comme {_fr_number(value)}{_NBSP}%")
+    return Reading(value, note=f"texte « {raw} » lu comme {_fr_number(value)}{_NBSP}%",
+                   plain="%" in raw)  # 0,45 read as typed, 0,45 %: maybe 45 % was meant

@@ -123,7 +123,7 @@ def read_date(raw: Any, role: Role) -> Reading[date]:
                 d, period = resolve(m, role)
                 end = "début" if role is Role.START else "fin"
                 how = f" ({end} du {period})" if period else ""
-                return Reading(d, note=f"texte « {text} » lu comme le {fr_date(d)}{how}")
+                return Reading(d, note=f"texte « {text} » lu comme le {fr_date(d)}{how}", plain=not period)
     except ValueError:  # 31/02/2011, month 13
         raise Unreadable("n'existe pas dans le calendrier : vérifiez le jour et le mois, "
                           "puis tapez la date, par exemple 31/12/2011.") from None

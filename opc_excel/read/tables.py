@@ -22,7 +22,7 @@ from opc_excel.read.headers import (
     sheet_rows,
     warn_duplicate_headers,
 )
-from opc_excel.read.problems import ProblemLog, cell_address, shown
+from opc_excel.read.problems import ProblemLog, TypedAsText, cell_address, shown
 from opc_excel.read.source import WorkbookSource
 from opc_excel.read.texts import read_id, read_ids, read_text, read_yes_no
 from opc_excel.read.values import Reading, is_blank, xml_illegal
@@ -66,6 +66,11 @@ class Table:
                 frame.at[row, attr] = None
         return frame
 
+
+# Text typed for a value (15/03/2019, 1 234 €): how its column's warning names it, and its code.
+_TEXT_KINDS = {Kind.DATE: "date", Kind.MILESTONE_DATE: "date", Kind.AMOUNT: "amount", Kind.NUMBER: "number",
+               Kind.PERCENT: "percent"}
+_TEXT_CODES = {Kind.AMOUNT: "DQ-TEXTNUM", Kind.NUMBER: "DQ-TEXTNUM", Kind.PERCENT: "DQ-TEXTNUM"}
 
 _READERS: dict[Kind, Callable[[object], Reading]] = {
     Kind.TEXT: read_text,
@@ -121,6 +126,7 @@ def read_table(source: WorkbookSource, spec: SheetSpec, sheet: str, lists: dict[
     index: list[int] = []
     table = Table(spec, sheet, header_row, columns, pd.DataFrame())
     data_rows = head[header_index + 1:]
+    typed_as_text = {column.attr: TypedAsText(_TEXT_KINDS.get(column.kind, "number")) for column, _c, _r in plan}
     for row_number, row in enumerate(_chain(data_rows, rows), start=header_row + 1):
         width = len(row)
         if row.count(None) == width or all(col >= width or is_blank(row[col]) for _c, col, _r in plan):
@@ -145,12 +151,16 @@ def read_table(source: WorkbookSource, spec: SheetSpec, sheet: str, lists: dict[
             if reading.error:
                 table.invalid.add((row_number, column.attr))
                 log.add("DQ-TYPE", sheet, address, column.header, raw, reading.error)
+            elif reading.plain:
+                typed_as_text[column.attr].add(address, raw, reading.note)
             else:
-                log.add("DQ-TEXTDATE", sheet, address, column.header, raw,
+                log.add(_TEXT_CODES.get(column.kind, "DQ-TEXTDATE"), sheet, address, column.header, raw,
                         f"{reading.note[0].upper()}{reading.note[1:]}. Si ce n'est pas ce que vous vouliez "
                         f"dire, tapez la valeur exacte.", Severity.AVERTISSEMENT)
         records.append(record)
         index.append(row_number)
+    for column, _col, _read in plan:
+        typed_as_text[column.attr].report(log, sheet, column.header)
     table.frame = pd.DataFrame.from_records(
         records, index=pd.Index(index, dtype="int64"), columns=[c.attr for c in spec.columns])
     return table

@@ -3,7 +3,7 @@
 Raw values come from openpyxl (datetime, date, time, int, float, bool, str, None) or from the
 xlwings Office.js payload (numbers, strings, ``""`` for empty cells, dates as ISO strings).
 Every reader returns a :class:`Reading`: the value (``None`` for an empty cell), a French
-*note* when text had to be interpreted (a DQ-TEXTDATE warning), or a French *error* saying
+*note* when text had to be interpreted (a DQ-TEXTDATE or DQ-TEXTNUM warning), or a French *error* saying
 what to type instead (a DQ-TYPE blocking problem). The readers themselves are by kind:
 :mod:`~opc_excel.read.dates`, :mod:`~opc_excel.read.amounts` (amounts, numbers, percentages) and
 :mod:`~opc_excel.read.texts` (text, ids, Oui/Non).
@@ -36,8 +36,12 @@ class Reading(Generic[T]):
     """What one cell holds: a value, nothing (an empty cell), or an error saying what to type."""
 
     value: T | None = None  # None when the cell is empty or unreadable
-    note: str = ""  # how a text was interpreted (DQ-TEXTDATE warning)
+    note: str = ""  # how a text was interpreted (DQ-TEXTDATE or DQ-TEXTNUM warning)
     error: str = ""  # why it can't be read and what to type instead (DQ-TYPE problem)
+    # The note only says the value was typed as text, which reads one way (15/03/2019, 1 234 €):
+    # such cells are warned about once per column. A reading that may be wrong (S2 2011 as a day,
+    # a serial number as a date, 0,45 as 45 %) stays a warning of its own.
+    plain: bool = False
 
     @property
     def empty(self) -> bool:
