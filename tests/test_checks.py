@@ -27,6 +27,7 @@ FIRST_CONTRACT_DROPPED = {  # sheet -> columns the contract change of 2026-12-04
     "Dépendances": ("Type de lien",),
     "Avenants": ("Statut",),
     "Relogement": ("Propositions refusées", "Date d'entrée en relogement temporaire"),
+    "Insertion": ("Type",),
 }
 
 
