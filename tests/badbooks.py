@@ -455,8 +455,8 @@ CASES: list[BadBook] = [
     BadBook("text-dates-down-a-column", factory_book("dates-texte.xlsx", whole_column(
         JAL, "Date prévisionnelle", lambda v: v and v.strftime("%d/%m/%Y"))), OK,
         (("DQ-TEXTDATE", JAL, "E3"),)),  # one warning for the column, at its first text date
-    BadBook("parameter-unreadable", factory_book("seuil.xlsx", cell(PAR, 13, "Valeur", "six")), OK,
-            (("DQ-PARAM", PAR, "B14"),)),
+    BadBook("parameter-unreadable", factory_book("seuil.xlsx", cell(PAR, 14, "Valeur", "six")), OK,
+            (("DQ-PARAM", PAR, "B15"),)),
     # ---- merged cells
     BadBook("merged-cells-over-data", factory_book("fusion.xlsx", edit=merge(OPS, "B2:C2")), BLOCKING,
             (("DQ-REQ", OPS, "C2"),)),  # the district hidden under the merged label is empty
@@ -486,11 +486,11 @@ CASES: list[BadBook] = [
         cell(FIN, 1, "Montant engagé (€)", "#DIV/0!"))), BLOCKING,
         (("DQ-TYPE", OPS, "B2"), ("DQ-TYPE", JAL, "C2"), ("DQ-TYPE", FIN, "F2"))),
     BadBook("excel-error-as-date-de-situation", factory_book("erreur-situation.xlsx",
-                                                             cell(PAR, 6, "Valeur", "#VALUE!")), BLOCKING,
-            (("DQ-TYPE", PAR, "B7"),), only_controles=True),  # nothing is dated at today in its place
+                                                             cell(PAR, 7, "Valeur", "#VALUE!")), BLOCKING,
+            (("DQ-TYPE", PAR, "B8"),), only_controles=True),  # nothing is dated at today in its place
     BadBook("text-as-date-de-situation", factory_book("texte-situation.xlsx",
-                                                      cell(PAR, 6, "Valeur", "fin septembre")), BLOCKING,
-            (("DQ-TYPE", PAR, "B7"),), only_controles=True),
+                                                      cell(PAR, 7, "Valeur", "fin septembre")), BLOCKING,
+            (("DQ-TYPE", PAR, "B8"),), only_controles=True),
     # ---- dates
     BadBook("date-before-1900", factory_book("1899.xlsx", cell(JAL, 1, "Date convention", datetime(1899, 6, 15))),
             BLOCKING, (("DQ-TYPE", JAL, "C2"),)),
@@ -527,8 +527,8 @@ CASES: list[BadBook] = [
             (("DQ-TYPE", OPS, "K4"),), refused="Opérations!K4", refresh_status=UNREADABLE),  # read as infinity
     BadBook("lag-of-eight-thousand-years", factory_book("decalage.xlsx", cell(DEP, 1, "Délai minimal (mois)", 95_854)),
             BLOCKING, (("DQ-TYPE", DEP, "C2"),)),  # months beyond a century: refused, not added to a date
-    BadBook("freshness-of-a-billion-days", factory_book("fraicheur.xlsx", cell(PAR, 26, "Valeur", 1e9)), OK,
-            (("DQ-PARAM", PAR, "B27"),)),  # the default is used, with a warning
+    BadBook("freshness-of-a-billion-days", factory_book("fraicheur.xlsx", cell(PAR, 27, "Valeur", 1e9)), OK,
+            (("DQ-PARAM", PAR, "B28"),)),  # the default is used, with a warning
     BadBook("huge-but-finite-amounts", factory_book("enorme.xlsx", cells(  # their sum would be infinite
         cell(OPS, 1, COST, 1e308), cell(OPS, 2, COST, 1e308))), BLOCKING,
         (("DQ-TYPE", OPS, "G2"), ("DQ-TYPE", OPS, "G3"))),

@@ -179,15 +179,15 @@ class DescribeAnUnreadableDateDeSituation:
         refreshed = openpyxl.load_workbook(master)
         before = {name: [[c.value for c in row] for row in refreshed[name].iter_rows()]
                   for name in OUTPUT_SHEETS if name != "Contrôles"}
-        refreshed["Paramètres"]["B7"] = "fin septembre"
+        refreshed["Paramètres"]["B8"] = "fin septembre"
         refreshed.save(master)
         status, out, err = run("refresh", str(master), "--in-place")
-        assert status == 1 and "DQ-TYPE Paramètres!B7" in out
+        assert status == 1 and "DQ-TYPE Paramètres!B8" in out
         assert "seule la feuille Contrôles est réécrite" in out  # the summary says what it wrote, and no more
         assert "Tableau de bord et Historique écrites" not in out
         after = openpyxl.load_workbook(master)
         for name, rows in before.items():  # Alertes, Tableau de bord, Historique: as they were
             assert [[c.value for c in row] for row in after[name].iter_rows()] == rows, name
         controles = [[c.value for c in row] for row in after["Contrôles"].iter_rows()]
-        [row] = [row for row in controles if "Paramètres" in row and "B7" in row]
+        [row] = [row for row in controles if "Paramètres" in row and "B8" in row]
         assert "Bloquant" in row and any("ne réécrit que la feuille Contrôles" in str(v) for v in row)

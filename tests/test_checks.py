@@ -143,8 +143,8 @@ CASES = [
     ("DQ-TEXTNUM", _set("Opérations", 1, "Coût convention (€ HT)", "2,4 M€"), "Opérations",
      Severity.AVERTISSEMENT),
     ("DQ-TEXTNUM", _set("Relogement", 1, "Nombre de propositions", "2"), "Relogement", Severity.AVERTISSEMENT),
-    ("DQ-PARAM", _set("Paramètres", 13, "Valeur", None), "Paramètres", Severity.AVERTISSEMENT),
-    ("DQ-PARAM", _set("Paramètres", 13, "Valeur", "six"), "Paramètres", Severity.AVERTISSEMENT),
+    ("DQ-PARAM", _set("Paramètres", 14, "Valeur", None), "Paramètres", Severity.AVERTISSEMENT),
+    ("DQ-PARAM", _set("Paramètres", 14, "Valeur", "six"), "Paramètres", Severity.AVERTISSEMENT),
 ]
 
 

@@ -149,7 +149,7 @@ class DescribeTextAnXlsxCannotHold:
     """The add-in sends what Excel holds in memory, which may be what no .xlsx can store."""
 
     ODD = {("Opérations", "B2"): "Démolition \ud83d", ("Listes", "A2"): "Perseigne\x01",
-           ("Paramètres", "B2"): "PRU\uffff", ("Opérations", "Q2"): "note\ufffe"}
+           ("Paramètres", "B2"): "PRU\uffff", ("Opérations", "R2"): "note\ufffe"}
 
     def grid(self) -> dict:
         sheets = clean_sheets()

@@ -96,7 +96,7 @@ class DescribeAnUnreadableDateDeSituation:
     def it_tells_the_task_pane_only_controles_was_rewritten_and_writes_nothing_else(self, client, tmp_path):
         master = make_workbook(tmp_path, name="classeur.xlsx")
         excel = ExcelActions(openpyxl.load_workbook(master))
-        excel.apply(post_with(client, master, "actualiser", {("Paramètres", "B7"): "fin septembre"}))
+        excel.apply(post_with(client, master, "actualiser", {("Paramètres", "B8"): "fin septembre"}))
         [summary] = excel.summaries
         assert summary["feuilles"] == ["Contrôles"] and summary["date_de_situation"] == "illisible"
         assert "seule la feuille Contrôles est réécrite" in summary["message"]
