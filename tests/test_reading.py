@@ -167,7 +167,7 @@ class DescribeTextAnXlsxCannotHold:
         odd = {(p.sheet, p.cell): p for p in report.problems if said in p.message}
         assert set(odd) == set(self.ODD) and {p.code for p in odd.values()} == {"DQ-TYPE", "DQ-PARAM"}  # Projet
         assert odd["Opérations", "B2"].value == "Démolition \ufffd"  # shown in Valeur lue, writable
-        assert "moitié d'émoji" in odd["Opérations", "B2"].message and "U+FFFE" in odd["Opérations", "Q2"].message
+        assert "moitié d'émoji" in odd["Opérations", "B2"].message and "U+FFFE" in odd["Opérations", "R2"].message
         assert report.programme.operation("PER-DEM-01").label in (None, "")  # left out, never half an emoji
         workbook = openpyxl.Workbook()
         write_outputs(workbook, report)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from opc_excel.compute.points_durs import PointDur, points_durs
-from opc_excel.fr import fr_percent
+from opc_excel.fr import fr_number, fr_percent
 from opc_excel.model import Alert, Level
 from opc_excel.situation.facts import Facts
 
@@ -102,3 +102,19 @@ def recent_housing_target(data: Facts) -> str:
     """Return the convention's target for new or recent housing as a deck says it: « objectif 25 % »."""
     target = data.params.rehousing_recent_target_pct
     return "pas d'objectif saisi" if target is None else f"objectif {fr_percent(target)}"
+
+
+RECONSTITUTION = "Reconstitution de l'offre"
+
+
+def reconstitution_target(data: Facts) -> float:
+    """Return the dwellings to rebuild: what the convention (or latest avenant) contracted, else 1 pour 1 (HAB-01)."""
+    target = data.params.reconstitution_target
+    return data.indicators.reconstitution.demolished_planned if target is None else target
+
+
+def reconstitution_goal(data: Facts) -> str:
+    """Return the reconstitution target as a deck says it: « objectif de la convention : 392 logements »."""
+    if data.params.reconstitution_target is None:
+        return "objectif 1 pour 1 (aucun objectif de reconstitution saisi)"
+    return f"objectif de la convention : {fr_number(data.params.reconstitution_target)} logements"

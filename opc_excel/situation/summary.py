@@ -13,7 +13,14 @@ from opc_excel.read import contract
 from opc_excel.situation.facts import Facts
 from opc_excel.situation.formats import meur, pct, plural, ratio, signed_percent
 from opc_excel.situation.schedule import SLIP_PREFERENCE, avenant_candidates
-from opc_excel.situation.selections import alerts_of, recent_housing_target, risk_groups, severity_status
+from opc_excel.situation.selections import (
+    RECONSTITUTION,
+    alerts_of,
+    recent_housing_target,
+    reconstitution_goal,
+    risk_groups,
+    severity_status,
+)
 
 SUMMARY_ITEMS = 3
 
@@ -35,7 +42,7 @@ class Commitment:
 COMMITMENTS = (
     # status = the worst alert of these codes: rouge if any is red, orange if any is orange, else vert.
     Commitment("Calendrier de la convention", ("CAL-01", "CAL-02", "CAL-03", "CAL-04")),
-    Commitment("Reconstitution de l'offre 1 pour 1", ("HAB-01", "HAB-02")),
+    Commitment(RECONSTITUTION, ("HAB-01", "HAB-02")),
     Commitment("Relogement des ménages", ("HAB-03", "HAB-04", "CAL-05")),
     Commitment("Insertion par l'économique", ("SOC-01",)),
     Commitment("Gestion urbaine de proximité (GUP)", ("SOC-02",)),
@@ -61,7 +68,7 @@ def compliance(data: Facts) -> list[tuple[Commitment, str, str, list[Alert]]]:
         COMMITMENTS[1].name:
             f"{plural(rec.rebuilt_planned, 'logement reconstitué', 'logements reconstitués')} prévus pour "
             f"{fr_number(rec.demolished_planned)} "
-            f"démolis (ratio {ratio(rec.ratio_planned)}) ; démarrés : {fr_number(rec.rebuilt_started)} pour "
+            f"démolis, {reconstitution_goal(data)} ; démarrés : {fr_number(rec.rebuilt_started)} pour "
             f"{fr_number(rec.demolished_started)} ; livrés : {fr_number(rec.rebuilt_delivered)} pour "
             f"{fr_number(rec.demolished_delivered)}",
         COMMITMENTS[2].name:

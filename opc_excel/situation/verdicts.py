@@ -18,9 +18,14 @@ from opc_excel.fr import fr_date, fr_months, fr_number, fr_percent
 from opc_excel.model import Level
 from opc_excel.read import contract
 from opc_excel.situation.facts import Facts
-from opc_excel.situation.formats import hours, maybe_date, pct, plural, ratio_pct, signed_months, signed_pct
+from opc_excel.situation.formats import hours, maybe_date, pct, plural, signed_months, signed_pct
 from opc_excel.situation.schedule import live_operations, remaining_households
-from opc_excel.situation.selections import recent_housing_target
+from opc_excel.situation.selections import (
+    RECONSTITUTION,
+    recent_housing_target,
+    reconstitution_goal,
+    reconstitution_target,
+)
 from opc_excel.text import match_key
 
 ATTEINT, CONFORME, VIGILANCE, ECART, NON_MESURE = (
@@ -107,16 +112,17 @@ def commitments(data: Facts) -> list[Commitment]:
         "Financements, Jalons ; alertes FIN-07, FIN-09"))
 
     rec = ind.reconstitution
-    planned_short = rec.ratio_planned is not None and rec.ratio_planned < 1
+    target = reconstitution_target(data)  # what the convention contracted, else 1 pour 1 (HAB-01)
+    share = target / rec.demolished_planned if rec.demolished_planned else 1
     result.append(Commitment(
-        "Reconstitution de l'offre (1 pour 1)",
-        NON_MESURE if not rec.demolished_planned else ECART if planned_short
-        else VIGILANCE if rec.rebuilt_started < rec.demolished_started
-        else ATTEINT if rec.rebuilt_delivered >= rec.demolished_planned else CONFORME,
+        RECONSTITUTION,
+        NON_MESURE if not rec.demolished_planned else ECART if rec.rebuilt_planned < target
+        else VIGILANCE if codes["HAB-01"] or rec.rebuilt_started < rec.demolished_started * min(1, share)
+        else ATTEINT if rec.rebuilt_delivered >= target else CONFORME,
         f"{fr_number(rec.rebuilt_planned)} logements reconstitués programmés pour {fr_number(rec.demolished_planned)}"
-        f" démolis ({ratio_pct(rec.ratio_planned)}) ; démarrés : {fr_number(rec.rebuilt_started)} pour "
-        f"{fr_number(rec.demolished_started)} ({ratio_pct(rec.ratio_started)})",
-        "Opérations, Jalons ; alerte HAB-01"))
+        f" démolis, {reconstitution_goal(data)} ; démarrés : {fr_number(rec.rebuilt_started)} pour "
+        f"{fr_number(rec.demolished_started)} démolis démarrés",
+        "Opérations, Jalons, Paramètres ; alerte HAB-01"))
 
     r = ind.rehousing
     remaining = remaining_households(data)

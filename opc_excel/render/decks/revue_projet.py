@@ -27,9 +27,10 @@ as a breach — with the figure that decides it; *Non mesuré* when the workbook
 - *Engagement de la subvention ANRU*: écart when a subsidy lapsed with an advance to repay (FIN-07);
   vigilance when the engagement is behind the planned S-curve by the orange threshold or more (the FIN-09 gap,
   ``indicators.engagement_gap_points``); else atteint at 100 % engaged, conforme before.
-- *Reconstitution de l'offre (1 pour 1)*: écart when the programme plans fewer rebuilt than demolished
-  dwellings (``reconstitution.ratio_planned`` < 1); vigilance when fewer rebuilt than demolished dwellings
-  are started; else atteint once the rebuilt dwellings delivered match the demolitions planned, conforme before.
+- *Reconstitution de l'offre*: écart when the programme plans fewer rebuilt dwellings than the convention
+  contracted (*Objectif de reconstitution*, else 1 pour 1, as HAB-01); vigilance when HAB-01 fires or fewer
+  rebuilt dwellings are started than the contracted share of the demolitions started; else atteint once the
+  rebuilt dwellings delivered reach the target, conforme before.
 - *Relogement de tous les ménages*: écart when a delivered demolition still has households *À reloger*;
   vigilance on HAB-03 or CAL-05 (rehousing behind, demolition close with households left); else conforme while
   households remain to rehouse, atteint once none remain.
