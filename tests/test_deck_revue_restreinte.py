@@ -175,6 +175,14 @@ class DescribeTheRevueDeProjet:
         assert titles(revue) == REVUE_TITLES
         assert one_slide(revue, "Bilan de la reconstitution de l'offre").slide_layout.name == "Graphique"
 
+    def it_judges_the_reconstitution_against_the_conventions_target_as_hab_01_does(self, revue, report):
+        slide = one_slide(revue, "Bilan de la reconstitution de l'offre")
+        text = " ".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame)
+        assert "Objectif de la convention : 392 logements" in text and "1 pour 1" not in text
+        [pace] = [a for a in report.alerts if a.code == "HAB-01"]  # the pace, orange: one figure, one value
+        assert pace.severity is Level.ORANGE and "261 logements attendus" in pace.finding
+        assert "261 logements attendus" in text and "182" not in text  # no second, 1-for-1 gap beside it
+
     def it_shows_the_tableau_financier_of_the_indicators(self, revue, report):
         ind, p = report.indicators, report.programme
         rows = rows_of(revue, "Tableau financier par famille")

@@ -83,6 +83,7 @@ from opc_excel.situation.formats import (
     signed_pct,
 )
 from opc_excel.situation.schedule import live_operations
+from opc_excel.situation.selections import alerts_of, reconstitution_goal, reconstitution_target
 from opc_excel.situation.verdicts import ATTEINT, CONFORME, ECART, NON_MESURE, VIGILANCE, amended_ids
 from opc_excel.text import NAME_CAP, shorten
 
@@ -313,17 +314,18 @@ def reconstitution_slide(data: DeckInput, builder: DeckBuilder) -> None:
 
 
 def reconstitution_comment(data: DeckInput) -> str:
+    """Return the reconstitution's comment: the convention's target, the ratios, and HAB-01's verdict on the pace."""
     rec = data.indicators.reconstitution
-    gap = rec.gap_started
+    goal = reconstitution_goal(data.situation)
+    target = fr_number(reconstitution_target(data.situation))
+    pace = [a.finding for a in alerts_of(data.situation, ("HAB-01",)) if a.severity is Level.ORANGE]
     return "\n".join([
-        "Objectif : 1 logement reconstitué pour 1 démoli.",
-        f"Programmé : {ratio_pct(rec.ratio_planned)} ({fr_number(rec.rebuilt_planned)} pour "
-        f"{fr_number(rec.demolished_planned)}).",
+        f"{goal[0].upper()}{goal[1:]}.",
+        f"Programmé : {fr_number(rec.rebuilt_planned)} logements pour {target} contractés "
+        f"({fr_number(rec.demolished_planned)} démolis, {ratio_pct(rec.ratio_planned)}).",
         f"Au démarrage : {ratio_pct(rec.ratio_started)}.",
         f"À la livraison : {ratio_pct(rec.ratio_delivered)}.",
-        f"Écart courant : {fr_number(gap)} logement{'s' if abs(gap) > 1 else ''} démoli{'s' if abs(gap) > 1 else ''} "
-        f"sans reconstitution démarrée." if gap > 0 else "Aucun écart : les reconstitutions démarrées couvrent les "
-                                                         "démolitions démarrées.",
+        f"Rythme (HAB-01) : {pace[0]}." if pace else "Rythme : la reconstitution suit les démolitions (HAB-01).",
     ])
 
 
