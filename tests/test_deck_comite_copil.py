@@ -293,7 +293,9 @@ class DescribeTheCopil:
         assert not any(a.operation_id is None and a.severity is Level.ROUGE for a in data.alerts)  # none to put first
         assert risky[0].startswith("CAL-03 (4 alertes rouges) : ")  # the most numerous red first
         assert risky[1].startswith("CAL-02 (3 alertes rouges) : ")  # only slips past the avenant's dates
-        assert asked[0].startswith("Engager la préparation d'un avenant pour 1 opération ")
+        assert asked[0] == ("Engager la préparation d'un avenant pour 7 opérations dont le changement n'est porté "
+                            "par aucun avenant (PER-EQP-01, COU-REC-03, COU-AME-04, PER-ECO-02 et 3 autres ; "
+                            "alertes GOV-04)")
         assert asked[1].startswith("Arbitrer les actions bloquées") and "ACT-007, ACT-010" in asked[1]
 
     def it_rates_each_commitment_of_the_convention_by_its_alerts(self, copil_deck, data):
@@ -347,8 +349,10 @@ class DescribeTheCopil:
     def it_lists_the_avenant_candidates(self, copil_deck, data):
         rows = table_rows(slides_titled(copil_deck, "Avenants en préparation"))
         assert rows[0][2] == "Aucun avenant daté après le 30/09/2011 dans la feuille Avenants"
-        assert [r[1].split(" — ")[0] for r in rows[1:]] == ["PER-EQP-01"]
-        assert rows[1][3] == "+43 mois"  # 01/07/2012 (avenant) → 15/02/2016
+        gov04 = [a for a in data.alerts if a.code == "GOV-04"]  # one list: the alert and the COPIL's candidates
+        assert sorted(r[1].split(" — ")[0] for r in rows[1:]) == sorted(a.operation_id for a in gov04)
+        assert rows[1][1].startswith("PER-EQP-01")  # most at stake first: its subsidy past the engagement horizon
+        assert rows[1][2].startswith("Démarrage des travaux prévu le 15/02/2016 au lieu du 01/07/2012 (avenant)")
 
     def it_puts_launches_and_deliveries_of_the_next_semester_in_date_order(self, copil_deck, data):
         rows = table_rows(slides_titled(copil_deck, "Perspectives du semestre"))

@@ -7,10 +7,11 @@ from datetime import date, timedelta
 from opc_excel.compute.indicators.calendrier import Slip, ToLaunch, to_launch
 from opc_excel.compute.schedule import add_months, delivered, is_abandoned
 from opc_excel.fr import fr_date
-from opc_excel.model import Action, Operation
+from opc_excel.model import Action, Alert, Operation
 from opc_excel.read import contract
 from opc_excel.situation.facts import Facts
 from opc_excel.situation.formats import maybe_date
+from opc_excel.situation.selections import ranked_points_durs
 from opc_excel.text import NAME_CAP, shorten
 
 
@@ -91,6 +92,7 @@ def followed_actions(data: Facts) -> tuple[date | None, list[Action]]:
 
 
 SLIP_PREFERENCE = (contract.DELIVERY, contract.WORKS_START)
+AVENANT_CODE = "GOV-04"  # a change that calls for an avenant
 
 
 def _preference(slip: Slip) -> int:
@@ -116,26 +118,16 @@ def largest_slips(data: Facts) -> list[Slip]:
     return sorted(best.values(), key=lambda s: (-(s.vs_baseline_months or 0), s.operation_id))
 
 
-def avenant_candidates(data: Facts) -> list[Slip]:
-    """Return the operations an avenant should take up, most late first.
+def avenant_candidates(data: Facts) -> list[Alert]:
+    """Return the GOV-04 alerts: the changes an avenant should take up and no avenant in preparation carries.
 
-    A candidate is a non-abandoned operation whose delivery or works start, not yet done, is later than its
-    latest baseline (the avenant's date, else the convention's) by more than *Seuil retard rouge* months;
-    one row per operation, its largest such slip (a delivery wins a tie).
+    GOV-04 decides what calls for an avenant (a slip beyond *Seuil retard rouge* on the latest baseline,
+    cost or ANRU subsidy changed beyond its threshold, quantity changed, operation abandoned), so the
+    COPIL's candidates and the alert are one list; most at stake first (the points durs' order).
     """
-    limit = data.params.delay_red_months
-    best: dict[str, tuple[int, Slip]] = {}
-    for slip in data.indicators.slips:
-        if slip.done or slip.milestone not in SLIP_PREFERENCE:
-            continue
-        months = slip.vs_baseline_months
-        if months is None or months <= limit:
-            continue
-        current = best.get(slip.operation_id)
-        if current is None or (months, -_preference(slip)) > (current[0], -_preference(current[1])):
-            best[slip.operation_id] = (months, slip)
-    ranked = sorted(best.values(), key=lambda item: (-item[0], item[1].operation_id))
-    return [slip for _, slip in ranked]
+    rank = {p.operation_id: p.rank for p in ranked_points_durs(data)}
+    candidates = [a for a in data.alerts if a.code == AVENANT_CODE]
+    return sorted(candidates, key=lambda a: (rank.get(a.operation_id, len(rank) + 1), a.operation_id or ""))
 
 
 def deliveries_expected(data: Facts, months: float) -> list[tuple[date, str, str, str, str]]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from opc_excel.fr import fr_date, fr_months, fr_number, fr_percent
+from opc_excel.fr import fr_date, fr_number, fr_percent
 from opc_excel.model import Alert, Level
 from opc_excel.read import contract
 from opc_excel.situation.facts import Facts
@@ -163,7 +163,7 @@ def risks(data: Facts) -> list[str]:
 def decisions(data: Facts) -> list[str]:
     """Return up to three decisions requested, the first that hold in this order.
 
-    1. Prepare an avenant for the :func:`avenant_candidates`, when there are any.
+    1. Prepare an avenant for the :func:`avenant_candidates` (GOV-04), when there are any.
     2. Arbitrate the actions late after too many postponements (red GOV-03).
     3. The measure proposed by each risk of :func:`risk_groups`, in order, skipping the calendar codes an
        avenant covers (:data:`CALENDAR_CODES_COVERED_BY_AVENANT`) when decision 1 is there, and any
@@ -172,9 +172,10 @@ def decisions(data: Facts) -> list[str]:
     found: list[str] = []
     candidates = avenant_candidates(data)
     if candidates:
-        ids = ", ".join(s.operation_id for s in candidates[:4]) + (" …" if len(candidates) > 4 else "")
+        ids = ", ".join(a.operation_id or "" for a in candidates[:4])
+        more = f" et {plural(len(candidates) - 4, 'autre')}" if len(candidates) > 4 else ""
         found.append(f"Engager la préparation d'un avenant pour {plural(len(candidates), 'opération')} dont le "
-                     f"glissement dépasse {fr_months(data.params.delay_red_months)} ({ids})")
+                     f"changement n'est porté par aucun avenant ({ids}{more} ; alertes GOV-04)")
     blocked = [a for a in data.alerts if a.code == BLOCKED_ACTION_CODE and a.severity is Level.ROUGE]
     if blocked:
         found.append(f"Arbitrer les actions bloquées après au moins {int(data.params.postponements_red)} reports "

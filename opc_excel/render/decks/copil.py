@@ -17,7 +17,7 @@ from collections import Counter
 from datetime import date
 
 from opc_excel.compute.schedule import add_months
-from opc_excel.fr import fr_date, fr_months, fr_number
+from opc_excel.fr import fr_date, fr_months, fr_number, fr_percent
 from opc_excel.model import Level
 from opc_excel.read import contract
 from opc_excel.render.decks.builder import Cell, Column, DeckBuilder
@@ -206,27 +206,28 @@ def avenants_slide(data: DeckInput, builder: DeckBuilder) -> None:
         rows.append([Cell("Avenant", "gris"), "—",
                      f"Aucun avenant daté après le {fr_date(data.at)} dans la feuille Avenants", "—"])
     candidates = data.situation.avenant_candidates
-    for slip in candidates[:MAX_CANDIDATE_ROWS]:
-        months = slip.vs_baseline_months
-        reference = slip.baseline
-        basis = "avenant" if slip.avenant else "convention"
-        op = data.programme.operation(slip.operation_id)
-        rows.append([Cell("Opération candidate", "rouge"), operation_name(data.situation, slip.operation_id),
-                     f"{slip.milestone} prévue le {fr_date(slip.current)} au lieu du {fr_date(reference)} ({basis}) ; "
-                     f"motif : {shorten(slip.motif or 'non renseigné', NAME_CAP)} ; "
-                     f"{(op.owner if op else None) or 'MOA ?'}",
-                     f"+{months} mois"])
+    for alert in candidates[:MAX_CANDIDATE_ROWS]:
+        op = data.programme.operation(alert.operation_id) if alert.operation_id else None
+        rows.append([Cell("Opération candidate", "orange"), operation_name(data.situation, alert.operation_id),
+                     f"{_capitalised(alert.finding.split(' : ', 1)[-1])} ; {(op.owner if op else None) or 'MOA ?'}",
+                     "à inscrire"])
     if len(candidates) > MAX_CANDIDATE_ROWS:
         more = plural(len(candidates) - MAX_CANDIDATE_ROWS, "autre opération candidate", "autres opérations candidates")
         rows.append([Cell("…", "gris"), f"… et {more}", "", ""])
     builder.table(
         "Avenants en préparation",
         [Column("Nature", 1.7), Column("Opération(s)", 3.0), Column("Objet", 4.6), Column("Échéance", 1.2)], rows,
-        notes=f"Avenants datés après le {fr_date(data.at)} (feuille Avenants), puis les opérations candidates : "
-              f"démarrage ou livraison non réalisé, en retard de plus de {fr_months(data.params.delay_red_months)} "
-              f"(Seuil retard rouge, Paramètres) sur la dernière date de référence (avenant, sinon convention) "
-              f"(Jalons). Avenant en vigueur : {data.params.amendment_in_force or 'non renseigné'}.",
+        notes=f"Avenants datés après le {fr_date(data.at)} (feuille Avenants), puis les opérations candidates, "
+              f"les plus en jeu d'abord : les alertes GOV-04, changements qu'aucun avenant en préparation ne porte "
+              f"(glissement d'au moins {fr_months(data.params.delay_red_months)} sur la dernière date de référence, "
+              f"coût ou subvention ANRU modifiés d'au moins {fr_percent(data.params.amendment_change_pct)}, "
+              f"quantité modifiée, opération abandonnée). Avenant en vigueur : "
+              f"{data.params.amendment_in_force or 'non renseigné'}.",
         font_pt=10)
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 # ---------------------------------------------------------------- outlook
