@@ -290,9 +290,10 @@ class DescribeTheCopil:
         for line in won + risky + asked:
             assert "• " + line in text
         assert won[0] == "4 livraisons et 7 démarrages de travaux depuis le 30/06/2011"
-        assert not any(a.operation_id is None and a.severity is Level.ROUGE for a in data.alerts)  # none to put first
-        assert risky[0].startswith("CAL-03 (4 alertes rouges) : ")  # the most numerous red first
-        assert risky[1].startswith("CAL-02 (3 alertes rouges) : ")  # only slips past the avenant's dates
+        # the three first points durs, as the Rang column of Alertes ranks them: subsidy at risk first
+        assert [r.split(" — ")[0] for r in risky] == ["PER-EQP-01", "PER-DEM-06", "PER-REH-09"]
+        assert (f"{euros(745_570)} de subvention ANRU en jeu (DAS prévue le 15/11/2015, après la date limite "
+                "d'engagement)") in risky[0]
         assert asked[0] == ("Engager la préparation d'un avenant pour 7 opérations dont le changement n'est porté "
                             "par aucun avenant (PER-EQP-01, COU-REC-03, COU-AME-04, PER-ECO-02 et 3 autres ; "
                             "alertes GOV-04)")
@@ -408,16 +409,15 @@ class DescribeTheCopilRules:
         rows = table_rows(slides_titled(deck, "Avenants en préparation"))
         assert rows[0] == ["Avenant n°3 (national)", "OP-1", "Recalage", "prévu le 01/02/2012"]
 
-    def it_names_each_code_once_among_the_risks(self):
-        def alert(level, code, op_id=None):
-            return Alert(level, f"constat {code}", f"mesure {code}", op_id, code=code)
-        alerts = (alert(Level.ROUGE, "CAL-02", "OP-1"), alert(Level.ROUGE, "HAB-01"), alert(Level.ORANGE, "HAB-01"),
-                  alert(Level.ORANGE, "FIN-10", "OP-1"), alert(Level.ORANGE, "FIN-10", "OP-2"))
-        data = DeckInput(replace(report_for(programme([operation("OP-1")])), alerts=alerts))
-        assert data.situation.risks == ["HAB-01 (1 alerte rouge) : constat HAB-01",
-                                     "CAL-02 (1 alerte rouge) : constat CAL-02 (OP-1)",
-                                     "FIN-10 (2 alertes orange) : constat FIN-10 (OP-1)"]
-        assert data.situation.decisions == ["mesure HAB-01 (HAB-01, programme)", "mesure CAL-02 (CAL-02, OP-1)"]
+    def it_names_the_points_durs_at_most_stake_first_among_the_risks(self):
+        late = operation("OP-1", delivery=dict(convention=date(2011, 1, 1), forecast=date(2012, 3, 1)))  # 14 months
+        lapsing = operation("OP-2", das=dict(convention=date(2012, 6, 1), forecast=date(2014, 6, 1)))  # past 2013
+        p = programme([late, lapsing], funding=[funding("OP-2", amount=900_000, status="Sollicité")])
+        data = DeckInput(report_for(p))
+        [first, second] = data.situation.risks
+        assert first.startswith(f"OP-2 — Opération OP-2 : {euros(900_000)} de subvention ANRU en jeu")
+        assert "FIN-11" in first  # a subsidy lost for good outranks a slip, red or not
+        assert second.startswith("OP-1 — Opération OP-1 : 14 mois de glissement") and "CAL-02" in second
 
     def it_has_nothing_to_say_on_an_empty_programme(self):
         data = DeckInput(report_for(programme([])))

@@ -16,6 +16,7 @@ from opc_excel.situation.schedule import SLIP_PREFERENCE, avenant_candidates
 from opc_excel.situation.selections import (
     RECONSTITUTION,
     alerts_of,
+    ranked_points_durs,
     recent_housing_target,
     reconstitution_goal,
     risk_groups,
@@ -137,26 +138,16 @@ def achievements(data: Facts) -> list[str]:
 
 
 def risks(data: Facts) -> list[str]:
-    """Return up to three risks: one per red alert code, ranked by :func:`risk_groups`.
+    """Return the three first points durs, ranked by stake, each with its operation and the reason of its rank.
 
-    Each names the code, how many red alerts it has and the finding of its first alert (a programme-level
-    one when there is one). With fewer than three red codes, the orange codes with no red alert follow, ranked
-    by count, then code.
+    The same ranking as the *Rang* column of *Alertes* (:mod:`opc_excel.compute.points_durs`): ANRU subsidy
+    at risk, then households waiting, months of slip against the baseline, decisions overdue.
     """
-    groups = risk_groups(data)
-    red_codes = {group[0].code for group in groups}
-    orange: dict[str, list[Alert]] = {}
-    for alert in data.alerts:
-        if alert.severity is Level.ORANGE and alert.code not in red_codes:
-            orange.setdefault(alert.code, []).append(alert)
-    groups += sorted(orange.values(), key=lambda g: (-len(g), g[0].code))
     found = []
-    for group in groups[:SUMMARY_ITEMS]:
-        first = group[0]
-        where = first.operation_id or first.action_id
-        count = plural(len(group), "alerte rouge", "alertes rouges") if first.severity is Level.ROUGE \
-            else plural(len(group), "alerte orange", "alertes orange")
-        found.append(f"{first.code} ({count}) : {first.finding}" + (f" ({where})" if where else ""))
+    for point in ranked_points_durs(data)[:SUMMARY_ITEMS]:
+        where = f"{point.operation_id} — {point.label}" if point.operation_id else point.label
+        codes = ", ".join(sorted({a.code for a in point.alerts}))
+        found.append(f"{where} : {point.reason} ({codes})")
     return found
 
 

@@ -67,7 +67,7 @@ def summary_slide(data: DeckInput, builder: DeckBuilder) -> None:
         notes="Synthèse construite par des règles fixes (module copil) : réussites = jalons atteints depuis la "
               "situation précédente (Historique jalons), engagement ANRU au-dessus de la courbe prévue, engagements "
               "de la convention au vert, ménages relogés, logements reconstitués livrés, opérations lancées ; "
-              "risques = alertes rouges regroupées par code (programme d'abord, puis les plus nombreuses) ; "
+              "risques = les trois premiers points durs, classés par enjeu comme la colonne Rang des Alertes ; "
               "décisions = avenant pour les opérations au-delà du seuil rouge de glissement, arbitrage des actions "
               "bloquées, puis mesures proposées des risques (feuille Alertes). "
               + " ".join(won + risky + asked),
