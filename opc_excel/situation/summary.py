@@ -22,6 +22,7 @@ from opc_excel.situation.selections import (
     risk_groups,
     severity_status,
 )
+from opc_excel.text import NAME_CAP, shorten
 
 SUMMARY_ITEMS = 3
 
@@ -145,7 +146,8 @@ def risks(data: Facts) -> list[str]:
     """
     found = []
     for point in ranked_points_durs(data)[:SUMMARY_ITEMS]:
-        where = f"{point.operation_id} — {point.label}" if point.operation_id else point.label
+        label = shorten(point.label, NAME_CAP)  # a name, like everywhere a deck quotes a libellé
+        where = f"{point.operation_id} — {label}" if point.operation_id else label
         codes = ", ".join(sorted({a.code for a in point.alerts}))
         found.append(f"{where} : {point.reason} ({codes})")
     return found
