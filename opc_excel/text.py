@@ -62,3 +62,29 @@ def shorten_quotes(text: str, limit: int = QUOTE_CAP) -> str:
     if len(text) <= limit:
         return text
     return _QUOTED.sub(lambda m: f"«{m[1]}{shorten(m[2], limit)}{m[3]}»", text)
+
+
+NARROW_NBSP = "\u202f"  # espace fine insécable: before « : ; ! ? », inside « »
+NB_HYPHEN = "\u2011"  # trait d'union insécable: inside an id, which never breaks at a line end
+
+# An operation, action or alert id: capitals, then hyphenated parts, the last one numbered (PER-EQP-01, ACT-007).
+_ID = re.compile(r"\b[A-Z][A-Z0-9]{1,7}(?:-[A-Z0-9]{1,8})*-[0-9]{1,5}[A-Z]?\b")
+# « : ; ! ? » as punctuation: after a word, a closing sign or a space, and followed by a space, the end, or a
+# closing sign — never inside 10:30, 1:2, https://… or a?b=1, never doubled, never between « ?! ».
+_HIGH_PUNCT = re.compile(r"(?<=[^\s;:!?«])[ \u00a0]?([;:!?])(?=[\s»)\]\"'.,;:!?…]|$)")
+_OPEN_QUOTE = re.compile(r"«[ \u00a0\u202f]?(?=\S)")
+_CLOSE_QUOTE = re.compile(r"(?<=\S)[ \u00a0\u202f]?»")
+
+
+def french(text: str) -> str:
+    """Return ``text`` set in French typography, for a slide: idempotent, ``french(french(t)) == french(t)``.
+
+    A narrow no-break space (U+202F) goes before « : ; ! ? » (replacing a space there) and inside
+    « guillemets »; the hyphens of an id (PER-EQP-01, ACT-007, CAL-02) become non-breaking hyphens
+    (U+2011), so that neither a colon nor half an id starts a line.
+    ``french("Motif: PER-EQP-01") == "Motif\u202f: PER\u2011EQP\u201101"``.
+    """
+    text = _ID.sub(lambda m: m[0].replace("-", NB_HYPHEN), text)
+    text = _HIGH_PUNCT.sub(lambda m: NARROW_NBSP + m[1], text)
+    text = _OPEN_QUOTE.sub("«" + NARROW_NBSP, text)
+    return _CLOSE_QUOTE.sub(NARROW_NBSP + "»", text)

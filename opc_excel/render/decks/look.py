@@ -45,7 +45,8 @@ _ASCII_WIDTHS = (
     556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556, 556, 556, 333, 500, 278, 556, 500, 722,
     500, 500, 500, 334, 260, 334, 584)
 _OTHER_WIDTHS = {"—": 1000, "–": 556, "…": 1000, "«": 556, "»": 556, "’": 222, "‘": 222, "€": 556, "°": 400,
-                 "œ": 944, "Œ": 1000, "æ": 889, "Æ": 1000, "\u00a0": 278, "\u202f": 278, "◆": 800, "→": 1000}
+                 "œ": 944, "Œ": 1000, "æ": 889, "Æ": 1000, "◆": 800, "→": 1000,
+                 "\u00a0": 278, "\u202f": 200, "\u2011": 333}  # no-break space, narrow one (a thin space), hyphen
 _A_P, _A_PPR, _A_R, _A_RPR, _A_T, _A_BR = qn("a:p"), qn("a:pPr"), qn("a:r"), qn("a:rPr"), qn("a:t"), qn("a:br")
 _A_TCPR, _A_SOLID, _A_SRGB = qn("a:tcPr"), qn("a:solidFill"), qn("a:srgbClr")
 SAFETY = 1.04  # renderers differ a little in kerning: measure a little wide
