@@ -203,7 +203,7 @@ class DescribeTheComiteDeSuivi:
         rows = table_rows(slides_titled(comite, "À lancer dans les 6 mois"))
         expected = [t for t in data.indicators.to_launch if t.planned_start <= date(2012, 3, 30)]
         assert [r[0] for r in rows] == [f"{t.operation_id} — {t.label}" for t in expected]
-        assert [r[4] for r in rows] == [", ".join(t.open_prerequisites) or "aucun" for t in expected]
+        assert [r[4] for r in rows] == [schedule.launch_blockers(data.situation, t).text for t in expected]
         assert {r[3] for r in rows} == {"d'ici 3 mois", "3 à 6 mois"}
         assert rows[0][3] == "d'ici 3 mois" and rows[-1][3] == "3 à 6 mois"
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
+from opc_excel.compute.alerts.enchainement import LINKED_MILESTONES, link_of
 from opc_excel.compute.indicators.calendrier import Slip, ToLaunch, to_launch
+from opc_excel.compute.indicators.habitat import TEMPORARY, TO_REHOUSE
 from opc_excel.compute.schedule import add_months, delivered, is_abandoned
-from opc_excel.fr import fr_date
-from opc_excel.model import Action, Alert, Operation
+from opc_excel.fr import fr_date, fr_number
+from opc_excel.model import Action, Alert, Level, Operation
 from opc_excel.read import contract
 from opc_excel.situation.facts import Facts
 from opc_excel.situation.formats import maybe_date
@@ -66,6 +69,100 @@ def launches_within(data: Facts, months: float) -> list[ToLaunch]:
             else to_launch(data.programme, months))
     end = add_months(data.at, months)
     return [t for t in rows if t.planned_start <= end]
+
+
+# The rules whose alert on an operation about to launch stands in the way of its works start: caducité of the
+# DAS (FIN-05, FIN-07), households to rehouse before a demolition (CAL-05, HAB-03, HAB-06), the sequencing
+# (CAL-04), unsecured funding (FIN-10) and prerequisites not met (CAL-06).
+BLOCKING_CODES = frozenset({"FIN-05", "FIN-07", "CAL-05", "HAB-03", "HAB-06", "CAL-04", "FIN-10", "CAL-06"})
+NOTHING_OPEN = "aucun"
+
+
+@dataclass(frozen=True, slots=True)
+class LaunchBlockers:
+    """What stands before the works start of an operation à lancer, in words, and the colour of its worst alert."""
+
+    words: tuple[str, ...]
+    colour: str  # "rouge", "orange", or "vert" when nothing is open
+
+    @property
+    def text(self) -> str:
+        return ", ".join(self.words) or NOTHING_OPEN
+
+    def __bool__(self) -> bool:
+        return bool(self.words)
+
+
+def _lapse_words(data: Facts, op: Operation, start: date) -> list[str]:
+    """« DAS caduque depuis le … » once lapsed; « DAS caduque le … » when it lapses before the start or FIN-05 warns."""
+    das = op.milestone(contract.DAS)
+    if das is None or das.actual is None or das.actual > data.at:
+        return []
+    lapse = add_months(das.actual, data.params.lapse_months)
+    if lapse <= data.at:
+        return [f"DAS caduque depuis le {fr_date(lapse)}"]
+    if lapse <= start:
+        return [f"DAS caduque le {fr_date(lapse)}, avant le démarrage"]
+    if any(a.code == "FIN-05" and a.operation_id == op.id for a in data.alerts):
+        return [f"DAS caduque le {fr_date(lapse)}"]
+    return []
+
+
+def _households_words(data: Facts, op: Operation) -> list[str]:
+    """« 12 ménages à reloger »: the operation's households still *À reloger* or in temporary rehousing."""
+    left = sum(h.status in (TO_REHOUSE, TEMPORARY) for h in data.programme.households_of(op.id))
+    return [f"{fr_number(left)} ménage{'s' if left > 1 else ''} à reloger"] if left else []
+
+
+def _sequencing_words(data: Facts, op: Operation, start: date) -> list[str]:
+    """« démolition de PER-DEM-05 pas finie avant le 15/01/2012 »: a predecessor that does not allow the start yet.
+
+    As CAL-04 reads *Dépendances* (*Type de lien*, empty *Fin → Début*), for the links that bind the successor's
+    works start: the start must not come before the predecessor's milestone (actual, else forecast, else baseline)
+    plus *Délai minimal*; the date given is the one the link allows.
+    """
+    words = []
+    for dependency in data.programme.dependencies:
+        predecessor = data.programme.operation(dependency.predecessor)
+        before, after = LINKED_MILESTONES[link_of(dependency)]
+        if dependency.successor != op.id or after != contract.WORKS_START or predecessor is None \
+                or predecessor is op or is_abandoned(predecessor):
+            continue
+        milestone = predecessor.milestone(before)
+        if milestone is None or milestone.expected is None:
+            continue
+        allowed = add_months(milestone.expected, dependency.lag_months or 0)
+        if start >= allowed:
+            continue
+        if before == contract.WORKS_START:
+            what = f"travaux de {predecessor.id} pas démarrés"
+        elif predecessor.famille == contract.DEMOLITION:
+            what = f"démolition de {predecessor.id} pas finie"
+        else:
+            what = f"{predecessor.id} pas livrée"
+        words.append(f"{what} avant le {fr_date(allowed)}")
+    return words
+
+
+def launch_blockers(data: Facts, launch: ToLaunch) -> LaunchBlockers:
+    """Return what blocks the works start of ``launch`` at the date de situation, worst first, and its colour.
+
+    In words: the DAS lapsed or lapsing (caducité = DAS + *Délai de caducité*), the households still to rehouse,
+    the predecessors that do not allow the start yet (CAL-04's reading of *Dépendances*), then the open
+    prerequisites of the indicator (permis, marchés, DAS without an actual date, funding *prévu* or *sollicité*).
+    The colour is the worst alert the rules raise on the operation among :data:`BLOCKING_CODES`, so the slide
+    and the *Alertes* sheet agree; orange when something is open that no alert carries; « aucun », green, only
+    when nothing is open.
+    """
+    op = data.programme.operation(launch.operation_id)
+    if op is None:
+        return LaunchBlockers(launch.open_prerequisites, "orange" if launch.open_prerequisites else "vert")
+    words = (_lapse_words(data, op, launch.planned_start) + _households_words(data, op)
+             + _sequencing_words(data, op, launch.planned_start) + list(launch.open_prerequisites))
+    if not words:
+        return LaunchBlockers((), "vert")
+    levels = {a.severity for a in data.alerts if a.operation_id == op.id and a.code in BLOCKING_CODES}
+    return LaunchBlockers(tuple(words), "rouge" if Level.ROUGE in levels else "orange")
 
 
 def live_operations(data: Facts) -> list[Operation]:

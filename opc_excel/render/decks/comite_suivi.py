@@ -42,7 +42,14 @@ from opc_excel.render.decks.common import DeckInput, start_deck
 from opc_excel.render.decks.gantt import draw_gantt, gantt_bars
 from opc_excel.render.decks.slides import decisions_slide, s_curve_slide
 from opc_excel.situation.formats import euros, meur, pct, plural, ratio, signed_percent, signed_points
-from opc_excel.situation.schedule import CLOSED, INSTANCE, deadlines, launches_within, operation_name
+from opc_excel.situation.schedule import (
+    CLOSED,
+    INSTANCE,
+    deadlines,
+    launch_blockers,
+    launches_within,
+    operation_name,
+)
 from opc_excel.situation.selections import (
     HOUSEKEEPING_CODES,
     MAX_HARD_POINTS,
@@ -263,14 +270,15 @@ def since_last_slide(data: DeckInput, builder: DeckBuilder) -> None:
 def launches_3_6_slide(data: DeckInput, builder: DeckBuilder) -> None:
     near = add_months(data.at, NEAR_MONTHS)
     launches = launches_within(data.situation, FAR_MONTHS)
+    blockers = [launch_blockers(data.situation, t) for t in launches]
     rows = [[f"{t.operation_id} — {shorten(t.label, NAME_CAP)}", t.owner or "—", fr_date(t.planned_start),
              f"d'ici {fr_months(NEAR_MONTHS)}" if t.planned_start <= near
              else f"{NEAR_MONTHS} à {fr_months(FAR_MONTHS)}",
-             Cell(", ".join(t.open_prerequisites) or "aucun", "orange" if t.open_prerequisites else "vert")]
-            for t in launches[:MAX_LIST_ROWS]]
+             Cell(b.text, b.colour)]
+            for t, b in zip(launches[:MAX_LIST_ROWS], blockers, strict=False)]
     left = launches[MAX_LIST_ROWS:]
     if left:
-        blocked = sum(bool(t.open_prerequisites) for t in left)
+        blocked = sum(bool(b) for b in blockers[MAX_LIST_ROWS:])
         rows.append([f"… et {plural(len(left), 'autre opération', 'autres opérations')} à lancer d'ici le "
                      f"{fr_date(add_months(data.at, FAR_MONTHS))}", "", "", "",
                      Cell(f"dont {fr_number(blocked)} avec des prérequis ouverts", "gris")])
@@ -281,8 +289,10 @@ def launches_3_6_slide(data: DeckInput, builder: DeckBuilder) -> None:
          Column("Horizon", 1.0), Column("Prérequis ouverts", 2.3)], rows,
         notes=f"Opérations non démarrées dont le démarrage prévu (Jalons : prévisionnelle, sinon avenant ou "
               f"convention) tombe d'ici le {fr_date(add_months(data.at, FAR_MONTHS))} : {soon} d'ici "
-              f"{fr_months(NEAR_MONTHS)}, {len(launches) - soon} ensuite. Prérequis ouverts : permis, marchés, DAS "
-              f"sans date réelle (Jalons), financements prévus ou sollicités (Financements).",
+              f"{fr_months(NEAR_MONTHS)}, {len(launches) - soon} ensuite. Prérequis ouverts : DAS caduque "
+              f"ou caduque avant le démarrage, ménages à reloger (Ménages), enchaînement non tenu (Dépendances), "
+              f"permis, marchés, DAS sans date réelle (Jalons), financements prévus ou sollicités (Financements) ; "
+              f"en couleur de l'alerte la plus grave de l'opération (feuille Alertes).",
         empty=f"Aucune opération à lancer dans les {fr_months(FAR_MONTHS)}.", font_pt=9)
 
 

@@ -26,6 +26,7 @@ from opc_excel.render.decks.slides import followed_text, s_curve_slide
 from opc_excel.situation.formats import euros, meur, pct, plural
 from opc_excel.situation.schedule import (
     deliveries_expected,
+    launch_blockers,
     launches_within,
     operation_name,
 )
@@ -247,10 +248,10 @@ def outlook_slide(data: DeckInput, builder: DeckBuilder) -> None:
         return
     events: list[tuple[date, int, list[Cell | str]]] = []
     for t in launches_due:
+        blockers = launch_blockers(data.situation, t)
         events.append((t.planned_start, 0, [fr_date(t.planned_start), Cell("Lancement", None, bold=True),
                                             f"{t.operation_id} — {shorten(t.label, NAME_CAP)}", t.owner or "—",
-                                            Cell("prérequis : " + (", ".join(t.open_prerequisites) or "aucun"),
-                                                 "orange" if t.open_prerequisites else "vert")]))
+                                            Cell("prérequis : " + blockers.text, blockers.colour)]))
     for day, name, owner, detail, _ in deliveries_due:
         events.append((day, 1, [fr_date(day), Cell("Livraison", "vert"), name, owner, detail]))
     events.sort(key=lambda e: (e[0], e[1], str(e[2][2])))
@@ -268,7 +269,7 @@ def outlook_by_famille(data: DeckInput, builder: DeckBuilder, launches_due: list
     for t in launches_due:
         row = counts.setdefault(t.famille or "Famille non renseignée", [0, 0, 0])
         row[0] += 1
-        row[1] += bool(t.open_prerequisites)
+        row[1] += bool(launch_blockers(data.situation, t))
     for *_, famille in deliveries_due:
         counts.setdefault(famille, [0, 0, 0])[2] += 1
     listed = list(data.programme.lists.get(contract.FAMILLES, ()))
@@ -277,7 +278,7 @@ def outlook_by_famille(data: DeckInput, builder: DeckBuilder, launches_due: list
              Cell(fr_number(counts[famille][1]), "orange" if counts[famille][1] else None),
              fr_number(counts[famille][2])] for famille in order]
     rows.append([Cell("Total", bold=True), Cell(fr_number(len(launches_due)), bold=True),
-                 Cell(fr_number(sum(bool(t.open_prerequisites) for t in launches_due)), bold=True),
+                 Cell(fr_number(sum(bool(launch_blockers(data.situation, t)) for t in launches_due)), bold=True),
                  Cell(fr_number(len(deliveries_due)), bold=True)])
     builder.table(
         "Perspectives du semestre, par famille",

@@ -16,7 +16,7 @@ from opc_excel.model import Level
 from opc_excel.render.decks.builder import Cell, Column, DeckBuilder
 from opc_excel.render.decks.common import DeckInput, capped, start_deck
 from opc_excel.render.decks.slides import decisions_slide, red_alerts_slide
-from opc_excel.situation.schedule import deadlines
+from opc_excel.situation.schedule import deadlines, launch_blockers
 from opc_excel.text import NAME_CAP, shorten
 
 KIND = "Point mensuel"
@@ -129,16 +129,18 @@ def launches_slide(data: DeckInput, builder: DeckBuilder, horizon: float | None 
     horizon = data.params.launch_horizon_months if horizon is None else horizon
     end = add_months(data.at, horizon)
     launches = [t for t in data.indicators.to_launch if t.planned_start <= end]
+    blockers = [launch_blockers(data.situation, t) for t in launches]
     rows = capped([[f"{t.operation_id} — {shorten(t.label, NAME_CAP)}", t.owner, fr_date(t.planned_start),
-                    Cell(", ".join(t.open_prerequisites) or "aucun", "orange" if t.open_prerequisites else "vert")]
-                   for t in launches], MAX_LIST_ROWS,
+                    Cell(b.text, b.colour)]
+                   for t, b in zip(launches, blockers, strict=True)], MAX_LIST_ROWS,
                   lambda n: [f"… et {n} autres opérations à lancer", "", "", "voir le Tableau de bord"])
     builder.table(title or f"Opérations à lancer d'ici {fr_months(horizon)}",
                   [Column("Opération", 3.5), Column("Maître d'ouvrage", 1.6), Column("Démarrage prévu", 1.2),
                    Column("Prérequis ouverts", 3.0)], rows,
                   notes=f"Opérations non démarrées dont le démarrage prévu tombe avant le {fr_date(end)} "
-                        f"(Jalons : date prévisionnelle, sinon avenant ou convention), avec les prérequis encore "
-                        f"ouverts : permis, marchés, DAS, financements non acquis (Financements).",
+                        f"(Jalons : date prévisionnelle, sinon avenant ou convention), avec ce qui bloque encore "
+                        f"le démarrage : DAS caduque, ménages à reloger, enchaînement non tenu (Dépendances), permis, "
+                        f"marchés, DAS, financements non acquis (Financements), en couleur de l'alerte la plus grave.",
                   empty="Aucune opération à lancer sur la période.")
 
 
