@@ -71,7 +71,7 @@ NB_HYPHEN = "\u2011"  # trait d'union insécable: inside an id, which never brea
 _ID = re.compile(r"\b[A-Z][A-Z0-9]{1,7}(?:-[A-Z0-9]{1,8})*-[0-9]{1,5}[A-Z]?\b")
 # « : ; ! ? » as punctuation: after a word, a closing sign or a space, and followed by a space, the end, or a
 # closing sign — never inside 10:30, 1:2, https://… or a?b=1, never doubled, never between « ?! ».
-_HIGH_PUNCT = re.compile(r"(?<=[^\s;:!?«])[ \u00a0]?([;:!?])(?=[\s»)\]\"'.,;:!?…]|$)")
+_HIGH_PUNCT = re.compile(r"(?<=[^\s;:!?«])[ \u00a0]?([;:!?])(?=[\s»)\].,;:!?…]|$)")
 _OPEN_QUOTE = re.compile(r"«[ \u00a0\u202f]?(?=\S)")
 _CLOSE_QUOTE = re.compile(r"(?<=\S)[ \u00a0\u202f]?»")
 
@@ -88,3 +88,15 @@ def french(text: str) -> str:
     text = _HIGH_PUNCT.sub(lambda m: NARROW_NBSP + m[1], text)
     text = _OPEN_QUOTE.sub("«" + NARROW_NBSP, text)
     return _CLOSE_QUOTE.sub(NARROW_NBSP + "»", text)
+
+
+def plain(text: str) -> str:
+    """Return ``text`` with the narrow spaces :func:`french` sets and its non-breaking hyphens as a space and a hyphen.
+
+    What a reader reads, for comparing a slide's text with a sentence: ``plain(french(t)) == t`` for a text
+    typed with ordinary spaces before « : ; ! ? » and inside « » (the narrow space between thousands stays).
+    """
+    return _FRENCH_SPACE.sub(" ", text).replace(NB_HYPHEN, "-")
+
+
+_FRENCH_SPACE = re.compile(r"\u202f(?=[;:!?»])|(?<=«)\u202f")

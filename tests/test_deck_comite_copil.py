@@ -27,6 +27,7 @@ from opc_excel.render.decks.template import LAYOUTS
 from opc_excel.report import CheckReport
 from opc_excel.situation import schedule, selections, summary
 from opc_excel.situation.formats import euros, meur, pct
+from opc_excel.text import plain
 from tests.factory import make_workbook
 from tests.programmes import funding, operation, programme
 
@@ -82,7 +83,7 @@ def small_decks(tmp_path_factory) -> dict:
 
 
 def title_of(slide) -> str:
-    return slide.shapes.title.text_frame.text if slide.shapes.title is not None else ""
+    return plain(slide.shapes.title.text_frame.text) if slide.shapes.title is not None else ""
 
 
 def slides_titled(deck, title: str) -> list:
@@ -96,13 +97,13 @@ def table_rows(slides) -> list[list[str]]:
     for slide in slides:
         for shape in slide.shapes:
             if shape.has_table:
-                rows.extend([cell.text for cell in row.cells] for row in list(shape.table.rows)[1:])
+                rows.extend([plain(cell.text) for cell in row.cells] for row in list(shape.table.rows)[1:])
     return rows
 
 
 def header(slide) -> list[str]:
     table = next(s for s in slide.shapes if s.has_table).table
-    return [cell.text for cell in table.rows[0].cells]
+    return [plain(cell.text) for cell in table.rows[0].cells]
 
 
 def chart_of(slide):
@@ -110,7 +111,7 @@ def chart_of(slide):
 
 
 def texts(slide) -> str:
-    return "\n".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
+    return plain("\n".join(s.text_frame.text for s in slide.shapes if s.has_text_frame))
 
 
 def report_for(p) -> CheckReport:

@@ -22,6 +22,7 @@ from opc_excel.read import contract
 from opc_excel.render.decks import build_deck
 from opc_excel.render.decks.look import STATUS_LIGHT
 from opc_excel.report import CheckReport
+from opc_excel.text import plain
 from tests.programmes import funding, household, operation, programme
 
 MASTER = Path(__file__).resolve().parents[1] / "workbooks" / "perseigne_master.xlsx"
@@ -63,7 +64,7 @@ def cells_by_operation(deck, title: str) -> dict[str, tuple[str, str | None]]:
             continue
         table = next(s for s in slide.shapes if s.has_table).table
         for row in list(table.rows)[1:]:
-            name = next((c.text for c in row.cells if c.text.startswith(("OP-", "PER-", "COU-"))), None)
+            name = next((plain(c.text) for c in row.cells if plain(c.text).startswith(("OP-", "PER-", "COU-"))), None)
             if name is None:
                 continue  # « … et N autres »
             last = row.cells[len(row.cells) - 1]
@@ -71,7 +72,7 @@ def cells_by_operation(deck, title: str) -> dict[str, tuple[str, str | None]]:
                 colour = FILL.get(str(last.fill.fore_color.rgb))
             except (AttributeError, TypeError):
                 colour = None
-            found[name.split(" — ")[0]] = (last.text, colour)
+            found[name.split(" — ")[0]] = (plain(last.text), colour)
     return found
 
 

@@ -25,6 +25,7 @@ from opc_excel.report import CheckReport
 from opc_excel.situation import verdicts
 from opc_excel.situation.formats import euros, hours, meur, pct, signed_months, signed_pct
 from opc_excel.situation.verdicts import ATTEINT, CONFORME, ECART, NON_MESURE, VIGILANCE
+from opc_excel.text import plain
 from tests.factory import make_workbook
 from tests.programmes import action, funding, household, insertion, operation, programme
 
@@ -89,7 +90,7 @@ def deck_of(p, kind: str = "revue-projet", theme: str | None = None):
 
 
 def title_of(slide) -> str:
-    return slide.shapes.title.text_frame.text
+    return plain(slide.shapes.title.text_frame.text)
 
 
 def titles(deck) -> list[str]:
@@ -106,10 +107,10 @@ def table_rows(slides) -> list[list[str]]:
     rows, first_header = [], None
     for slide in slides:
         table = next(s for s in slide.shapes if s.has_table).table
-        header = [cell.text for cell in table.rows[0].cells]
+        header = [plain(cell.text) for cell in table.rows[0].cells]
         assert first_header in (None, header)
         first_header = header
-        rows.extend([cell.text for cell in row.cells] for row in list(table.rows)[1:])
+        rows.extend([plain(cell.text) for cell in row.cells] for row in list(table.rows)[1:])
     return rows
 
 
@@ -123,7 +124,7 @@ def chart_series(slide) -> dict[str, list]:
 
 
 def box_texts(slide) -> str:
-    return "\n".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
+    return plain("\n".join(s.text_frame.text for s in slide.shapes if s.has_text_frame))
 
 
 def one_slide(deck, title: str):
@@ -177,7 +178,7 @@ class DescribeTheRevueDeProjet:
 
     def it_judges_the_reconstitution_against_the_conventions_target_as_hab_01_does(self, revue, report):
         slide = one_slide(revue, "Bilan de la reconstitution de l'offre")
-        text = " ".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame)
+        text = plain(" ".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame))
         assert "Objectif de la convention : 392 logements" in text and "1 pour 1" not in text
         [pace] = [a for a in report.alerts if a.code == "HAB-01"]  # the pace, orange: one figure, one value
         assert pace.severity is Level.ORANGE and "261 logements attendus" in pace.finding

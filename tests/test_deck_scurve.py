@@ -16,6 +16,7 @@ from opc_excel.fr import fr_percent
 from opc_excel.read.history import AT_HEADER
 from opc_excel.render.decks import build_deck
 from opc_excel.report import CheckReport
+from opc_excel.text import plain
 from tests.programmes import AT, funding, operation, programme
 
 # Historique rows as a refresh writes them (rates as Excel fractions); the last one is t's own, replaced by today
@@ -70,7 +71,7 @@ class DescribeTheSCurveSlide:
         planned_at_t = series["Engagement prévu"][categories.index("30/09/2011")]
         # OP-1's DAS planned 30/06/2010, OP-2's 31/08/2011: both by t, all of it (the S2 2011 end says the same)
         assert planned_at_t == 100.0
-        text = "\n".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
+        text = plain("\n".join(s.text_frame.text for s in slide.shapes if s.has_text_frame))
         assert f"Prévu à date : {fr_percent(planned_at_t)}" in text
         assert f"Engagé : {fr_percent(50)}" in text
 
@@ -85,7 +86,7 @@ class DescribeTheSCurveSlide:
         categories, series = series_of(s)
         assert series["Engagement prévu"][categories.index("30/09/2011")] == 50.0  # OP-2's DAS not yet due at t
         assert series["Engagement prévu"][categories.index("S2 2011")] == 100.0
-        text = "\n".join(shape.text_frame.text for shape in s.shapes if shape.has_text_frame)
+        text = plain("\n".join(shape.text_frame.text for shape in s.shapes if shape.has_text_frame))
         assert f"Prévu à date : {fr_percent(50)}" in text
 
 

@@ -40,6 +40,7 @@ from opc_excel.render.decks.look import (
     write_cell,
 )
 from opc_excel.render.decks.template import HOUSE_TEMPLATE, LAYOUTS, build_house_template
+from opc_excel.text import plain
 from tests.factory import clean_sheets, make_workbook, set_value
 
 TODAY = date(2026, 1, 1)
@@ -76,13 +77,13 @@ def open_deck(data: bytes):
 
 
 def slide_texts(slide) -> list[str]:
-    """Return every text of a slide: text frames, table cells and chart values, in shape order."""
+    """Return every text of a slide as read (:func:`plain`): text frames, table cells and chart values, in order."""
     texts = []
     for shape in slide.shapes:
         if shape.has_text_frame:
-            texts.append(shape.text_frame.text)
+            texts.append(plain(shape.text_frame.text))
         if shape.has_table:
-            texts.extend(cell.text for row in shape.table.rows for cell in row.cells)
+            texts.extend(plain(cell.text) for row in shape.table.rows for cell in row.cells)
         if shape.has_chart:
             for series in shape.chart.plots[0].series:
                 texts.append(f"{series.name}: {list(series.values)}")
@@ -160,7 +161,8 @@ class DescribeThePointMensuel:
             if slide.shapes.title.text.startswith("Points d'alerte rouges"):
                 table = next(s for s in slide.shapes if s.has_table).table
                 assert table.cell(0, 0).text == "Gravité"  # the header is repeated on each slide
-                rows += [(table.cell(r, 1).text, table.cell(r, 3).text) for r in range(1, len(table.rows))]
+                rows += [(plain(table.cell(r, 1).text), plain(table.cell(r, 3).text))
+                         for r in range(1, len(table.rows))]
         red = [(a.code, a.finding) for a in master_report.alerts if a.severity is Level.ROUGE]
         assert rows == red
 
@@ -171,7 +173,7 @@ class DescribeWorkbooksWithBlockingProblems:
         set_value(sheets, "Opérations", 2, "Coût convention (€ HT)", "NC")
         report = check_file(make_workbook(tmp_path, sheets), at=None, today=TODAY)
         slides = list(open_deck(build_deck(report, "point-mensuel")).slides)
-        assert slides[1].shapes.title.text == "Données écartées : à corriger dans le classeur"
+        assert plain(slides[1].shapes.title.text) == "Données écartées : à corriger dans le classeur"
         assert "Opérations" in slide_texts(slides[1]) and "G3" in slide_texts(slides[1])
 
 
@@ -230,7 +232,7 @@ class DescribeTables:
             table = shape.table
             assert [table.cell(0, c).text for c in range(3)] == ["ID", "Libellé", "N"]
             assert shape.top + sum(r.height for r in table.rows) <= FOOTER_TOP
-            seen += [[table.cell(r, c).text for c in range(3)] for r in range(1, len(table.rows))]
+            seen += [[plain(table.cell(r, c).text) for c in range(3)] for r in range(1, len(table.rows))]
         assert seen == [[str(v) for v in row] for row in rows]
 
     def it_shrinks_a_header_whose_word_would_be_cut_and_only_the_header(self):

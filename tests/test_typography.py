@@ -3,10 +3,14 @@ that knows the characters it writes (the narrow no-break space U+202F and the no
 
 from __future__ import annotations
 
-import pytest
+import io
 
-from opc_excel.render.decks.look import text_lines, text_width
-from opc_excel.text import french
+import pytest
+from pptx import Presentation
+
+from opc_excel.render.decks.builder import DeckBuilder
+from opc_excel.render.decks.look import Column, text_lines, text_width
+from opc_excel.text import french, plain
 
 NNBSP, NBH = "\u202f", "\u2011"
 
@@ -57,3 +61,33 @@ class DescribeTheMeasurement:
         # a box just wide enough for « (PER‑EQP‑02) : »: the id and its colon are one word, never split
         assert text_lines(text, int(one_word) + 1, 10) == 4
         assert text_lines(french("(PER-EQP-02) :"), int(one_word) + 1, 10) == 1
+
+
+class DescribeTheSlides:
+    def it_sets_every_text_the_builder_writes_in_french_typography(self):
+        builder = DeckBuilder("PRU : essai", "Essai", "30/09/2011")
+        builder.bullets("Décisions : à prendre", ["Préparer un avenant (CAL-01 : PER-REH-09)"], notes="Voir ACT-007 !")
+        builder.table("Actions", [Column("Action"), Column("Décision", 4)], [["ACT-013", "Régulariser : « cession »"]],
+                      notes="n")
+        builder.kpis("Chiffres", [("Opérations lancées : ratio", "62", None)], notes="n")
+        builder.panels("Synthèse", [("Risques", ["PER-EQP-02 : retard"], "rouge")], notes="n")
+        builder.chart("Courbe", "bar", ["PER-EQP-01"], {"Engagé": [1.0]}, notes="n", comment="Au 30/09/2011 : 76 %")
+        deck = Presentation(io.BytesIO(builder.save()))
+        bullets, table, kpis, panels, chart = deck.slides
+        texts = "\n".join(shape.text_frame.text for slide in deck.slides for shape in slide.shapes
+                          if shape.has_text_frame)
+        assert f"Décisions{NNBSP}: à prendre" in texts
+        assert f"(CAL{NBH}01{NNBSP}: PER{NBH}REH{NBH}09)" in texts
+        assert f"PRU{NNBSP}: essai" in texts  # the footer
+        assert bullets.notes_slide.notes_text_frame.text == f"Voir ACT{NBH}007{NNBSP}!"
+        cells = [cell.text for row in next(s for s in table.shapes if s.has_table).table.rows for cell in row.cells]
+        assert cells == ["Action", "Décision", f"ACT{NBH}013", f"Régulariser{NNBSP}: «{NNBSP}cession{NNBSP}»"]
+        assert f"Opérations lancées{NNBSP}: ratio" in texts
+        assert f"PER{NBH}EQP{NBH}02{NNBSP}: retard" in texts
+        assert f"Au 30/09/2011{NNBSP}: 76 %" in texts
+        categories = list(next(s for s in chart.shapes if s.has_chart).chart.plots[0].categories)
+        assert categories == [f"PER{NBH}EQP{NBH}01"]
+
+    @pytest.mark.parametrize("text", ["PER-EQP-01 : retard « DAS »", "Motif : 10:30"])
+    def it_reads_as_typed_once_made_plain(self, text):
+        assert plain(french(text)) == text

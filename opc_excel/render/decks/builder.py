@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pptx import Presentation
@@ -48,7 +48,12 @@ from opc_excel.render.decks.pptx_parts import TextOnlyChartData, count_partnames
 from opc_excel.render.decks.tables import draw_table, paginate
 from opc_excel.render.decks.template import CHART, CONTENT, SECTION, TABLE, TITLE, TemplateError, house_template
 from opc_excel.render.decks.template import check_template as _check_template
-from opc_excel.text import CATEGORY_CAP, NAME_CAP, NOTES_CAP, TEXT_CAP, TITLE_CAP, shorten
+from opc_excel.text import CATEGORY_CAP, NAME_CAP, NOTES_CAP, TEXT_CAP, TITLE_CAP, french, shorten
+
+
+def say(text: str, cap: int) -> str:
+    """Return ``text`` as a slide shows it: capped at ``cap`` characters, in French typography (:func:`french`)."""
+    return french(shorten(text, cap))
 
 
 @dataclass
@@ -79,10 +84,10 @@ class DeckBuilder:
     def _slide(self, layout: str, title: str, notes: str):
         checkpoint()  # a deck for a caller who gave up stops here (opc_excel.cancel)
         slide = self.presentation.slides.add_slide(self.layouts[layout])
-        title = shorten(title, TITLE_CAP)
+        title = say(title, TITLE_CAP)
         slide.shapes.title.text = title
         self._fit_title(slide.shapes.title, title)
-        slide.notes_slide.notes_text_frame.text = shorten(notes, NOTES_CAP)
+        slide.notes_slide.notes_text_frame.text = say(notes, NOTES_CAP)
         for placeholder in list(slide.placeholders):  # content goes in shapes of ours: empty prompts would show
             if placeholder.placeholder_format.idx != 0:
                 placeholder._element.getparent().remove(placeholder._element)  # noqa: SLF001
@@ -100,30 +105,30 @@ class DeckBuilder:
     def title_slide(self, title: str, lines: Sequence[str], notes: str) -> None:
         checkpoint()  # a deck for a caller who gave up stops here (opc_excel.cancel)
         slide = self.presentation.slides.add_slide(self.layouts[TITLE])
-        title = shorten(title, TITLE_CAP)
+        title = say(title, TITLE_CAP)
         slide.shapes.title.text = title
         self._fit_title(slide.shapes.title, title)
         subtitle = next(p for p in slide.placeholders if p.placeholder_format.idx == 1)
-        subtitle.text_frame.text = "\n".join(shorten(line, TITLE_CAP) for line in lines)
+        subtitle.text_frame.text = "\n".join(say(line, TITLE_CAP) for line in lines)
         for paragraph in subtitle.text_frame.paragraphs:
             for run in paragraph.runs:
                 run.font.size = Pt(16)
                 run.font.color.rgb = GREY
-        slide.notes_slide.notes_text_frame.text = shorten(notes, NOTES_CAP)
+        slide.notes_slide.notes_text_frame.text = say(notes, NOTES_CAP)
 
     def section(self, title: str, text: str, notes: str) -> None:
         checkpoint()  # a deck for a caller who gave up stops here (opc_excel.cancel)
         slide = self.presentation.slides.add_slide(self.layouts[SECTION])
-        slide.shapes.title.text = shorten(title, TITLE_CAP)
+        slide.shapes.title.text = say(title, TITLE_CAP)
         body = next(p for p in slide.placeholders if p.placeholder_format.idx == 1)
-        body.text_frame.text = shorten(text, TEXT_CAP)
-        slide.notes_slide.notes_text_frame.text = shorten(notes, NOTES_CAP)
+        body.text_frame.text = say(text, TEXT_CAP)
+        slide.notes_slide.notes_text_frame.text = say(notes, NOTES_CAP)
 
     def bullets(self, title: str, items: Sequence[str | tuple[int, str]], notes: str,
                 empty: str = "Rien à signaler.") -> None:
         """Add a bullet list: the font shrinks to 14 pt at most, then the list continues on a new slide."""
         entries = [(0, i) if isinstance(i, str) else i for i in items] or [(0, empty)]
-        entries = [(level, shorten(text, TEXT_CAP)) for level, text in entries]
+        entries = [(level, say(text, TEXT_CAP)) for level, text in entries]
         for page, chunk in enumerate(self._bullet_pages(entries)):
             slide = self._slide(TABLE, title if page == 0 else f"{title} (suite)", notes)
             size = chunk[1]
@@ -159,8 +164,9 @@ class DeckBuilder:
     def table(self, title: str, columns: Sequence[Column], rows: Sequence[Sequence[Cell | str]], notes: str,
               empty: str = "Aucune ligne à présenter.", top: int = TOP, font_pt: float | None = None) -> int:
         """Add a table, continued on as many slides as it needs; return the number of slides used."""
-        cells = [[Cell(shorten(c.text, TEXT_CAP), c.status, c.bold) if isinstance(c, Cell)
-                  else Cell(shorten(str(c), TEXT_CAP)) for c in row] for row in rows]
+        cells = [[Cell(say(c.text, TEXT_CAP), c.status, c.bold) if isinstance(c, Cell)
+                  else Cell(say(str(c), TEXT_CAP)) for c in row] for row in rows]
+        columns = [replace(c, header=french(c.header)) for c in columns]
         total = sum(c.weight for c in columns)
         widths = [int(WIDTH * c.weight / total) for c in columns]
         if not cells:
@@ -181,7 +187,7 @@ class DeckBuilder:
     def _note(self, slide, text: str, top: int = TOP) -> None:
         box = slide.shapes.add_textbox(LEFT, top, WIDTH, Emu(600_000))
         box.text_frame.word_wrap = True
-        box.text_frame.text = shorten(text, TEXT_CAP)
+        box.text_frame.text = say(text, TEXT_CAP)
         for run in box.text_frame.paragraphs[0].runs:
             run.font.size = Pt(16)
             run.font.italic = True
@@ -192,9 +198,9 @@ class DeckBuilder:
         """Add a native, editable chart (``line`` or ``bar``) with a comment beside it."""
         slide = self._slide(CHART, title, notes)
         data = TextOnlyChartData(number_format=number_format)
-        data.categories = [shorten(c, CATEGORY_CAP) if isinstance(c, str) else c for c in categories]
+        data.categories = [say(c, CATEGORY_CAP) if isinstance(c, str) else c for c in categories]
         for name, values in series.items():
-            data.add_series(shorten(name, CATEGORY_CAP), list(values))
+            data.add_series(say(name, CATEGORY_CAP), list(values))
         kind = {"line": XL_CHART_TYPE.LINE_MARKERS, "bar": XL_CHART_TYPE.BAR_CLUSTERED,
                 "column": XL_CHART_TYPE.COLUMN_CLUSTERED}[chart_type]
         area = next(p for p in self.layouts[CHART].placeholders if p.placeholder_format.idx == 1)
@@ -230,7 +236,7 @@ class DeckBuilder:
         if chart_type == "bar":
             chart.category_axis.reverse_order = True  # first category at the top, as in the tables
         caption = next(p for p in self.layouts[CHART].placeholders if p.placeholder_format.idx == 2)
-        comment = "\n".join(shorten(line, TEXT_CAP) for line in comment.split("\n")) if comment else ""
+        comment = "\n".join(say(line, TEXT_CAP) for line in comment.split("\n")) if comment else ""
         if comment:
             box = slide.shapes.add_textbox(caption.left, TOP, caption.width, HEIGHT)
             box.text_frame.word_wrap = True
@@ -256,7 +262,7 @@ class DeckBuilder:
         tile_width = int((WIDTH - gap * (per_row - 1)) / per_row)
         tile_height = min(Emu(1_350_000), int((HEIGHT - Emu(700_000) - gap * (rows - 1)) / max(rows, 1)))
         for index, (label, value, status) in enumerate(tiles):
-            label, value = shorten(label, NAME_CAP), shorten(value, NAME_CAP)
+            label, value = say(label, NAME_CAP), say(value, NAME_CAP)
             row, col = divmod(index, per_row)
             left = LEFT + col * (tile_width + gap)
             top = TOP + row * (tile_height + gap)
@@ -306,7 +312,8 @@ class DeckBuilder:
         def height(line: str, size: float) -> int:
             return text_height("• " + line, inner, size) + int(size * 0.5 * EMU_PER_PT)
 
-        contents = [[shorten(line, TEXT_CAP) for line in lines] or [empty] for _, lines, _ in panels]
+        empty = say(empty, TEXT_CAP)
+        contents = [[say(line, TEXT_CAP) for line in lines] or [empty] for _, lines, _ in panels]
         size = 16.0
         while size > 10 and any(sum(height(line, size) for line in lines) > body_height for lines in contents):
             size -= 1
@@ -323,7 +330,7 @@ class DeckBuilder:
             head.line.fill.background()
             head.shadow.inherit = False
             head.text_frame.word_wrap = True
-            head.text_frame.text = shorten(heading, NAME_CAP)
+            head.text_frame.text = say(heading, NAME_CAP)
             for run in head.text_frame.paragraphs[0].runs:
                 run.font.size = Pt(16)
                 run.font.bold = True
@@ -350,7 +357,8 @@ class DeckBuilder:
     def save(self) -> bytes:
         """Return the deck as .pptx bytes, every slide with its footer and page number."""
         slides = list(self.presentation.slides)
-        footer = f"{shorten(self.project, FOOTER_PROJECT_CAP)} · {self.kind_label} · situation au {self.situation}"
+        footer = french(f"{shorten(self.project, FOOTER_PROJECT_CAP)} · {self.kind_label} · "
+                        f"situation au {self.situation}")
         for number, slide in enumerate(slides, start=1):
             box = slide.shapes.add_textbox(LEFT, FOOTER_TOP, Emu(WIDTH - 1_000_000), Emu(300_000))
             box.name = "Pied de page"

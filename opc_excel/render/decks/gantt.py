@@ -32,7 +32,7 @@ from opc_excel.render.decks.builder import (
     DeckBuilder,
     text_lines,
 )
-from opc_excel.text import NAME_CAP, shorten
+from opc_excel.text import NAME_CAP, french, shorten
 
 LABEL_WIDTH = Emu(2_900_000)
 LEGEND_HEIGHT = Emu(330_000)
@@ -142,7 +142,7 @@ def _draw_page(slide, bars: Sequence[GanttBar], first: date, last: date, at: dat
         top = rows_top + index * row_height
         label = shapes.add_textbox(LEFT, top, LABEL_WIDTH, row_height)
         label.text_frame.word_wrap = False
-        label.text_frame.text = _clip(bar.label, LABEL_WIDTH, LABEL_PT)
+        label.text_frame.text = _clip(french(bar.label), LABEL_WIDTH, LABEL_PT)
         _style(label, LABEL_PT, TEXT)
         label.text_frame.margin_top = label.text_frame.margin_bottom = 0
         if bar.baseline:
@@ -164,9 +164,9 @@ def _draw_page(slide, bars: Sequence[GanttBar], first: date, last: date, at: dat
     today.line.width = Pt(1.5)
     today.line.dash_style = 4  # dash
     legend = shapes.add_textbox(LEFT, BOTTOM - LEGEND_HEIGHT + Emu(40_000), WIDTH, LEGEND_HEIGHT)
-    legend.text_frame.text = (f"Barre : dates prévisionnelles ou réelles (vert : à l'heure, orange / rouge : en retard)"
-                              f" · trait gris : dates de la convention · ◆ : DAS · ligne rouge : situation au "
-                              f"{fr_date(at)}")
+    legend.text_frame.text = french(f"Barre : dates prévisionnelles ou réelles (vert : à l'heure, orange / rouge : "
+                                    f"en retard) · trait gris : dates de la convention · ◆ : DAS · ligne rouge : "
+                                    f"situation au {fr_date(at)}")
     _style(legend, 9, GREY)
 
 
