@@ -4,13 +4,19 @@ that knows the characters it writes (the narrow no-break space U+202F and the no
 from __future__ import annotations
 
 import io
+from datetime import date
 
 import pytest
 from pptx import Presentation
 
+from opc_excel.compute.alerts import evaluate
+from opc_excel.compute.indicators import compute_indicators
+from opc_excel.render.decks import build_deck
 from opc_excel.render.decks.builder import DeckBuilder
 from opc_excel.render.decks.look import Column, text_lines, text_width
+from opc_excel.report import CheckReport
 from opc_excel.text import french, plain
+from tests.programmes import funding, operation, programme
 
 NNBSP, NBH = "\u202f", "\u2011"
 
@@ -91,3 +97,18 @@ class DescribeTheSlides:
     @pytest.mark.parametrize("text", ["PER-EQP-01 : retard « DAS »", "Motif : 10:30"])
     def it_reads_as_typed_once_made_plain(self, text):
         assert plain(french(text)) == text
+
+
+class DescribeAgreement:
+    def it_agrees_number_and_noun_when_one_operation_slips(self):
+        late = operation("OP-1", works_start=dict(convention=date(2010, 1, 1), forecast=date(2011, 6, 1)),
+                         delivery=dict(convention=date(2012, 12, 31), forecast=date(2013, 6, 30)))
+        p = programme([late], funding=[funding("OP-1")])
+        report = CheckReport(p, (), {}, indicators=compute_indicators(p), alerts=tuple(evaluate(p)))
+        deck = Presentation(io.BytesIO(build_deck(report, "copil")))
+        titles = [plain(s.shapes.title.text_frame.text) for s in deck.slides if s.shapes.title is not None]
+        assert "Le plus fort glissement" in titles and not any(t.startswith("Les 1 ") for t in titles)
+        motifs = next(s for s in deck.slides if s.shapes.title is not None
+                      and s.shapes.title.text_frame.text == "Motifs de décalage")
+        text = plain("\n".join(s.text_frame.text for s in motifs.shapes if s.has_text_frame))
+        assert "1 opération en glissement sur sa date contractuelle." in text and "1 opérations" not in text

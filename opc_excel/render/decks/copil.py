@@ -165,16 +165,26 @@ def slips_slide(data: DeckInput, builder: DeckBuilder) -> None:
                                                     else ""), slip_status(data, s.vs_baseline_months)),
              shorten(s.motif or "non renseigné", NAME_CAP)] for s in top]
     builder.table(
-        f"Les {len(top)} plus forts glissements" if top else "Les plus forts glissements",
+        slips_title(len(top)),
         [Column("Opération", 4.0), Column("Jalon", 1.7), Column("Référence", 1.1), Column("Actuelle", 1.3),
          Column("Glissement", 1.1, "right"), Column("Motif", 1.6)], rows,
         notes=f"Glissement de chaque opération = son jalon le plus en retard sur sa date contractuelle (date avenant "
               f"« av. », sinon date convention ; le glissement depuis la convention est rappelé entre parenthèses) "
               f"(Jalons : date réelle, sinon prévisionnelle ; « prév. » : date prévisionnelle), en mois entiers ; "
-              f"{len(slips)} opération(s) en glissement, les {len(top)} plus fortes ici. Couleur : seuils "
+              f"{plural(len(slips), 'opération')} en glissement, {strongest(len(top))} ici. Couleur : seuils "
               f"{fr_months(data.params.delay_orange_months)} et {fr_months(data.params.delay_red_months)} "
               f"(Paramètres). Motif : colonne Motif de décalage de Jalons.",
         empty="Aucune opération en glissement sur sa date contractuelle (avenant, sinon convention).", font_pt=11)
+
+
+def slips_title(count: int) -> str:
+    """Return « Les 10 plus forts glissements », « Le plus fort glissement » for one, « Les plus forts… » for none."""
+    return "Le plus fort glissement" if count == 1 else f"Les {count} plus forts glissements" if count else \
+        "Les plus forts glissements"
+
+
+def strongest(count: int) -> str:
+    return "la plus forte" if count == 1 else f"les {count} plus fortes"
 
 
 def motifs_slide(data: DeckInput, builder: DeckBuilder, title: str = "Motifs de décalage") -> None:
@@ -189,10 +199,11 @@ def motifs_slide(data: DeckInput, builder: DeckBuilder, title: str = "Motifs de 
     first = motifs[0]
     builder.chart(
         title, "bar", motifs, {"Opérations": [counts[m] for m in motifs]},
-        notes=f"Motif de décalage du jalon le plus en retard de chacune des {len(slips)} opérations en glissement "
-              f"sur leur date contractuelle (Jalons, colonne Motif de décalage). "
+        notes=f"Motif de décalage du jalon le plus en retard de chacune des opérations en glissement "
+              f"({len(slips)}) sur leur date contractuelle (Jalons, colonne Motif de décalage). "
               + " ; ".join(f"{m} : {counts[m]}" for m in motifs) + ".",
-        comment=f"{len(slips)} opérations en glissement sur leur date contractuelle.\n"
+        comment=f"{plural(len(slips), 'opération')} en glissement sur {'sa' if len(slips) < 2 else 'leur'} "
+                f"date contractuelle.\n"
                 f"Premier motif : {first.lower()} ({counts[first]} opération{'s' if counts[first] > 1 else ''}).",
         number_format="0")
 
