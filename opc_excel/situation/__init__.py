@@ -18,7 +18,6 @@ from datetime import date
 from functools import cached_property
 
 from opc_excel.compute.indicators.scurve import SCurvePoint
-from opc_excel.compute.points_durs import PointDur
 from opc_excel.model import Action, Alert
 from opc_excel.situation import curves, schedule, selections, summary, verdicts
 from opc_excel.situation.facts import Facts
@@ -38,11 +37,6 @@ class Situation(Facts):
     @cached_property
     def hard_points(self) -> tuple[list[Alert], list[Alert]]:
         return selections.hard_points(self)
-
-    @cached_property
-    def points_durs(self) -> list[PointDur]:
-        """Return the alerts consolidated by operation, ranked by stake, each with its reason (1 first)."""
-        return selections.ranked_points_durs(self)
 
     @cached_property
     def followed_actions(self) -> tuple[date | None, list[Action]]:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 from opc_excel.compute.changes import Changes, what_changed
 from opc_excel.compute.indicators import Indicators
+from opc_excel.compute.points_durs import PointDur, points_durs
 from opc_excel.model import Alert, Params, Programme
 from opc_excel.read.alert_sheet import merge
 from opc_excel.read.history import AT_HEADER, merged_snapshots
@@ -37,6 +39,14 @@ class Facts:
             rows = merge(report.previous_alerts, report.alerts, report.at)
             changes = what_changed(snapshots, rows, since, report.at)
         return cls(report, since, changes)
+
+    @cached_property
+    def points_durs(self) -> list[PointDur]:
+        """Return the alerts consolidated by operation, ranked by stake, each with its reason (1 first).
+
+        Computed once per session: the COPIL's risks, its avenant candidates and the decks read this list.
+        """
+        return points_durs(self.programme, self.alerts, self.at)
 
     @property
     def programme(self) -> Programme:

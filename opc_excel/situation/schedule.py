@@ -14,7 +14,6 @@ from opc_excel.model import Action, Alert, Level, Operation
 from opc_excel.read import contract
 from opc_excel.situation.facts import Facts
 from opc_excel.situation.formats import maybe_date
-from opc_excel.situation.selections import ranked_points_durs
 from opc_excel.text import NAME_CAP, shorten
 
 
@@ -222,7 +221,7 @@ def avenant_candidates(data: Facts) -> list[Alert]:
     cost or ANRU subsidy changed beyond its threshold, quantity changed, operation abandoned), so the
     COPIL's candidates and the alert are one list; most at stake first (the points durs' order).
     """
-    rank = {p.operation_id: p.rank for p in ranked_points_durs(data)}
+    rank = {p.operation_id: p.rank for p in data.points_durs}
     candidates = [a for a in data.alerts if a.code == AVENANT_CODE]
     return sorted(candidates, key=lambda a: (rank.get(a.operation_id, len(rank) + 1), a.operation_id or ""))
 

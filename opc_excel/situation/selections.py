@@ -1,14 +1,13 @@
 """Which alerts a meeting is shown: points durs, risks ranked, one code at a time, colours from alerts.
 
-:func:`ranked_points_durs` consolidates the alerts by operation and ranks them by stake
-(:mod:`opc_excel.compute.points_durs`); :func:`hard_points` is the selection the decks show today.
+:func:`hard_points` is the selection the decks show today; the ranked points durs themselves are
+``Facts.points_durs`` (:mod:`opc_excel.compute.points_durs`), computed once per session.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from opc_excel.compute.points_durs import PointDur, points_durs
 from opc_excel.fr import fr_number, fr_percent
 from opc_excel.model import Alert, Level
 from opc_excel.situation.facts import Facts
@@ -64,11 +63,6 @@ def hard_points(data: Facts) -> tuple[list[Alert], list[Alert]]:
         chosen += one_code_at_a_time([a for a in candidates if a.severity is level], MAX_HARD_POINTS - len(chosen))
     shown = set(map(id, chosen))
     return chosen, [a for a in data.alerts if id(a) not in shown]
-
-
-def ranked_points_durs(data: Facts) -> list[PointDur]:
-    """Return the points durs: the alerts consolidated by operation, ranked by stake, with the reason in words."""
-    return points_durs(data.programme, data.alerts, data.at)
 
 
 def risk_groups(data: Facts) -> list[list[Alert]]:

@@ -16,7 +16,6 @@ from opc_excel.situation.schedule import SLIP_PREFERENCE, avenant_candidates
 from opc_excel.situation.selections import (
     RECONSTITUTION,
     alerts_of,
-    ranked_points_durs,
     recent_housing_target,
     reconstitution_goal,
     risk_groups,
@@ -145,7 +144,7 @@ def risks(data: Facts) -> list[str]:
     at risk, then households waiting, months of slip against the baseline, decisions overdue.
     """
     found = []
-    for point in ranked_points_durs(data)[:SUMMARY_ITEMS]:
+    for point in data.points_durs[:SUMMARY_ITEMS]:
         label = shorten(point.label, NAME_CAP)  # a name, like everywhere a deck quotes a libellé
         where = f"{point.operation_id} — {label}" if point.operation_id else label
         codes = ", ".join(sorted({a.code for a in point.alerts}))
