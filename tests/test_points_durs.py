@@ -152,6 +152,13 @@ class DescribeTheReason:
         assert point.operation_id is None and point.subsidy == 500_000
         assert point.reason == f"500{NNBSP}000{NBSP}€ de subvention ANRU au-delà de l'enveloppe de la convention"
 
+    def it_counts_the_envelope_overrun_as_fin_13_does_without_abandoned_operations(self) -> None:
+        lines = [funding("A", amount=6_000_000), funding("B", amount=4_500_000), funding("C", amount=2_000_000)]
+        ops = [operation("A"), operation("B"), operation("C", status="Abandonnée")]  # its subsidy is freed
+        p = programme(ops, funding=lines, params=dict(anru_envelope=10_000_000))
+        (point,) = points_durs(p, [alert("FIN-13", severity=R)])
+        assert point.subsidy == 500_000  # the overrun FIN-13 states, not 2 500 000
+
     def it_says_the_households_waiting(self) -> None:
         dem, households = demolition()
         (point,) = case([alert("CAL-05", "DEM", R), alert("HAB-03", "DEM")], ops=[dem], households=households)

@@ -35,6 +35,7 @@ from datetime import date
 from enum import IntEnum
 
 from opc_excel.compute.alerts.financier.common import is_anru
+from opc_excel.compute.indicators.financier import anru_subsidy_lines
 from opc_excel.compute.schedule import add_months, whole_months, works_started
 from opc_excel.fr import fr_amount, fr_date, fr_meur, fr_months, fr_number
 from opc_excel.model import Alert, Level, Operation, Programme
@@ -118,7 +119,7 @@ def _subsidy(p: Programme, op: Operation | None, codes: list[str], at: date) -> 
     """Return the ANRU subsidy at stake and the cause in words."""
     params = p.params
     if op is None:  # FIN-13: the programme's subsidies above the envelope
-        total = sum(line.amount or 0 for line in p.funding if is_anru(line))
+        total = sum(line.amount or 0 for line in anru_subsidy_lines(p))  # as FIN-13: abandoned operations left out
         envelope = params.anru_envelope  # Enveloppe ANRU (€) of the latest avenant
         over = total - envelope if envelope is not None else 0.0
         return max(over, 0.0), f"{_euros(max(over, 0.0))} de subvention ANRU au-delà de l'enveloppe de la convention"
