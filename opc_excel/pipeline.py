@@ -219,10 +219,11 @@ def deck_file_name(kind: str, theme: str | None, at: date) -> str:
 
 def write_deck(report: CheckReport, target: str | Path, kind: str, *, theme: str | None = None,
                template: str | Path | None = None, since: date | None = None,
-               situation: Situation | None = None) -> WrittenFile:
+               situation: Situation | None = None, seance: date | None = None) -> WrittenFile:
     """Build a deck and write it atomically (a temporary file renamed): the whole deck or nothing.
 
-    ``situation``: the session's :class:`Situation` of ``report``, built once for several decks.
+    ``situation``: the session's :class:`Situation` of ``report``, built once for several decks; ``seance``: the
+    meeting's date (default: its *Prochain …* parameter when not before t, else t).
 
     Only a .pptx is ever replaced, after a dated backup (someone may have touched it up in
     PowerPoint); a workbook, or any file that is not a presentation, is refused.
@@ -237,7 +238,8 @@ def write_deck(report: CheckReport, target: str | Path, kind: str, *, theme: str
             f"« {Path(target).name} » existe et n'est pas un diaporama PowerPoint : il ne sera pas remplacé. "
             f"Choisissez un autre nom de fichier (--out), puis relancez.")
     refuse_if_open(path)
-    data = build_deck(report, kind, theme=theme, template=template, since=since, situation=situation)
+    data = build_deck(report, kind, theme=theme, template=template, since=since, situation=situation,
+                      seance=seance)
     backup = backup_copy(path) if path.exists() else None
     atomic_write_bytes(path, data)
     return WrittenFile(path, backup)

@@ -107,6 +107,10 @@ def build_parser() -> argparse.ArgumentParser:
     deck.add_argument("--depuis", metavar="JJ/MM/AAAA", type=_date_argument,
                       help="date de situation du précédent point, pour « ce qui a changé » (par défaut : la "
                            "précédente de la feuille Historique)")
+    deck.add_argument("--seance", metavar="JJ/MM/AAAA", type=_date_argument,
+                      help="date de la séance : les échéances, les perspectives et les décisions partent de cette "
+                           "date (par défaut : la date « Prochain … » de cette instance dans Paramètres, sinon la "
+                           "date de situation)")
 
     template_check = commands.add_parser(
         "template-check", help="vérifier qu'un modèle PowerPoint convient aux diaporamas",

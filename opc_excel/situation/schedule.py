@@ -17,13 +17,15 @@ from opc_excel.situation.formats import maybe_date
 from opc_excel.text import NAME_CAP, shorten
 
 
-def deadlines(data: Facts, days: int = 90) -> list[tuple[date, str, str, str]]:
-    """Return the deadlines in the next ``days`` days: DAS, caducité, demande de solde, meetings, actions.
+def deadlines(data: Facts, days: int = 90, seance: date | None = None) -> list[tuple[date, str, str, str]]:
+    """Return the deadlines from t to ``days`` days after the ``seance`` (default t): DAS, caducité, demande
+    de solde, meetings after the séance (a meeting never lists itself), actions.
 
-    Each is (date, what, operation, detail), sorted by date.
+    Each is (date, what, operation, detail), sorted by date; those before ``seance`` fall due before the meeting.
     """
     at, params = data.at, data.params
-    end = at + timedelta(days=days)
+    seance = at if seance is None or seance < at else seance
+    end = seance + timedelta(days=days)
     found: list[tuple[date, str, str, str]] = []
     for op in data.programme.operations:
         if is_abandoned(op):
@@ -48,7 +50,7 @@ def deadlines(data: Facts, days: int = 90) -> list[tuple[date, str, str, str]]:
                 "Comité de pilotage": params.next_steering_committee, "Revue de projet": params.next_project_review,
                 "Point d'étape": params.next_milestone_review}
     for what, when in meetings.items():
-        if when and at <= when <= end:
+        if when and seance < when <= end:
             found.append((when, what, "Programme", "Réunion prévue"))
     for action in data.programme.actions:
         if action.due and at <= action.due <= end and action.status != "Soldée" and action.closed_on is None:

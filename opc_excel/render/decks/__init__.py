@@ -41,10 +41,11 @@ THEMES = tuple(THEMES_BY_MEETING)
 
 
 def build_deck(report: CheckReport, kind: str, theme: str | None = None, template: str | Path | None = None,
-               since: date | None = None, situation: Situation | None = None) -> bytes:
+               since: date | None = None, situation: Situation | None = None, seance: date | None = None) -> bytes:
     """Return the deck ``kind`` for the checked workbook, as .pptx bytes.
 
     ``situation``: the session's :class:`Situation` of ``report``, to build it once for several decks.
+    ``seance``: the date of the meeting (default: its *Prochain …* parameter when not before t, else t).
     """
     deck = KINDS.get(kind)
     if deck is None:
@@ -56,7 +57,7 @@ def build_deck(report: CheckReport, kind: str, theme: str | None = None, templat
     label = deck.label if theme is None else f"{deck.label} {theme_label(theme)}"
     builder = DeckBuilder(report.programme.params.project or "Projet", label, fr_date(report.at),
                           template=Path(template) if template else house_template())
-    deck.build(DeckInput(report, since=since, theme=theme, situation=situation), builder)
+    deck.build(DeckInput(report, since=since, theme=theme, situation=situation, kind=kind, seance=seance), builder)
     return builder.save()
 
 

@@ -16,6 +16,7 @@ from opc_excel.model import Alert, Level, Programme, Theme
 from opc_excel.render.decks.builder import Cell, Column, DeckBuilder
 from opc_excel.report import CheckReport
 from opc_excel.situation import Situation
+from opc_excel.situation.meeting import Meeting, meeting_of
 from opc_excel.text import NAME_CAP, shorten, shorten_quotes
 
 LEVEL_STATUS = {Level.ROUGE: "rouge", Level.ORANGE: "orange"}
@@ -37,11 +38,18 @@ class DeckInput:
     since: date | None = None  # the previous meeting's date de situation
     theme: str | None = None
     situation: Situation = None  # type: ignore[assignment]  # set in __post_init__
+    kind: str = "point-mensuel"  # the deck kind, as on the command line
+    seance: date | None = None  # the date of the meeting (--seance); None: its *Prochain …* parameter, else t
 
     def __post_init__(self) -> None:
         if self.situation is None:
             self.situation = Situation.of(self.report, self.since)
         self.since = self.situation.since
+
+    @property
+    def meeting(self) -> Meeting:
+        """Return the meeting the deck is for: its date (the séance), the instance that decides in it."""
+        return meeting_of(self.kind, self.params, self.at, self.seance, self.theme)
 
     def __getattr__(self, name: str):
         """Return what the situation knows: ``programme``, ``params``, ``indicators``, ``alerts``, ``at``…"""
@@ -70,22 +78,24 @@ def start_deck(data: DeckInput, kind_label: str, builder: DeckBuilder, title: st
                extra_lines: Sequence[str] = (), meeting: date | None = None) -> None:
     """Add the title slide and, when the workbook had blocking problems, the slide of what was left out.
 
-    ``meeting`` is the date of the session the deck is for (a *Prochain …* parameter): named when still to come.
+    ``meeting`` is the date of the session the deck is for (default: ``data.meeting``): named when after t. The
+    workbook's fingerprint goes in the notes, where it tells two decks apart without cluttering the slide.
     """
     params = data.params
     lines = [line for line in (params.project, params.collectivite) if line]
     if params.project_sponsor:
         lines.append(f"Porteur de projet : {params.project_sponsor}")
-    lines.append(f"Situation au {fr_date(data.at)}")
-    if meeting is not None and meeting >= data.at:
-        lines.append(f"Séance du {fr_date(meeting)}")
+    meeting = data.meeting.day if meeting is None else meeting
+    if meeting > data.at:
+        lines.append(f"Séance du {fr_date(meeting)} · situation au {fr_date(data.at)}")
+    else:
+        lines.append(f"Situation au {fr_date(data.at)}")
     lines.extend(extra_lines)
     lines.append(f"Avenant en vigueur : {params.amendment_in_force or 'aucun renseigné'}")
-    lines.append(f"Empreinte du classeur : {fingerprint(data.programme)}")
     builder.title_slide(title or kind_label, lines,
                         notes=f"{kind_label} généré depuis le classeur maître, situation au {fr_date(data.at)}. "
-                              f"L'empreinte identifie les valeurs saisies : deux diaporamas de même empreinte "
-                              f"reposent sur les mêmes données.")
+                              f"Empreinte du classeur : {fingerprint(data.programme)} — elle identifie les valeurs "
+                              f"saisies : deux diaporamas de même empreinte reposent sur les mêmes données.")
     blocking = data.report.blocking
     if blocking:
         builder.table(

@@ -1,8 +1,10 @@
-"""Point mensuel with the direction de projet (5–8 slides, more when a table continues).
+"""Point mensuel with the direction de projet (8–9 slides, on any size of programme).
 
-1. Title. 2. What changed since the previous point. 3. Red alerts, then orange ones by code,
-with proposed measures. 4. Deadlines in the next 90 days. 5. Operations to launch within the
-horizon and their open prerequisites. 6. Actions due or late. 7. Decisions to take.
+1. Title. 2. Synthesis. 3. What changed since the previous point. 4. The points durs, ranked by stake.
+5. Deadlines from the séance to 90 days after it, those falling before the séance flagged. 6. Operations
+to launch within the horizon and what blocks them. 7. Actions due or late at the séance. 8. The decisions
+the direction de projet can take. 9. Annex: the other alerts by theme. Every list holds on one slide: the
+workbook keeps them all, the slide says how many more.
 """
 
 from __future__ import annotations
@@ -10,37 +12,52 @@ from __future__ import annotations
 from collections import Counter
 from datetime import timedelta
 
+from opc_excel.compute.alerts.words import code_words
 from opc_excel.compute.schedule import add_months, whole_months
-from opc_excel.fr import fr_date, fr_months
-from opc_excel.model import Level
+from opc_excel.fr import fr_date, fr_months, fr_number
 from opc_excel.render.decks.builder import Cell, Column, DeckBuilder
-from opc_excel.render.decks.common import DeckInput, capped, start_deck
-from opc_excel.render.decks.slides import decisions_slide, red_alerts_slide
+from opc_excel.render.decks.common import DeckInput, start_deck
+from opc_excel.render.decks.findings import (
+    decisions_slide,
+    fit_one_slide,
+    points_durs_annex_slide,
+    points_durs_slide,
+    synthesis_slide,
+)
+from opc_excel.situation.formats import plural
 from opc_excel.situation.schedule import deadlines, launch_blockers
 from opc_excel.text import NAME_CAP, shorten
 
 KIND = "Point mensuel"
-MAX_CHANGE_ROWS = 10
+MAX_CHANGE_ROWS = 6
+MAX_NEW_RED = 5
 MAX_LIST_ROWS = 30
 
 
 def build(data: DeckInput, builder: DeckBuilder) -> None:
+    meeting = data.meeting
     start_deck(data, KIND, builder, title="Point mensuel avec la direction de projet")
+    synthesis_slide(data, builder, meeting)
     changes_slide(data, builder)
-    red_alerts_slide(data, builder)
-    orange_summary_slide(data, builder)
+    shown = points_durs_slide(data, builder, meeting)
     deadlines_slide(data, builder)
     launches_slide(data, builder)
     actions_slide(data, builder)
-    decisions_slide(data, builder)
+    decisions_slide(data, builder, meeting)
+    points_durs_annex_slide(data, builder, meeting, shown)
+
+
+def _in_words(codes: Counter) -> str:
+    return ", ".join(f"{code_words(code)} ({code}) × {n}" for code, n in sorted(codes.items(), key=lambda i: -i[1]))
 
 
 def changes_slide(data: DeckInput, builder: DeckBuilder, title_prefix: str = "Ce qui a changé") -> None:
-    """What changed since the previous date de situation, summarised to what a meeting discusses.
+    """What changed since the previous date de situation, on one slide, the title saying how much.
 
-    New red alerts one by one and new orange ones counted by code; resolved alerts; milestones reached
-    grouped by milestone; the largest forecast moves (a month or more, those without a motif first),
-    the rest counted. The full lists stay in the workbook (Alertes, Historique jalons).
+    New red alerts one by one (the first MAX_NEW_RED, the others counted), new orange ones counted by nature;
+    resolved alerts counted by nature; milestones reached grouped by milestone; the largest forecast moves (a
+    month or more, those without a motif first), the rest counted. The full lists stay in the workbook
+    (Alertes, Historique jalons).
     """
     if data.changes is None:
         builder.bullets(f"{title_prefix} depuis le dernier point", [],
@@ -52,18 +69,19 @@ def changes_slide(data: DeckInput, builder: DeckBuilder, title_prefix: str = "Ce
     rows: list[list[Cell | str]] = []
     new_red = [r for r in changes.new_alerts if r.computed.get("Gravité") == "Rouge"]
     new_orange = Counter(str(r.computed.get("Code")) for r in changes.new_alerts if r not in new_red)
-    for row in new_red:
+    for row in new_red[:MAX_NEW_RED]:
         rows.append([Cell("Nouvelle alerte rouge", "rouge"), str(row.computed.get("ID opération") or "Programme"),
                      str(row.computed.get("Constat") or "")])
+    if len(new_red) > MAX_NEW_RED:
+        more = Counter(str(r.computed.get("Code")) for r in new_red[MAX_NEW_RED:])
+        rows.append([Cell("Autres alertes rouges", "rouge"), str(len(new_red) - MAX_NEW_RED), _in_words(more)])
     if new_orange:
         rows.append([Cell("Nouvelles alertes orange", "orange"), str(sum(new_orange.values())),
-                     ", ".join(f"{code} ({n})" for code, n in sorted(new_orange.items()))])
+                     _in_words(new_orange)])
     resolved = list(changes.resolved_alerts)
-    for row in resolved[:MAX_CHANGE_ROWS]:
-        rows.append([Cell("Alerte levée", "vert"), str(row.computed.get("ID opération") or "Programme"),
-                     f"{row.computed.get('Code')} : {row.computed.get('Constat') or ''}"])
-    if len(resolved) > MAX_CHANGE_ROWS:
-        rows.append([Cell("Alertes levées", "vert"), str(len(resolved) - MAX_CHANGE_ROWS), "autres : voir Alertes"])
+    if resolved:
+        rows.append([Cell("Alertes levées", "vert"), str(len(resolved)),
+                     _in_words(Counter(str(r.computed.get("Code")) for r in resolved))])
     reached: dict[str, list[str]] = {}
     for change in changes.milestones_reached:
         reached.setdefault(change.milestone, []).append(change.operation_id)
@@ -80,89 +98,106 @@ def changes_slide(data: DeckInput, builder: DeckBuilder, title_prefix: str = "Ce
                      f"({'+' if months > 0 else ''}{months} mois, {motif})"])
     others = len(changes.forecasts_moved) - min(len(moves), MAX_CHANGE_ROWS)
     if others > 0:
-        rows.append([Cell("Autres décalages"), str(others), "plus petits ou de moindre ampleur : voir la feuille "
+        rows.append([Cell("Autres décalages"), str(others), "de moins d'un mois ou plus petits : feuille "
                                                             "Historique jalons"])
+    columns = [Column("Quoi", 1.8), Column("Opération / nombre", 1.4), Column("Détail", 6.0)]
+    rows = fit_one_slide(columns, rows, lambda n: [Cell("Autres changements"), str(n),
+                                                  "feuilles Alertes et Historique jalons"])
     builder.table(
-        f"{title_prefix} depuis le {fr_date(changes.since)}",
-        [Column("Quoi", 1.6), Column("Opération / nombre", 1.4), Column("Détail", 6.0)], rows,
+        f"Depuis le {fr_date(changes.since)} : "
+        f"{plural(len(new_red), 'nouvelle alerte rouge', 'nouvelles alertes rouges')}, "
+        f"{plural(len(resolved), 'alerte levée', 'alertes levées')}, "
+        f"{plural(len(changes.milestones_reached), 'jalon atteint', 'jalons atteints')}",
+        columns, rows,
         notes=f"Comparaison des situations au {fr_date(changes.since)} et au {fr_date(changes.until)} "
               f"(feuilles Historique jalons et Alertes) : {len(changes.new_alerts)} nouvelle(s) alerte(s) "
               f"dont {len(new_red)} rouge(s), {len(resolved)} levée(s), {len(changes.milestones_reached)} jalon(s) "
               f"atteint(s), {len(changes.forecasts_moved)} date(s) prévisionnelle(s) décalée(s) dont {len(moves)} "
               f"d'un mois ou plus.",
-        empty="Aucun changement depuis le dernier point.", font_pt=9)
-
-
-def orange_summary_slide(data: DeckInput, builder: DeckBuilder) -> None:
-    orange = [a for a in data.alerts if a.severity is Level.ORANGE]
-    by_code = Counter(a.code for a in orange)
-    rows = []
-    for code, count in sorted(by_code.items()):
-        examples = [a for a in orange if a.code == code]
-        operations = ", ".join(a.operation_id or a.action_id or "programme" for a in examples[:6])
-        more = f" et {count - 6} autres" if count > 6 else ""
-        rows.append([Cell(code), Cell(str(count)), Cell(examples[0].finding), Cell(operations + more)])
-    builder.table("Points d'alerte orange, par code",
-                  [Column("Code", 0.8), Column("Nombre", 0.8, "right"), Column("Exemple de constat", 5.0),
-                   Column("Opérations concernées", 3.0)], rows,
-                  notes=f"{len(orange)} alerte(s) orange regroupées par code ; le détail, avec les mesures "
-                        f"proposées, est dans la feuille Alertes.",
-                  empty="Aucune alerte orange.", font_pt=9)
+        empty="Aucun changement depuis le dernier point.")
 
 
 def deadlines_slide(data: DeckInput, builder: DeckBuilder, days: int = 90) -> None:
-    items = deadlines(data.situation, days)
-    rows = capped([[fr_date(day), what, who, detail] for day, what, who, detail in items], MAX_LIST_ROWS,
-                  lambda n: ["…", f"{n} autres échéances", "", "voir les feuilles Jalons et Actions"])
-    builder.table(f"Échéances des {days} prochains jours",
-                  [Column("Date", 1.0), Column("Échéance", 1.8), Column("Opération", 3.0), Column("Détail", 3.5)],
-                  rows,
-                  notes=f"Échéances entre le {fr_date(data.at)} et le {fr_date(data.at + timedelta(days=days))} : "
-                        f"DAS attendues (Jalons), caducité (DAS + {fr_months(data.params.lapse_months)}), "
-                        f"demandes de solde (livraison + {fr_months(data.params.balance_request_months)}), "
-                        f"réunions (Paramètres) et actions (Actions).",
-                  empty=f"Aucune échéance dans les {days} prochains jours.")
+    """Deadlines from t to ``days`` after the séance; those falling before the séance flagged in orange."""
+    seance = data.meeting.day
+    end = seance + timedelta(days=days)
+    items = deadlines(data.situation, days, seance=seance)
+    before = sum(day < seance for day, *_ in items)
+    columns = [Column("Date", 1.0), Column("Échéance", 1.8), Column("Opération", 3.0), Column("Détail", 3.5)]
+    rows = [[Cell(fr_date(day), "orange" if day < seance else None), what, who,
+             ("Avant la séance : " if day < seance else "") + detail] for day, what, who, detail in items]
+    rows = fit_one_slide(columns, rows, lambda n: ["…", f"{n} autres échéances", "",
+                                                   "feuilles Jalons et Actions"])
+    title = f"{plural(len(items), 'échéance', 'échéances')} d'ici le {fr_date(end)}"
+    if before:
+        title += f", dont {fr_number(before)} avant la séance du {fr_date(seance)}"
+    builder.table(title if items else f"Aucune échéance d'ici le {fr_date(end)}", columns, rows,
+                  notes=f"Échéances entre le {fr_date(data.at)} (date de situation) et le {fr_date(end)} ({days} jours "
+                        f"après la séance du {fr_date(seance)}) : DAS attendues (Jalons), caducité (DAS + "
+                        f"{fr_months(data.params.lapse_months)}), demandes de solde (livraison + "
+                        f"{fr_months(data.params.balance_request_months)}), réunions après la séance (Paramètres) et "
+                        f"actions (Actions). En orange : échues avant la séance.",
+                  empty=f"Aucune échéance d'ici le {fr_date(end)}.")
 
 
 def launches_slide(data: DeckInput, builder: DeckBuilder, horizon: float | None = None,
                    title: str | None = None) -> None:
+    """The operations to launch within the horizon, the blocked ones first, each with what blocks it."""
     horizon = data.params.launch_horizon_months if horizon is None else horizon
     end = add_months(data.at, horizon)
+    seance = data.meeting.day
     launches = [t for t in data.indicators.to_launch if t.planned_start <= end]
-    blockers = [launch_blockers(data.situation, t) for t in launches]
-    rows = capped([[f"{t.operation_id} — {shorten(t.label, NAME_CAP)}", t.owner, fr_date(t.planned_start),
-                    Cell(b.text, b.colour)]
-                   for t, b in zip(launches, blockers, strict=True)], MAX_LIST_ROWS,
-                  lambda n: [f"… et {n} autres opérations à lancer", "", "", "voir le Tableau de bord"])
-    builder.table(title or f"Opérations à lancer d'ici {fr_months(horizon)}",
-                  [Column("Opération", 3.5), Column("Maître d'ouvrage", 1.6), Column("Démarrage prévu", 1.2),
-                   Column("Prérequis ouverts", 3.0)], rows,
+    pairs = [(t, launch_blockers(data.situation, t)) for t in launches]
+    pairs.sort(key=lambda pair: (not pair[1], {"rouge": 0, "orange": 1}.get(pair[1].colour, 2), pair[0].planned_start))
+    blocked = sum(bool(b) for _, b in pairs)
+    columns = [Column("Opération", 3.5), Column("Maître d'ouvrage", 1.6), Column("Démarrage prévu", 1.2),
+               Column("Ce qui bloque le démarrage", 3.0)]
+    rows = [[f"{t.operation_id} — {shorten(t.label, NAME_CAP)}", t.owner,
+             Cell(fr_date(t.planned_start) + (" (dépassé)" if t.planned_start < seance else ""),
+                  "orange" if t.planned_start < seance else None),
+             Cell(b.text if b else "rien d'ouvert", b.colour if b else None)] for t, b in pairs]
+    rows = fit_one_slide(columns, rows, lambda n: [f"… et {n} autres opérations à lancer", "", "",
+                                                   "Tableau de bord, « À lancer »"])
+    found = (f"{plural(blocked, 'opération bloquée', 'opérations bloquées')} sur "
+             f"{plural(len(launches), 'opération', 'opérations')} à lancer d'ici {fr_months(horizon)}")
+    builder.table(title or (found if launches else f"Aucune opération à lancer d'ici {fr_months(horizon)}"),
+                  columns, rows,
                   notes=f"Opérations non démarrées dont le démarrage prévu tombe avant le {fr_date(end)} "
-                        f"(Jalons : date prévisionnelle, sinon avenant ou convention), avec ce qui bloque encore "
-                        f"le démarrage : DAS caduque, ménages à reloger, enchaînement non tenu (Dépendances), permis, "
-                        f"marchés, DAS, financements non acquis (Financements), en couleur de l'alerte la plus grave.",
+                        f"(Jalons : date prévisionnelle, sinon avenant ou convention), les bloquées d'abord, avec ce "
+                        f"qui bloque encore le démarrage : DAS caduque, ménages à reloger, enchaînement non tenu "
+                        f"(Dépendances), permis, marchés, DAS, financements non acquis (Financements), en couleur de "
+                        f"l'alerte la plus grave. « Dépassé » : démarrage prévu avant la séance du {fr_date(seance)} "
+                        f"et non intervenu. {found}.",
                   empty="Aucune opération à lancer sur la période.")
 
 
 def actions_slide(data: DeckInput, builder: DeckBuilder, instance: str | None = None,
-                  title: str = "Actions échues ou à échéance sous 30 jours") -> None:
-    soon = data.at + timedelta(days=30)
+                  title: str | None = None) -> None:
+    """Actions not closed, late at the séance or due within 30 days after it (red after too many postponements)."""
+    seance = data.meeting.day
+    soon = seance + timedelta(days=30)
     actions = [a for a in data.programme.actions
                if a.status != "Soldée" and a.closed_on is None and a.due is not None and a.due <= soon
                and (instance is None or a.instance == instance)]
     actions.sort(key=lambda a: a.due)
     rows = []
+    late = 0
     for action in actions:
-        late = action.due < data.at
+        is_late = action.due < seance
+        late += is_late
         postponed = int(action.postponements or 0)
-        status = "rouge" if late and postponed >= data.params.postponements_red else "orange" if late else None
-        rows.append([action.id, action.subject or action.decision, action.owner, Cell(fr_date(action.due), status),
+        status = "rouge" if is_late and postponed >= data.params.postponements_red else "orange" if is_late else None
+        rows.append([action.id, action.subject or action.decision, action.owner,
+                     Cell(fr_date(action.due) + (" (en retard)" if is_late else ""), status),
                      action.status or "", str(postponed)])
-    rows = capped(rows, MAX_LIST_ROWS, lambda n: ["…", f"{n} autres actions : voir la feuille Actions", "", "", "",
-                                                   ""])
-    builder.table(title, [Column("Action", 0.9), Column("Sujet", 4.0), Column("Responsable", 1.8),
-                          Column("Échéance", 1.1), Column("Statut", 1.0), Column("Reports", 0.8, "right")], rows,
-                  notes=f"Relevé de décisions (feuille Actions) : actions non soldées dont l'échéance est passée "
-                        f"ou tombe avant le {fr_date(soon)}. En rouge : en retard après au moins "
-                        f"{int(data.params.postponements_red)} reports.",
-                  empty="Aucune action échue ni à échéance dans les 30 jours.")
+    columns = [Column("Action", 0.9), Column("Sujet", 4.0), Column("Responsable", 1.8), Column("Échéance", 1.3),
+               Column("Statut", 1.0), Column("Reports", 0.8, "right")]
+    rows = fit_one_slide(columns, rows, lambda n: ["…", f"{n} autres actions : feuille Actions", "", "", "", ""])
+    found = (f"{plural(late, 'action en retard', 'actions en retard')} à la séance, "
+             f"{plural(len(actions) - late, 'autre', 'autres')} à échéance d'ici le {fr_date(soon)}")
+    builder.table(title or (found if actions else f"Aucune action en retard ni à échéance d'ici le {fr_date(soon)}"),
+                  columns, rows,
+                  notes=f"Relevé de décisions (feuille Actions) : actions non soldées dont l'échéance tombe avant "
+                        f"la séance du {fr_date(seance)} (en retard) ou avant le {fr_date(soon)}. En rouge : en retard "
+                        f"après au moins {int(data.params.postponements_red)} reports. {found}.",
+                  empty=f"Aucune action en retard ni à échéance d'ici le {fr_date(soon)}.")
