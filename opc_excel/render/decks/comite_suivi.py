@@ -39,7 +39,7 @@ from opc_excel.model import Level
 from opc_excel.read import contract
 from opc_excel.render.decks.builder import Cell, Column, DeckBuilder
 from opc_excel.render.decks.common import DeckInput, start_deck
-from opc_excel.render.decks.gantt import draw_gantt, gantt_bars
+from opc_excel.render.decks.gantt import draw_gantt
 from opc_excel.render.decks.slides import decisions_slide, s_curve_slide
 from opc_excel.situation.formats import euros, meur, pct, plural, ratio, signed_percent, signed_points
 from opc_excel.situation.schedule import (
@@ -171,13 +171,9 @@ def key_figures_slide(data: DeckInput, builder: DeckBuilder, title: str = "Chiff
                 f"indice d'avancement {ratio(ind.spi)} (avancement réel ÷ prévu).")
 
 
-def gantt_slide(data: DeckInput, builder: DeckBuilder, title: str = "Calendrier par famille") -> None:
-    bars = gantt_bars(data.programme, data.alerts, by_famille=True)
-    draw_gantt(builder, title, bars, data.at,
-               notes=f"Une barre par famille (nombre d'opérations entre parenthèses) : du premier démarrage au "
-                     f"dernier achèvement des opérations (Jalons : date réelle, sinon prévisionnelle, sinon de "
-                     f"référence), sous le trait gris des dates de la convention. Couleur : la pire alerte "
-                     f"calendrier (CAL-01 à CAL-04) des opérations de la famille. Ligne rouge : {fr_date(data.at)}.")
+def gantt_slide(data: DeckInput, builder: DeckBuilder) -> None:
+    """The Gantt (gantt.py): one row per operation, the late ones first when they don't fit three slides."""
+    draw_gantt(builder, data.programme, data.at)
 
 
 def progress_by_famille_slide(data: DeckInput, builder: DeckBuilder,

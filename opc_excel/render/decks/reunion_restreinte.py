@@ -31,7 +31,7 @@ from opc_excel.model import Level, Milestone
 from opc_excel.read import contract
 from opc_excel.render.decks.builder import Cell, Column, DeckBuilder
 from opc_excel.render.decks.common import THEMES_BY_MEETING, DeckInput, alert_columns, alert_rows, start_deck
-from opc_excel.render.decks.gantt import ROWS_PER_SLIDE, draw_gantt, gantt_bars
+from opc_excel.render.decks.gantt import draw_gantt
 from opc_excel.render.decks.slides import (
     anru_slide,
     followed_text,
@@ -136,15 +136,8 @@ def slips_slide(data: DeckInput, builder: DeckBuilder) -> None:
 
 
 def gantt_slide(data: DeckInput, builder: DeckBuilder) -> None:
-    live = [op for op in data.programme.operations if not is_abandoned(op)]
-    by_famille = len(live) > ROWS_PER_SLIDE
-    bars = gantt_bars(data.programme, data.alerts, by_famille=by_famille)
-    draw_gantt(builder, "Calendrier par famille" if by_famille else "Calendrier des opérations", bars, data.at,
-               notes=f"Barres : démarrage → livraison réels ou prévisionnels (Jalons) ; trait gris : dates "
-                     f"convention ; losange : DAS ; ligne rouge : situation au {fr_date(data.at)}. "
-                     + (f"{len(live)} opérations regroupées par famille (première date → dernière) ; "
-                        if by_famille else "")
-                     + "rouge / orange : alertes CAL-01 à CAL-04 de la feuille Alertes.")
+    """The Gantt (gantt.py): one row per operation, the late ones first when they don't fit three slides."""
+    draw_gantt(builder, data.programme, data.at)
 
 
 def sequencing_rows(data: DeckInput) -> list[list[Cell | str]]:
