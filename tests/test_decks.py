@@ -19,7 +19,6 @@ from pptx.util import Emu, Pt
 
 from opc_excel.cli import main
 from opc_excel.cli.commands import DEMO_DECKS
-from opc_excel.model import Level
 from opc_excel.pipeline import check_file, check_source
 from opc_excel.read import contract
 from opc_excel.read.source import GridSource
@@ -125,9 +124,11 @@ class DescribeEveryDeck:
         first = open_deck(decks[(kind, theme)])
         assert [slide_texts(s) for s in again.slides] == [slide_texts(s) for s in first.slides]
 
-    def it_names_the_avenant_and_a_fingerprint_on_the_title_slide(self, decks):
-        title = "\n".join(slide_texts(open_deck(decks[("point-mensuel", None)]).slides[0]))
-        assert "Avenant en vigueur : Avenant n°2" in title and "Empreinte du classeur : " in title
+    def it_names_the_avenant_on_the_title_slide_and_the_fingerprint_in_its_notes(self, decks):
+        slide = open_deck(decks[("point-mensuel", None)]).slides[0]
+        title = "\n".join(slide_texts(slide))
+        assert "Avenant en vigueur : Avenant n°2" in title and "Empreinte" not in title
+        assert "Empreinte du classeur : " in plain(slide.notes_slide.notes_text_frame.text)
 
     def it_tells_two_workbooks_apart_by_their_fingerprint(self, tmp_path):
         sheets = clean_sheets()
@@ -136,8 +137,8 @@ class DescribeEveryDeck:
         second = check_file(make_workbook(tmp_path, sheets, name="b.xlsx"), at=None, today=TODAY)
 
         def fingerprint(report) -> str:
-            text = "\n".join(slide_texts(open_deck(build_deck(report, "point-mensuel")).slides[0]))
-            return text.split("Empreinte du classeur : ")[1][:10]
+            slide = open_deck(build_deck(report, "point-mensuel")).slides[0]
+            return plain(slide.notes_slide.notes_text_frame.text).split("Empreinte du classeur : ")[1][:10]
         assert fingerprint(first) != fingerprint(second)
 
 
@@ -151,20 +152,6 @@ class DescribeEveryDeck:
         seen = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                                env={**os.environ, "PYTHONHASHSEED": seed}).stdout.strip() for seed in ("1", "2")}
         assert seen == {fingerprint(master_report.programme)}
-
-
-class DescribeThePointMensuel:
-    def it_lists_every_red_alert_once_across_its_continued_slides(self, master_report, decks):
-        presentation = open_deck(decks[("point-mensuel", None)])
-        rows = []
-        for slide in presentation.slides:
-            if slide.shapes.title.text.startswith("Points d'alerte rouges"):
-                table = next(s for s in slide.shapes if s.has_table).table
-                assert table.cell(0, 0).text == "Gravité"  # the header is repeated on each slide
-                rows += [(plain(table.cell(r, 1).text), plain(table.cell(r, 3).text))
-                         for r in range(1, len(table.rows))]
-        red = [(a.code, a.finding) for a in master_report.alerts if a.severity is Level.ROUGE]
-        assert rows == red
 
 
 class DescribeWorkbooksWithBlockingProblems:
