@@ -481,7 +481,7 @@ def slip_programme() -> Any:
                   works_start=dict(convention=date(2010, 3, 1), actual=date(2010, 6, 15)),
                   delivery=dict(convention=date(2011, 6, 30), avenant=date(2012, 6, 30), forecast=date(2012, 12, 31),
                                 motif="Défaillance entreprise"),
-                  das=dict(convention=date(2010, 1, 1)),  # no current date: no slip
+                  das=dict(convention=date(2010, 1, 1)),  # due 2010, not obtained by t: late until t
                   pc=dict(forecast=date(2010, 1, 1))),  # no reference date: no slip
         operation("OP-2", famille=DEMOLITION, works_start=dict(convention=date(2011, 1, 1), forecast=date(2011, 2, 1)),
                   delivery=dict(convention=date(2011, 12, 31), forecast=date(2011, 10, 31))),
@@ -495,10 +495,11 @@ class DescribeSlips:
         rows = [(s.operation_id, s.milestone, s.vs_baseline_months, s.vs_convention_months, s.vs_avenant_months,
                  s.done, s.motif) for s in slips(slip_programme())]
         assert rows == [
+            ("OP-1", "DAS", 20, 20, None, False, None),  # due 01/01/2010, nothing real: late until t (30/09/2011)
             ("OP-1", "Démarrage des travaux", 3, 3, None, True, None),  # 01/03/2010 → 15/06/2010 (actual)
             # vs the avenant 30/06/2012 → 31/12/2012 = 6 months (the headline); since the convention 30/06/2011: 18
             ("OP-1", "Livraison", 6, 18, 6, False, "Défaillance entreprise"),
-            ("OP-2", "Démarrage des travaux", 1, 1, None, False, None),
+            ("OP-2", "Démarrage des travaux", 8, 8, None, False, None),  # forecast 01/02/2011 passed: until t
             ("OP-2", "Livraison", -2, -2, None, False, None),  # forecast 2 months ahead of the convention
             ("OP-3", "Livraison", 7, 7, None, True, None),  # 31/01/2011 → 31/08/2011
         ]
@@ -506,15 +507,16 @@ class DescribeSlips:
     def it_gives_max_and_median_by_famille_against_the_latest_baseline(self):
         rows = [(r.famille, r.delivery_max_months, r.delivery_median_months, r.works_start_max_months,
                  r.works_start_median_months) for r in slips_by_famille(slip_programme())]
-        # Démolition: deliveries 6 (vs avenant) and −2 → max 6, median 2; works starts 3 and 1 → max 3, median 2
-        assert rows == [(DEMOLITION, 6, 2.0, 3, 2.0), ("Aménagement", 7, 7.0, None, None)]
+        # Démolition: deliveries 6 (vs avenant) and −2 → max 6, median 2; works starts 3 and 8 (forecast passed,
+        # not started: late until t) → max 8, median 5.5
+        assert rows == [(DEMOLITION, 6, 2.0, 8, 5.5), ("Aménagement", 7, 7.0, None, None)]
 
     def it_keeps_the_slip_since_the_convention_beside_it(self):
         rows = [(r.famille, r.delivery_max_since_convention_months, r.delivery_median_since_convention_months,
                  r.works_start_max_since_convention_months, r.works_start_median_since_convention_months)
                 for r in slips_by_famille(slip_programme())]
         # Démolition: deliveries 18 (since the convention) and −2 → max 18, median 8
-        assert rows == [(DEMOLITION, 18, 8.0, 3, 2.0), ("Aménagement", 7, 7.0, None, None)]
+        assert rows == [(DEMOLITION, 18, 8.0, 8, 5.5), ("Aménagement", 7, 7.0, None, None)]
 
     @pytest.mark.parametrize(("delivery", "baseline", "convention"), [
         (dict(convention=date(2011, 6, 30), forecast=date(2012, 6, 30)), 12, 12),  # no avenant: the same figure

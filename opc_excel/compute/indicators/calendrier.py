@@ -235,6 +235,7 @@ class Slip:
     vs_avenant_months: int | None
     motif: str | None
     vs_baseline_months: int | None = None  # vs the avenant's date, else the convention's
+    overdue: bool = False  # no actual date and the current (forecast, else baseline) date is before t
 
     @property
     def baseline(self) -> date | None:
@@ -245,24 +246,32 @@ class Slip:
 def slips(p: Programme) -> tuple[Slip, ...]:
     """Return the slip of every milestone of the non-abandoned operations that has a current date.
 
-    current = *Date réelle*, else *Date prévisionnelle*; a milestone with neither has no slip to show (its
-    expected date is its baseline). ``whole_months(reference, current)``, signed; vs avenant only when there
-    is an avenant date; vs baseline against the avenant's date, else the convention's. In the order of the
-    operations, then of the *Jalons* list.
+    current = *Date réelle*, else *Date prévisionnelle*; a milestone with neither has no slip to show while its
+    baseline is still ahead. A milestone without an actual date whose forecast (else baseline) is before t is
+    *overdue*: it is late at least until t, so its slips are measured to t (``current`` keeps the date typed), as
+    the points durs measure it (a demolition forecast in June, not started in September, is not on time).
+    ``whole_months(reference, max(current, t))``, signed; vs avenant only when there is an avenant date; vs
+    baseline against the avenant's date, else the convention's. In the order of the operations, then of the
+    *Jalons* list.
     """
     order = {name: i for i, name in enumerate(p.lists.get(contract.JALONS, ()) or contract.DEFAULT_LISTS[
         contract.JALONS])}
     rows = []
     for op in live_operations(p).values():
         for m in sorted(op.milestones.values(), key=lambda m: (order.get(m.name, len(order)), m.name)):
-            current = m.actual or m.forecast
-            if current is None or (m.convention is None and m.avenant is None):
+            if m.baseline is None:
                 continue
+            current = m.actual or m.forecast
+            overdue = m.actual is None and (current or m.baseline) < p.at
+            if current is None and not overdue:
+                continue
+            current = current or m.baseline
+            late = max(current, p.at) if overdue else current
             rows.append(Slip(
                 op.id, op.famille or "", m.name, m.convention, m.avenant, current, m.actual is not None,
-                whole_months(m.convention, current) if m.convention else None,
-                whole_months(m.avenant, current) if m.avenant else None, m.motif,
-                whole_months(m.baseline, current) if m.baseline else None))
+                whole_months(m.convention, late) if m.convention else None,
+                whole_months(m.avenant, late) if m.avenant else None, m.motif,
+                whole_months(m.baseline, late), overdue))
     return tuple(rows)
 
 
