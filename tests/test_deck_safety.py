@@ -188,10 +188,10 @@ class DescribeAVeryLongText:
 
     def it_shows_the_start_of_the_libelle_and_an_ellipsis_in_the_gantt_and_the_tables(self, long_report):
         slides = Presentation(io.BytesIO(build_deck(long_report, "reunion-restreinte", theme="technique"))).slides
-        gantt = next(s for s in slides if s.shapes.title.text.startswith("Calendrier"))
+        gantt = next(s for s in slides if any(shape.name.startswith("Gantt") for shape in s.shapes))
         label = next(plain(s.text_frame.text) for s in gantt.shapes if s.has_text_frame
                      and plain(s.text_frame.text).startswith("PER-DEM-01"))
-        assert label.startswith("PER-DEM-01 — Démolition-reconstruction") and label.endswith("…")
+        assert label.startswith("PER-DEM-01 — Démolition-re") and label.endswith("…")
         assert len(label) < 60  # one line of the label column
         cells = [cell.text for slide in slides for shape in slide.shapes if shape.has_table
                  for row in shape.table.rows for cell in row.cells]
