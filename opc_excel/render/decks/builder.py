@@ -20,6 +20,7 @@ from pptx.util import Emu, Pt
 
 from opc_excel.cancel import checkpoint
 from opc_excel.render.decks.look import (
+    BODY_MIN_PT,
     BOTTOM,
     CELL_MARGIN,
     CELL_SIDE_MARGIN,
@@ -35,6 +36,7 @@ from opc_excel.render.decks.look import (
     SERIES_COLOURS,
     STATUS,
     STATUS_LIGHT,
+    TABLE_MIN_PT,
     TEXT,
     TOP,
     WHITE,
@@ -45,7 +47,7 @@ from opc_excel.render.decks.look import (
     text_lines,
 )
 from opc_excel.render.decks.pptx_parts import TextOnlyChartData, count_partnames
-from opc_excel.render.decks.tables import draw_table, paginate
+from opc_excel.render.decks.tables import draw_table, fit_widths, paginate
 from opc_excel.render.decks.template import CHART, CONTENT, SECTION, TABLE, TITLE, TemplateError, house_template
 from opc_excel.render.decks.template import check_template as _check_template
 from opc_excel.text import CATEGORY_CAP, NAME_CAP, NOTES_CAP, TEXT_CAP, TITLE_CAP, french, shorten
@@ -110,6 +112,11 @@ class DeckBuilder:
         self._fit_title(slide.shapes.title, title)
         subtitle = next(p for p in slide.placeholders if p.placeholder_format.idx == 1)
         subtitle.text_frame.text = "\n".join(say(line, TITLE_CAP) for line in lines)
+        head = slide.shapes.title  # one block: both left-aligned from one edge (the layout centres the subtitle)
+        box = head.left, subtitle.top, head.width, subtitle.height  # set together: one alone zeroes the others
+        subtitle.left, subtitle.top, subtitle.width, subtitle.height = box
+        for paragraph in (*head.text_frame.paragraphs, *subtitle.text_frame.paragraphs):
+            paragraph.alignment = PP_ALIGN.LEFT
         for paragraph in subtitle.text_frame.paragraphs:
             for run in paragraph.runs:
                 run.font.size = Pt(16)
@@ -163,7 +170,11 @@ class DeckBuilder:
 
     def table(self, title: str, columns: Sequence[Column], rows: Sequence[Sequence[Cell | str]], notes: str,
               empty: str = "Aucune ligne à présenter.", top: int = TOP, font_pt: float | None = None) -> int:
-        """Add a table, continued on as many slides as it needs; return the number of slides used."""
+        """Add a table, continued on as many slides as it needs; return the number of slides used.
+
+        Set at ``font_pt`` (else the deck's size) but never under 10 pt (:data:`TABLE_MIN_PT`), whatever a deck
+        asks, nor when one point smaller saves a slide; columns widened to hold a word whole (:func:`fit_widths`).
+        """
         cells = [[Cell(say(c.text, TEXT_CAP), c.status, c.bold) if isinstance(c, Cell)
                   else Cell(say(str(c), TEXT_CAP)) for c in row] for row in rows]
         columns = [replace(c, header=french(c.header)) for c in columns]
@@ -173,15 +184,17 @@ class DeckBuilder:
             slide = self._slide(TABLE, title, notes)
             self._note(slide, empty, top)
             return 1
-        size = font_pt or self.table_font_pt
-        pages, header_height = paginate(columns, widths, cells, size, BOTTOM - top)
-        if len(pages) > 1 and size > 8:  # one point smaller when it saves a slide
-            smaller = paginate(columns, widths, cells, size - 1, BOTTOM - top)
+        size = max(font_pt or self.table_font_pt, TABLE_MIN_PT)
+        fitted = fit_widths(columns, widths, cells, size)
+        pages, header_height = paginate(columns, fitted, cells, size, BOTTOM - top)
+        if len(pages) > 1 and size - 1 >= TABLE_MIN_PT:  # one point smaller when it saves a slide
+            narrower = fit_widths(columns, widths, cells, size - 1)
+            smaller = paginate(columns, narrower, cells, size - 1, BOTTOM - top)
             if len(smaller[0]) < len(pages):
-                size, (pages, header_height) = size - 1, smaller
+                size, fitted, (pages, header_height) = size - 1, narrower, smaller
         for number, page in enumerate(pages):
             slide = self._slide(TABLE, title if number == 0 else f"{title} (suite)", notes)
-            draw_table(slide, columns, widths, page, header_height, size, top)
+            draw_table(slide, columns, fitted, page, header_height, size, top)
         return len(pages)
 
     def _note(self, slide, text: str, top: int = TOP) -> None:
@@ -195,7 +208,10 @@ class DeckBuilder:
 
     def chart(self, title: str, chart_type: str, categories: Sequence[str], series: dict[str, Sequence[float | None]],
               notes: str, comment: str = "", number_format: str = '0" %"', maximum: float | None = None) -> None:
-        """Add a native, editable chart (``line`` or ``bar``) with a comment beside it."""
+        """Add a native, editable chart (``line`` or ``bar``) with a comment beside it.
+
+        The comment shrinks from 16 pt to 12 pt (:data:`BODY_MIN_PT`) to fit, then its last lines give way to « … ».
+        """
         slide = self._slide(CHART, title, notes)
         data = TextOnlyChartData(number_format=number_format)
         data.categories = [say(c, CATEGORY_CAP) if isinstance(c, str) else c for c in categories]
@@ -236,18 +252,22 @@ class DeckBuilder:
         if chart_type == "bar":
             chart.category_axis.reverse_order = True  # first category at the top, as in the tables
         caption = next(p for p in self.layouts[CHART].placeholders if p.placeholder_format.idx == 2)
-        comment = "\n".join(say(line, TEXT_CAP) for line in comment.split("\n")) if comment else ""
-        if comment:
+        lines, room = [say(line, TEXT_CAP) for line in comment.split("\n")] if comment else [], caption.width
+
+        def tall(size: float) -> int:
+            return text_height("\n".join(lines), room - 2 * CELL_SIDE_MARGIN, size) + len(lines) * 8 * EMU_PER_PT
+        size = 16.0
+        while size > BODY_MIN_PT and tall(size) > HEIGHT:
+            size -= 1
+        while len(lines) > 1 and tall(size) > HEIGHT:  # still too long at 12 pt: the last lines give way to « … »
+            lines[-2:] = ["…"]
+        if lines:
             box = slide.shapes.add_textbox(caption.left, TOP, caption.width, HEIGHT)
             box.text_frame.word_wrap = True
-            for index, line in enumerate(comment.split("\n")):
+            for index, line in enumerate(lines):
                 paragraph = box.text_frame.paragraphs[0] if index == 0 else box.text_frame.add_paragraph()
                 paragraph.text = line
                 paragraph.space_after = Pt(8)
-            size = 16.0
-            while size > 10 and text_height(comment, caption.width - 2 * CELL_SIDE_MARGIN, size) > HEIGHT:
-                size -= 1
-            for paragraph in box.text_frame.paragraphs:
                 for run in paragraph.runs:
                     run.font.size = Pt(size)
                     run.font.color.rgb = TEXT
@@ -299,8 +319,8 @@ class DeckBuilder:
         """Add a slide of side-by-side panels: (heading, bullet lines, status colour or None) each.
 
         Each panel has a coloured heading band (the status colour, else dark blue) over a light box of
-        bullets. One font size for all panels, from 16 pt down to 10 pt until every panel fits; a panel
-        still too long at 10 pt loses its last lines, replaced by « … ».
+        bullets. One font size for all panels, from 16 pt down to 12 pt (:data:`BODY_MIN_PT`) until every
+        panel fits; a panel still too long at 12 pt loses its last lines, replaced by « … ».
         """
         slide = self._slide(TABLE, title, notes)
         count = max(len(panels), 1)
@@ -315,7 +335,8 @@ class DeckBuilder:
         empty = say(empty, TEXT_CAP)
         contents = [[say(line, TEXT_CAP) for line in lines] or [empty] for _, lines, _ in panels]
         size = 16.0
-        while size > 10 and any(sum(height(line, size) for line in lines) > body_height for lines in contents):
+        while size > BODY_MIN_PT and any(sum(height(line, size) for line in lines) > body_height
+                                         for lines in contents):
             size -= 1
         for lines in contents:
             used = sum(height(line, size) for line in lines)
@@ -370,6 +391,7 @@ class DeckBuilder:
             page.text_frame.text = f"{number} / {len(slides)}"
             page.text_frame.paragraphs[0].alignment = PP_ALIGN.RIGHT
             for shape in (box, page):
+                shape.text_frame.word_wrap = True  # unwrapped, LibreOffice shrinks the box about its centre
                 for run in shape.text_frame.paragraphs[0].runs:
                     run.font.size = Pt(10)
                     run.font.color.rgb = GREY

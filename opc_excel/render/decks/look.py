@@ -17,15 +17,35 @@ from pptx.util import Emu, Pt
 DARK_BLUE = RGBColor(0x1F, 0x38, 0x64)
 BLUE = RGBColor(0x2F, 0x75, 0xB5)
 LIGHT = RGBColor(0xE7, 0xEC, 0xF5)
-GREY = RGBColor(0x7F, 0x7F, 0x7F)
-LIGHT_GREY = RGBColor(0xBF, 0xBF, 0xBF)
+GREY = RGBColor(0x66, 0x66, 0x66)  # secondary text: 5.7:1 on white (#7F7F7F was 4.0:1)
+LIGHT_GREY = RGBColor(0xBF, 0xBF, 0xBF)  # rules and gridlines, never text
 WHITE = RGBColor(0xFF, 0xFF, 0xFF)
 TEXT = RGBColor(0x26, 0x26, 0x26)
-STATUS = {"rouge": RGBColor(0xC0, 0x00, 0x00), "orange": RGBColor(0xED, 0x7D, 0x31),
-          "vert": RGBColor(0x70, 0xAD, 0x47), "gris": GREY}
-STATUS_LIGHT = {"rouge": RGBColor(0xF8, 0xCB, 0xAD), "orange": RGBColor(0xFF, 0xE6, 0x99),
+# Status colours, drawn as text on white and on their light fill (KPI values) and under white text (panel
+# headings): every such pair reaches 4.5:1 (:func:`contrast`; tests/test_deck_readability.py checks them).
+# Orange is a burnt orange and vert a dark green: Office's #ED7D31 and #70AD47 are 2.8:1 on white.
+STATUS = {"rouge": RGBColor(0xC0, 0x00, 0x00), "orange": RGBColor(0xA8, 0x4B, 0x00),
+          "vert": RGBColor(0x38, 0x76, 0x1D), "gris": GREY}
+STATUS_LIGHT = {"rouge": RGBColor(0xFA, 0xDB, 0xD8), "orange": RGBColor(0xFF, 0xE6, 0x99),
                 "vert": RGBColor(0xE2, 0xEF, 0xDA), "gris": RGBColor(0xED, 0xED, 0xED)}
+# The smallest text a deck draws (decks.md, « Readable »): table cells and headers, and body text.
+TABLE_MIN_PT = 10.0
+BODY_MIN_PT = 12.0
 SERIES_COLOURS = (DARK_BLUE, BLUE, RGBColor(0x70, 0xAD, 0x47), RGBColor(0xED, 0x7D, 0x31), GREY)
+
+
+def _luminance(colour: RGBColor | str) -> float:
+    """Return the WCAG 2 relative luminance of an sRGB colour (``RGBColor`` or ``"RRGGBB"``)."""
+    channels = [int(str(colour)[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(text: RGBColor | str, fill: RGBColor | str) -> float:
+    """Return the WCAG 2 contrast ratio of two colours, from 1 to 21: text must reach 4.5 against its fill."""
+    lighter, darker = sorted((_luminance(text), _luminance(fill)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
 
 # The content area under the title rule and above the footer, on a 16:9 slide.
 LEFT, TOP, WIDTH, BOTTOM = Emu(609_600), Emu(1_300_000), Emu(10_972_800), Emu(6_250_000)
@@ -92,7 +112,7 @@ def text_height(text: str, width_emu: int, size_pt: float) -> int:
     return int(text_lines(text, width_emu, size_pt) * size_pt * LINE_SPACING * EMU_PER_PT)
 
 
-MIN_HEADER_PT = 7.0
+MIN_HEADER_PT = TABLE_MIN_PT
 FOOTER_PROJECT_CAP = 60  # the project's name in the footer, which holds on one line
 
 
@@ -100,7 +120,8 @@ def header_size(columns: Sequence[Column], widths: Sequence[int], size: float) -
     """Return the font size of a table's header row: ``size``, or smaller until no header word is cut.
 
     A word wider than its column is broken anywhere by PowerPoint (« Temporaire / s »): the header
-    shrinks by half points until each word fits, down to 7 pt.
+    shrinks by half points until each word fits, down to 10 pt (:data:`TABLE_MIN_PT`); below, the
+    column is widened instead (:func:`opc_excel.render.decks.tables.fit_widths`).
     """
     words = [(word, width - 2 * CELL_SIDE_MARGIN) for column, width in zip(columns, widths, strict=True)
              for word in column.header.split()]

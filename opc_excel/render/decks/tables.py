@@ -6,6 +6,7 @@ continues on the next slide with its header repeated, never splitting a row.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from pptx.util import Emu
@@ -19,6 +20,7 @@ from opc_excel.render.decks.look import (
     LIGHT,
     LINE_SPACING,
     STATUS_LIGHT,
+    TABLE_MIN_PT,
     TEXT,
     WHITE,
     WIDTH,
@@ -26,8 +28,37 @@ from opc_excel.render.decks.look import (
     Column,
     header_size,
     text_lines,
+    text_width,
     write_cell,
 )
+
+_WORDS = re.compile(r"[ \n\v]")  # where a line may break: not at a no-break space nor a no-break hyphen
+
+
+def fit_widths(columns: Sequence[Column], widths: Sequence[int], cells: list[list[Cell]], size: float) -> list[int]:
+    """Return the column widths, each widened to hold its longest word whole, taken from the columns with room.
+
+    Tables are never set under 10 pt (:data:`TABLE_MIN_PT`), so a narrow column (« Temporaires », an id
+    « PER‑REH‑04 », a date) is widened rather than its text shrunk or broken mid-word. Header words are
+    measured at 10 pt (the header may shrink to it), cell words at ``size``. When the cells' longest words
+    can't all be held, only the header's are; when even they can't, the widths stay as the weights gave them.
+    """
+    header = [max((text_width(word, TABLE_MIN_PT, bold=True) for word in _WORDS.split(c.header)), default=0.0)
+              for c in columns]
+    longest = list(header)
+    for row in cells:
+        for index, cell in enumerate(row):
+            for word in _WORDS.split(cell.text):
+                longest[index] = max(longest[index], text_width(word, size, bold=cell.bold))
+    for words in (longest, header):
+        need = [int(n + 2 * CELL_SIDE_MARGIN) + 1 for n in words]
+        short = sum(max(n - w, 0) for n, w in zip(need, widths, strict=True))
+        if not short:
+            return list(widths)
+        room = [max(w - n, 0) for n, w in zip(need, widths, strict=True)]
+        if sum(room) >= short:  # the wide columns give in proportion to their room
+            return [n if w < n else w - -(-short * r // sum(room)) for n, w, r in zip(need, widths, room, strict=True)]
+    return list(widths)
 
 
 def paginate(columns: Sequence[Column], widths: Sequence[int], cells: list[list[Cell]], size: float,
