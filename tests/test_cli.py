@@ -71,6 +71,13 @@ class DescribeCheck:
         _, out, _ = run("check", str(make_workbook(tmp_path)), "--at", "31/12/2011", "--json")
         assert json.loads(out)["date_de_situation"] == "2011-12-31"
 
+    def it_gives_the_s_curve_the_decks_plot_with_a_point_at_each_date_of_historique(self):
+        master = Path(__file__).resolve().parents[1] / "workbooks" / "perseigne_master.xlsx"
+        _, out, _ = run("check", str(master), "--json")
+        actual = [(p["day"], p["engaged_pct"]) for p in json.loads(out)["indicators"]["s_curve"]
+                  if p["engaged_pct"] is not None]
+        assert actual == [("2011-03-31", 66.0), ("2011-06-30", 71.5), ("2011-09-30", 76.3)]  # Historique, then t
+
 
 NOT_WORKBOOKS = [
     ("texte.xlsx", b"ID operation;Libelle\nPER-01;Demolition\n"),  # a CSV renamed .xlsx

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import TextIO
@@ -10,6 +11,7 @@ from opc_excel.compute.indicators import indicators_as_json
 from opc_excel.fr import fr_date
 from opc_excel.model import Alert, Level, Problem, Severity
 from opc_excel.report import CheckReport
+from opc_excel.situation.curves import report_s_curve
 
 MAX_LISTED = 40
 MAX_RED_LISTED = 10
@@ -28,12 +30,15 @@ def alert_as_json(alert: Alert, first_seen: date) -> dict[str, object]:
 
 
 def report_as_json(report: CheckReport) -> dict[str, object]:
-    """Return the ``check --json`` object: problems, alerts and indicators at the date de situation."""
+    """Return the ``check --json`` object: problems, alerts and indicators at the date de situation.
+
+    The *courbe en S* is the decks': its actual points at each date de situation of *Historique*, plus today.
+    """
     first_seen = report.first_seen()
     return {"date_de_situation": report.at.isoformat(),
             "problems": [problem_as_json(p) for p in report.problems],
             "alerts": [alert_as_json(a, first_seen[a.key]) for a in report.alerts],
-            "indicators": indicators_as_json(report.indicators)}
+            "indicators": indicators_as_json(replace(report.indicators, s_curve=report_s_curve(report)))}
 
 
 def print_summary(report: CheckReport, path: Path, out: TextIO) -> None:
