@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import io
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from types import MappingProxyType
 
 import pytest
 from pptx import Presentation
+from pptx.oxml.ns import qn
 
 from opc_excel.compute.alerts import evaluate
 from opc_excel.compute.indicators import compute_indicators
-from opc_excel.fr import fr_percent
+from opc_excel.fr import fr_date, fr_percent
 from opc_excel.read.history import AT_HEADER
 from opc_excel.render.decks import build_deck
 from opc_excel.report import CheckReport
@@ -45,18 +46,34 @@ def history_report() -> CheckReport:
 @pytest.fixture(scope="module")
 def slide():
     deck = Presentation(io.BytesIO(build_deck(history_report(), "copil")))
-    return next(s for s in deck.slides if s.shapes.title is not None and s.shapes.title.text == "Courbe en S ANRU")
+    return s_curve_slide(deck)
+
+
+def s_curve_slide(deck):
+    """Return the slide whose chart plots the planned engagement (its title states the finding, not the topic)."""
+    return next(s for s in deck.slides for shape in s.shapes
+                if shape.has_chart and "Engagement prévu" in [x.name for x in shape.chart.plots[0].series])
+
+
+EXCEL_EPOCH = date(1899, 12, 30)
 
 
 def series_of(slide) -> tuple[list[str], dict[str, list]]:
+    """Return the categories as dates written JJ/MM/AAAA (a time axis: Excel serial days) and the series."""
     chart = next(s for s in slide.shapes if s.has_chart).chart
-    return list(chart.plots[0].categories), {s.name: list(s.values) for s in chart.plots[0].series}
+    days = [fr_date(EXCEL_EPOCH + timedelta(days=int(float(c)))) for c in chart.plots[0].categories]
+    return days, {s.name: list(s.values) for s in chart.plots[0].series}
 
 
 class DescribeTheSCurveSlide:
     def it_ends_the_axis_one_semester_after_the_convention_end(self, slide):
         categories, _ = series_of(slide)
-        assert (categories[0], categories[-1]) == ("S1 2008", "S1 2014")  # signed 28/01/2008, ends 31/12/2013
+        assert (categories[0], categories[-1]) == ("30/06/2008", "30/06/2014")  # signed 28/01/2008, ends 31/12/2013
+
+    def it_spaces_the_points_by_their_dates_on_a_time_axis(self, slide):
+        chart = next(s for s in slide.shapes if s.has_chart).chart
+        axis = chart.category_axis._element  # noqa: SLF001
+        assert axis.tag.endswith("dateAx") and axis.find(qn("c:majorUnit")).get("val") == "6"
 
     def it_plots_one_actual_point_per_history_row_before_t_and_today(self, slide):
         categories, series = series_of(slide)
@@ -82,10 +99,10 @@ class DescribeTheSCurveSlide:
         p2 = programme(later, funding=p.funding)
         deck = Presentation(io.BytesIO(build_deck(CheckReport(p2, (), {}, indicators=compute_indicators(p2),
                                                                alerts=(), summary_history=HISTORY), "copil")))
-        s = next(s for s in deck.slides if s.shapes.title is not None and s.shapes.title.text == "Courbe en S ANRU")
+        s = s_curve_slide(deck)
         categories, series = series_of(s)
         assert series["Engagement prévu"][categories.index("30/09/2011")] == 50.0  # OP-2's DAS not yet due at t
-        assert series["Engagement prévu"][categories.index("S2 2011")] == 100.0
+        assert series["Engagement prévu"][categories.index("31/12/2011")] == 100.0
         text = plain("\n".join(shape.text_frame.text for shape in s.shapes if shape.has_text_frame))
         assert f"Prévu à date : {fr_percent(50)}" in text
 

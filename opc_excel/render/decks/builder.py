@@ -16,6 +16,7 @@ from pathlib import Path
 from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
 from opc_excel.cancel import checkpoint
@@ -56,6 +57,22 @@ from opc_excel.text import CATEGORY_CAP, NAME_CAP, NOTES_CAP, TEXT_CAP, TITLE_CA
 def say(text: str, cap: int) -> str:
     """Return ``text`` as a slide shows it: capped at ``cap`` characters, in French typography (:func:`french`)."""
     return french(shorten(text, cap))
+
+
+def _semester_ticks(chart) -> None:
+    """Label a time axis every six months (python-pptx writes a day-by-day date axis, unreadable over years)."""
+    axis = chart.category_axis._element  # noqa: SLF001 - python-pptx has no API for a date axis's units
+    for tag in ("baseTimeUnit", "majorUnit", "majorTimeUnit"):
+        for old in axis.findall(qn(f"c:{tag}")):
+            axis.remove(old)
+    units = [("baseTimeUnit", "months"), ("majorUnit", "6"), ("majorTimeUnit", "months")]
+    anchor = axis.find(qn("c:lblOffset"))
+    for tag, value in reversed(units):
+        element = axis.makeelement(qn(f"c:{tag}"), {"val": value})
+        if anchor is not None:
+            anchor.addnext(element)
+        else:
+            axis.append(element)
 
 
 @dataclass
@@ -215,6 +232,8 @@ class DeckBuilder:
         slide = self._slide(CHART, title, notes)
         data = TextOnlyChartData(number_format=number_format)
         data.categories = [say(c, CATEGORY_CAP) if isinstance(c, str) else c for c in categories]
+        if data.categories.are_dates:  # a time axis: points spaced by their dates, labelled month/year
+            data.categories.number_format = "mm/yyyy"
         for name, values in series.items():
             data.add_series(say(name, CATEGORY_CAP), list(values))
         kind = {"line": XL_CHART_TYPE.LINE_MARKERS, "bar": XL_CHART_TYPE.BAR_CLUSTERED,
@@ -249,6 +268,8 @@ class DeckBuilder:
             else:
                 plot_series.format.fill.solid()
                 plot_series.format.fill.fore_color.rgb = colour
+        if data.categories.are_dates:
+            _semester_ticks(chart)
         if chart_type == "bar":
             chart.category_axis.reverse_order = True  # first category at the top, as in the tables
         caption = next(p for p in self.layouts[CHART].placeholders if p.placeholder_format.idx == 2)

@@ -160,7 +160,7 @@ def s_curve_slide(data: DeckInput, builder: DeckBuilder, title: str = "Courbe en
                f"Versements prévus à date : {pct(now.planned_paid_pct)}\n"
                f"Subvention ANRU : {meur(anru.amount)}")
     builder.chart(
-        title, "line", [p.label for p in points],
+        title, "line", [p.day for p in points],
         {"Engagement prévu": [p.planned_pct for p in points], "Engagé": [p.engaged_pct for p in points],
          "Versements prévus": [p.planned_paid_pct for p in points], "Versé": [p.paid_pct for p in points]},
         notes=f"Courbes en S par semestre jusqu'au semestre suivant la fin de la convention (Financements, lignes "
