@@ -27,7 +27,8 @@ from tests.programmes import funding, household, operation, programme
 
 MASTER = Path(__file__).resolve().parents[1] / "workbooks" / "perseigne_master.xlsx"
 FILL = {str(rgb): name for name, rgb in STATUS_LIGHT.items()}
-LAUNCHES = {"comite-suivi": "À lancer dans les 6 mois", "point-mensuel": "Opérations à lancer d'ici 6 mois",
+LAUNCHES = {"comite-suivi": "5 opérations bloquées sur 6 à lancer d'ici le ",
+            "point-mensuel": "Opérations à lancer d'ici 6 mois",
             "copil": "Perspectives du semestre"}
 
 
@@ -57,10 +58,14 @@ def blocked_programme():
 
 
 def cells_by_operation(deck, title: str) -> dict[str, tuple[str, str | None]]:
-    """Return {operation id: (the last cell's text, its colour name)} of the table on the slides of ``title``."""
+    """Return {operation id: (the last cell's text, its colour name)} of the table on the slides of ``title``.
+
+    A ``title`` ending with a space is the start of a title computed from the data.
+    """
     found = {}
     for slide in deck.slides:
-        if slide.shapes.title is None or slide.shapes.title.text_frame.text != title:
+        text = "" if slide.shapes.title is None else plain(slide.shapes.title.text_frame.text)
+        if text != title and not (title.endswith(" ") and text.startswith(title)):
             continue
         table = next(s for s in slide.shapes if s.has_table).table
         for row in list(table.rows)[1:]:
@@ -125,7 +130,7 @@ class DescribeTheMaster:
     def it_does_not_paint_a_blocked_demolition_green(self):
         report = check_file(MASTER, at=None, today=date(2026, 1, 1))
         deck = Presentation(io.BytesIO(build_deck(report, "comite-suivi")))
-        cells = cells_by_operation(deck, LAUNCHES["comite-suivi"])
+        cells = cells_by_operation(deck, "8 opérations bloquées sur 13 à lancer d'ici le ")
         assert cells["PER-DEM-06"] == ("DAS caduque le 21/02/2012, 12 ménages à reloger", "rouge")
         assert cells["PER-RES-06"] == ("DAS caduque depuis le 13/06/2011", "rouge")
         assert cells["PER-AME-07"] == ("démolition de PER-DEM-05 pas finie avant le 15/01/2012", "rouge")
