@@ -51,6 +51,8 @@ from opc_excel.read.reader import read_workbook, situation_unreadable
 from opc_excel.read.source import OpenpyxlSource, WorkbookSource
 from opc_excel.read.values import is_blank
 from opc_excel.render.decks import build_deck
+from opc_excel.render.documents.pdf import to_pdf
+from opc_excel.render.documents.rapport import build_report, report_file_name
 from opc_excel.report import CheckReport
 from opc_excel.sheets.alertes import write_alertes
 from opc_excel.sheets.controles import write_controles
@@ -245,15 +247,48 @@ def write_deck(report: CheckReport, target: str | Path, kind: str, *, theme: str
     return WrittenFile(path, backup)
 
 
-def _is_presentation(path: Path) -> bool:
-    """Return True for a PowerPoint file (or an empty one: nothing to lose)."""
+def _is_presentation(path: Path, part: str = "ppt/presentation.xml") -> bool:
+    """Return True for a PowerPoint file (a Word file with ``word/document.xml``), or an empty one: nothing to lose."""
     if path.stat().st_size == 0:
         return True
     try:
         with zipfile.ZipFile(path) as zf:
-            return "ppt/presentation.xml" in zf.namelist()
+            return part in zf.namelist()
     except (zipfile.BadZipFile, OSError):
         return False
+
+
+def write_report(report: CheckReport, target: str | Path, *, template: str | Path | None = None,
+                 situation: Situation | None = None, seance: date | None = None) -> WrittenFile:
+    """Build the rapport semestriel and write it atomically, as :func:`write_deck` writes a deck.
+
+    Only a .docx is ever replaced, after a dated backup (it may have been edited in Word); any other file is refused.
+    """
+    example = report_file_name(report.at)
+    path = writable_target(target, example_name=example)
+    if path.suffix.lower() != ".docx":
+        raise UnwritableFileError(
+            f"« {Path(target).name} » n'est pas un nom de document Word : il ne sera pas remplacé. Indiquez un "
+            f"fichier qui se termine par .docx, par exemple « {example} », puis relancez.")
+    if path.exists() and not _is_presentation(path, "word/document.xml"):
+        raise UnwritableFileError(
+            f"« {Path(target).name} » existe et n'est pas un document Word : il ne sera pas remplacé. Choisissez "
+            f"un autre nom de fichier (--out), puis relancez.")
+    refuse_if_open(path)
+    data = build_report(report, template=template, situation=situation, seance=seance)
+    backup = backup_copy(path) if path.exists() else None
+    atomic_write_bytes(path, data)
+    return WrittenFile(path, backup)
+
+
+def write_pdf(document: Path) -> WrittenFile:
+    """Write ``document``'s PDF beside it (same name, .pdf) through LibreOffice; raise PdfUnavailableError if none."""
+    target = document.with_suffix(".pdf")
+    refuse_if_open(target)
+    data = to_pdf(document.read_bytes(), document.name)
+    backup = backup_copy(target) if target.exists() else None
+    atomic_write_bytes(target, data)
+    return WrittenFile(target, backup)
 
 
 REFRESHED_SHEETS = (contract.CONTROLES, ALERTES, TABLEAU_DE_BORD, HISTORIQUE, HISTORIQUE_JALONS)

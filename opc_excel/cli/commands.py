@@ -25,9 +25,14 @@ from opc_excel.pipeline import (
     refresh_file,
     refreshed_sheets,
     write_deck,
+    write_pdf,
+    write_report,
 )
 from opc_excel.render.decks import KINDS, THEMES
 from opc_excel.render.decks.template import LAYOUTS, check_template
+from opc_excel.render.documents.rapport import report_file_name
+from opc_excel.render.documents.template import FRENCH_NAMES, STYLES
+from opc_excel.render.documents.template import check_template as check_document_template
 from opc_excel.situation import Situation
 
 EXIT_OK, EXIT_BLOCKING, EXIT_UNREADABLE = 0, 1, 2
@@ -93,11 +98,36 @@ def _deck(args: argparse.Namespace, today: date, out: TextIO) -> int:
     return EXIT_BLOCKING if report.blocking else EXIT_OK
 
 
+def _rapport(args: argparse.Namespace, today: date, out: TextIO) -> int:
+    report = check_file(args.workbook, at=args.at, today=today)
+    if args.seance is not None and args.seance < report.at:
+        raise UsageError(f"La séance du {fr_date(args.seance)} précède la date de situation du {fr_date(report.at)} : "
+                         f"indiquez avec --seance la date du comité (le {fr_date(report.at)} ou après), ou une "
+                         f"date de situation antérieure avec --at.")
+    target = args.out or args.workbook.with_name(report_file_name(report.at))
+    written = write_report(report, target, template=args.template, seance=args.seance)
+    out.write(f"Rapport semestriel écrit : {written.written}\n")
+    if written.backup is not None:
+        out.write(f"Le rapport qu'il remplace est conservé dans : {written.backup}\n")
+    if report.blocking:
+        out.write(f"{len(report.blocking)} problème(s) bloquant(s) : le rapport le signale en première page et "
+                  f"écarte les données concernées. Corrigez-les dans le classeur (feuille Contrôles) puis "
+                  f"régénérez.\n")
+    if args.pdf:
+        pdf = write_pdf(written.written)  # without LibreOffice: a French sentence, exit status 2, the .docx kept
+        out.write(f"PDF écrit : {pdf.written}\n")
+    return EXIT_BLOCKING if report.blocking else EXIT_OK
+
+
 def _template_check(args: argparse.Namespace, today: date, out: TextIO) -> int:
-    result = check_template(args.template)
+    if args.template.suffix.lower() in (".docx", ".dotx"):  # a Word template: the styles the documents use
+        result = check_document_template(args.template)
+        needed = f"styles {', '.join(f'« {FRENCH_NAMES[n]} »' for n in STYLES)}"
+    else:
+        result = check_template(args.template)
+        needed = f"dispositions {', '.join(LAYOUTS)}"
     if result.ok:
-        out.write(f"Le modèle « {args.template.name} » convient : toutes les dispositions nécessaires sont là "
-                  f"({', '.join(LAYOUTS)}).\n")
+        out.write(f"Le modèle « {args.template.name} » convient : tout ce qui est nécessaire est là ({needed}).\n")
         return EXIT_OK
     out.write(f"Le modèle « {args.template.name} » ne convient pas encore :\n")
     for missing in result.missing:
@@ -156,7 +186,8 @@ def _serve(args: argparse.Namespace, today: date, out: TextIO) -> int:
     return serve(args.host, args.port, args.certs, out)
 
 
-COMMANDS = {"check": _check, "refresh": _refresh, "deck": _deck, "template-check": _template_check,
+COMMANDS = {"check": _check, "refresh": _refresh, "deck": _deck, "rapport": _rapport,
+            "template-check": _template_check,
             "demo": _demo, "serve": _serve}
 DEMO_DECKS = [(kind, None) for kind in KINDS if kind != "reunion-restreinte"] + [
     ("reunion-restreinte", theme) for theme in THEMES]

@@ -112,11 +112,32 @@ def build_parser() -> argparse.ArgumentParser:
                            "date (par défaut : la date « Prochain … » de cette instance dans Paramètres, sinon la "
                            "date de situation)")
 
+    rapport = commands.add_parser(
+        "rapport", help="générer le rapport semestriel au comité de pilotage (document Word, PDF en option)",
+        description="Génère le rapport semestriel au comité de pilotage (Word, 20 à 40 pages) depuis le classeur, "
+                    "à la date de situation : synthèse pour les élus, convention et avenants, avancement, situation "
+                    "financière, engagements, points durs, décisions attendues, perspectives, avenants en "
+                    "préparation et annexes. Les chiffres sont ceux des diaporamas.")
+    _workbook_arguments(rapport)
+    rapport.add_argument("--template", metavar="MODELE.docx", type=Path,
+                         help="modèle Word de la ville (par défaut : le modèle maison) ; ses styles « Titre 1 », "
+                              "« Titre 2 »… sont utilisés par leur nom")
+    rapport.add_argument("--out", metavar="CHEMIN", type=Path,
+                         help="fichier à écrire (par défaut : rapport-semestriel_<AAAA-MM-JJ>.docx à côté du "
+                              "classeur)")
+    rapport.add_argument("--pdf", action="store_true",
+                         help="écrire aussi le PDF à côté du document (il faut LibreOffice sur ce poste)")
+    rapport.add_argument("--seance", metavar="JJ/MM/AAAA", type=_date_argument,
+                         help="date du comité de pilotage (par défaut : « Prochain comité de pilotage » dans "
+                              "Paramètres, sinon la date de situation)")
+
     template_check = commands.add_parser(
-        "template-check", help="vérifier qu'un modèle PowerPoint convient aux diaporamas",
+        "template-check", help="vérifier qu'un modèle PowerPoint ou Word convient aux diaporamas ou au rapport",
         description="Liste ce qui manque à un modèle PowerPoint (dispositions nommées, espaces réservés, "
-                    "format 16:9) avant de s'en servir pour générer les diaporamas.")
-    template_check.add_argument("template", metavar="MODELE", type=Path, help="le modèle (.pptx)")
+                    "format 16:9) avant de s'en servir pour générer les diaporamas, ou à un modèle Word (styles "
+                    "« Titre », « Titre 1 » à « Titre 3 », « Liste à puces », « Légende », « Grille du tableau ») "
+                    "avant de s'en servir pour le rapport semestriel.")
+    template_check.add_argument("template", metavar="MODELE", type=Path, help="le modèle (.pptx ou .docx)")
     _debug_argument(template_check)
 
     demo = commands.add_parser(
