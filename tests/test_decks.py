@@ -187,7 +187,7 @@ class DescribeHalfTypedWorkbooks:
         assert any(p.code == "DQ-REQ" and p.sheet == "Relogement" for p in report.problems)
         every_deck(report)
         revue = open_deck(build_deck(report, "revue-projet"))
-        table = next(s for slide in revue.slides if slide.shapes.title.text.startswith("Relogement par opération")
+        table = next(s for slide in revue.slides if "restant à reloger dans" in slide.shapes.title.text
                      for s in slide.shapes if s.has_table).table
         assert "Opération non renseignée" in [table.cell(r, 0).text for r in range(len(table.rows))]
 
