@@ -116,7 +116,7 @@ def commitments(data: Facts) -> list[Commitment]:
     result.append(Commitment(
         "Relogement dans le neuf ou récent",
         NON_MESURE if new_pct is None or target is None else _reached(new_pct >= target, remaining),
-        f"{fr_number(r.new_or_recent)} ménages sur {fr_number(r.known_destination)} relogés ({pct(new_pct)}) ; "
+        f"{plural(r.new_or_recent, 'ménage')} sur {fr_number(r.known_destination)} relogés ({pct(new_pct)}) ; "
         f"{recent_housing_target(data)}",
         "Relogement ; Paramètres"))
 
@@ -241,7 +241,7 @@ def _reconstitution(data: Facts, codes: dict[str, list]) -> Commitment:
     of_target = f" ({pct(100 * rec.rebuilt_planned / target)} de l'objectif)" if target else ""
     missing = (f", il manque {plural(target - rec.rebuilt_planned, 'logement')}"
                if rec.rebuilt_planned < target else "")
-    evidence = (f"{fr_number(rec.rebuilt_planned)} logements reconstitués programmés pour "
+    evidence = (f"{plural(rec.rebuilt_planned, 'logement reconstitué', 'logements reconstitués')} programmés pour "
                 f"{fr_number(target)} contractés{of_target}{missing} — {reconstitution_goal(data)}, "
                 f"{fr_number(rec.demolished_planned)} démolis ; démarrés : {fr_number(rec.rebuilt_started)} "
                 f"pour {fr_number(rec.demolished_started)} démolis démarrés"
@@ -273,7 +273,7 @@ def _npnru(data: Facts, codes: dict[str, list]) -> list[Commitment]:
     share_status = (NON_MESURE if not total else ECART if low else CONFORME if undelivered else ATTEINT)
     share = Commitment(
         "Part de PLAI dans la reconstitution", share_status,
-        (f"{pct(100 * plai / total)} de PLAI ({fr_number(plai)} logements sur {fr_number(total)}) pour un minimum "
+        (f"{pct(100 * plai / total)} de PLAI ({plural(plai, 'logement')} sur {fr_number(total)}) pour un minimum "
          f"de {fr_percent(params.plai_share_min_pct)}" if total else "Logements PLAI non renseignés (Opérations)")
         + (" : revoir la programmation ou solliciter une dérogation de l'ANRU" if low else ""),
         "Opérations ; alerte HAB-02")
@@ -287,7 +287,7 @@ def _npnru(data: Facts, codes: dict[str, list]) -> list[Commitment]:
                                                       if len(inside) > 4 else "")
     site = Commitment(
         f"Reconstitution {outside}", site_status,
-        (f"{fr_number(len(known) - len(inside))} opérations sur {fr_number(len(known))} renseignées {outside}"
+        (f"{plural(len(known) - len(inside), 'opération')} sur {fr_number(len(known))} renseignées {outside}"
          + (f" ; dans le quartier sans dérogation : {names}"
             + (f" (dont {fr_number(len(fixed))} démarrée{'s' if len(fixed) > 1 else ''} ou livrée"
                f"{'s' if len(fixed) > 1 else ''})" if fixed else "") if inside else "")

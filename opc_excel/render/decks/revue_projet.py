@@ -118,9 +118,10 @@ def build(data: DeckInput, builder: DeckBuilder) -> None:
     anru_slide(data, builder, "owner")
     reconstitution_slide(data, builder)
     r = data.indicators.rehousing
-    rehousing_kpis_slide(data, Retitled(builder, f"Relogement : {fr_number(r.rehoused)} ménages relogés sur "
-                                                 f"{fr_number(r.to_rehouse)} ({pct(r.rehoused_percent)}), "
-                                                 f"{pct(r.new_or_recent_percent)} dans le neuf ou récent"))
+    rehoused = plural(r.rehoused, "ménage relogé", "ménages relogés")
+    rehousing_kpis_slide(data, Retitled(builder, f"Relogement : {rehoused} sur {fr_number(r.to_rehouse)} "
+                                                 f"({pct(r.rehoused_percent)}), {pct(r.new_or_recent_percent)} dans "
+                                                 "le neuf ou récent"))
     rehousing_slide(data, builder)
     ins = data.indicators.insertion
     insertion_kpis_slide(data, builder, title=f"Insertion : {hours(ins.insertion_done)} réalisées, "
@@ -292,8 +293,9 @@ def reconstitution_slide(data: DeckInput, builder: DeckBuilder) -> None:
     target = reconstitution_target(data.situation)
     verdict = _reconstitution_commitment(data).status
     builder.chart(
-        f"Reconstitution de l'offre : {verdict[0].lower()}{verdict[1:]} — {fr_number(rec.rebuilt_planned)} "
-        f"logements programmés pour {fr_number(target)} contractés", "column",
+        f"Reconstitution de l'offre : {verdict[0].lower()}{verdict[1:]} — "
+        f"{plural(rec.rebuilt_planned, 'logement programmé', 'logements programmés')} pour {fr_number(target)} "
+        f"contracté{'s' if target > 1 else ''}", "column",
         ["Programmés", "Travaux démarrés", "Livrés"],
         {"Logements démolis": [rec.demolished_planned, rec.demolished_started, rec.demolished_delivered],
          "Logements reconstitués": [rec.rebuilt_planned, rec.rebuilt_started, rec.rebuilt_delivered]},
@@ -324,7 +326,7 @@ def reconstitution_comment(data: DeckInput) -> str:
     contracted = f", pour {ratio_pct(share)} contractés" if share is not None else ""
     return "\n".join([
         f"{goal[0].upper()}{goal[1:]}.",
-        f"Programmé : {fr_number(rec.rebuilt_planned)} logements, "
+        f"Programmé : {plural(rec.rebuilt_planned, 'logement')}, "
         f"{pct(100 * rec.rebuilt_planned / target) if target else '—'} de l'objectif"
         + (f" : il manque {plural(missing, 'logement')}." if missing > 0 else "."),
         f"Démarrés : {fr_number(rec.rebuilt_started)} pour {fr_number(rec.demolished_started)} démolis démarrés "

@@ -229,7 +229,8 @@ def late_deliveries_slide(data: DeckInput, builder: DeckBuilder) -> None:
                                                    "", "", "", "", "feuille Alertes (CAL-02)"])
     shown = len(rows) if len(rows) == len(late) else len(rows) - 1
     title = (f"{plural(len(late), 'livraison en retard', 'livraisons en retard')}"
-             + (f" : les {fr_number(shown)} plus fortes d'abord" if shown < len(late) else ", les plus fortes d'abord"))
+             + (f" : les {fr_number(shown)} plus fortes d'abord" if 1 < shown < len(late)
+                else " : la plus forte d'abord" if shown == 1 < len(late) else ", les plus fortes d'abord"))
     builder.table(
         title if late else "Aucune livraison en retard", columns, rows,
         notes=f"Livraisons en glissement sur la date contractuelle (alertes CAL-02, couleur de l'alerte) et "
@@ -341,8 +342,9 @@ def insertion_slide(data: DeckInput, builder: DeckBuilder) -> None:
         f"{plural(behind, 'marché', 'marchés')} sur {fr_number(len(lines))} sous leurs heures d'insertion prévues ; "
         f"{pct(ins.done_of_planned_pct)} réalisées au total" if lines else "Aucun marché d'insertion",
         INSERTION_COLUMNS, rows,
-        notes=f"Feuille Insertion : {len(lines)} marchés d'opérations non abandonnées, les moins avancés (réalisé ÷ "
-              f"prévu) d'abord ; ceux qui ne tiennent pas sur la diapositive sont additionnés sur une ligne. Total : "
+        notes=f"Feuille Insertion : {plural(len(lines), 'marché')} d'opérations non abandonnées, les moins avancés "
+              f"(réalisé ÷ prévu) d'abord ; ceux qui ne tiennent pas sur la diapositive sont additionnés sur une "
+              f"ligne. Total : "
               f"{fr_number(ins.hours_worked)} h travaillées, {fr_number(ins.insertion_planned)} h d'insertion "
               f"prévues, {fr_number(ins.insertion_done)} h réalisées ; réalisé ÷ prévu sur les marchés qui donnent "
               f"les deux chiffres ({pct(ins.done_of_planned_pct)}).",
