@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from opc_excel.compute.alerts.words import code_words
+from opc_excel.compute.points_durs import STAKE_CODES, PointDur
 from opc_excel.fr import fr_date, fr_number, fr_percent
 from opc_excel.model import Alert, Level
 from opc_excel.read import contract
@@ -44,7 +46,7 @@ COMMITMENTS = (
     # status = the worst alert of these codes: rouge if any is red, orange if any is orange, else vert.
     Commitment("Calendrier de la convention", ("CAL-01", "CAL-02", "CAL-03", "CAL-04")),
     Commitment(RECONSTITUTION, ("HAB-01", "HAB-02")),
-    Commitment("Relogement des ménages", ("HAB-03", "HAB-04", "CAL-05")),
+    Commitment("Relogement des ménages", ("HAB-03", "HAB-04", "HAB-06", "HAB-07", "CAL-05")),
     Commitment("Insertion par l'économique", ("SOC-01",)),
     Commitment("Gestion urbaine de proximité (GUP)", ("SOC-02",)),
 )
@@ -102,43 +104,75 @@ def compliance(data: Facts) -> list[tuple[Commitment, str, str, list[Alert]]]:
     return rows
 
 
+# The subjects an achievement and a risk may share: a subject is never both (the relogement of a programme is
+# not a success while a point dur about its households is a risk). Each alert code belongs to one subject.
+SUBJECT_CODES: dict[str, frozenset[str]] = {
+    "calendrier": frozenset({"CAL-01", "CAL-02", "CAL-03", "CAL-04"}),
+    "reconstitution": frozenset({"HAB-01", "HAB-02"}),
+    "relogement": frozenset({"HAB-03", "HAB-04", "HAB-06", "HAB-07", "CAL-05"}),
+    "insertion": frozenset({"SOC-01"}),
+    "gup": frozenset({"SOC-02"}),
+    "engagement": frozenset({"FIN-09", "FIN-11", "FIN-13"}),
+}
+COMMITMENT_SUBJECTS = dict(zip((c.name for c in COMMITMENTS),
+                               ("calendrier", "reconstitution", "relogement", "insertion", "gup"), strict=True))
+
+
+def risk_subjects(point: PointDur) -> set[str]:
+    """Return the subjects of a point dur: those of its alerts' codes, « relogement » when households wait."""
+    found = {subject for subject, codes in SUBJECT_CODES.items() if codes & set(point.codes)}
+    return found | ({"relogement"} if point.households else set())
+
+
 def achievements(data: Facts) -> list[str]:
-    """Return up to three achievements, the first that hold in this order.
+    """Return up to three achievements, the first that hold in this order, none on a subject at risk.
 
     1. Deliveries and works starts reached since the previous date de situation (*Historique jalons*).
-    2. ANRU engagement at or above the planned S-curve (engagement gap ≥ 0).
+    2. ANRU engagement at or above the planned S-curve (engagement gap ≥ 0) — subject « engagement ».
     3. Each commitment of :data:`COMMITMENTS` whose status is vert, with its evidence figure.
-    4. Households rehoused (when any), 5. rebuilt dwellings delivered (when any), 6. operations launched.
+    4. Households rehoused (when any, « relogement »), 5. rebuilt dwellings delivered (« reconstitution »),
+       6. operations launched (« calendrier »).
+
+    An achievement whose subject is that of one of the :func:`risks` (:func:`risk_subjects`), or of a
+    commitment rated rouge, is left out: an item is never both a success and a risk.
     """
     ind = data.indicators
-    found: list[str] = []
+    rated = compliance(data)
+    barred = set().union(*(risk_subjects(p) for p in data.points_durs[:SUMMARY_ITEMS]))
+    barred |= {COMMITMENT_SUBJECTS[c.name] for c, status, _, _ in rated if status == "rouge"}
+    found: list[tuple[str | None, str]] = []
     if data.changes is not None:
         reached = [c for c in data.changes.milestones_reached if c.milestone in SLIP_PREFERENCE]
         deliveries = sum(c.milestone == contract.DELIVERY for c in reached)
         if reached:
-            found.append(f"{plural(deliveries, 'livraison')} et {plural(len(reached) - deliveries, 'démarrage')} "
-                         f"de travaux depuis le {fr_date(data.changes.since)}")
+            found.append((None, f"{plural(deliveries, 'livraison')} et "
+                                f"{plural(len(reached) - deliveries, 'démarrage')} de travaux depuis le "
+                                f"{fr_date(data.changes.since)}"))
     if ind.engagement_gap_points is not None and ind.engagement_gap_points >= 0:
-        found.append(f"Subvention ANRU engagée à {pct(ind.anru.engaged_pct)} ({meur(ind.anru.engaged)}), au-dessus "
-                     f"des {pct(ind.planned_engagement_pct)} prévus")
-    for commitment, status, evidence, _ in compliance(data):
+        found.append(("engagement", f"Subvention ANRU engagée à {pct(ind.anru.engaged_pct)} "
+                                    f"({meur(ind.anru.engaged)}), au-dessus des {pct(ind.planned_engagement_pct)} "
+                                    f"prévus"))
+    for commitment, status, evidence, _ in rated:
         if status == "vert":
-            found.append(f"{commitment.name} : {evidence}")
+            found.append((COMMITMENT_SUBJECTS[commitment.name], f"{commitment.name} : {evidence}"))
     if ind.rehousing.rehoused:
-        found.append(f"{plural(ind.rehousing.rehoused, 'ménage relogé', 'ménages relogés')} sur "
-                     f"{fr_number(ind.rehousing.to_rehouse)} "
-                     f"({pct(ind.rehousing.rehoused_percent)})")
+        found.append(("relogement", f"{plural(ind.rehousing.rehoused, 'ménage relogé', 'ménages relogés')} sur "
+                                    f"{fr_number(ind.rehousing.to_rehouse)} ({pct(ind.rehousing.rehoused_percent)})"))
     if ind.reconstitution.rebuilt_delivered:
-        found.append(plural(ind.reconstitution.rebuilt_delivered, "logement reconstitué livré",
-                            "logements reconstitués livrés"))
+        found.append(("reconstitution", plural(ind.reconstitution.rebuilt_delivered, "logement reconstitué livré",
+                                               "logements reconstitués livrés")))
     if ind.operations_launched:
-        found.append(f"{plural(ind.operations_launched, 'opération lancée', 'opérations lancées')} sur "
-                     f"{fr_number(ind.operations)} ({pct(ind.launched_pct)})")
-    return found[:SUMMARY_ITEMS]
+        found.append(("calendrier", f"{plural(ind.operations_launched, 'opération lancée', 'opérations lancées')} "
+                                    f"sur {fr_number(ind.operations)} ({pct(ind.launched_pct)})"))
+    return [text for subject, text in found if subject not in barred][:SUMMARY_ITEMS]
+
+
+MAX_RISK_WORDS = 2
 
 
 def risks(data: Facts) -> list[str]:
-    """Return the three first points durs, ranked by stake, each with its operation and the reason of its rank.
+    """Return the three first points durs, ranked by stake, each with its operation, the reason of its rank and
+    its other alerts in words (« aussi : … », at most two, the others counted; never a bare code).
 
     The same ranking as the *Rang* column of *Alertes* (:mod:`opc_excel.compute.points_durs`): ANRU subsidy
     at risk, then households waiting, months of slip against the baseline, decisions overdue.
@@ -147,8 +181,11 @@ def risks(data: Facts) -> list[str]:
     for point in data.points_durs[:SUMMARY_ITEMS]:
         label = shorten(point.label, NAME_CAP)  # a name, like everywhere a deck quotes a libellé
         where = f"{point.operation_id} — {label}" if point.operation_id else label
-        codes = ", ".join(sorted({a.code for a in point.alerts}))
-        found.append(f"{where} : {point.reason} ({codes})")
+        cause = STAKE_CODES.get(point.kind, ())
+        words = list(dict.fromkeys(code_words(c) for c in point.codes if c not in cause))
+        more = f" et {plural(len(words) - MAX_RISK_WORDS, 'autre')}" if len(words) > MAX_RISK_WORDS else ""
+        also = f" ; aussi : {', '.join(words[:MAX_RISK_WORDS])}{more}" if words else ""
+        found.append(f"{where} : {point.reason}{also}")
     return found
 
 
