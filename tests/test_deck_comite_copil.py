@@ -165,7 +165,8 @@ class DescribeTheComiteDeSuivi:
     def it_draws_the_s_curve_of_the_situation(self, comite, data):
         chart = chart_of(slides_matching(comite, r"^Subvention ANRU : ")[0])
         points = data.situation.s_curve  # the planned curves, and the actual ones from Historique plus today
-        assert list(chart.plots[0].categories) == [p.label for p in points]
+        serials = [(p.day - date(1899, 12, 30)).days for p in points]  # a time axis: Excel serial days
+        assert [int(float(c)) for c in chart.plots[0].categories] == serials
         series = {s.name: list(s.values) for s in chart.plots[0].series}
         assert series["Engagement prévu"] == pytest.approx([p.planned_pct for p in points])
         assert series["Versements prévus"] == pytest.approx([p.planned_paid_pct for p in points])

@@ -16,7 +16,6 @@ from pathlib import Path
 from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
-from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
 from opc_excel.cancel import checkpoint
@@ -47,8 +46,8 @@ from opc_excel.render.decks.look import (
     text_height,
     text_lines,
 )
-from opc_excel.render.decks.pptx_parts import TextOnlyChartData, count_partnames
-from opc_excel.render.decks.tables import draw_table, fit_widths, paginate
+from opc_excel.render.decks.pptx_parts import TextOnlyChartData, count_partnames, semester_ticks
+from opc_excel.render.decks.tables import bullet_pages, draw_table, fit_widths, paginate
 from opc_excel.render.decks.template import CHART, CONTENT, SECTION, TABLE, TITLE, TemplateError, house_template
 from opc_excel.render.decks.template import check_template as _check_template
 from opc_excel.text import CATEGORY_CAP, NAME_CAP, NOTES_CAP, TEXT_CAP, TITLE_CAP, french, shorten
@@ -57,22 +56,6 @@ from opc_excel.text import CATEGORY_CAP, NAME_CAP, NOTES_CAP, TEXT_CAP, TITLE_CA
 def say(text: str, cap: int) -> str:
     """Return ``text`` as a slide shows it: capped at ``cap`` characters, in French typography (:func:`french`)."""
     return french(shorten(text, cap))
-
-
-def _semester_ticks(chart) -> None:
-    """Label a time axis every six months (python-pptx writes a day-by-day date axis, unreadable over years)."""
-    axis = chart.category_axis._element  # noqa: SLF001 - python-pptx has no API for a date axis's units
-    for tag in ("baseTimeUnit", "majorUnit", "majorTimeUnit"):
-        for old in axis.findall(qn(f"c:{tag}")):
-            axis.remove(old)
-    units = [("baseTimeUnit", "months"), ("majorUnit", "6"), ("majorTimeUnit", "months")]
-    anchor = axis.find(qn("c:lblOffset"))
-    for tag, value in reversed(units):
-        element = axis.makeelement(qn(f"c:{tag}"), {"val": value})
-        if anchor is not None:
-            anchor.addnext(element)
-        else:
-            axis.append(element)
 
 
 @dataclass
@@ -153,7 +136,7 @@ class DeckBuilder:
         """Add a bullet list: the font shrinks to 14 pt at most, then the list continues on a new slide."""
         entries = [(0, i) if isinstance(i, str) else i for i in items] or [(0, empty)]
         entries = [(level, say(text, TEXT_CAP)) for level, text in entries]
-        for page, chunk in enumerate(self._bullet_pages(entries)):
+        for page, chunk in enumerate(bullet_pages(entries)):
             slide = self._slide(TABLE, title if page == 0 else f"{title} (suite)", notes)
             size = chunk[1]
             box = slide.shapes.add_textbox(LEFT, TOP, WIDTH, HEIGHT)
@@ -167,23 +150,6 @@ class DeckBuilder:
                 for run in paragraph.runs:
                     run.font.size = Pt(size - 2 * level)
                     run.font.color.rgb = TEXT
-
-    def _bullet_pages(self, entries: list[tuple[int, str]]) -> list[tuple[list[tuple[int, str]], float]]:
-        def heights(size: float) -> list[int]:  # each entry measured once per size
-            return [text_height(("  " * level) + "• " + text, WIDTH - 2 * CELL_SIDE_MARGIN, size - 2 * level)
-                    + int(size * 0.4 * EMU_PER_PT) for level, text in entries]
-        for size in (20.0, 18.0, 16.0):
-            if sum(heights(size)) <= HEIGHT:
-                return [(entries, size)]
-        pages, current, used = [], [], 0
-        for entry, height in zip(entries, heights(14.0), strict=True):
-            if current and used + height > HEIGHT:
-                pages.append((current, 14.0))
-                current, used = [], 0
-            current.append(entry)
-            used += height
-        pages.append((current, 14.0))
-        return pages
 
     def table(self, title: str, columns: Sequence[Column], rows: Sequence[Sequence[Cell | str]], notes: str,
               empty: str = "Aucune ligne à présenter.", top: int = TOP, font_pt: float | None = None) -> int:
@@ -269,7 +235,7 @@ class DeckBuilder:
                 plot_series.format.fill.solid()
                 plot_series.format.fill.fore_color.rgb = colour
         if data.categories.are_dates:
-            _semester_ticks(chart)
+            semester_ticks(chart)
         if chart_type == "bar":
             chart.category_axis.reverse_order = True  # first category at the top, as in the tables
         caption = next(p for p in self.layouts[CHART].placeholders if p.placeholder_format.idx == 2)

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from pptx.chart.data import CategoryChartData
 from pptx.chart.xlsx import CategoryWorkbookWriter
 from pptx.opc.packuri import PackURI
+from pptx.oxml.ns import qn
 from xlsxwriter import Workbook as XlsxWorkbook
 
 
@@ -64,3 +65,19 @@ class TextOnlyChartData(CategoryChartData):
     @property
     def _workbook_writer(self):
         return _TextOnlyWorkbookWriter(self)
+
+
+def semester_ticks(chart) -> None:
+    """Label a time axis every six months (python-pptx writes a day-by-day date axis, unreadable over years)."""
+    axis = chart.category_axis._element  # noqa: SLF001 - python-pptx has no API for a date axis's units
+    for tag in ("baseTimeUnit", "majorUnit", "majorTimeUnit"):
+        for old in axis.findall(qn(f"c:{tag}")):
+            axis.remove(old)
+    units = [("baseTimeUnit", "months"), ("majorUnit", "6"), ("majorTimeUnit", "months")]
+    anchor = axis.find(qn("c:lblOffset"))
+    for tag, value in reversed(units):
+        element = axis.makeelement(qn(f"c:{tag}"), {"val": value})
+        if anchor is not None:
+            anchor.addnext(element)
+        else:
+            axis.append(element)

@@ -16,6 +16,7 @@ from opc_excel.render.decks.look import (
     CELL_SIDE_MARGIN,
     DARK_BLUE,
     EMU_PER_PT,
+    HEIGHT,
     LEFT,
     LIGHT,
     LINE_SPACING,
@@ -27,6 +28,7 @@ from opc_excel.render.decks.look import (
     Cell,
     Column,
     header_size,
+    text_height,
     text_lines,
     text_width,
     write_cell,
@@ -108,3 +110,22 @@ def draw_table(slide, columns: Sequence[Column], widths: Sequence[int], page: li
         for tc, cell, column in zip(tr.tc_lst, row, columns, strict=True):
             fill = STATUS_LIGHT.get(cell.status) if cell.status else (LIGHT if r % 2 == 0 else WHITE)
             write_cell(tc, cell.text, size, bold=cell.bold, colour=TEXT, fill=fill, align=column.align)
+
+
+def bullet_pages(entries: list[tuple[int, str]]) -> list[tuple[list[tuple[int, str]], float]]:
+    """Return the bullets in pages with their size: 20, 18 or 16 pt on one page, else 14 pt on as many as needed."""
+    def heights(size: float) -> list[int]:  # each entry measured once per size
+        return [text_height(("  " * level) + "• " + text, WIDTH - 2 * CELL_SIDE_MARGIN, size - 2 * level)
+                + int(size * 0.4 * EMU_PER_PT) for level, text in entries]
+    for size in (20.0, 18.0, 16.0):
+        if sum(heights(size)) <= HEIGHT:
+            return [(entries, size)]
+    pages, current, used = [], [], 0
+    for entry, height in zip(entries, heights(14.0), strict=True):
+        if current and used + height > HEIGHT:
+            pages.append((current, 14.0))
+            current, used = [], 0
+        current.append(entry)
+        used += height
+    pages.append((current, 14.0))
+    return pages
