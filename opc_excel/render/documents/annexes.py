@@ -39,8 +39,8 @@ def tableau_financier(s: Situation, b: DocumentBuilder) -> None:
     anru = ind.anru
     rows.append(["Total", meur(anru.amount), meur(anru.engaged), pct(anru.engaged_pct), meur(anru.paid),
                  pct(anru.paid_of_amount_pct), meur(anru.to_engage), signed_pct(ind.cost_drift.drift_pct)])
-    b.table(["Famille", "Subvention ANRU", "Engagée", "Taux d'engagement", "Versée", "Taux de paiement",
-             "Reste à engager", "Dérive de coût"], rows, (4.4, 2, 1.8, 1.7, 1.8, 1.7, 1.8, 1.8),
+    b.table(["Famille", "Subvention ANRU", "Engagée", "Part engagée", "Versée", "Part versée",
+             "Reste à engager", "Dérive de coût"], rows, (4.1, 2.0, 1.8, 1.9, 1.8, 1.9, 1.8, 1.7),
             right=(1, 2, 3, 4, 5, 6, 7))
 
 
@@ -78,7 +78,7 @@ def releve_decisions(s: Situation, b: DocumentBuilder) -> None:
             [[a.id, maybe_date(a.date, "—"), a.instance or "—", _decision(a), a.owner or "—",
               maybe_date(a.due, "—"), a.status or "—",
               fr_number(a.postponements) if a.postponements is not None else "—"] for a in actions],
-            (1.8, 1.8, 2.3, 5.1, 2.3, 1.8, 1.6, 1.3), right=(7,),
+            (1.6, 1.8, 2.1, 4.3, 2.2, 1.8, 1.6, 1.6), right=(7,),
             empty="Aucune décision n'est consignée (feuille Actions).")
 
 

@@ -89,9 +89,11 @@ class DocumentBuilder:
         self.headings.append((level, text))
         self._add(text, HEADINGS[level]).paragraph_format.page_break_before = new_page or None
 
-    def paragraph(self, text: str, *, bold: bool = False, style: str = BODY) -> None:
+    def paragraph(self, text: str, *, bold: bool = False, style: str = BODY, keep_with_next: bool = False) -> None:
         paragraph = self._add(style=style)
         paragraph.add_run(french(text)).bold = bold or None
+        if keep_with_next:  # a sentence introducing the table under it stays on its page
+            paragraph.paragraph_format.keep_with_next = True
 
     def labelled(self, label: str, text: str) -> None:
         """Write « Label : text », the label in bold."""

@@ -161,10 +161,10 @@ def avancement(s: Situation, b: DocumentBuilder) -> None:
         anru = by_district.get(district)
         if anru is not None:
             b.paragraph(f"{plural(len(ops), 'opération')} ; subvention ANRU {meur(anru.amount)}, engagée à "
-                        f"{pct(anru.engaged_pct)}, versée à {pct(anru.paid_of_amount_pct)}.")
+                        f"{pct(anru.engaged_pct)}, versée à {pct(anru.paid_of_amount_pct)}.", keep_with_next=True)
         b.table(["Opération", "Libellé", "Maître d'ouvrage", "Statut", "Avanc.", "Livraison de référence",
-                 "Livraison réelle ou prévue", "Glissement"],
-                [_operation_row(s, op, slip_of) for op in ops], (2.3, 4.4, 2.4, 1.7, 1.2, 1.8, 1.8, 1.4),
+                 "Livraison réelle (r) ou prévue", "Glisse\u00adment"],
+                [_operation_row(s, op, slip_of) for op in ops], (2.3, 3.6, 2.1, 1.6, 1.4, 1.9, 2.4, 1.7),
                 right=(4, 7))
 
 
@@ -174,7 +174,7 @@ def _operation_row(s: Situation, op, slip_of: dict) -> list[str]:
     slip = slip_of.get((op.id, contract.DELIVERY))
     current = "—"
     if delivery is not None and (delivery.actual or delivery.forecast):
-        current = f"{fr_date(delivery.actual)} (réelle)" if delivery.actual else fr_date(delivery.forecast)
+        current = f"{fr_date(delivery.actual)} (r)" if delivery.actual else fr_date(delivery.forecast)
     return [op.id, shorten(op.label or "—", NAME_CAP // 2), op.owner or "—", op.status or "—",
             "—" if is_abandoned(op) else pct(progress(op, s.at)),
             maybe_date(delivery.baseline if delivery else None, "—"), current,

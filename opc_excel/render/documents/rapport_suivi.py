@@ -39,14 +39,14 @@ def finances(s: Situation, b: DocumentBuilder) -> None:
                 f"({euros(anru.paid)}). Reste à engager : {euros(anru.to_engage)} ; reste à payer : "
                 f"{euros(anru.to_pay)}.")
     b.heading("Par financeur", 2)
-    b.table(["Financeur", "Montant", "Engagé", "Taux d'engagement", "Versé", "Taux de paiement",
+    b.table(["Financeur", "Montant", "Engagé", "Part engagée", "Versé", "Part versée",
              "Reste à engager", "Reste à payer"],
-            [_funder_row(row) for row in ind.by_funder], (3.4, 2.2, 2.2, 1.6, 2.2, 1.6, 2.0, 2.0),
+            [_funder_row(row) for row in ind.by_funder], (3.5, 1.9, 1.9, 1.9, 1.9, 1.9, 2.0, 2.0),
             right=(1, 2, 3, 4, 5, 6, 7), empty="Aucune ligne de financement n'est saisie (feuille Financements).")
     b.paragraph("Engagé et versé comptés sur les lignes acquises ou notifiées. « non suivi » : fonds propres et "
                 "prêts sans montant engagé ni versé saisi, laissés hors des taux.", style="Caption")
     b.heading("Subvention ANRU par maître d'ouvrage", 3)
-    b.table(["Maître d'ouvrage", "Subvention", "Engagée", "Taux d'engagement", "Versée", "Taux de paiement"],
+    b.table(["Maître d'ouvrage", "Subvention", "Engagée", "Part engagée", "Versée", "Part versée"],
             [[r.key, meur(r.amount), meur(r.engaged), pct(r.engaged_pct), meur(r.paid), pct(r.paid_of_amount_pct)]
              for r in ind.anru_by_owner], (5.5, 2.3, 2.3, 2.2, 2.3, 2.4), right=(1, 2, 3, 4, 5),
             empty="Aucune subvention ANRU n'est saisie (feuille Financements).")
@@ -119,7 +119,7 @@ def points_durs(s: Situation, meeting: Meeting, b: DocumentBuilder) -> None:
     b.table(["Rang", "Opération", "Enjeu", "Mesure corrective", "Responsable", "Échéance"],
             [[str(p.rank), _where(p), "\n".join((p.reason, *p.others)), _measure(p), p.owner or "—",
               maybe_date(dues.get(p.rank), "à fixer en séance")] for p in points],
-            (1, 3.5, 4.8, 4.8, 2.2, 1.9),
+            (1.3, 2.9, 4.3, 4.3, 2.3, 1.9),
             status={i: "rouge" if p.severity.value == "Rouge" else "orange" for i, p in enumerate(points)})
 
 
