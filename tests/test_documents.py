@@ -174,6 +174,16 @@ class DescribeTheCommand:
         assert "LibreOffice n'est pas installé" in err.getvalue() and "Traceback" not in err.getvalue()
 
 
+    def it_says_in_french_when_libreoffice_has_no_writer(self, tmp_path, monkeypatch):
+        monkeypatch.setattr(pdf_module, "soffice", lambda: "/opt/libreoffice/program/soffice")
+        monkeypatch.setattr(pdf_module, "has_writer", lambda command: False)
+        err = io.StringIO()
+        target = tmp_path / "r.docx"
+        status = main(["rapport", str(MASTER), "--out", str(target), "--pdf"], today=TODAY, stdout=io.StringIO(),
+                      stderr=err)
+        assert status == 2 and target.is_file() and "sans son traitement de texte (Writer)" in err.getvalue()
+
+
 class DescribeTheWordTemplate:
     def it_ships_a_house_template_equal_to_what_the_code_builds(self, tmp_path):
         rebuilt = Document(str(build_house_template(tmp_path / "maison.docx")))
@@ -195,8 +205,9 @@ class DescribeTheWordTemplate:
 @pytest.mark.render
 class DescribeTheRenderedReport:
     def it_renders_20_to_40_pages_with_libreoffice(self, rapport, tmp_path):
-        if pdf_module.soffice() is None:
-            pytest.skip("LibreOffice (soffice) n'est pas installé : apt-get install libreoffice-writer")
+        command = pdf_module.soffice()
+        if command is None or not pdf_module.has_writer(command):
+            pytest.skip("LibreOffice Writer n'est pas installé : apt-get install libreoffice-writer")
         pdfinfo = shutil.which("pdfinfo")
         if pdfinfo is None:
             pytest.skip("pdfinfo (poppler-utils) n'est pas installé : apt-get install poppler-utils")

@@ -7,6 +7,7 @@ write like any other file (whole or not at all).
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
@@ -26,9 +27,20 @@ NO_LIBREOFFICE = ("LibreOffice n'est pas installé sur ce poste : le PDF n'a pas
                   "(https://fr.libreoffice.org) et relancez avec --pdf.")
 
 
+NO_WRITER = ("LibreOffice est installé sans son traitement de texte (Writer) : le PDF n'a pas été produit. Le "
+             "document Word est écrit ; enregistrez-le en PDF depuis Word (Fichier > Exporter), ou installez "
+             "LibreOffice Writer et relancez avec --pdf.")
+
+
 def soffice() -> str | None:
     """Return LibreOffice's command (``soffice`` or ``libreoffice``), None when it is not installed."""
     return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def has_writer(command: str) -> bool:
+    """Return True when the LibreOffice of ``command`` has Writer, which converts a .docx (Impress alone does not)."""
+    program = Path(os.path.realpath(command)).parent
+    return any((program / name).exists() for name in ("swriter", "swriter.exe", "swriter.bin"))
 
 
 def to_pdf(docx: bytes, name: str = "document.docx") -> bytes:
@@ -36,6 +48,8 @@ def to_pdf(docx: bytes, name: str = "document.docx") -> bytes:
     command = soffice()
     if command is None:
         raise PdfUnavailableError(NO_LIBREOFFICE)
+    if not has_writer(command):
+        raise PdfUnavailableError(NO_WRITER)
     with tempfile.TemporaryDirectory(prefix="opc_excel_pdf_") as folder:
         source = Path(folder) / name
         source.write_bytes(docx)
