@@ -54,7 +54,7 @@ def planning_directeur(s: Situation, b: DocumentBuilder) -> None:
         rows.append([op.id, shorten(op.label or "—", NAME_CAP // 2), op.status or "—",
                      *(_dates(op.milestone(name)) for name in PLANNING_MILESTONES)])
     b.table(["Opération", "Libellé", "Statut", "DAS", "Démarrage des travaux", "Livraison"], rows,
-            (2.4, 5, 1.8, 2.6, 2.6, 2.6), empty="Aucune opération n'est saisie (feuille Opérations).")
+            (2.3, 4.4, 1.7, 2.8, 2.8, 2.8), empty="Aucune opération n'est saisie (feuille Opérations).")
 
 
 def _dates(milestone: Milestone | None) -> str:
@@ -78,7 +78,7 @@ def releve_decisions(s: Situation, b: DocumentBuilder) -> None:
             [[a.id, maybe_date(a.date, "—"), a.instance or "—", _decision(a), a.owner or "—",
               maybe_date(a.due, "—"), a.status or "—",
               fr_number(a.postponements) if a.postponements is not None else "—"] for a in actions],
-            (1.6, 1.8, 2.1, 4.3, 2.2, 1.8, 1.6, 1.6), right=(7,),
+            (1.6, 2.1, 2.0, 3.5, 2.4, 2.1, 1.7, 1.6), right=(7,),
             empty="Aucune décision n'est consignée (feuille Actions).")
 
 

@@ -155,6 +155,7 @@ class DocumentBuilder:
         """Write an image the width of ``width_cm``, centred, its caption under it."""
         paragraph = self._add()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.paragraph_format.keep_with_next = True  # never a caption alone at the top of a page
         paragraph.add_run().add_picture(io.BytesIO(png), width=Cm(width_cm))
         self._add(caption, CAPTION)
 

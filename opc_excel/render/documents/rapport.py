@@ -118,7 +118,7 @@ def rappel(s: Situation, b: DocumentBuilder) -> None:
     amendments = s.programme.amendments
     b.table(["N°", "Date", "Type", "Statut", "Objet", "Opérations"],
             [[a.number, maybe_date(a.date, "—"), a.kind or "—", a.status or "Signé", a.subject or "—",
-              _ids(a.operation_ids)] for a in amendments], (1, 2, 2, 2, 6, 4),
+              _ids(a.operation_ids)] for a in amendments], (1, 2.1, 2, 2, 5.9, 4),
             empty="Aucun avenant n'est saisi (feuille Avenants) : la convention initiale s'applique.")
 
 
@@ -164,7 +164,7 @@ def avancement(s: Situation, b: DocumentBuilder) -> None:
                         f"{pct(anru.engaged_pct)}, versée à {pct(anru.paid_of_amount_pct)}.", keep_with_next=True)
         b.table(["Opération", "Libellé", "Maître d'ouvrage", "Statut", "Avanc.", "Livraison de référence",
                  "Livraison réelle (r) ou prévue", "Glisse\u00adment"],
-                [_operation_row(s, op, slip_of) for op in ops], (2.3, 3.6, 2.1, 1.6, 1.4, 1.9, 2.4, 1.7),
+                [_operation_row(s, op, slip_of) for op in ops], (2.3, 3.2, 2.1, 1.6, 1.4, 2.1, 2.6, 1.7),
                 right=(4, 7))
 
 

@@ -119,7 +119,7 @@ def points_durs(s: Situation, meeting: Meeting, b: DocumentBuilder) -> None:
     b.table(["Rang", "Opération", "Enjeu", "Mesure corrective", "Responsable", "Échéance"],
             [[str(p.rank), _where(p), "\n".join((p.reason, *p.others)), _measure(p), p.owner or "—",
               maybe_date(dues.get(p.rank), "à fixer en séance")] for p in points],
-            (1.3, 2.9, 4.3, 4.3, 2.3, 1.9),
+            (1.3, 2.9, 4.3, 4.1, 2.3, 2.1),
             status={i: "rouge" if p.severity.value == "Rouge" else "orange" for i, p in enumerate(points)})
 
 
