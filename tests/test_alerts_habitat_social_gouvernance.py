@@ -920,6 +920,12 @@ class DescribeGov04ChangeWithoutAvenant:
         (alert,) = alerts(programme([op], amendments=[amendment("2", "OP-1")]), "GOV-04")
         assert "livraison prévue le 30/09/2013 au lieu du 30/06/2012 (avenant) : 15 mois de glissement" in alert.finding
 
+    def it_measures_a_forecast_already_passed_to_the_date_de_situation_as_cal_02_does(self) -> None:
+        op = changed(works_start=dict(convention=date(2010, 1, 31), forecast=date(2010, 12, 31)))  # 11 months, past
+        (alert,) = alerts(programme([op]), "GOV-04")  # at 30/09/2011 the start is 20 months late, not 11
+        assert ("démarrage des travaux prévu le 31/12/2010, date passée sans date réelle, au lieu du 31/01/2010 "
+                "(convention) : 20 mois de glissement au 30/09/2011") in alert.finding
+
     def it_names_every_change_with_its_figures(self) -> None:
         op = changed(cost_current=1_200_000, owner="Sagim",
                      delivery=dict(convention=date(2012, 6, 30), forecast=date(2013, 12, 31)))

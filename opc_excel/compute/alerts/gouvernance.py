@@ -261,19 +261,26 @@ def _changed(current: float | None, baseline: float | None, threshold: float) ->
     return change if abs(change) >= threshold - _EPSILON else None
 
 
-def _largest_slip(op: Operation, params: Params) -> str | None:
-    """Return the largest forecast slip against the latest baseline reaching *Seuil retard rouge*, in words."""
+def _largest_slip(op: Operation, at: date, params: Params) -> str | None:
+    """Return the largest forecast slip against the latest baseline reaching *Seuil retard rouge*, in words.
+
+    A forecast already passed with no actual date is late at least until t, as CAL-02 and the decks' slips
+    measure it: one slip, one value.
+    """
     found: tuple[int, str] | None = None
     for name, planned in DATED_MILESTONES.items():
         m = op.milestone(name)
         if m is None or m.actual is not None or m.forecast is None or m.baseline is None:
             continue
-        if m.forecast < add_months(m.baseline, params.delay_red_months):
+        passed = m.forecast < at
+        late = at if passed else m.forecast
+        if late < add_months(m.baseline, params.delay_red_months):
             continue
-        months = whole_months(m.baseline, m.forecast)
+        months = whole_months(m.baseline, late)
         source = "avenant" if m.avenant is not None else "convention"
-        words = (f"{planned} le {fr_date(m.forecast)} au lieu du {fr_date(m.baseline)} ({source}) : "
-                 f"{fr_months(months)} de glissement")
+        words = (f"{planned} le {fr_date(m.forecast)}" + (", date passée sans date réelle," if passed else "")
+                 + f" au lieu du {fr_date(m.baseline)} ({source}) : {fr_months(months)} de glissement"
+                 + (f" au {fr_date(at)}" if passed else ""))
         if found is None or months > found[0]:
             found = (months, words)
     return found[1] if found else None
@@ -284,7 +291,7 @@ def avenant_changes(op: Operation, p: Programme, at: date, params: Params, signe
     if is_abandoned(op):
         return [] if signed else ["opération abandonnée, toujours inscrite à la convention"]
     changes: list[str] = []
-    slip = _largest_slip(op, params)
+    slip = _largest_slip(op, at, params)
     if slip:
         changes.append(slip)
     if signed:
