@@ -132,6 +132,12 @@ class DescribeTheReason:
         assert point.reason == f"3,1{NBSP}M€ de subvention ANRU en jeu (caducité dans 2 mois)"
         assert point.subsidy == 3_100_000 and point.stake == 3_100_000
 
+    def it_never_says_zero_euros_for_a_das_with_no_anru_line(self) -> None:
+        cad = lapsing()
+        (point,) = case([alert("FIN-05", "CAD", R)], ops=[cad["op"]], lines=[])
+        assert point.reason == ("subvention ANRU en jeu, montant absent de la feuille Financements "
+                                "(caducité dans 2 mois)")
+
     def it_says_a_lapsed_subsidy_and_the_advance_to_repay(self) -> None:
         cad = lapsing(subsidy=850_000, das=date(2009, 6, 15))
         (point,) = case([alert("FIN-05", "CAD", R), alert("FIN-07", "CAD", R)], ops=[cad["op"]],

@@ -135,6 +135,8 @@ def _subsidy(p: Programme, op: Operation | None, codes: list[str], at: date) -> 
             cause = f"caducité dans {fr_months(left)}" if left else "caducité dans moins d'un mois"
     elif codes[0] == "FIN-11" and das is not None and (expected := das.forecast or das.baseline) is not None:
         cause = f"DAS prévue le {fr_date(expected)}, après la date limite d'engagement"
+    if amount <= 0:  # a DAS with no ANRU line in Financements: the euros are unknown, not zero
+        return 0.0, f"subvention ANRU en jeu, montant absent de la feuille Financements ({cause})"
     return amount, f"{_euros(amount)} de subvention ANRU en jeu ({cause})"
 
 
