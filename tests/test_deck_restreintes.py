@@ -18,9 +18,11 @@ from pptx import Presentation
 from bench.generate import write_programme
 from opc_excel.compute.alerts import evaluate
 from opc_excel.compute.indicators import compute_indicators
+from opc_excel.model import Level
 from opc_excel.pipeline import check_file
 from opc_excel.read import contract
 from opc_excel.render.decks import build_deck
+from opc_excel.render.decks.look import STATUS_LIGHT
 from opc_excel.render.decks.restreinte_slides import planned
 from opc_excel.report import CheckReport
 from opc_excel.text import plain
@@ -172,6 +174,18 @@ class DescribeAForecastPassedWithNothingReal:
         (row,) = [r for r in rows(slide) if r[1] == "Démarrage des travaux"]
         assert row[3] == "30/06/2011 : échue" and row[4] == "+3 mois"
         assert "Démarrage des travaux prévu le 30/06/2011, non intervenu" in notes(slide)
+
+
+class DescribeTheSlipColours:
+    def it_paints_a_twelve_month_slip_red_as_cal_02_does(self):
+        late = operation("OP-L", delivery=dict(convention=date(2011, 6, 30), forecast=date(2012, 6, 30)))
+        p = programme([late])
+        assert [a.severity for a in evaluate(p) if a.code == "CAL-02"] == [Level.ROUGE]
+        slide = slide_titled(deck_of(p, "technique"), r"en retard sur la date contractuelle")
+        assert "dont 1 de 12 mois ou plus" in said(slide.shapes.title.text_frame.text)
+        table = next(s for s in slide.shapes if s.has_table).table
+        cell = table.rows[1].cells[4]
+        assert said(cell.text) == "+12 mois" and cell.fill.fore_color.rgb == STATUS_LIGHT["rouge"]
 
 
 # ---------------------------------------------------------------- agreements

@@ -38,7 +38,8 @@ REVUE_COUNT, THEME_COUNT = (19, 19), (5, 9)
 # open actions; a pattern per slide.
 THEME_SLIDES = {
     "technique": [r"^Réunion restreinte technique$", r"^Synthèse : ", r"^Livraisons : jusqu'à \d+ mois de glissement",
-                  r"démarrages? ou livraisons? en retard sur la date contractuelle", r"après la date contractuelle",
+                  r"démarrages? ou livraisons? en retard sur la date contractuelle, dont \d+ de \d+ mois ou plus",
+                  r"après la date contractuelle",
                   r"enchaînements? rompus? sur \d+ enchaînements? à tenir", r"points? durs? \(calendrier\)",
                   r"décisions? demandées? en séance", r"actions? ouvertes? de la réunion technique"],
     "financiere": [r"^Réunion restreinte financière$", r"^Synthèse : ", r"^Subventions engagées à \d+\s%",

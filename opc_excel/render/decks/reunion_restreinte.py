@@ -32,7 +32,6 @@ from opc_excel.render.decks.common import THEMES_BY_MEETING, DeckInput, start_de
 from opc_excel.render.decks.findings import decisions_slide, fit_one_slide, points_durs_slide, synthesis_slide
 from opc_excel.render.decks.gantt import draw_gantt
 from opc_excel.render.decks.restreinte_slides import financial_slides, open_actions_slide, planned, social_slides
-from opc_excel.render.decks.slides import slip_status
 from opc_excel.situation.formats import maybe_date, plural, signed_median_months, signed_months
 from opc_excel.text import NAME_CAP, shorten
 
@@ -64,6 +63,16 @@ def technical_slides(data: DeckInput, builder: DeckBuilder) -> None:
     slips_slide(data, builder)
     gantt_slide(data, builder)
     sequencing_slide(data, builder)
+
+
+def slip_status(months: int | None, data: DeckInput) -> str | None:
+    """Return rouge from *Seuil retard rouge* months of slip, orange from *Seuil retard orange*, as CAL-02 (a
+    threshold is reached on its day), else None."""
+    if months is None:
+        return None
+    params = data.params
+    return "rouge" if months >= params.delay_red_months else "orange" if months >= params.delay_orange_months \
+        else None
 
 
 def _late_slips(data: DeckInput):
@@ -104,8 +113,8 @@ def slips_by_famille_slide(data: DeckInput, builder: DeckBuilder) -> None:
               "sinon date convention), en mois entiers (feuille Jalons) ; un jalon sans date réelle dont la date "
               f"prévisionnelle (sinon contractuelle) est passée est en retard au moins jusqu'au {fr_date(data.at)} "
               "(« prévision échue »). Maximum et médiane par famille des démarrages de travaux et des livraisons. "
-              f"Orange au-delà de {fr_months(data.params.delay_orange_months)}, rouge au-delà de "
-              f"{fr_months(data.params.delay_red_months)} (Paramètres).",
+              f"Orange à partir de {fr_months(data.params.delay_orange_months)}, rouge à partir de "
+              f"{fr_months(data.params.delay_red_months)} (Paramètres), comme l'alerte CAL-02.",
         empty="Aucun glissement connu : pas de date réelle ni prévisionnelle saisie.", font_pt=10)
 
 
@@ -135,7 +144,7 @@ def slips_slide(data: DeckInput, builder: DeckBuilder) -> None:
         f"… et {plural(n, 'autre jalon', 'autres jalons')} en glissement moindre", "feuille Jalons",
         "", "", "", "", ""])
     title = (f"{plural(len(late), 'démarrage ou livraison', 'démarrages ou livraisons')} en retard sur la date "
-             f"contractuelle, dont {fr_number(red)} de plus de {fr_months(data.params.delay_red_months)}"
+             f"contractuelle, dont {fr_number(red)} de {fr_months(data.params.delay_red_months)} ou plus"
              if late else "Aucun démarrage ni livraison en retard sur la date contractuelle")
     if stale:
         title += f" ; {plural(len(stale), 'prévision échue', 'prévisions échues')}"
