@@ -39,7 +39,7 @@ def tableau_financier(s: Situation, b: DocumentBuilder) -> None:
     anru = ind.anru
     rows.append(["Total", meur(anru.amount), meur(anru.engaged), pct(anru.engaged_pct), meur(anru.paid),
                  pct(anru.paid_of_amount_pct), meur(anru.to_engage), signed_pct(ind.cost_drift.drift_pct)])
-    b.table(["Famille", "Subvention ANRU", "Engagée", "Part engagée", "Versée", "Part versée",
+    b.table(["Famille", "Subvention", "Engagée", "Part engagée", "Versée", "Part versée",
              "Reste à engager", "Dérive de coût"], rows, (4.1, 2.0, 1.8, 1.9, 1.8, 1.9, 1.8, 1.7),
             right=(1, 2, 3, 4, 5, 6, 7))
 
