@@ -131,12 +131,22 @@ class DescribeTheRapportSemestriel:
     def it_is_reproducible(self, rapport, master_report):
         assert text_of(build_report(master_report)) == text_of(rapport)
 
-    def it_says_so_when_a_section_has_nothing_to_say(self, tmp_path):
-        report = check_file(make_workbook(tmp_path), at=None, today=TODAY)
-        data = build_report(report)
-        for title in SECTIONS:
-            said = [text for kind, text, _ in section(data, title) if text.strip()]
-            assert said, f"section « {title} » is empty on a small programme"
+    @pytest.mark.parametrize("workbook", ["small", "blank"])
+    def it_says_so_when_a_section_or_subsection_has_nothing_to_say(self, tmp_path, rapport, workbook):
+        path = make_workbook(tmp_path) if workbook == "small" else MASTER.with_name("modele_vierge.xlsx")
+        data = build_report(check_file(path, at=None, today=TODAY))
+        for document in (data, rapport):
+            body = blocks(document)
+            for i, (kind, title, _) in enumerate(body):
+                if not kind.startswith("heading"):
+                    continue
+                level = int(kind[-1])
+                said = []
+                for other_kind, text, _ in body[i + 1:]:
+                    if other_kind.startswith("heading") and int(other_kind[-1]) <= level:
+                        break
+                    said += [text] if not other_kind.startswith("heading") and text.strip() else []
+                assert said, f"« {title} » says nothing ({workbook})"
         assert "Aucun avenant n'est en préparation" in text_of(data)
 
 

@@ -153,6 +153,8 @@ def avancement(s: Situation, b: DocumentBuilder) -> None:
     slip_of = {(x.operation_id, x.milestone): x for x in ind.slips}
     districts = list(dict.fromkeys([*s.programme.lists.get(contract.QUARTIERS, ()),
                                     *(op.district or "Quartier non renseigné" for op in s.programme.operations)]))
+    if not s.programme.operations:
+        b.paragraph("Aucune opération n'est saisie (feuille Opérations).")
     for district in districts:
         ops = [op for op in s.programme.operations if (op.district or "Quartier non renseigné") == district]
         if not ops:
