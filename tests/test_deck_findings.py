@@ -15,6 +15,7 @@ from pptx import Presentation
 
 from bench.generate import write_programme
 from opc_excel.cli import main
+from opc_excel.cli.commands import DEMO_DECKS
 from opc_excel.compute.alerts.registry import RULES
 from opc_excel.compute.alerts.words import CODE_WORDS
 from opc_excel.fr import fr_date
@@ -188,7 +189,10 @@ class DescribeTheSeance:
         assert not (tmp_path / "c.pptx").exists()
 
 
-class DescribeThePointMensuelAtScale:
-    def it_keeps_nine_slides_on_a_programme_ten_times_larger(self, master, x10):
-        assert len(slides(build_deck(master, "point-mensuel"))) == 9
-        assert len(slides(build_deck(x10, "point-mensuel"))) == 9
+class DescribeDecksAtScale:
+    @pytest.mark.parametrize(("kind", "theme"), DEMO_DECKS, ids=[f"{k}-{t}" if t else k for k, t in DEMO_DECKS])
+    def it_keeps_a_deck_within_one_and_a_half_times_its_length_on_a_programme_ten_times_larger(
+            self, master, x10, kind, theme):
+        small = len(slides(build_deck(master, kind, theme=theme)))
+        large = len(slides(build_deck(x10, kind, theme=theme)))
+        assert large <= 1.5 * small, (small, large)  # by aggregating (famille, top N by stake), not by continuing

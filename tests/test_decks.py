@@ -43,8 +43,8 @@ from tests.factory import clean_sheets, make_workbook, set_value
 
 TODAY = date(2026, 1, 1)
 MASTER = Path(__file__).resolve().parents[1] / "workbooks" / "perseigne_master.xlsx"
-SLIDE_COUNTS = {"point-mensuel": (5, 12), "comite-suivi": (12, 26), "copil": (10, 20), "revue-projet": (10, 34),
-                "reunion-restreinte": (4, 12)}
+SLIDE_COUNTS = {"point-mensuel": (6, 9), "comite-suivi": (12, 18), "copil": (10, 15), "revue-projet": (10, 30),
+                "reunion-restreinte": (5, 9)}  # issue #13: what the room reads on the master
 IDS = [f"{kind}-{theme}" if theme else kind for kind, theme in DEMO_DECKS]
 
 
