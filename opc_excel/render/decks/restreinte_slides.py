@@ -255,7 +255,8 @@ def open_actions_slide(data: DeckInput, builder: DeckBuilder, instance: str) -> 
              f"{fr_date(seance)}" if actions else f"Aucune action ouverte de la {what}")
     builder.table(
         title, columns, rows,
-        notes=f"Relevé de décisions (feuille Actions), instance « {instance} » : {len(actions)} action(s) non "
-              f"soldée(s), dont {late} dont l'échéance tombe avant la séance du {fr_date(seance)} (orange ; rouge "
+        notes=f"Relevé de décisions (feuille Actions), instance « {instance} » : "
+              f"{plural(len(actions), 'action non soldée', 'actions non soldées')}, dont {fr_number(late)} à "
+              f"échéance avant la séance du {fr_date(seance)} (orange ; rouge "
               f"après au moins {int(data.params.postponements_red)} reports, GOV-03).",
         empty=f"Aucune action ouverte de la {what}.", font_pt=12 if len(rows) <= 8 else 10)

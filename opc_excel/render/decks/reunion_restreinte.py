@@ -37,9 +37,9 @@ from opc_excel.text import NAME_CAP, shorten
 
 KIND = "Réunion restreinte"
 THEME_LABELS = {"technique": "technique", "financiere": "financière", "sociale": "sociale"}
-THEME_CONTENTS = {"technique": "Calendrier, enchaînements des opérations et alertes de calendrier",
-                  "financiere": "Plans de financement, engagements, paiements et alertes financières",
-                  "sociale": "Relogement, insertion, gestion urbaine de proximité et alertes"}
+THEME_CONTENTS = {"technique": "Glissements, calendrier, enchaînements des opérations, points durs et décisions",
+                  "financiere": "Plans de financement, engagements, échéances, points durs et décisions",
+                  "sociale": "Relogement, insertion, gestion urbaine de proximité, points durs et décisions"}
 SLIPPING = (contract.WORKS_START, contract.DELIVERY)
 
 
@@ -225,7 +225,7 @@ def sequencing_slide(data: DeckInput, builder: DeckBuilder) -> None:
               f"successeur ; Début → Début, les deux démarrages ; Fin → Fin, les deux livraisons ; Continuité, "
               f"livraison du nouvel équipement puis démolition de l'ancien. Dates réelles (« réel ») sinon "
               f"prévisionnelles sinon de référence (Jalons) ; marge = jalon aval − (jalon amont + délai minimal), "
-              f"en mois entiers. {broken} rompu(s) : alerte CAL-04.",
+              f"en mois entiers. {plural(broken, 'rompu', 'rompus')} : alerte CAL-04.",
         empty="Aucun enchaînement à tenir dans la feuille Dépendances.", font_pt=10)
 
 
