@@ -201,6 +201,15 @@ class DescribeTheWordTemplate:
         assert sorted(s.name for s in rebuilt.styles) == sorted(s.name for s in shipped.styles)
         assert round(shipped.sections[0].page_width.cm, 1) == 21.0  # A4
 
+    def it_uses_a_city_template_whose_styles_carry_their_french_names(self, tmp_path, master_report):
+        document = Document(str(HOUSE_TEMPLATE))
+        document.styles["Heading 1"].name = "Titre 1"  # a style the city named itself
+        city = tmp_path / "ville.docx"
+        document.save(str(city))
+        report = Document(io.BytesIO(build_report(master_report, template=city)))
+        sections = [plain(p.text) for p in report.paragraphs if p.style.name == "Titre 1"]
+        assert sections[1:] == list(SECTIONS)  # after « Sommaire »
+
     def it_lists_the_styles_a_city_template_lacks(self, tmp_path):
         document = Document(str(HOUSE_TEMPLATE))
         caption = document.styles["Caption"].element
