@@ -6,8 +6,11 @@ situation: figures through :mod:`opc_excel.situation.formats`, lists as the situ
 
 from __future__ import annotations
 
+from datetime import date
+
 from opc_excel.compute.points_durs import STAKE_CODES, PointDur
 from opc_excel.fr import fr_date, fr_number
+from opc_excel.model import Level
 from opc_excel.render.documents.builder import DocumentBuilder
 from opc_excel.render.documents.charts import s_curve_png
 from opc_excel.situation import Situation
@@ -110,7 +113,7 @@ def points_durs(s: Situation, meeting: Meeting, b: DocumentBuilder) -> None:
     if not points:
         b.paragraph("Aucun point dur : aucune alerte n'est en cours à la date de situation.")
         return
-    red = sum(p.severity.value == "Rouge" for p in points)
+    red = sum(p.severity is Level.ROUGE for p in points)
     b.paragraph(f"{plural(len(points), 'point dur', 'points durs')} dont {fr_number(red)} "
                 f"rouge{'s' if red > 1 else ''}, classés par enjeu : subvention ANRU en jeu, ménages à reloger, "
                 f"mois de glissement, décisions en retard (colonne Rang de la feuille Alertes). L'échéance est "
@@ -120,7 +123,7 @@ def points_durs(s: Situation, meeting: Meeting, b: DocumentBuilder) -> None:
             [[str(p.rank), _where(p), "\n".join((p.reason, *p.others)), _measure(p), p.owner or "—",
               maybe_date(dues.get(p.rank), "à fixer en séance")] for p in points],
             (1.3, 2.9, 4.3, 4.1, 2.3, 2.1),
-            status={i: "rouge" if p.severity.value == "Rouge" else "orange" for i, p in enumerate(points)})
+            status={i: "rouge" if p.severity is Level.ROUGE else "orange" for i, p in enumerate(points)})
 
 
 def _where(point: PointDur) -> str:
@@ -134,9 +137,9 @@ def _measure(point: PointDur) -> str:
                 point.alerts[0].measure)
 
 
-def _dues(s: Situation, meeting: Meeting) -> dict[int, object]:
+def _dues(s: Situation, meeting: Meeting) -> dict[int, date]:
     """Return the due date of the decision each point dur asks, by rank: the COPIL's, else the comité de suivi's."""
-    dues: dict[int, object] = {}
+    dues: dict[int, date] = {}
     follow_up = meeting_of("comite-suivi", s.params, s.at)
     for asked in (meeting, follow_up):
         for d in decisions(s, asked, limit=len(s.points_durs) + 1):
@@ -213,4 +216,4 @@ def avenants(s: Situation, b: DocumentBuilder) -> None:
                 f"par un avenant (alerte GOV-04), dans l'ordre des points durs :")
     b.table(["Opération", "Changement", "Mesure"],
             [[a.operation_id or "Programme", a.finding, a.measure] for a in candidates], (2.6, 8, 6.4),
-            status={i: "orange" if a.severity.value == "Orange" else "rouge" for i, a in enumerate(candidates)})
+            status={i: "orange" if a.severity is Level.ORANGE else "rouge" for i, a in enumerate(candidates)})
