@@ -198,6 +198,13 @@ class DescribeAgreements:
     def it_agrees_prevu_with_the_milestone(self, name, said):
         assert planned(name) == said
 
+    def it_counts_only_the_operations_with_households_left_as_the_total_does(self):
+        ops = [operation("OP-A"), operation("OP-B")]
+        households = [household("M-1", "OP-A"), household("M-2", "OP-B", status="Relogement temporaire")]
+        slide = slide_titled(deck_of(programme(ops, households=households), "sociale"), r"ménages à reloger :")
+        assert said(slide.shapes.title.text_frame.text) == (
+            "1 opération avec des ménages à reloger : 1 ménage restant, 1 en relogement temporaire")
+
     def it_says_one_operation_in_the_singular(self):
         deck = deck_of(stale(), "sociale")
         text = all_text(deck)

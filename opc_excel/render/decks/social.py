@@ -133,19 +133,23 @@ REHOUSING_COLUMNS = [
 
 
 def open_rehousing_title(data: DeckInput) -> str:
-    """Return « 3 opérations avec des ménages à reloger : 23 restent, 5 en relogement temporaire »."""
+    """Return « 2 opérations avec des ménages à reloger : 38 ménages restant, 5 en relogement temporaire ».
+
+    An operation counts when it has households *restant* (neither rehoused, in temporary housing nor gone), as
+    the total's « restant » and the revue de projet count them; the temporary ones are said beside.
+    """
     ops = 0
     for op_id in dict.fromkeys(hh.operation_id for hh in data.programme.households):
         op = data.programme.operation(op_id)
-        r = rehousing(data.programme, op_id)
-        if (op is None or not is_abandoned(op)) and r.to_rehouse and r.to_rehouse - r.rehoused - r.left_without:
+        if (op is None or not is_abandoned(op)) and _left(rehousing(data.programme, op_id)) > 0:
             ops += 1
-    r = data.indicators.rehousing
+    temporary = data.indicators.rehousing.temporary
     if not ops:
-        return "Relogement achevé sur toutes les opérations"
+        return ("Plus aucun ménage à reloger" + (f", {fr_number(temporary)} en relogement temporaire"
+                                                  if temporary else ""))
     return (f"{plural(ops, 'opération', 'opérations')} avec des ménages à reloger : "
             f"{plural(remaining_households(data.situation), 'ménage', 'ménages')} restant, "
-            f"{fr_number(r.temporary)} en relogement temporaire")
+            f"{fr_number(temporary)} en relogement temporaire")
 
 
 def rehousing_table_slide(data: DeckInput, builder: DeckBuilder, open_only: bool = False,
