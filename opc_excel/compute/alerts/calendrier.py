@@ -168,6 +168,9 @@ def delivery_slip(p: Programme, at: date, params: Params) -> Iterator[Alert]:
     de situation that lists the operation (« l'avenant » when none does); an avenant date equal to
     the convention's re-contracted nothing and reads as the convention; a delivered operation is
     quiet (its slip stays in the glissement indicator, there is no corrective measure left to take).
+    A current date already passed with no delivery is late at least until t: the slip is measured to
+    the date de situation (« date passée sans date réelle », « … de glissement au 31/03/2022 »), as the
+    slips of the decks and the points durs measure it (compute/indicators/calendrier.py ``slips``).
     """
     for op in _live(p):
         delivery = op.milestone(contract.DELIVERY)
@@ -175,17 +178,21 @@ def delivery_slip(p: Programme, at: date, params: Params) -> Iterator[Alert]:
             continue
         baseline, convention = delivery.baseline, delivery.convention
         current = delivery.forecast or baseline
-        level = _delay_level(baseline, current, params.delay_orange_months, params.delay_red_months)
+        passed = current < at
+        late = at if passed else current
+        level = _delay_level(baseline, late, params.delay_orange_months, params.delay_red_months)
         if level is None:
             continue
         motif = f"motif : {delivery.motif}" if delivery.motif and delivery.motif.strip() else "motif non renseigné"
-        what = f"{milestone_label(op, contract.DELIVERY)} prévue le {fr_date(current)} au lieu du {fr_date(baseline)}"
+        what = (f"{milestone_label(op, contract.DELIVERY)} prévue le {fr_date(current)}"
+                + (", date passée sans date réelle," if passed else "") + f" au lieu du {fr_date(baseline)}")
+        until = f" au {fr_date(at)}" if passed else ""
         if delivery.avenant is not None and delivery.avenant != convention:
             avenant = _latest_avenant(p, op, at)
-            history = f", {_since(convention, current)}" if convention is not None else ""
-            what += f" ({avenant}) : {_span(baseline, current)} de glissement après l'{avenant}{history}"
+            history = f", {_since(convention, late)}" if convention is not None else ""
+            what += f" ({avenant}) : {_span(baseline, late)} de glissement{until} après l'{avenant}{history}"
         else:
-            what += f" : {_span(baseline, current)} de glissement"
+            what += f" : {_span(baseline, late)} de glissement{until}"
         yield Alert.for_operation(
             op, severity=level, milestone=contract.DELIVERY, finding=f"{what} ({motif})",
             measure="Porter le glissement au comité de pilotage, arrêter un planning de rattrapage avec le maître "

@@ -73,6 +73,18 @@ def expected_rehoused_pct(plan_start: date, plan_end: date, at: date) -> float:
     return 100 * (at - plan_start).days / (plan_end - plan_start).days
 
 
+def _done(rehoused: int, gone: int) -> str:
+    """Return the households whose file is closed, the rehoused named as every table counts them.
+
+    « 33 ménages relogés », or « 8 ménages relogés et 1 parti sans relogement, soit 9 » — never « 9 ménages
+    relogés » where the *Relogement* tables show 8 (a household gone without rehousing is done, not rehoused).
+    """
+    said = f"{_households(rehoused)} relogé{'s' if rehoused >= 2 else ''}"
+    if not gone:
+        return said
+    return f"{said} et {gone} parti{'s' if gone >= 2 else ''} sans relogement, soit {_quantity(rehoused + gone)}"
+
+
 @rule("HAB-03", theme=Theme.HABITAT)
 def rehousing_behind_plan(p: Programme, at: date, params: Params) -> Iterator[Alert]:
     """Yield an orange alert for each demolition whose rehousing is behind its own rehousing plan.
@@ -104,7 +116,6 @@ def rehousing_behind_plan(p: Programme, at: date, params: Params) -> Iterator[Al
         h = rehousing(p, op.id)
         if h.rehoused_percent is None or h.left_without_percent is None:
             continue  # no household with a readable status
-        done = h.rehoused + h.left_without
         actual = h.rehoused_percent + h.left_without_percent
         plan_end = add_months(works_start, -params.demolition_rehousing_window_months)
         expected = expected_rehoused_pct(plan_start, plan_end, at)
@@ -112,8 +123,8 @@ def rehousing_behind_plan(p: Programme, at: date, params: Params) -> Iterator[Al
         if _reached(gap, params.rehousing_lag_pct):
             yield Alert.for_operation(
                 op, severity=Level.ORANGE,
-                finding=(f"{_quantity(done)} ménage{'s' if done >= 2 else ''} relogé{'s' if done >= 2 else ''} "
-                         f"sur {_quantity(h.to_rehouse)} ({fr_percent(actual)}) pour {fr_percent(expected)} attendus "
+                finding=(f"{_done(h.rehoused, h.left_without)} sur {_quantity(h.to_rehouse)} ({fr_percent(actual)}) "
+                         f"pour {fr_percent(expected)} attendus "
                          f"au {fr_date(at)} (relogement commencé le {fr_date(plan_start)}, tous relogés attendus le "
                          f"{fr_date(plan_end)}, démarrage des travaux le {fr_date(works_start)}) : "
                          f"{fr_number(gap)} points de retard sur le plan de relogement"),
