@@ -8,7 +8,9 @@ Two figures with one label must agree up to the rounding they are shown with («
 « 26 886 997 € » agree; « 8 relogés » and « 9 relogés » do not).
 
 A *Total* row must also equal the sum of the rows above it (a table continued over several slides
-counts as one), unless an elided row (« … et 6 autres ») hides some of them.
+counts as one), unless an elided row (« … et 6 autres ») hides some of them; and a slip (operation,
+milestone) has one colour wherever it is shown. What a figure looks like — French numbers, labels,
+text patterns — is in :mod:`tests.figure_patterns`.
 """
 
 from __future__ import annotations
