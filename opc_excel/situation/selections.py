@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from opc_excel.fr import fr_number, fr_percent
-from opc_excel.model import Alert, Level
+from opc_excel.model import Alert, Level, Params
 from opc_excel.situation.facts import Facts
 
 
@@ -36,6 +36,18 @@ def one_code_at_a_time(alerts: Sequence[Alert], room: int) -> list[Alert]:
                 picked.add(id(group[depth]))
         depth += 1
     return [a for a in alerts if id(a) in picked]  # back in the order of the Alertes sheet
+
+
+def slip_status(months: float | None, params: Params) -> str | None:
+    """Return the colour of a slip of ``months``: rouge from *Seuil retard rouge*, orange from *Seuil retard orange*.
+
+    A threshold is reached on its day, as CAL-02 fires: 12 months is red when the red threshold is 12, in the
+    alerts and on every slide.
+    """
+    if months is None:
+        return None
+    return ("rouge" if months >= params.delay_red_months else
+            "orange" if months >= params.delay_orange_months else None)
 
 
 def severity_status(alerts: Iterable[Alert]) -> str:

@@ -38,6 +38,7 @@ from opc_excel.render.decks.common import DeckInput
 from opc_excel.render.decks.findings import fit_one_slide
 from opc_excel.situation.formats import plural
 from opc_excel.situation.schedule import launch_blockers, live_operations
+from opc_excel.situation.selections import slip_status
 from opc_excel.text import NAME_CAP, shorten
 
 LARGEST_SLIPS = 10
@@ -83,7 +84,8 @@ def operation_slips(data: DeckInput) -> list[OpSlip]:
 
 
 def avenant_slips(data: DeckInput) -> set[str]:
-    """Return the operations GOV-04 names for a slip: a forecast ≥ baseline + *Seuil retard rouge*, not reached."""
+    """Return the operations GOV-04 names for a slip: a forecast (late at least until t once passed) ≥ baseline +
+    *Seuil retard rouge*, not reached — GOV-04's own rule (compute/alerts/gouvernance.py ``_largest_slip``)."""
     candidates = {a.operation_id for a in data.situation.avenant_candidates}
     found = set()
     for op in data.programme.operations:
@@ -92,15 +94,9 @@ def avenant_slips(data: DeckInput) -> set[str]:
         for name in DATED:
             m = op.milestone(name)
             if m is not None and m.actual is None and m.forecast and m.baseline \
-                    and m.forecast >= add_months(m.baseline, data.params.delay_red_months):
+                    and max(m.forecast, data.at) >= add_months(m.baseline, data.params.delay_red_months):
                 found.add(op.id)
     return found
-
-
-def slip_status(data: DeckInput, months: int) -> str | None:
-    """Rouge from *Seuil retard rouge* months, orange from *Seuil retard orange* (reached on their day, as CAL-02)."""
-    return ("rouge" if months >= data.params.delay_red_months else
-            "orange" if months >= data.params.delay_orange_months else None)
 
 
 def slips_slide(data: DeckInput, builder: DeckBuilder) -> None:
@@ -122,7 +118,7 @@ def slips_slide(data: DeckInput, builder: DeckBuilder) -> None:
                      fr_date(s.baseline) + (" (av.)" if s.from_avenant else ""),
                      Cell(f"{fr_date(s.expected)} dépassée" if s.stale else fr_date(s.expected),
                           "rouge" if s.stale else None),
-                     Cell(f"+{s.months} mois", slip_status(data, s.months)),
+                     Cell(f"+{s.months} mois", slip_status(s.months, data.params)),
                      shorten(s.motif or "non renseigné", NAME_CAP), what])
     columns = [Column("Opération", 3.6), Column("Jalon", 1.5), Column("Référence", 1.1), Column("Prévu", 1.2),
                Column("Glissement", 1.0, "right"), Column("Motif", 1.4), Column("Suite", 1.6)]

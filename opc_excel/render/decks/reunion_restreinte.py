@@ -33,6 +33,7 @@ from opc_excel.render.decks.findings import decisions_slide, fit_one_slide, poin
 from opc_excel.render.decks.gantt import draw_gantt
 from opc_excel.render.decks.restreinte_slides import financial_slides, open_actions_slide, planned, social_slides
 from opc_excel.situation.formats import maybe_date, plural, signed_median_months, signed_months
+from opc_excel.situation.selections import slip_status
 from opc_excel.text import NAME_CAP, shorten
 
 KIND = "Réunion restreinte"
@@ -65,16 +66,6 @@ def technical_slides(data: DeckInput, builder: DeckBuilder) -> None:
     sequencing_slide(data, builder)
 
 
-def slip_status(months: int | None, data: DeckInput) -> str | None:
-    """Return rouge from *Seuil retard rouge* months of slip, orange from *Seuil retard orange*, as CAL-02 (a
-    threshold is reached on its day), else None."""
-    if months is None:
-        return None
-    params = data.params
-    return "rouge" if months >= params.delay_red_months else "orange" if months >= params.delay_orange_months \
-        else None
-
-
 def _late_slips(data: DeckInput):
     """Return the works starts and deliveries not reached whose slip on the contractual date is positive, the
     largest first (an overdue forecast counts until t: ``indicators.calendrier.slips``)."""
@@ -92,9 +83,9 @@ def slips_by_famille_slide(data: DeckInput, builder: DeckBuilder) -> None:
     rows = []
     for f in data.indicators.slips_by_famille:
         rows.append([f.famille, Cell(signed_months(f.works_start_max_months),
-                                     slip_status(f.works_start_max_months, data)),
+                                     slip_status(f.works_start_max_months, data.params)),
                      signed_median_months(f.works_start_median_months),
-                     Cell(signed_months(f.delivery_max_months), slip_status(f.delivery_max_months, data)),
+                     Cell(signed_months(f.delivery_max_months), slip_status(f.delivery_max_months, data.params)),
                      signed_median_months(f.delivery_median_months),
                      Cell(fr_number(overdue.get(f.famille, 0)), "orange" if overdue.get(f.famille) else None)])
     worst = max(((f.delivery_max_months, f.famille) for f in data.indicators.slips_by_famille
@@ -127,14 +118,14 @@ def slips_slide(data: DeckInput, builder: DeckBuilder) -> None:
     labels = {op.id: op for op in data.programme.operations}
     late = _late_slips(data)
     stale = [s for s in late if s.overdue]
-    red = sum(slip_status(s.vs_baseline_months, data) == "rouge" for s in late)
+    red = sum(slip_status(s.vs_baseline_months, data.params) == "rouge" for s in late)
     rows = []
     for s in late:
         op = labels.get(s.operation_id)
         rows.append([f"{s.operation_id} — {shorten(op.label or '', NAME_CAP) if op else ''}", _named(op, s.milestone),
                      maybe_date(s.baseline, "—"),
                      Cell(fr_date(s.current) + (" : échue" if s.overdue else ""), "orange" if s.overdue else None),
-                     Cell(signed_months(s.vs_baseline_months), slip_status(s.vs_baseline_months, data)),
+                     Cell(signed_months(s.vs_baseline_months), slip_status(s.vs_baseline_months, data.params)),
                      signed_months(s.vs_convention_months),
                      Cell(shorten(s.motif or "non renseigné", NAME_CAP), None if s.motif else "orange")])
     columns = [Column("Opération", 3.4), Column("Jalon", 1.5), Column("Date contractuelle", 1.2),

@@ -13,7 +13,7 @@ from opc_excel.fr import fr_date, fr_number
 from opc_excel.model import Alert, Level
 from opc_excel.render.decks.builder import Cell, Column, DeckBuilder
 from opc_excel.render.decks.common import LEVEL_STATUS, DeckInput, alert_columns, alert_rows
-from opc_excel.situation.formats import euros, meur, pct, signed_points
+from opc_excel.situation.formats import euros, meur, pct, plural, signed_points
 from opc_excel.situation.selections import one_code_at_a_time
 
 MAX_DECISIONS = 8
@@ -59,14 +59,6 @@ def decisions_slide(data: DeckInput, builder: DeckBuilder, title: str = "Décisi
 
 
 MAX_GROUPED_SUBJECTS = 6
-
-
-def slip_status(months: int | None, data: DeckInput) -> str | None:
-    """Return rouge/orange beyond the *Seuil retard rouge / orange* (months), else None."""
-    if months is None:
-        return None
-    params = data.params
-    return "rouge" if months > params.delay_red_months else "orange" if months > params.delay_orange_months else None
 
 
 NOT_FOLLOWED = "non suivi"
@@ -167,10 +159,10 @@ def s_curve_slide(data: DeckInput, builder: DeckBuilder, title: str = "Courbe en
               f"ANRU ; Jalons, dates de référence : avenant, sinon convention). Engagement prévu : chaque subvention "
               f"comptée en entier à sa date de DAS de référence. Versements prévus : de la date de démarrage à celle "
               f"du solde, acomptes plafonnés à {fr_number(data.params.payments_before_balance_ceiling_pct)} % avant "
-              f"le solde. Engagé et versé : {dated} date(s) de situation (feuille Historique et situation du "
-              f"{fr_date(data.at)}). Au {fr_date(data.at)} : engagé {pct(now.engaged_pct)} de "
-              f"{euros(anru.amount)} ({euros(anru.engaged)}), prévu à date {pct(now.planned_pct)}, écart "
-              f"{signed_points(gap)}. Versé : {euros(anru.paid)} ({pct(now.paid_pct)}).",
+              f"le solde. Engagé et versé : {plural(dated, 'date de situation', 'dates de situation')} (feuille "
+              f"Historique et situation du {fr_date(data.at)}). Au {fr_date(data.at)} : engagé "
+              f"{pct(now.engaged_pct)} de {euros(anru.amount)} ({euros(anru.engaged)}), prévu à date "
+              f"{pct(now.planned_pct)}, écart {signed_points(gap)}. Versé : {euros(anru.paid)} ({pct(now.paid_pct)}).",
         comment=comment, maximum=100)
     _join_across_gaps(builder)
 
