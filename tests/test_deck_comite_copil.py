@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -19,17 +18,15 @@ from opc_excel.compute.alerts import evaluate
 from opc_excel.compute.indicators import compute_indicators
 from opc_excel.compute.indicators.calendrier import planned_portfolio_progress, portfolio_progress
 from opc_excel.fr import fr_date
-from opc_excel.model import Alert, Level, Theme
 from opc_excel.pipeline import check_file
 from opc_excel.render.decks import build_deck
 from opc_excel.render.decks.common import DeckInput
 from opc_excel.render.decks.template import LAYOUTS
 from opc_excel.report import CheckReport
-from opc_excel.situation import schedule, selections
+from opc_excel.situation import schedule
 from opc_excel.situation.formats import meur, pct
 from opc_excel.text import plain
 from tests.factory import make_workbook
-from tests.programmes import operation, programme
 
 TODAY = date(2026, 1, 1)
 MASTER = Path(__file__).resolve().parents[1] / "workbooks" / "perseigne_master.xlsx"
@@ -237,16 +234,3 @@ class DescribeTheComiteDeSuivi:
         assert days == sorted(days)
 
 
-class DescribeTheHardPoints:
-    def it_takes_orange_alerts_one_code_at_a_time_up_to_the_cap(self, data, monkeypatch):
-        monkeypatch.setattr(selections, "MAX_HARD_POINTS", 4)
-        p = programme([operation("OP-1")])
-        alerts = tuple(Alert(Level.ORANGE, f"constat {i}", "mesure", f"OP-{i}", code=code, theme=Theme.CALENDRIER)
-                       for i, code in enumerate(["CAL-01", "CAL-01", "CAL-01", "CAL-02", "CAL-07", "FIN-03"]))
-        deck_input = DeckInput(replace(report_for(p), alerts=(Alert(Level.ROUGE, "r", "m", "OP-9", code="FIN-01"),)
-                                       + alerts))
-        shown, left = selections.hard_points(deck_input.situation)
-        assert [(a.severity, a.code, a.operation_id) for a in shown] == [
-            (Level.ROUGE, "FIN-01", "OP-9"), (Level.ORANGE, "CAL-01", "OP-0"), (Level.ORANGE, "CAL-02", "OP-3"),
-            (Level.ORANGE, "FIN-03", "OP-5")]
-        assert [a.operation_id for a in left] == ["OP-1", "OP-2", "OP-4"]

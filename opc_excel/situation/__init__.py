@@ -5,9 +5,10 @@ meeting, ``since``); decks and documents only lay it out: one figure, one value.
 
 - :mod:`facts`: the report, the previous meeting's date, what changed since;
 - :mod:`formats`: how a figure is written, the one way it is written everywhere;
-- :mod:`selections`: the alerts shown (points durs, risks, decisions from red alerts);
+- :mod:`selections`: colours and targets (a KPI against its plan, a slip, a commitment from its alerts);
+- :mod:`meeting`, :mod:`decisions`, :mod:`synthesis`: the séance, the decisions it can take, the synthesis;
 - :mod:`schedule`: deadlines, launches, deliveries, slips, avenant candidates, actions followed;
-- :mod:`summary`: the comité de pilotage's commitments, achievements, risks and decisions;
+- :mod:`summary`: the comité de pilotage's commitments, achievements and risks;
 - :mod:`verdicts`: the revue de projet's commitments and cost levels;
 - :mod:`curves`: the *courbes en S*, actual points from *Historique* plus today.
 """
@@ -18,8 +19,8 @@ from datetime import date
 from functools import cached_property
 
 from opc_excel.compute.indicators.scurve import SCurvePoint
-from opc_excel.model import Action, Alert
-from opc_excel.situation import curves, schedule, selections, summary, verdicts
+from opc_excel.model import Action
+from opc_excel.situation import curves, schedule, summary, verdicts
 from opc_excel.situation.facts import Facts
 
 
@@ -33,10 +34,6 @@ class Situation(Facts):
     @cached_property
     def s_curve(self) -> tuple[SCurvePoint, ...]:
         return curves.report_s_curve(self.report)
-
-    @cached_property
-    def hard_points(self) -> tuple[list[Alert], list[Alert]]:
-        return selections.hard_points(self)
 
     @cached_property
     def followed_actions(self) -> tuple[date | None, list[Action]]:
@@ -61,10 +58,6 @@ class Situation(Facts):
     @cached_property
     def risks(self) -> list[str]:
         return summary.risks(self)
-
-    @cached_property
-    def decisions(self) -> list[str]:
-        return summary.decisions(self)
 
     @cached_property
     def commitments(self) -> list[verdicts.Commitment]:

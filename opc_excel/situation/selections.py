@@ -1,12 +1,11 @@
-"""Which alerts a meeting is shown: points durs, risks ranked, one code at a time, colours from alerts.
+"""The colours and targets a meeting is shown: a KPI against its plan, a slip, a commitment from its alerts.
 
-:func:`hard_points` is the selection the decks show today; the ranked points durs themselves are
-``Facts.points_durs`` (:mod:`opc_excel.compute.points_durs`), computed once per session.
+The ranked points durs are ``Facts.points_durs`` (:mod:`opc_excel.compute.points_durs`), computed once per session.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from opc_excel.fr import fr_number, fr_percent
 from opc_excel.model import Alert, Level, Params
@@ -19,23 +18,6 @@ def kpi_status(actual: float | None, planned: float | None, orange: float, red: 
         return None
     gap = planned - actual
     return "rouge" if gap >= red else "orange" if gap >= orange else "vert"
-
-
-def one_code_at_a_time(alerts: Sequence[Alert], room: int) -> list[Alert]:
-    """Return at most ``room`` alerts: the first of each code, then the second of each code…, in their order."""
-    if len(alerts) <= room:
-        return list(alerts)
-    by_code: dict[str, list[Alert]] = {}
-    for alert in alerts:
-        by_code.setdefault(alert.code, []).append(alert)
-    picked: set[int] = set()
-    depth = 0
-    while len(picked) < room:
-        for group in by_code.values():
-            if len(group) > depth and len(picked) < room:
-                picked.add(id(group[depth]))
-        depth += 1
-    return [a for a in alerts if id(a) in picked]  # back in the order of the Alertes sheet
 
 
 def slip_status(months: float | None, params: Params) -> str | None:
@@ -59,37 +41,6 @@ def severity_status(alerts: Iterable[Alert]) -> str:
 def alerts_of(data: Facts, codes: Iterable[str]) -> list[Alert]:
     codes = set(codes)
     return [a for a in data.alerts if a.code in codes]
-
-
-MAX_HARD_POINTS = 32
-
-
-HOUSEKEEPING_CODES = frozenset({"CAL-07", "CAL-08", "GOV-01", "GOV-02"})
-
-
-def hard_points(data: Facts) -> tuple[list[Alert], list[Alert]]:
-    """Return (alerts shown, alerts left out) for the points durs: see the module docstring."""
-    candidates = [a for a in data.alerts if a.code not in HOUSEKEEPING_CODES]
-    chosen: list[Alert] = []
-    for level in (Level.ROUGE, Level.ORANGE):
-        chosen += one_code_at_a_time([a for a in candidates if a.severity is level], MAX_HARD_POINTS - len(chosen))
-    shown = set(map(id, chosen))
-    return chosen, [a for a in data.alerts if id(a) not in shown]
-
-
-def risk_groups(data: Facts) -> list[list[Alert]]:
-    """Return the red alerts grouped by code, ranked: programme-level codes first, then by count, then code."""
-    groups: dict[str, list[Alert]] = {}
-    for alert in data.alerts:
-        if alert.severity is Level.ROUGE:
-            groups.setdefault(alert.code, []).append(alert)
-    order = list(groups)  # the catalogue's order (the alerts come sorted by theme and code)
-
-    def rank(code: str) -> tuple[int, int, int]:
-        programme_level = any(a.operation_id is None and a.action_id is None for a in groups[code])
-        return (0 if programme_level else 1, -len(groups[code]), order.index(code))
-
-    return [groups[code] for code in sorted(groups, key=rank)]
 
 
 def recent_housing_status(data: Facts) -> str | None:

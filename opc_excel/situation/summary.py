@@ -10,17 +10,16 @@ from dataclasses import dataclass
 from opc_excel.compute.alerts.words import code_words
 from opc_excel.compute.points_durs import STAKE_CODES, PointDur
 from opc_excel.fr import fr_date, fr_number, fr_percent
-from opc_excel.model import Alert, Level
+from opc_excel.model import Alert
 from opc_excel.read import contract
 from opc_excel.situation.facts import Facts
 from opc_excel.situation.formats import meur, pct, plural, ratio, signed_percent
-from opc_excel.situation.schedule import SLIP_PREFERENCE, avenant_candidates
+from opc_excel.situation.schedule import SLIP_PREFERENCE
 from opc_excel.situation.selections import (
     RECONSTITUTION,
     alerts_of,
     recent_housing_target,
     reconstitution_goal,
-    risk_groups,
     severity_status,
 )
 from opc_excel.text import NAME_CAP, shorten
@@ -187,35 +186,3 @@ def risks(data: Facts) -> list[str]:
         also = f" ; aussi : {', '.join(words[:MAX_RISK_WORDS])}{more}" if words else ""
         found.append(f"{where} : {point.reason}{also}")
     return found
-
-
-def decisions(data: Facts) -> list[str]:
-    """Return up to three decisions requested, the first that hold in this order.
-
-    1. Prepare an avenant for the :func:`avenant_candidates` (GOV-04), when there are any.
-    2. Arbitrate the actions late after too many postponements (red GOV-03).
-    3. The measure proposed by each risk of :func:`risk_groups`, in order, skipping the calendar codes an
-       avenant covers (:data:`CALENDAR_CODES_COVERED_BY_AVENANT`) when decision 1 is there, and any
-       measure already listed.
-    """
-    found: list[str] = []
-    candidates = avenant_candidates(data)
-    if candidates:
-        ids = ", ".join(a.operation_id or "" for a in candidates[:4])
-        more = f" et {plural(len(candidates) - 4, 'autre')}" if len(candidates) > 4 else ""
-        found.append(f"Engager la préparation d'un avenant pour {plural(len(candidates), 'opération')} dont le "
-                     f"changement n'est porté par aucun avenant ({ids}{more} ; alertes GOV-04)")
-    blocked = [a for a in data.alerts if a.code == BLOCKED_ACTION_CODE and a.severity is Level.ROUGE]
-    if blocked:
-        found.append(f"Arbitrer les actions bloquées après au moins {int(data.params.postponements_red)} reports "
-                     f"({', '.join(a.action_id or '' for a in blocked)}) : lever le blocage ou les abandonner")
-    measures: list[str] = []
-    for group in risk_groups(data):
-        code = group[0].code
-        if code == BLOCKED_ACTION_CODE or (candidates and code in CALENDAR_CODES_COVERED_BY_AVENANT):
-            continue
-        if group[0].measure not in measures:
-            measures.append(group[0].measure)
-            where = group[0].operation_id or "programme"
-            found.append(f"{group[0].measure} ({code}, {where})")
-    return found[:SUMMARY_ITEMS]

@@ -1,4 +1,4 @@
-"""What every deck shares: the deck's inputs, the title slide, the slide of data left out, alert tables.
+"""What every deck shares: the deck's inputs, the title slide, the slide of data left out, capped lists.
 
 Decks read the model, the indicators and the alerts of one :class:`CheckReport`; they never
 recompute a figure of their own, so a figure on a slide is the figure of the workbook.
@@ -12,12 +12,12 @@ from dataclasses import dataclass, fields
 from datetime import date
 
 from opc_excel.fr import fr_date
-from opc_excel.model import Alert, Level, Programme, Theme
-from opc_excel.render.decks.builder import Cell, Column, DeckBuilder
+from opc_excel.model import Level, Programme, Theme
+from opc_excel.render.decks.builder import Column, DeckBuilder
 from opc_excel.report import CheckReport
 from opc_excel.situation import Situation
 from opc_excel.situation.meeting import Meeting, meeting_of
-from opc_excel.text import NAME_CAP, shorten, shorten_quotes
+from opc_excel.text import shorten_quotes
 
 LEVEL_STATUS = {Level.ROUGE: "rouge", Level.ORANGE: "orange"}
 THEMES_BY_MEETING = {  # réunion restreinte: the alert themes and the instance of its actions
@@ -104,18 +104,6 @@ def start_deck(data: DeckInput, kind_label: str, builder: DeckBuilder, title: st
             [[p.sheet, p.cell, shorten_quotes(p.message), p.code] for p in blocking],
             notes=f"{len(blocking)} problème(s) bloquant(s) dans le classeur (feuille Contrôles) : les valeurs "
                   f"concernées sont exclues des chiffres de ce diaporama, le reste est calculé.")
-
-
-def alert_columns() -> list[Column]:
-    return [Column("Gravité", 0.8), Column("Code", 0.8), Column("Opération", 2.2), Column("Constat", 4.0),
-            Column("Mesure proposée", 3.4)]
-
-
-def alert_rows(alerts: Sequence[Alert]) -> list[list[Cell]]:
-    return [[Cell(a.severity.value, LEVEL_STATUS[a.severity]), Cell(a.code),
-             Cell(" — ".join(x for x in (a.operation_id or a.action_id, shorten(a.operation_label or "", NAME_CAP))
-                             if x) or "Programme"),
-             Cell(a.finding), Cell(a.measure)] for a in alerts]
 
 
 def capped(rows: list, limit: int, more: Callable[[int], list]) -> list:

@@ -1,65 +1,17 @@
-"""The slides more than one deck shows: alerts and decisions, the S-curve, the ANRU subsidy by group.
+"""The slides and rows more than one deck shows: the S-curve, the ANRU subsidy by group, the finance rows.
+
+The synthesis, the points durs and the decisions are in :mod:`opc_excel.render.decks.findings`.
 
 A deck module lays out its own slides and takes the shared ones from here, never from a sibling deck.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Sequence
-
 from opc_excel.compute.indicators.financier import FinanceRow
 from opc_excel.fr import fr_date, fr_number
-from opc_excel.model import Alert, Level
 from opc_excel.render.decks.builder import Cell, Column, DeckBuilder
-from opc_excel.render.decks.common import LEVEL_STATUS, DeckInput, alert_columns, alert_rows
+from opc_excel.render.decks.common import DeckInput
 from opc_excel.situation.formats import euros, meur, pct, plural, signed_points
-from opc_excel.situation.selections import one_code_at_a_time
-
-MAX_DECISIONS = 8
-
-
-MAX_RED_ROWS = 30  # a monthly point discusses a page or two of red alerts; the sheet has them all
-
-
-def red_alerts_slide(data: DeckInput, builder: DeckBuilder, title: str = "Points d'alerte rouges") -> None:
-    """Red alerts, one row each; beyond MAX_RED_ROWS, one per code first and the rest counted by code."""
-    red = [a for a in data.alerts if a.severity is Level.ROUGE]
-    shown = one_code_at_a_time(red, MAX_RED_ROWS)
-    rows = alert_rows(shown)
-    left = Counter(a.code for a in red if a not in shown)
-    if left:
-        rows.append([Cell("…", "gris"), Cell(""), Cell("Autres alertes rouges"),
-                     Cell(f"{sum(left.values())} de plus dans la feuille Alertes : "
-                          + ", ".join(f"{code} × {n}" for code, n in sorted(left.items()))), Cell("")])
-    builder.table(title, alert_columns(), rows,
-                  notes=f"{len(red)} alerte(s) rouge(s) sur {len(data.alerts)} (feuille Alertes, situation au "
-                        f"{fr_date(data.at)}), au plus {MAX_RED_ROWS} lignes (une par code d'abord). Les mesures "
-                        f"proposées sont à arbitrer en séance.",
-                  empty="Aucune alerte rouge.", font_pt=9)
-
-
-def decisions_slide(data: DeckInput, builder: DeckBuilder, title: str = "Décisions à prendre") -> None:
-    """Red alerts grouped by the measure they call for: one decision per measure, with the operations."""
-    red = [a for a in data.alerts if a.severity is Level.ROUGE]
-    groups: dict[tuple[str, str], list[str]] = {}
-    for alert in red:
-        subject = alert.operation_id or alert.action_id or "programme"
-        groups.setdefault((alert.code, alert.measure), []).append(subject)
-    items: list[str | tuple[int, str]] = []
-    for (code, measure), subjects in list(groups.items())[:MAX_DECISIONS]:
-        shown = ", ".join(subjects[:6]) + (f" et {len(subjects) - 6} autres" if len(subjects) > 6 else "")
-        items.append(f"{measure} ({code} : {shown})")
-    if len(groups) > MAX_DECISIONS:
-        items.append(f"… et {len(groups) - MAX_DECISIONS} autres propositions : voir la feuille Alertes.")
-    builder.bullets(title, items,
-                    notes=f"Propositions issues des {len(red)} alertes rouges, regroupées par mesure proposée "
-                          f"(feuille Alertes) ; la décision retenue se note dans la colonne Mesure retenue.",
-                    empty="Aucune décision urgente : pas d'alerte rouge.")
-
-
-MAX_GROUPED_SUBJECTS = 6
-
 
 NOT_FOLLOWED = "non suivi"
 
@@ -104,25 +56,6 @@ def anru_slide(data: DeckInput, builder: DeckBuilder, group: str = "famille") ->
               f"{pct(total.paid_of_engaged_pct)} de l'engagé). Engagé et versé ne comptent que les lignes "
               f"Acquis ou Notifié ; % versé : versé ÷ subvention.",
         empty="Aucune ligne ANRU dans la feuille Financements.", font_pt=table_font(rows))
-
-
-def grouped_alert_rows(alerts: Sequence[Alert]) -> list[list[Cell]]:
-    """Return one row per alert code (count, the operations, an example); a code with one alert keeps its row."""
-    rows: list[list[Cell]] = []
-    for code in dict.fromkeys(a.code for a in alerts):
-        group = [a for a in alerts if a.code == code]
-        if len(group) == 1:
-            rows.extend(alert_rows(group))
-            continue
-        subjects = [a.operation_id or a.action_id or "programme" for a in group]
-        shown = ", ".join(subjects[:MAX_GROUPED_SUBJECTS])
-        if len(subjects) > MAX_GROUPED_SUBJECTS:
-            shown += f" et {len(subjects) - MAX_GROUPED_SUBJECTS} autres"
-        first = group[0]
-        rows.append([Cell(first.severity.value, LEVEL_STATUS[first.severity]), Cell(code),
-                     Cell(f"{len(group)} alertes : {shown}"), Cell(f"Par exemple : {first.finding}"),
-                     Cell(first.measure)])
-    return rows
 
 
 def table_font(rows: list) -> float:
