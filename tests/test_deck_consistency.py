@@ -102,13 +102,7 @@ def test_the_messy_programme_is_npnru_with_problems_reported_and_decks_built(ses
 
 
 OPERATIONS_LEFT = (PROGRAMME, "opérations avec des ménages à reloger", "n")
-STALE_FORECAST_SLIP = pytest.mark.xfail(strict=True, reason=(
-    "messy programme, PER-AME-03 (delivery contractual 31/07/2021, forecast 15/01/2022 passed with no actual date, "
-    "t = 31/03/2022): the comité's Gantt says « +5 mois, prévision échue » while the revue's « N livraisons en "
-    "retard » table says « 15/01/2022 (dépassée) | +8 mois »: render/decks/gantt.py:119-122 measures the lateness "
-    "to the stale forecast; since ddc0f85 a forecast passed with nothing actual is late at least until t (the "
-    "revue, the situation's slips): use max(delivery.expected, at) for a delivery not done, as its bar already runs "
-    "on to t"))
+
 
 
 class DescribeOneFigureOneValue:
@@ -136,8 +130,11 @@ class DescribeOneFigureOneValue:
         assert len({f.where.split(",")[0] for f in figures}) >= 2
         assert consistency.conflicts(figures) == []
 
-    @pytest.mark.parametrize("programme", ["master", pytest.param("messy", marks=STALE_FORECAST_SLIP), "x10"])
+    @pytest.mark.parametrize("programme", PROGRAMMES)
     def it_measures_a_stale_forecast_slip_one_way(self, sessions, programme):
+        """The messy programme's PER-AME-03 (delivery due 31/07/2021, forecast 15/01/2022 passed, t = 31/03/2022) read
+        « +5 mois, prévision échue » in the Gantt and « +8 mois » in the revue: a delivery still to come is late at
+        least until t, everywhere."""
         slips = {f.label for f in sessions[programme].figures if _stale(f)}
         assert consistency.conflicts([f for f in sessions[programme].figures if f.label in slips]) == []
 

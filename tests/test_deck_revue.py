@@ -252,7 +252,7 @@ class DescribeOneSlipOneValue:
         summary = titled(deck, "livraisons? à venir en glissement")
         assert title(summary) == "3 livraisons à venir en glissement d'au moins 6 mois, dont 2 d'au moins 12 mois"
         assert rows(summary)[-1][6:8] == ["3", "2"]
-        late = titled(deck, "livraisons? en retard")
+        late = titled(deck, r"livraisons? en glissement de 6 mois ou plus ou dépassées?")
         table = rows(late)
         assert [row[0].split(" — ")[0] for row in table] == ["OP-13", "OP-12", "OP-07"]  # red and largest first
         assert [row[4] for row in table] == ["+13 mois", "+12 mois", "+7 mois"]
@@ -266,7 +266,7 @@ class DescribeOneSlipOneValue:
         stale = operation("OP-S", works_start=dict(convention=date(2010, 1, 1), actual=date(2010, 1, 1)),
                           delivery=dict(convention=date(2011, 6, 30), forecast=date(2011, 10, 15)))
         deck = deck_of(programme([stale]), seance=date(2011, 11, 15))
-        late = titled(deck, "livraisons? en retard")
+        late = titled(deck, r"livraisons? en glissement de 6 mois ou plus ou dépassées?")
         [row] = rows(late)
         assert row[3] == "15/10/2011 (dépassée)" and fills(late, 3) == ["orange"]
         assert rows(titled(deck, "à venir en glissement"))[-1][8] == "1"

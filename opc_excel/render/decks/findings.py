@@ -141,7 +141,7 @@ def points_durs_slide(data: DeckInput, builder: DeckBuilder, meeting: Meeting) -
 
     count, table = _one_slide(POINT_COLUMNS, rows, min(MAX_POINTS_DURS, len(points)))
     shown = points[:count]
-    scope = f" ({', '.join(_lower_first(t.value) for t in meeting.themes)})" if meeting.themes else ""
+    scope = _scope(meeting)
     title = (f"{plural(len(points), 'point dur', 'points durs')}{scope} dont {fr_number(red)} "
              f"rouge{'s' if red > 1 else ''} : les {fr_number(len(shown))} premiers par enjeu"
              if len(points) > len(shown) else
@@ -163,6 +163,11 @@ THEME_ORDER = tuple(Theme)
 def _lower_first(text: str) -> str:
     """Return « insertion et GUP » from « Insertion et GUP »: the first letter only, acronyms kept."""
     return text[:1].lower() + text[1:]
+
+
+def _scope(meeting: Meeting) -> str:
+    """Return « (calendrier) » for a réunion restreinte, whose counts are its themes', « » otherwise."""
+    return f" ({', '.join(_lower_first(t.value) for t in meeting.themes)})" if meeting.themes else ""
 
 
 def points_durs_annex_slide(data: DeckInput, builder: DeckBuilder, meeting: Meeting, shown: Sequence[PointDur]) -> None:
@@ -273,7 +278,7 @@ def synthesis_slide(data: DeckInput, builder: DeckBuilder, meeting: Meeting) -> 
     gap = Emu(200_000)
     right_left, right_width = LEFT + left_width + gap, WIDTH - left_width - gap
     red = sum(p.severity is Level.ROUGE for p in meeting_points(data, meeting))  # as its points durs slide counts
-    title = (f"Synthèse : {plural(red, 'point dur rouge', 'points durs rouges')}, "
+    title = (f"Synthèse : {plural(red, 'point dur rouge', 'points durs rouges')}{_scope(meeting)}, "
              f"{plural(len(asked), 'décision demandée', 'décisions demandées')} en séance")
     slide = builder.blank(title, notes="Synthèse : messages, décisions et chiffres clés calculés depuis le classeur "
                                        "(indicateurs, points durs, feuille Historique pour l'évolution). "

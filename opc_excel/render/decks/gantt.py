@@ -109,7 +109,8 @@ def operation_bar(op: Operation, at: date, params: Params) -> GanttBar:
     Lateness is the delivery's glissement (the figure of « Livraisons en glissement »): whole months
     from the baseline delivery (avenant, else convention) to the actual one, else the forecast; the
     thresholds are reached on their day, as in CAL-02. A start or delivery forecast passed with nothing
-    actual is stale: orange at least, and the bar runs on, outlined, to the date de situation.
+    actual is stale: orange at least, late until the date de situation (as CAL-02 and the slips measure it),
+    and the bar runs on, outlined, to it.
     """
     start, delivery, das = (op.milestone(contract.WORKS_START), op.milestone(contract.DELIVERY),
                             op.milestone(contract.DAS))
@@ -117,12 +118,13 @@ def operation_bar(op: Operation, at: date, params: Params) -> GanttBar:
     stale = (not done and _passed(delivery, at)) or (not done and not works_started(op, at) and _passed(start, at))
     base_end = delivery.baseline if delivery else None
     end = delivery.expected if delivery else None
+    late_end = max(end, at) if end and not done else end  # a delivery still to come is late at least until t
     status, late_months = "bleu", 0
-    if base_end and end and end > base_end:
-        late_months = max(whole_months(base_end, end), 0)
-        if end >= add_months(base_end, params.delay_red_months):
+    if base_end and late_end and late_end > base_end:
+        late_months = max(whole_months(base_end, late_end), 0)
+        if late_end >= add_months(base_end, params.delay_red_months):
             status = "rouge"
-        elif end >= add_months(base_end, params.delay_orange_months):
+        elif late_end >= add_months(base_end, params.delay_orange_months):
             status = "orange"
     if status == "bleu" and stale:
         status = "orange"

@@ -228,7 +228,8 @@ def late_deliveries_slide(data: DeckInput, builder: DeckBuilder) -> None:
     rows = fit_one_slide(columns, rows, lambda n: [f"… {plural(n, 'autre livraison', 'autres livraisons')} en retard",
                                                    "", "", "", "", "feuille Alertes (CAL-02)"])
     shown = len(rows) if len(rows) == len(late) else len(rows) - 1
-    title = (f"{plural(len(late), 'livraison en retard', 'livraisons en retard')}"
+    title = (f"{plural(len(late), 'livraison', 'livraisons')} en glissement de "
+             f"{fr_months(data.params.delay_orange_months)} ou plus ou dépassée{'s' if len(late) > 1 else ''}"
              + (f" : les {fr_number(shown)} plus fortes d'abord" if 1 < shown < len(late)
                 else " : la plus forte d'abord" if shown == 1 < len(late) else ", les plus fortes d'abord"))
     builder.table(
