@@ -28,7 +28,7 @@ from tests.programmes import funding, household, operation, programme
 MASTER = Path(__file__).resolve().parents[1] / "workbooks" / "perseigne_master.xlsx"
 FILL = {str(rgb): name for name, rgb in STATUS_LIGHT.items()}
 LAUNCHES = {"comite-suivi": "5 opérations bloquées sur 6 à lancer d'ici le ",
-            "point-mensuel": "Opérations à lancer d'ici 6 mois",
+            "point-mensuel": "5 opérations bloquées sur 6 opérations à lancer d'ici 6 mois",
             "copil": "D'ici le "}  # the COPIL's perspectives: « D'ici le 31/03/2012 : 6 lancements dont 5 bloqués… »
 
 

@@ -191,7 +191,7 @@ def points_durs_annex_slide(data: DeckInput, builder: DeckBuilder, meeting: Meet
     total_red = sum(a.severity is Level.ROUGE for a in rest)
     builder.table(
         f"Annexe : {plural(len(rest), 'autre alerte', 'autres alertes')} dont {fr_number(total_red)} "
-        f"rouge{'s' if total_red > 1 else ''}, par thème",
+        f"rouge{'s' if total_red > 1 else ''}, par thème" if rest else "Annexe : aucune autre alerte",
         [Column("Thème", 1.8), Column("Rouges", 0.8, "right"), Column("Orange", 0.8, "right"),
          Column("Opérations", 1.0, "right"), Column("Ce que disent les alertes", 6.6)], rows,
         notes="Les alertes qui ne figurent pas dans les points durs présentés, comptées par thème et par nature "
@@ -224,7 +224,8 @@ def decisions_slide(data: DeckInput, builder: DeckBuilder, meeting: Meeting) -> 
     found = meeting_decisions(data, meeting)
     table = [decision_row(d) for d in found]
     dated = [d.due for d in found if d.due]
-    first = f", la première pour le {fr_date(min(dated))}" if dated else ""
+    first = ((f", la première pour le {fr_date(min(dated))}" if len(found) > 1 else f", pour le {fr_date(dated[0])}")
+             if dated else "")
     builder.table(
         f"{plural(len(found), 'décision demandée', 'décisions demandées')} en séance{first}" if found
         else "Aucune décision à prendre en séance", DECISION_COLUMNS, table,

@@ -155,7 +155,7 @@ def launches_slide(data: DeckInput, builder: DeckBuilder, horizon: float | None 
     rows = [[f"{t.operation_id} — {shorten(t.label, NAME_CAP)}", t.owner,
              Cell(fr_date(t.planned_start) + (" (dépassé)" if t.planned_start < seance else ""),
                   "orange" if t.planned_start < seance else None),
-             Cell(b.text if b else "rien d'ouvert", b.colour if b else None)] for t, b in pairs]
+             Cell(b.text, b.colour)] for t, b in pairs]
     rows = fit_one_slide(columns, rows, lambda n: [f"… et {n} autres opérations à lancer", "", "",
                                                    "Tableau de bord, « À lancer »"])
     found = (f"{plural(blocked, 'opération bloquée', 'opérations bloquées')} sur "
