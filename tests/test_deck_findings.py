@@ -196,3 +196,27 @@ class DescribeDecksAtScale:
         small = len(slides(build_deck(master, kind, theme=theme)))
         large = len(slides(build_deck(x10, kind, theme=theme)))
         assert large <= 1.5 * small, (small, large)  # by aggregating (famille, top N by stake), not by continuing
+
+
+class DescribeWhatTheRoomReads:
+    @pytest.mark.parametrize("programme", ["master", "x10"])
+    def it_never_sends_the_room_to_a_sheet_nor_writes_an_s_in_brackets(self, programme, request):
+        report = request.getfixturevalue(programme)
+        situation = Situation.of(report)
+        for kind, theme in DEMO_DECKS:
+            for slide in slides(build_deck(report, kind, theme=theme, situation=situation)):
+                texts = [plain(s.text_frame.text) for s in slide.shapes if s.has_text_frame]
+                texts += [plain(c.text) for s in slide.shapes if s.has_table for r in s.table.rows for c in r.cells]
+                for text in texts:
+                    assert "(s)" not in text and "voir la feuille Alertes" not in text, (kind, title(slide), text)
+
+    def it_shows_an_operation_once_in_the_points_durs(self, master):
+        for kind, theme in DEMO_DECKS:
+            deck = slides(build_deck(master, kind, theme=theme))
+            slide = next((s for s in deck if re.match(r"\d+ points? durs?", title(s))), None)
+            if slide is None:  # the COPIL says its risks in its synthesis and semester slides
+                assert kind == "copil"
+                continue
+            rows = table_rows(slide)[1:]
+            ids = [r[1].split(" — ")[0].split(" (")[0] for r in rows if r[0] != "…"]
+            assert len(ids) == len(set(ids)), (kind, theme, ids)

@@ -66,8 +66,9 @@ class DescribeConsolidation:
                       alert("GOV-03", action_id="A-2"), alert("CAL-07", "OP-1")], ops=[operation("OP-1")],
                      actions=[action("A-1", due=date(2011, 7, 31)), action("A-2", due=date(2011, 8, 31))])
         assert len(found) == 5
-        assert sorted(p.label for p in found) == ["Action A-1", "Action A-2", "Opération OP-1", "Programme",
-                                                  "Programme"]
+        assert sorted(p.label for p in found) == ["Action A-1", "Action A-2", "Opération OP-1",
+                                                  "Programme : engagement sous la courbe prévue",
+                                                  "Programme : point d'étape à préparer"]  # each said in words
 
     def it_gives_every_alert_the_rank_of_its_line(self) -> None:
         alerts = [alert("CAL-07", "OP-1"), alert("CAL-08", "OP-1", milestone="Livraison"), alert("GOV-02")]

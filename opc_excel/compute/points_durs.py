@@ -35,6 +35,7 @@ from datetime import date
 from enum import IntEnum
 
 from opc_excel.compute.alerts.financier.common import is_anru
+from opc_excel.compute.alerts.words import code_words
 from opc_excel.compute.indicators.financier import anru_subsidy_lines
 from opc_excel.compute.schedule import add_months, whole_months, works_started
 from opc_excel.fr import fr_amount, fr_date, fr_meur, fr_months, fr_number
@@ -207,7 +208,7 @@ def _label(alerts: Sequence[Alert]) -> str:
     first = alerts[0]
     if first.operation_id:
         return first.operation_label or first.operation_id
-    return f"Action {first.action_id}" if first.action_id else "Programme"
+    return f"Action {first.action_id}" if first.action_id else f"Programme : {code_words(first.code)}"
 
 
 def points_durs(p: Programme, alerts: Sequence[Alert], at: date | None = None) -> list[PointDur]:

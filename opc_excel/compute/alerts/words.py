@@ -28,7 +28,7 @@ CODE_WORDS: dict[str, str] = {
     "FIN-11": "DAS après la date limite d'engagement",
     "FIN-12": "acomptes au-delà du plafond avant le solde",
     "FIN-13": "subventions au-delà de l'enveloppe ANRU",
-    "HAB-01": "reconstitution sous l'objectif",
+    "HAB-01": "reconstitution sous l'objectif ou en retard sur les démolitions",
     "HAB-02": "reconstitution : part de PLAI ou localisation",
     "HAB-03": "relogement en retard sur son plan",
     "HAB-04": "qualité du relogement (neuf, reste à charge)",

@@ -181,7 +181,7 @@ def avenants_slide(data: DeckInput, builder: DeckBuilder) -> None:
         rows.append([Cell("À porter par avenant", "orange"), name,
                      f"{change[:1].upper()}{change[1:]} ; {(op.owner if op else None) or 'maître d’ouvrage ?'}",
                      "à inscrire"])
-    columns = [Column("Nature", 1.6), Column("Opération(s)", 3.0), Column("Changement ou objet", 4.7),
+    columns = [Column("Nature", 1.6), Column("Opérations", 3.0), Column("Changement ou objet", 4.7),
                Column("Échéance", 1.1)]
     rows = fit_one_slide(columns, rows, lambda n: [Cell("…", "gris"), f"… et {plural(n, 'autre', 'autres')}",
                                                    "feuille Alertes, changements à porter par avenant", ""])
