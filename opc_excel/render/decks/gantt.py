@@ -287,12 +287,13 @@ def _draw_row(shapes, bar: GanttBar, top: int, height: int, x, at: date) -> None
         _fill(base, BASELINE_GREY, f"Gantt référence {bar.operation_id}")
     if bar.current:
         start, end = bar.current
-        on_time_end = min(end, bar.baseline[1]) if bar.baseline and bar.late else end
-        if on_time_end > start or not bar.late:  # the part up to the baseline delivery, if any
+        split = bar.late and bar.baseline is not None  # no contractual span drawn (a date missing): one bar
+        on_time_end = min(end, bar.baseline[1]) if split else end
+        if on_time_end > start or not split:  # the part up to the baseline delivery, if any
             body = shapes.add_shape(MSO_SHAPE.RECTANGLE, x(start), int(top + height * 0.18),
                                     max(x(on_time_end) - x(start), Emu(12_700)), int(height * 0.48))
-            _fill(body, FILL["bleu"] if bar.late else FILL[bar.status], f"Gantt barre {bar.operation_id}")
-        if bar.late:
+            _fill(body, FILL["bleu"] if split else FILL[bar.status], f"Gantt barre {bar.operation_id}")
+        if split:
             begin = max(start, bar.baseline[1])
             over = shapes.add_shape(MSO_SHAPE.RECTANGLE, x(begin), int(top + height * 0.18),
                                     max(x(end) - x(begin), Emu(12_700)), int(height * 0.48))
