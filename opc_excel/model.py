@@ -270,6 +270,17 @@ class Action:
 
 
 @dataclass(frozen=True, slots=True)
+class Participant:
+    """A line of *Participants*: who is invited to which instances, by organisation and function only."""
+
+    organisation: str
+    function: str = ""
+    instances: tuple[str, ...] = ()  # empty: every instance
+    contact: str = ""  # a professional contact (a service's e-mail address), never a person's
+    row: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class MilestoneSnapshot:
     """A milestone's dates as they stood at an earlier date de situation (*Historique jalons*)."""
 
@@ -328,6 +339,7 @@ class Programme:
     amendments: tuple[Amendment, ...] = ()
     actions: tuple[Action, ...] = ()
     history: tuple[MilestoneSnapshot, ...] = ()  # earlier dates de situation, read from *Historique jalons*
+    participants: tuple[Participant, ...] = ()  # *Participants*, optional: the meeting kit's invitees
 
     @property
     def at(self) -> date:

@@ -106,6 +106,19 @@ def _add_column(sheet: str, header: str) -> Callable[[Sheets], str]:
     return spoil
 
 
+PARTICIPANT_HEADERS = ("Organisation", "Fonction", "Instances", "Contact professionnel")
+
+
+def _participants(row: list[object], cell: str, extra: str | None = None) -> Callable[[Sheets], str]:
+    """Add a *Participants* sheet (``extra``: one more header) with a professional line, then ``row``."""
+    def spoil(sheets: Sheets) -> str:
+        header = [*PARTICIPANT_HEADERS, *([extra] if extra else [])]
+        sheets["Participants"] = [header, ["Orne Habitat", "Directeur du patrimoine", "Comité de suivi",
+                                           "patrimoine@orne-habitat.fr"], row]
+        return cell
+    return spoil
+
+
 # (code, how the clean workbook is spoiled, sheet reported, gravité)
 CASES = [
     ("DQ-SHEET", _drop_sheet("Jalons"), "Jalons", Severity.BLOQUANT),  # a required sheet is missing
@@ -136,6 +149,16 @@ CASES = [
     ("DQ-NEG", _set("Opérations", 3, "Quantité réalisée", -3), "Opérations", Severity.BLOQUANT),
     ("DQ-PRIV", _add_column("Relogement", "Nom du ménage"), "Relogement", Severity.BLOQUANT),
     ("DQ-PRIV", _add_column("Relogement", "Téléphone"), "Relogement", Severity.BLOQUANT),
+    ("DQ-PRIV", _participants(["Ville", "Chef de projet", "Point mensuel", "06 12 34 56 78"], "D3"), "Participants",
+     Severity.BLOQUANT),  # a phone number where a professional contact goes
+    ("DQ-PRIV", _participants(["Ville", "Chef de projet", "Point mensuel", "j.martin@gmail.com"], "D3"),
+     "Participants", Severity.BLOQUANT),  # a private mailbox
+    ("DQ-PRIV", _participants(["Ville", "Chef de projet, 12 rue des Lilas", "Point mensuel"], "B3"),
+     "Participants", Severity.BLOQUANT),  # a street address in a read column
+    ("DQ-PRIV", _participants(["Ville", "Chef de projet", "Point mensuel", None, "12 rue des Lilas"], "E1",
+                              "Adresse"), "Participants", Severity.BLOQUANT),  # an address column
+    ("DQ-PRIV", _participants(["Ville", "Chef de projet", "Point mensuel", None, "14/02/1970"], "E1",
+                              "Date de naissance"), "Participants", Severity.BLOQUANT),
     ("DQ-FORMULA", _set("Opérations", 1, "Commentaire", "=1+1"), "Opérations",
      Severity.AVERTISSEMENT),  # openpyxl saves formulas without their value
     ("DQ-TEXTDATE", _set("Jalons", 1, "Date convention", "S1 2010"), "Jalons", Severity.AVERTISSEMENT),

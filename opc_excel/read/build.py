@@ -20,6 +20,7 @@ from opc_excel.model import (
     InsertionLine,
     Milestone,
     Operation,
+    Participant,
     Programme,
 )
 from opc_excel.read import contract
@@ -32,6 +33,7 @@ _MODELS = {
     contract.INSERTION: InsertionLine,
     contract.AVENANTS: Amendment,
     contract.ACTIONS: Action,
+    contract.PARTICIPANTS: Participant,
 }
 
 
@@ -108,4 +110,5 @@ def _build_programme(result: ReadResult) -> Programme:
         insertion=others[contract.INSERTION],
         amendments=others[contract.AVENANTS],
         actions=others[contract.ACTIONS],
+        participants=others[contract.PARTICIPANTS],
     )

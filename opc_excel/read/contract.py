@@ -162,6 +162,7 @@ RELOGEMENT = "Relogement"
 INSERTION = "Insertion"
 AVENANTS = "Avenants"
 ACTIONS = "Actions"
+PARTICIPANTS = "Participants"
 
 C, K = Column, Kind
 
@@ -276,11 +277,21 @@ ACTIONS_SPEC = SheetSpec(
         C("Date de clôture", "closed_on", K.DATE),
     ))
 
+# Optional: who is invited to each instance, by organisation and function (the meeting kit). Professional
+# contacts only: a column or a value that looks personal is refused (DQ-PRIV), the file travels by e-mail.
+PARTICIPANTS_SPEC = SheetSpec(
+    PARTICIPANTS, "Organisation", columns=(
+        C("Organisation", "organisation", K.TEXT, required=True),
+        C("Fonction", "function", K.TEXT, required=True),
+        C("Instances", "instances", K.IDS),  # instances attended, separated by « ; »; empty: every instance
+        C("Contact professionnel", "contact", K.TEXT),  # a service's address (accueil@ville.fr), never a person's
+    ))
+
 del C, K
 
 TABLE_SPECS: tuple[SheetSpec, ...] = (
     OPERATIONS_SPEC, JALONS_SPEC, DEPENDANCES_SPEC, FINANCEMENTS_SPEC, RELOGEMENT_SPEC,
-    INSERTION_SPEC, AVENANTS_SPEC, ACTIONS_SPEC,
+    INSERTION_SPEC, AVENANTS_SPEC, ACTIONS_SPEC, PARTICIPANTS_SPEC,
 )
 REQUIRED_SHEETS = (PARAMETRES, OPERATIONS, JALONS_SHEET, FINANCEMENTS)
 INPUT_SHEETS = (PARAMETRES, LISTES) + tuple(s.name for s in TABLE_SPECS)

@@ -22,6 +22,7 @@ from opc_excel.read.headers import (
     sheet_rows,
     warn_duplicate_headers,
 )
+from opc_excel.read.privacy import refuse_personal_headers, refuse_personal_values
 from opc_excel.read.problems import ProblemLog, TypedAsText, cell_address, shown
 from opc_excel.read.source import WorkbookSource
 from opc_excel.read.texts import read_id, read_ids, read_text, read_yes_no
@@ -113,6 +114,8 @@ def read_table(source: WorkbookSource, spec: SheetSpec, sheet: str, lists: dict[
     warn_duplicate_headers(spec, head[header_index], header_row, sheet, log)
     if spec.name == contract.RELOGEMENT:
         refuse_personal_data(head[header_index], header_row, sheet, log)
+    elif spec.name == contract.PARTICIPANTS:
+        refuse_personal_headers(head[header_index], header_row, sheet, log)
     key = match_key(spec.key_header)
     key_col = positions[key]
 
@@ -163,6 +166,8 @@ def read_table(source: WorkbookSource, spec: SheetSpec, sheet: str, lists: dict[
         typed_as_text[column.attr].report(log, sheet, column.header)
     table.frame = pd.DataFrame.from_records(
         records, index=pd.Index(index, dtype="int64"), columns=[c.attr for c in spec.columns])
+    if spec.name == contract.PARTICIPANTS:
+        refuse_personal_values(table, log)
     return table
 
 
