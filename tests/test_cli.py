@@ -242,8 +242,58 @@ class DescribeHelp:
 
     def it_answers_a_wrong_command_in_french_with_exit_2(self):
         status, _, err = run("verifier", "x.xlsx")
-        assert status == 2 and "choix « 'verifier' » inconnu" in err and "--help" in err
+        assert status == 2 and "choix « verifier » inconnu" in err and "'verifier'" not in err and "--help" in err
 
     def it_answers_a_wrong_date_in_french(self, tmp_path):
         status, _, err = run("check", "x.xlsx", "--at", "2011-13-45")
         assert status == 2 and "n'est pas une date" in err and "JJ/MM/AAAA" in err
+
+
+class DescribeNamesAsTyped:
+    @pytest.mark.parametrize(("typed", "written"), [
+        (["comité-suivi"], "comite-suivi_2011-09-30.pptx"),
+        (["COPIL"], "copil_2011-09-30.pptx"),
+        (["Réunion restreinte", "--theme", "Financière"], "reunion-restreinte-financiere_2011-09-30.pptx"),
+    ])
+    def it_accepts_deck_names_with_accents_and_capitals(self, tmp_path, typed, written):
+        master = make_workbook(tmp_path, name="maitre.xlsx")
+        status, out, err = run("deck", typed[0], str(master), *typed[1:])
+        assert status in (0, 1), err
+        assert (tmp_path / written).is_file() and written in out
+
+    @pytest.mark.parametrize(("argv", "quoted"), [
+        (["deck", "comite"], "« comite » n'est pas un diaporama : choisissez parmi point-mensuel, comite-suivi"),
+        (["deck", "reunion-restreinte", "x.xlsx", "--theme", "financier"],
+         "« financier » n'est pas un thème : choisissez parmi technique, financiere, sociale"),
+    ])
+    def it_quotes_a_refused_name_once(self, argv, quoted):
+        status, _, err = run(*argv[:2], "x.xlsx", *argv[3:])
+        assert status == 2 and quoted in err and err.count("comite »") + err.count("financier »") == 1
+        assert "'" not in err.replace("n'est", "").replace("l'aide", "")
+
+
+class DescribeServe:
+    def it_says_in_french_that_the_port_is_taken_before_starting(self, monkeypatch):
+        import socket
+
+        from opc_excel.cli import commands
+
+        monkeypatch.setattr(commands, "_server_packages", lambda: None)
+        with socket.socket() as taken:
+            taken.bind(("127.0.0.1", 0))
+            taken.listen()
+            port = taken.getsockname()[1]
+            status, out, err = run("serve", "--port", str(port))
+        assert status == 2 and out == ""  # no « Serveur OPC urbain : … » line before the refusal
+        assert f"Le port {port} est déjà utilisé sur 127.0.0.1" in err and f"--port {port + 1}" in err
+        assert "address already in use" not in err.casefold()
+
+    def it_gives_the_install_command_that_works_from_the_project_folder(self, monkeypatch):
+        import importlib.util
+
+        real = importlib.util.find_spec
+        monkeypatch.setattr(importlib.util, "find_spec",
+                            lambda name, *rest: None if name == "xlwings_server" else real(name, *rest))
+        status, out, err = run("serve")
+        assert status == 2 and out == ""
+        assert 'pip install ".[server]"' in err and "dossier du projet" in err and "opc-excel[server]" not in err

@@ -7,7 +7,11 @@ status: 0 no blocking problem, 1 blocking problems (the output is still complete
 from __future__ import annotations
 
 import argparse
+import errno
+import importlib.util
 import json
+import os
+import socket
 from datetime import date
 from pathlib import Path
 from typing import TextIO
@@ -179,11 +183,59 @@ def _shipped_master() -> Path:
                      "commande depuis le dossier du projet, ou indiquez un classeur avec --classeur.")
 
 
+SERVER_EXTRA = "pip install \".[server]\""  # from the project folder: the package is on no public index
+
+
 def _serve(args: argparse.Namespace, today: date, out: TextIO) -> int:
+    _server_packages()
+    _free_port(args.host, args.port)
     # Imported here: the other commands never load the server, nor xlwings and its licence.
     from opc_excel.server.app import serve
 
     return serve(args.host, args.port, args.certs, out)
+
+
+def _server_packages() -> None:
+    """Raise UsageError (French) when the server extra is missing, with the install command that works.
+
+    opc-excel is installed from its folder, not from a public index: « pip install "opc-excel[server]" »
+    would fail, « pip install ".[server]" » run from the project folder works.
+    """
+    missing = [name for name in ("uvicorn", "xlwings_server") if importlib.util.find_spec(name) is None]
+    if missing:
+        raise UsageError(f"Le serveur du complément Excel demande des paquets en plus ({', '.join(missing)}) : "
+                         f"depuis le dossier du projet opc_excel, tapez {SERVER_EXTRA} (dans son environnement "
+                         f"Python), puis relancez « opc-excel serve ».")
+
+
+def _free_port(host: str, port: int) -> None:
+    """Raise UsageError (French) when ``port`` is already taken on ``host``, before the server says it started.
+
+    The probe binds as uvicorn will (SO_REUSEADDR outside Windows, where it would let two servers share
+    the port), then lets the port go. A host that does not resolve or a port out of range is left to the
+    server, which says it.
+    """
+    if not 0 < port < 65536:
+        return
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                                             flags=socket.AI_PASSIVE)[0]
+    except (OSError, UnicodeError):
+        return
+    with socket.socket(family, kind, proto) as probe:
+        if os.name != "nt":
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as error:
+            if error.errno in (errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", -1)):
+                raise UsageError(f"Le port {port} est déjà utilisé sur {host} : un autre programme l'occupe "
+                                 f"(peut-être un serveur « opc-excel serve » déjà lancé). Arrêtez-le, ou choisissez "
+                                 f"un autre port, par exemple « opc-excel serve --port {port % 65535 + 1} », puis "
+                                 f"chargez le manifeste à cette adresse.") from error
+            if error.errno in (errno.EACCES, getattr(errno, "WSAEACCES", -1)):
+                raise UsageError(f"Le port {port} est réservé sur ce poste (accès refusé) : choisissez un port "
+                                 f"au-delà de 1024, par exemple « opc-excel serve --port 8000 ».") from error
 
 
 COMMANDS = {"check": _check, "refresh": _refresh, "deck": _deck, "rapport": _rapport,

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from opc_excel.errors import UsageError
 from opc_excel.render.decks import KINDS, THEMES
+from opc_excel.text import match_key
 
 _ARGPARSE_FR = (
     (r"the following arguments are required: (.*)", r"argument obligatoire manquant : \1"),
@@ -45,6 +46,8 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         for pattern, french in _ARGPARSE_FR:
             if re.fullmatch(pattern, message):
+                if "invalid choice" in pattern:  # argparse quotes the values: « 'x' » would quote them twice
+                    message = message.replace("'", "")
                 message = re.sub(pattern, french, message)
                 break
         raise UsageError(f"{message}. Tapez « {self.prog} --help » pour l'aide.")
@@ -57,6 +60,23 @@ def _date_argument(text: str) -> date:
         except ValueError:
             continue
     raise argparse.ArgumentTypeError(f"« {text} » n'est pas une date : tapez JJ/MM/AAAA, par exemple 30/09/2011")
+
+
+def _named_choice(choices: tuple[str, ...] | list[str], what: str):
+    """Return an argparse type that accepts one of ``choices`` up to case, accents and spaces.
+
+    « comité-suivi », « COPIL », « Comité suivi » or « financière » are the names typed most; a
+    refusal quotes what was typed once and lists the names.
+    """
+
+    def named(text: str) -> str:
+        typed = re.sub(r"[\s_]+", "-", match_key(text).strip())
+        for choice in choices:
+            if typed == choice:
+                return choice
+        raise argparse.ArgumentTypeError(f"« {text} » n'est pas {what} : choisissez parmi {', '.join(choices)}")
+
+    return named
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -96,9 +116,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Génère le diaporama demandé depuis le classeur, à la date de situation. Diaporamas : "
                     + ", ".join(KINDS) + ". La réunion restreinte demande un thème (--theme). Un classeur avec "
                     "des problèmes bloquants donne quand même un diaporama, qui liste d'abord ce qui a été écarté.")
-    deck.add_argument("kind", metavar="DIAPORAMA", choices=list(KINDS), help="le diaporama : " + ", ".join(KINDS))
+    deck.add_argument("kind", metavar="DIAPORAMA", type=_named_choice(list(KINDS), "un diaporama"),
+                      help="le diaporama : " + ", ".join(KINDS))
     _workbook_arguments(deck)
-    deck.add_argument("--theme", choices=list(THEMES),
+    deck.add_argument("--theme", metavar="THEME", type=_named_choice(THEMES, "un thème"),
                       help="thème de la réunion restreinte : " + ", ".join(THEMES))
     deck.add_argument("--template", metavar="MODELE", type=Path,
                       help="modèle PowerPoint de la ville (par défaut : le modèle maison)")
