@@ -7,6 +7,7 @@ reader, so a reader bug can't hide a bad demo.
 from __future__ import annotations
 
 import io
+import re
 from collections import Counter, defaultdict
 from datetime import date, datetime
 from pathlib import Path
@@ -17,8 +18,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from opc_excel.cli import main
 from opc_excel.compute.changes import what_changed
-from opc_excel.demo.data import ALERT_NOTES, UNEXPLAINED_MOVES
-from opc_excel.demo.generate import MASTER_FILE, TEMPLATE_FILE, write_workbooks
+from opc_excel.demo.data import ALERT_NOTES, DISTRICTS, FUNDERS, UNEXPLAINED_MOVES
+from opc_excel.demo.data import OWNERS as DEMO_OWNERS
+from opc_excel.demo.generate import MASTER_FILE, TEMPLATE_FILE, TEMPLATE_LISTS, build_template, write_workbooks
 from opc_excel.demo.tables import EXTRA_LISTS
 from opc_excel.pipeline import check_file
 from opc_excel.read import contract as c
@@ -311,14 +313,59 @@ class DescribeTemplate:
     def it_lists_every_parameter_with_the_defaults(self, template):
         rows = {row[0].value: row[1].value for row in template[c.PARAMETRES].iter_rows(min_row=2)}
         assert list(rows) == [p.label for p in c.PARAMETERS]
-        assert rows["Programme"] == "PNRU"
+        assert rows["Programme"] is None  # PNRU or NPNRU: the city chooses
         assert rows["Seuil retard rouge (mois)"] == 12
         assert rows["Projet"] is None and rows["Date de situation"] is None
 
     def it_keeps_the_default_lists(self, template):
         lists = _lists(template[c.LISTES])
-        for name, values in c.DEFAULT_LISTS.items():
+        for name, values in TEMPLATE_LISTS.items():
             assert lists[name] == list(values)
+
+
+DEMO_WORDS = ("Perseigne", "Courteille", "Alençon", "Alencon", "CUA", "Orne", "Sagim", "Logis Familial", "Kennedy",
+              "Verlaine", "2011", "communauté urbaine")
+
+
+@pytest.fixture(scope="module")
+def blank_model(tmp_path_factory):
+    """The blank model as the generator writes it now (the committed file may predate a change)."""
+    path = tmp_path_factory.mktemp("vierge") / TEMPLATE_FILE
+    build_template().save(path)
+    return load_workbook(path)
+
+
+class DescribeBlankModel:
+    """A new city opens the blank model and finds nothing of Perseigne–Courteille in it (issue #15)."""
+
+    def it_names_no_place_funder_or_year_of_the_demo(self, blank_model):
+        words = DEMO_WORDS + tuple(DISTRICTS.values()) + tuple(DEMO_OWNERS.values()) + tuple(
+            f for f in FUNDERS if f not in TEMPLATE_LISTS[c.FINANCEURS])
+        found = []
+        for ws in blank_model:
+            texts = [(cell.coordinate, cell.value) for row in ws.iter_rows() for cell in row]
+            texts += [(cell.coordinate, cell.comment.text) for row in ws.iter_rows() for cell in row if cell.comment]
+            texts += [("liste", str(rule.formula1)) for rule in ws.data_validations.dataValidation]
+            for where, text in texts:
+                for word in words:
+                    if text is not None and re.search(rf"\b{re.escape(word)}\b", str(text), re.IGNORECASE):
+                        found.append((ws.title, where, word))
+        props = blank_model.properties
+        found += [("propriétés", "", w) for w in words for t in (props.title, props.subject, props.description)
+                  if t and w.casefold() in t.casefold()]
+        assert found == []
+
+    def it_leaves_the_programme_to_the_city_and_a_check_says_which_one_is_used(self, blank_model, tmp_path):
+        rows = {row[0].value: row[1].value for row in blank_model[c.PARAMETRES].iter_rows(min_row=2)}
+        assert rows["Programme"] is None
+        blank_model.save(tmp_path / "vierge.xlsx")
+        report = check_file(tmp_path / "vierge.xlsx", at=AT, today=TODAY)
+        [programme] = [p for p in report.problems if p.column == "Programme"]
+        assert "PNRU" in programme.message and programme.severity.value == "Avertissement"
+
+    def it_offers_funders_by_their_kind(self, blank_model):
+        funders = _lists(blank_model[c.LISTES])[c.FINANCEURS]
+        assert "Intercommunalité" in funders and "Ville" in funders and "CUA" not in funders
 
 
 @pytest.mark.parametrize("name", [MASTER_FILE, TEMPLATE_FILE])

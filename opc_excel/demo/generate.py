@@ -44,6 +44,10 @@ FIXED_TIMESTAMP = datetime(2011, 9, 30, 18, 0)  # file properties, so that runs 
 OPERATIONS_TITLE = "Tableau des opérations — PRU Perseigne–Courteille"
 TEMPLATE_ROWS = 500  # the blank template is pre-formatted for typing down to this row
 VALIDATION_ROOM = 500  # rows below the master's data still offered the drop-downs
+TEMPLATE_EXAMPLE_YEAR = 2030  # the typing examples of the blank template's Mode d'emploi
+TEMPLATE_PARAMETERS = {"programme": None}  # PNRU or NPNRU: the city chooses
+TEMPLATE_LISTS = {**c.DEFAULT_LISTS, c.FINANCEURS: tuple(  # the contract's default names the demo's funder
+    "Intercommunalité" if funder == "CUA" else funder for funder in c.DEFAULT_LISTS[c.FINANCEURS])}
 
 
 def build_master(demo: Demo | None = None) -> Workbook:
@@ -66,7 +70,8 @@ def build_master(demo: Demo | None = None) -> Workbook:
 def build_master_inputs(demo: Demo) -> Workbook:
     """Return the master's input sheets (and its *Mode d'emploi*) filled with ``demo``, no output sheet."""
     wb = _new_workbook("PRU Perseigne–Courteille — classeur maître (données illustratives)")
-    write_guide(wb.create_sheet(c.MODE_EMPLOI), MASTER_INTRO, MASTER_WARNING, "PRU Perseigne–Courteille")
+    write_guide(wb.create_sheet(c.MODE_EMPLOI), MASTER_INTRO, MASTER_WARNING, "PRU Perseigne–Courteille",
+                example_year=demo.params["at"].year)
     params = {**PARAMETER_DEFAULTS, **demo.params}
     write_parameters(wb.create_sheet(c.PARAMETRES), params)
     ranges = write_lists(wb, {**demo.lists, **EXTRA_LISTS}, room=0)
@@ -81,11 +86,18 @@ def build_master_inputs(demo: Demo) -> Workbook:
 
 
 def build_template() -> Workbook:
-    """Return the blank template: the same sheets and headers, defaults in place, no data."""
+    """Return the blank template: the same sheets and headers, defaults in place, no data.
+
+    Nothing in it belongs to a project, least of all to Perseigne–Courteille: no programme chosen
+    (PNRU or NPNRU is the city's choice; left empty, a check says which default is used), funders
+    named by their kind (« Intercommunalité », not the demo's « CUA »), typing examples in
+    ``TEMPLATE_EXAMPLE_YEAR``.
+    """
     wb = _new_workbook("Classeur maître d'un projet de renouvellement urbain — modèle vierge")
-    write_guide(wb.create_sheet(c.MODE_EMPLOI), TEMPLATE_INTRO, TEMPLATE_START, "modèle vierge")
-    write_parameters(wb.create_sheet(c.PARAMETRES), PARAMETER_DEFAULTS)
-    ranges = write_lists(wb, {**c.DEFAULT_LISTS, **EXTRA_LISTS}, room=OPEN_LIST_ROOM)
+    write_guide(wb.create_sheet(c.MODE_EMPLOI), TEMPLATE_INTRO, TEMPLATE_START, "modèle vierge",
+                example_year=TEMPLATE_EXAMPLE_YEAR)
+    write_parameters(wb.create_sheet(c.PARAMETRES), {**PARAMETER_DEFAULTS, **TEMPLATE_PARAMETERS})
+    ranges = write_lists(wb, {**TEMPLATE_LISTS, **EXTRA_LISTS}, room=OPEN_LIST_ROOM)
     for spec in c.TABLE_SPECS:
         write_table(wb.create_sheet(spec.name), spec, [], 1, ranges, validated_to=TEMPLATE_ROWS)
     return wb

@@ -47,11 +47,12 @@ SHEET_GUIDE = (
     (c.ACTIONS, "Le relevé de décisions des instances : qui fait quoi pour quand, statut, nombre de reports, "
      "opérations liées et date de clôture."),
 )
+DATES_GUIDE = (
+    "Tapez 31/12/{year} : Excel la reconnaît comme une date. Un semestre (S2 {year}), un trimestre "
+    "(T3 {year}) ou un mois (déc. {year}) sont acceptés en texte : un démarrage est lu au premier jour de la "
+    "période, une livraison ou une échéance au dernier jour, et la feuille Contrôles dit comment chaque "
+    "texte a été lu.")
 TYPING_GUIDE = (
-    ("Dates", "Tapez 31/12/2011 : Excel la reconnaît comme une date. Un semestre (S2 2011), un trimestre "
-     "(T3 2011) ou un mois (déc. 2011) sont acceptés en texte : un démarrage est lu au premier jour de la "
-     "période, une livraison ou une échéance au dernier jour, et la feuille Contrôles dit comment chaque "
-     "texte a été lu."),
     ("Montants", "En euros hors taxes : tapez un nombre (1234567), Excel l'affiche 1 234 567 €. Les textes "
      "« 1 234 567,89 € », « 1,2 M€ » ou « 350 k€ » sont aussi lus. Les taux sont des nombres de 0 à 100 "
      "(35 pour 35 %)."),
@@ -104,8 +105,12 @@ TEMPLATE_START = (
 )
 
 
-def write_guide(ws: Worksheet, intro: str, notice: str, subtitle: str) -> None:
-    """Write the *Mode d'emploi*: what the workbook is, one paragraph per sheet, how to type."""
+def write_guide(ws: Worksheet, intro: str, notice: str, subtitle: str, example_year: int) -> None:
+    """Write the *Mode d'emploi*: what the workbook is, one paragraph per sheet, how to type.
+
+    ``example_year`` is the year of the typing examples (31/12/AAAA, S2 AAAA…): the master's own, and
+    one of no particular project in the blank template.
+    """
     ws.sheet_properties.tabColor = TAB_COLOURS[c.MODE_EMPLOI]
     ws.sheet_view.showGridLines = False
     ws.column_dimensions["A"].width = 24
@@ -143,6 +148,7 @@ def write_guide(ws: Worksheet, intro: str, notice: str, subtitle: str) -> None:
     for sheet, text in SHEET_GUIDE:
         line(sheet, text)
     heading("Saisir les données")
+    line("Dates", DATES_GUIDE.format(year=example_year))
     for label, text in TYPING_GUIDE:
         line(label, text)
     heading("Ce que fait le logiciel")

@@ -20,7 +20,7 @@ PARAMETER_COMMENTS = {
     "collectivite": "Collectivité pour laquelle l'OPC travaille (commanditaire de la mission), nommée en titre "
                     "des diaporamas.",
     "project_sponsor": "Porteur de projet signataire de la convention, s'il n'est pas la collectivité "
-                       "(ici la communauté urbaine). Vide : rien n'est indiqué.",
+                       "(par exemple l'intercommunalité). Vide : rien n'est indiqué.",
     "programme": "PNRU (conventions 2004-2015) ou NPNRU (conventions depuis 2015) : "
                  "certaines alertes ne valent que pour l'un des deux.",
     "signature_date": "Date de signature de la convention pluriannuelle avec l'ANRU.",
