@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import zipfile
+from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from datetime import date
@@ -260,11 +261,17 @@ def _is_presentation(path: Path, part: str = "ppt/presentation.xml") -> bool:
 
 def write_report(report: CheckReport, target: str | Path, *, template: str | Path | None = None,
                  situation: Situation | None = None, seance: date | None = None) -> WrittenFile:
-    """Build the rapport semestriel and write it atomically, as :func:`write_deck` writes a deck.
+    """Build the rapport semestriel and write it as :func:`write_document` writes a Word document."""
+    return write_document(target, report_file_name(report.at),
+                          lambda: build_report(report, template=template, situation=situation, seance=seance))
+
+
+def write_document(target: str | Path, example: str, build: Callable[[], bytes]) -> WrittenFile:
+    """Write the Word document ``build`` returns atomically, as :func:`write_deck` writes a deck (the rapport, the
+    meeting kit, the fiches opération); ``example``: the default file name, quoted in messages.
 
     Only a .docx is ever replaced, after a dated backup (it may have been edited in Word); any other file is refused.
     """
-    example = report_file_name(report.at)
     path = writable_target(target, example_name=example)
     if path.suffix.lower() != ".docx":
         raise UnwritableFileError(
@@ -275,7 +282,7 @@ def write_report(report: CheckReport, target: str | Path, *, template: str | Pat
             f"« {Path(target).name} » existe et n'est pas un document Word : il ne sera pas remplacé. Choisissez "
             f"un autre nom de fichier (--out), puis relancez.")
     refuse_if_open(path)
-    data = build_report(report, template=template, situation=situation, seance=seance)
+    data = build()
     backup = backup_copy(path) if path.exists() else None
     atomic_write_bytes(path, data)
     return WrittenFile(path, backup)

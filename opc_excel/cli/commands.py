@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
+from opc_excel.cli.documents import DOCUMENT_COMMANDS, write_demo_documents
 from opc_excel.cli.summary import print_summary, report_as_json
 from opc_excel.errors import UsageError
 from opc_excel.files import atomic_write_bytes
@@ -152,6 +153,7 @@ def _demo(args: argparse.Namespace, today: date, out: TextIO) -> int:
         path = args.out / deck_file_name(kind, theme, result.check.at)
         write_deck(result.check, path, kind, theme=theme, situation=situation)
         decks.append(path.name)
+    decks += write_demo_documents(result.check, situation, args.out)  # the rapport, the kits, the fiches
     print_summary(result.check, source, out)
     out.write(f"\nRésultats écrits dans le dossier {args.out} :\n"
               f"  - {target.name} : le classeur avec ses feuilles Contrôles, Alertes, Tableau de bord et "
@@ -240,6 +242,6 @@ def _free_port(host: str, port: int) -> None:
 
 COMMANDS = {"check": _check, "refresh": _refresh, "deck": _deck, "rapport": _rapport,
             "template-check": _template_check,
-            "demo": _demo, "serve": _serve}
+            "demo": _demo, "serve": _serve, **DOCUMENT_COMMANDS}
 DEMO_DECKS = [(kind, None) for kind in KINDS if kind != "reunion-restreinte"] + [
     ("reunion-restreinte", theme) for theme in THEMES]

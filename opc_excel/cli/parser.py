@@ -13,6 +13,7 @@ from pathlib import Path
 
 from opc_excel.errors import UsageError
 from opc_excel.render.decks import KINDS, THEMES
+from opc_excel.render.documents.kit import KIT_KINDS
 from opc_excel.text import match_key
 
 _ARGPARSE_FR = (
@@ -152,6 +153,8 @@ def build_parser() -> argparse.ArgumentParser:
                          help="date du comité de pilotage (par défaut : « Prochain comité de pilotage » dans "
                               "Paramètres, sinon la date de situation)")
 
+    _document_commands(commands)
+
     template_check = commands.add_parser(
         "template-check", help="vérifier qu'un modèle PowerPoint ou Word convient aux diaporamas ou au rapport",
         description="Liste ce qui manque à un modèle PowerPoint (dispositions nommées, espaces réservés, "
@@ -164,7 +167,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser(
         "demo", help="tout exécuter sur le classeur de démonstration Perseigne–Courteille",
         description="Contrôle et actualise le classeur de démonstration livré (workbooks/perseigne_master.xlsx) "
-                    "et écrit dans un dossier le classeur actualisé et les cinq diaporamas.")
+                    "et écrit dans un dossier le classeur actualisé, les diaporamas, le rapport semestriel, la "
+                    "convocation et le compte rendu de chaque instance, la note de préparation et les fiches "
+                    "opération.")
     demo.add_argument("--out", metavar="DOSSIER", type=Path, default=Path("sortie"),
                       help="dossier des résultats (par défaut : ./sortie)")
     demo.add_argument("--classeur", metavar="CLASSEUR", type=Path, default=None,
@@ -186,6 +191,57 @@ def build_parser() -> argparse.ArgumentParser:
                        help="dossier du certificat et de sa clé au format PEM, pour servir en HTTPS")
     _debug_argument(serve)
     return parser
+
+
+def _document_commands(commands) -> None:  # noqa: ANN001 - argparse's private subparsers action
+    """The meeting kit (convocation, compte rendu, note de préparation) and the fiches opération."""
+    instances = ", ".join(KIT_KINDS)
+    for name, summary, description in (
+        ("convocation", "générer la convocation et l'ordre du jour d'une instance (document Word)",
+         "Génère la convocation et l'ordre du jour de l'instance (" + instances + ") : destinataires pris dans la "
+         "feuille Participants, suivi des décisions de la séance précédente, points durs, opérations à lancer, "
+         "décisions à prendre et échéances, avec les chiffres des diaporamas."),
+        ("compte-rendu", "générer le compte rendu prérempli d'une séance (relevé de décisions, document Word)",
+         "Génère le compte rendu et relevé de décisions prérempli de la séance : participants (présences à "
+         "cocher), ordre du jour, décisions précédentes et leur statut (feuille Actions), décisions à prendre et "
+         "lignes vides à remplir. Reportez ensuite les décisions dans la feuille Actions : la prochaine "
+         "convocation, les diaporamas et le rapport les reprennent."),
+    ):
+        kit = commands.add_parser(name, help=summary, description=description)
+        kit.add_argument("instance", metavar="INSTANCE", type=_named_choice(KIT_KINDS, "une instance"),
+                         help="l'instance : " + instances)
+        _workbook_arguments(kit)
+        kit.add_argument("--seance", metavar="JJ/MM/AAAA", type=_date_argument, required=name == "compte-rendu",
+                         help="date de la séance" + (" (obligatoire)" if name == "compte-rendu" else
+                                                     " (par défaut : la date « Prochain … » de l'instance dans "
+                                                     "Paramètres, sinon la date de situation)"))
+        _document_options(kit, f"{name}_<instance>_<AAAA-MM-JJ>.docx")
+    note = commands.add_parser(
+        "note", help="générer la note de préparation du point mensuel (une page pour le directeur de projet)",
+        description="Génère la note de préparation du point mensuel, une page pour le directeur de projet : "
+                    "l'essentiel, les chiffres clés, les premiers points durs, les décisions à prendre, les "
+                    "lancements bloqués et les actions en retard.")
+    _workbook_arguments(note)
+    note.add_argument("--seance", metavar="JJ/MM/AAAA", type=_date_argument,
+                      help="date du point mensuel (par défaut : « Prochain point mensuel » dans Paramètres, sinon "
+                           "la date de situation)")
+    _document_options(note, "note-preparation_point-mensuel_<AAAA-MM-JJ>.docx")
+    fiches = commands.add_parser(
+        "fiches", help="générer les fiches opération (une page par opération, document Word)",
+        description="Génère une fiche d'une page par opération : description, les quatre dates de chaque jalon, "
+                    "plan de financement (engagé, versé), DAS et caducité, alertes et mesures, décisions. Toutes "
+                    "les opérations dans un seul fichier, ou celles d'un maître d'ouvrage avec --moa.")
+    _workbook_arguments(fiches)
+    fiches.add_argument("--moa", metavar="NOM", help="le maître d'ouvrage dont on veut les fiches (par exemple "
+                                                     "« Orne Habitat ») ; par défaut : toutes les opérations")
+    _document_options(fiches, "fiches-operation_[<moa>_]<AAAA-MM-JJ>.docx")
+
+
+def _document_options(parser: argparse.ArgumentParser, default_name: str) -> None:
+    parser.add_argument("--template", metavar="MODELE.docx", type=Path,
+                        help="modèle Word de la ville (par défaut : le modèle maison)")
+    parser.add_argument("--out", metavar="CHEMIN", type=Path,
+                        help=f"fichier à écrire (par défaut : {default_name} à côté du classeur)")
 
 
 def _debug_argument(parser: argparse.ArgumentParser, default: object = argparse.SUPPRESS) -> None:
