@@ -577,6 +577,27 @@ ALERT_NOTES: dict[str, dict[str, object]] = {
 # ---------------------------------------------------------------- building the rows
 
 
+# Invitees by organisation and function, with a service's address at most (*Participants*: professional contacts
+# only). Instances separated by « ; »; the comité de pilotage's élus and the préfet's delegate.
+PARTICIPANTS = (
+    ("Ville d'Alençon", "Maire, président du comité de pilotage", "Comité de pilotage", "cabinet@ville-alencon.fr"),
+    ("Préfecture de l'Orne", "Délégué territorial adjoint de l'ANRU", "Comité de pilotage; Revue de projet", ""),
+    ("ANRU", "Chargé de mission territorial", "Comité de pilotage; Revue de projet", ""),
+    ("Communauté urbaine d'Alençon", "Vice-président chargé de l'habitat", "Comité de pilotage; Comité de suivi",
+     "habitat@cu-alencon.fr"),
+    ("Ville d'Alençon", "Directeur de projet PRU", "Point mensuel; Comité de suivi; Comité de pilotage; "
+                                                   "Revue de projet", "pru@ville-alencon.fr"),
+    ("OPC urbain", "Chef de mission OPC", "Point mensuel; Comité de suivi; Comité de pilotage; Revue de projet", ""),
+    ("Orne Habitat", "Directeur du patrimoine", "Comité de suivi; Comité de pilotage", "patrimoine@ornehabitat.fr"),
+    ("Sagim", "Responsable de programmes", "Comité de suivi", ""),
+    ("Logis Familial", "Responsable de la maîtrise d'ouvrage", "Comité de suivi", ""),
+    ("Caisse des dépôts", "Chargé de développement territorial", "Comité de pilotage", ""),
+    ("Conseil général de l'Orne", "Service habitat", "Comité de pilotage", ""),
+    ("MOUS relogement", "Chargée de relogement", "Point mensuel; Comité de suivi", ""),
+    ("Maison de l'emploi", "Facilitateur de la clause d'insertion", "Comité de suivi", ""),
+)
+
+
 @dataclass
 class Demo:
     """The demo workbook's content: parameter values, lists and rows keyed by contract attrs."""
@@ -602,6 +623,8 @@ def build_demo() -> Demo:
         {"number": n, "date": d, "kind": kind, "subject": subject,
          "operation_ids": "; ".join(_amended_ids(n)), "status": "Signé"} for n, d, kind, subject in AVENANTS]
     demo.tables[c.ACTIONS] = [_action_row(i, a) for i, a in enumerate(ACTIONS, start=1)]
+    demo.tables[c.PARTICIPANTS] = [{"organisation": o, "function": f, "instances": i, "contact": m}
+                                   for o, f, i, m in PARTICIPANTS]
     return demo
 
 
