@@ -207,6 +207,7 @@ class DescribeTheParticipantsSheet:
         report = check_file(_kit_book(tmp_path, participants=[private]), at=None, today=TODAY)
         [problem] = [p for p in report.problems if p.code == "DQ-PRIV"]
         assert problem.cell == "D3" and "adresse électronique personnelle" in problem.message
+        assert "dupont" not in problem.value + problem.message  # never copied into Contrôles
         data = build_convocation(report, "comite-suivi")
         assert "Cabinet du maire" not in text_of(data) and "gmail" not in " ".join(
             c for t in tables(data) for row in t for c in row)

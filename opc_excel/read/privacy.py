@@ -9,7 +9,7 @@ Refused, each with a blocking *Contrôle* naming the cell:
   anything said *personnel(le)*;
 - a value that looks personal in a read column: a phone number (``06 12 34 56 78``, ``+33 6…``), an e-mail
   of a private mailbox (gmail, orange, free…), a date (a birth date typed in a text column), a street address
-  (``12 rue …``). Its row is left out of every document.
+  (``12 rue …``). Its row is left out of every document, and the value is not copied into *Contrôles*.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ PRIVATE_MAIL_DOMAINS = frozenset({
     "aol.com", "icloud.com", "me.com", "bbox.fr", "numericable.fr", "proton.me", "protonmail.com", "gmx.fr",
     "gmx.com",
 })
+MASKED = "(valeur masquée : donnée personnelle)"
 _PHONE = re.compile(r"(?<!\d)(?:\+\s?33\s?(?:\(0\))?\s?|0033\s?|0)[1-9](?:[\s.\-]?\d{2}){4}(?!\d)")
 _MAIL = re.compile(r"[\w.+\-]+@([\w\-]+(?:\.[\w\-]+)+)")
 _DATE = re.compile(r"(?<!\d)\d{1,2}[/.\-]\d{1,2}[/.\-](?:19|20)\d{2}(?!\d)")
@@ -77,6 +78,8 @@ def refuse_personal_headers(header: Sequence[object], header_row: int, sheet: st
 def refuse_personal_values(table, log: ProblemLog) -> None:
     """Add a blocking DQ-PRIV for each value of *Participants* that looks personal; leave its row out.
 
+    The value itself is never copied into *Contrôles* (its *Valeur lue* says :data:`MASKED`): the cell is named.
+
     ``table``: the :class:`opc_excel.read.tables.Table` of the sheet.
     """
     frame = table.frame
@@ -89,7 +92,7 @@ def refuse_personal_values(table, log: ProblemLog) -> None:
             if what is None:
                 continue
             table.dropped.add(int(row))
-            log.add("DQ-PRIV", table.sheet, table.cell(int(row), attr), table.header(attr), text,
+            log.add("DQ-PRIV", table.sheet, table.cell(int(row), attr), table.header(attr), MASKED,
                     f"« {table.header(attr)} » contient {what} : une donnée personnelle n'a pas sa place dans la "
                     f"feuille Participants (le classeur circule par courriel). Effacez-la ; gardez l'organisation, "
                     f"la fonction et au plus l'adresse électronique d'un service (accueil@organisme.fr). La ligne "

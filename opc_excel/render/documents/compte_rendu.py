@@ -86,7 +86,7 @@ def build_compte_rendu(report: CheckReport, kind: str, *, seance: date | None = 
                 "notez la décision prise, son responsable et son échéance. Les lignes vides servent aux autres "
                 "décisions.", keep_with_next=True)
     b.table(["N° (Actions)", "Question", "Recommandation", "Décision prise", "Responsable", "Échéance"], rows,
-            (1.8, 4.0, 3.6, 3.6, 2.2, 1.8))
+            (1.8, 3.8, 3.5, 3.6, 2.2, 2.1))
     b.heading(SECTIONS[4])
     b.labelled("Date", "……………………")
     b.labelled("Points à inscrire", "……………………")
