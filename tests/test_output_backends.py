@@ -365,10 +365,14 @@ class ExcelActions:
             ws.page_setup.orientation = "landscape"
             if page["paper_a4"]:
                 ws.page_setup.paperSize = ws.PAPERSIZE_A4
-            ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, page["fit_height"]
+            ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = page["fit_width"], page["fit_height"]
             ws.sheet_properties.pageSetUpPr.fitToPage = True
+            ws.page_setup.pageOrder = "overThenDown"
+            ws.oddFooter.center.text = page["footer"]
             if page["title_rows"]:
                 ws.print_title_rows = page["title_rows"].replace("$", "")
+            if page["title_columns"]:
+                ws.print_title_cols = page["title_columns"].replace("$", "")
             if page["center_horizontally"]:
                 ws.print_options.horizontalCentered = True
             if page["margins"]:
@@ -427,7 +431,9 @@ def formats_of(ws) -> dict[str, object]:
         "validations": sorted((str(v.sqref), v.formula1, v.errorStyle, v.errorTitle, v.error)
                               for v in ws.data_validations.dataValidation),
         "page": (setup.orientation, setup.paperSize, setup.fitToWidth, setup.fitToHeight, ws.print_title_rows,
-                 bool(ws.print_options.horizontalCentered), ws.page_margins.left, ws.page_margins.top),
+                 ws.print_title_cols, setup.pageOrder, ws.oddFooter.center.text,
+                 bool(ws.print_options.horizontalCentered), ws.page_margins.left, ws.page_margins.right,
+                 ws.page_margins.top, ws.page_margins.bottom),
     }
 
 

@@ -154,5 +154,5 @@ def write_guide(ws: Worksheet, intro: str, notice: str, subtitle: str, example_y
     heading("Ce que fait le logiciel")
     for text in SOFTWARE_GUIDE:
         line(None, text)
-    print_layout(ws, landscape=False)
+    print_layout(ws)
 

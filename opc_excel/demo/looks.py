@@ -1,4 +1,4 @@
-"""The look of the shipped workbooks' sheets: Calibri, the dark-blue headers, tab colours, A4 printing."""
+"""The look of the shipped workbooks' sheets: Calibri, the dark-blue headers, tab colours, A4 landscape printing."""
 
 from __future__ import annotations
 
@@ -6,9 +6,11 @@ from datetime import date, datetime
 
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from opc_excel.read import contract as c
+from opc_excel.sheets.output import DEFAULT_COLUMN_WIDTH, DEFAULT_MARGINS, PAGE_FOOTER, pages_wide
 
 DARK_BLUE = "1F3864"
 
@@ -49,13 +51,24 @@ def cell_value(value: object) -> object:
     return value
 
 
-def print_layout(ws: Worksheet, print_rows: str | None = None, landscape: bool = True) -> None:
-    """Print on A4, as wide as the page, with the header row repeated on every page."""
+def print_layout(ws: Worksheet, print_rows: str | None = None, title_columns: int = 0) -> None:
+    """Print on A4 landscape, as the output sheets (:class:`~opc_excel.sheets.output.PageLayout`).
+
+    One page wide when the columns fit at 65 % or more, else as few pages wide as keep that scale,
+    the first ``title_columns`` columns repeated; the header rows ``print_rows`` on every page;
+    the sheet's name and page numbers in the footer.
+    """
+    widths = [ws.column_dimensions[get_column_letter(col)].width or DEFAULT_COLUMN_WIDTH
+              for col in range(1, ws.max_column + 1)]
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.orientation = "landscape"
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToWidth = pages_wide(widths, title_columns)
     ws.page_setup.fitToHeight = 0
+    ws.page_setup.pageOrder = "overThenDown"
+    ws.page_margins.left, ws.page_margins.right, ws.page_margins.top, ws.page_margins.bottom = DEFAULT_MARGINS
+    ws.oddFooter.center.text = PAGE_FOOTER
     if print_rows:
         ws.print_title_rows = print_rows
-
+    if title_columns:
+        ws.print_title_cols = f"A:{get_column_letter(title_columns)}"

@@ -161,7 +161,7 @@ def write_table(ws: Worksheet, spec: SheetSpec, rows: Sequence[dict[str, object]
     ws.add_table(table)
     frozen = FROZEN_COLUMNS.get(spec.name, 0)
     ws.freeze_panes = f"{get_column_letter(frozen + 1)}{first}"
-    print_layout(ws, print_rows=f"{header_row}:{header_row}")
+    print_layout(ws, print_rows=f"{header_row}:{header_row}", title_columns=frozen)
 
 
 def _data_alignment(column: Column) -> Alignment | None:

@@ -39,10 +39,12 @@ from opc_excel.text import NAME_CAP, TEXT_CAP
 ALERT_FILLS = {"Rouge": "F4B6B6", "Orange": "FFD699"}
 USER_HEADER_FILL = "375623"
 RESOLVED_FONT = Font(color="7F7F7F", italic=True)
-ALERT_WIDTHS = {"Clé": 26, "Code": 9, "Gravité": 9, "Rang": 7, "Thème": 14, "ID opération": 13, "Opération": 28,
-                "Maître d'ouvrage": 16, "Constat": 55, "Mesure proposée": 45, "Détectée le": 12, "Résolue le": 12,
-                "Mesure retenue": 35, "Responsable": 16, "Échéance": 12, "Suivi": 21, "Commentaire": 35}
-ALERT_WRAPPED = ("Opération", "Constat", "Mesure proposée", "Mesure retenue", "Commentaire")
+# Printed on two A4 pages wide at 65 % or more: the Clé to the Constat, then the Clé again to the Commentaire.
+ALERT_WIDTHS = {"Clé": 24, "Code": 9, "Gravité": 9, "Rang": 7, "Thème": 14, "ID opération": 13, "Opération": 28,
+                "Maître d'ouvrage": 16, "Constat": 55, "Mesure proposée": 40, "Détectée le": 12, "Résolue le": 12,
+                "Mesure retenue": 30, "Responsable": 16, "Échéance": 12, "Suivi": 16, "Commentaire": 30}
+# The Clé wraps too: « CAL-06 · PER-DEM-07 · Démarrage des travaux » is never cut, on screen or on paper.
+ALERT_WRAPPED = ("Clé", "Opération", "Constat", "Mesure proposée", "Mesure retenue", "Commentaire")
 # The computed columns that show a sentence of ours (which may quote what was typed); the other computed
 # columns show a name (libellé, maître d'ouvrage…) or a code. The Clé is never cut: notes follow it.
 ALERT_SENTENCES = ("Constat", "Mesure proposée")
@@ -66,6 +68,8 @@ def alertes_sheet(rows: Sequence[AlertRow], extra_headers: Sequence[str], at: da
                fill=HEADER_FILL if header in COMPUTED_ALERT_HEADERS else USER_HEADER_FILL, font=HEADER_FONT,
                align=Align(vertical="center", wrap=True))
         ws.widths[col] = ALERT_WIDTHS.get(header, 20)
+    # a header of two lines (« Détectée le ») shows both
+    ws.heights[header_row] = row_height(max(wrapped_lines(h, ALERT_WIDTHS.get(h, 20)) for h in headers))
     for row_number, row in enumerate(rows, start=header_row + 1):
         computed = {header: value if header == KEY or not row.key  # a row without a key was typed by a user
                     else capped(value, TEXT_CAP if header in ALERT_SENTENCES else NAME_CAP)
@@ -93,7 +97,7 @@ def alertes_sheet(rows: Sequence[AlertRow], extra_headers: Sequence[str], at: da
     due_col = headers.index("Échéance") + 1
     for row_number in range(header_row + 1, last_row + 1):
         ws.cell(row_number, due_col).number_format = DATE_FORMAT
-    ws.page = PageLayout(paper_a4=True, title_row=header_row)
+    ws.page = PageLayout(title_row=header_row, title_columns=1)  # the Clé on each page of a row
     return ws
 
 

@@ -186,7 +186,7 @@ def dashboard_sheet(programme: Programme, indicators: Indicators, alerts: Sequen
     widths = (34, 11, 15, 15, 15, 13, 13, 17, 15, 15, 15, 13, 13)
     for col, width in enumerate(widths, start=1):
         ws.widths[col] = width
-    ws.page = PageLayout(fit_height=1, paper_a4=True, center_horizontally=True, margins=(0.4, 0.4, 0.5, 0.5))
+    ws.page = PageLayout(fit_height=1, center_horizontally=True, margins=(0.4, 0.4, 0.5, 0.5))
     return ws
 
 

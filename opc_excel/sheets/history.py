@@ -36,7 +36,7 @@ def summary_history_sheet(rows: Sequence[dict[str, object]]) -> SheetOutput:
     for col in range(1, len(headers) + 1):
         ws.widths[col] = 16
     ws.freeze = "B2"
-    ws.page = PageLayout(paper_a4=True, title_row=1)  # landscape, one page wide
+    ws.page = PageLayout(title_row=1, title_columns=1)  # the date de situation on each page
     return ws
 
 

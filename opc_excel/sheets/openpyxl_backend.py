@@ -12,7 +12,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from opc_excel.sheets.output import Cell, OutputBackend, PageLayout, SheetOutput, find_sheet
+from opc_excel.sheets.output import DEFAULT_MARGINS, Cell, OutputBackend, PageLayout, SheetOutput, find_sheet
 
 
 def as_backend(target: object) -> OutputBackend:
@@ -76,7 +76,7 @@ class OpenpyxlOutput:
             rule.add(validation.ref)
             ws.add_data_validation(rule)
         if sheet.page is not None:
-            _page_layout(ws, sheet.page)
+            _page_layout(ws, sheet.page, sheet.printed_pages_wide())
         return ws
 
 
@@ -100,17 +100,20 @@ def _write_cell(ws: Worksheet, target, cell: Cell) -> None:
         target.hyperlink = Hyperlink(ref=target.coordinate, location=cell.link, tooltip=cell.tooltip)
 
 
-def _page_layout(ws: Worksheet, page: PageLayout) -> None:
+def _page_layout(ws: Worksheet, page: PageLayout, pages_wide: int) -> None:
     ws.page_setup.orientation = "landscape"
     if page.paper_a4:
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToWidth = pages_wide
     ws.page_setup.fitToHeight = page.fit_height
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.pageOrder = "overThenDown"  # a wide sheet's rows read across their pages first
     if page.title_row is not None:
         ws.print_title_rows = f"{page.title_row}:{page.title_row}"
+    if page.title_columns:
+        ws.print_title_cols = f"A:{get_column_letter(page.title_columns)}"
     if page.center_horizontally:
         ws.print_options.horizontalCentered = True
-    if page.margins is not None:
-        ws.page_margins.left, ws.page_margins.right, ws.page_margins.top, ws.page_margins.bottom = page.margins
-
+    left, right, top, bottom = page.margins or DEFAULT_MARGINS
+    ws.page_margins.left, ws.page_margins.right, ws.page_margins.top, ws.page_margins.bottom = left, right, top, bottom
+    ws.oddFooter.center.text = page.footer

@@ -24,6 +24,8 @@ from typing import Any, Protocol
 
 from opc_excel.text import match_key
 
+DEFAULT_COLUMN_WIDTH = 8.43  # Excel's, in characters
+
 
 @dataclass(frozen=True)
 class Font:
@@ -67,15 +69,51 @@ class ListValidation:
     error: str
 
 
+A4_LANDSCAPE_WIDTH = 841.89  # points
+MIN_PRINT_SCALE = 0.65  # a sheet never prints smaller: 11 pt text stays above 7 pt on paper
+POINTS_PER_CHARACTER = 5.8  # a column width unit (Calibri 11) in points, rounded up: Excel 5.25, LibreOffice 5.7
+DEFAULT_MARGINS = (0.75, 0.75, 0.75, 0.75)  # left, right, top, bottom, in inches: room for the footer
+PAGE_FOOTER = "&A — page &P sur &N"  # the sheet's name, the page and the number of pages
+
+
 @dataclass(frozen=True)
 class PageLayout:
-    """Landscape, one page wide; ``fit_height`` pages tall (0: as many as needed)."""
+    """How a sheet prints: A4 landscape, header row and title columns on every page, page numbers in the footer.
+
+    A sheet prints as wide as ``fit_width`` pages and ``fit_height`` pages tall (0: as many as
+    needed). ``fit_width`` None: the fewest pages wide at which the scale stays at least
+    ``MIN_PRINT_SCALE`` (:func:`pages_wide`), so that a wide sheet goes on over two or three pages
+    instead of shrinking to an unreadable 35 %; its first ``title_columns`` columns (the ones
+    frozen on screen) are then repeated on each page. A sheet fitted to one page
+    (``fit_height=1``, the dashboard) keeps ``fit_width`` 1.
+    """
 
     fit_height: int = 0
-    paper_a4: bool = False
+    paper_a4: bool = True
     title_row: int | None = None  # the header row repeated on every printed page
     center_horizontally: bool = False
     margins: tuple[float, float, float, float] | None = None  # left, right, top, bottom, in inches
+    fit_width: int | None = None
+    title_columns: int = 0  # the first columns repeated on every printed page
+    footer: str = PAGE_FOOTER
+
+
+def pages_wide(widths: Sequence[float], title_columns: int = 0,
+               margins: tuple[float, float, float, float] | None = None) -> int:
+    """Return how many A4 landscape pages wide columns of ``widths`` (characters) print at ``MIN_PRINT_SCALE``.
+
+    Pages break between columns; the first ``title_columns`` columns are repeated on each page.
+    Fitted to that many pages wide, the sheet prints at ``MIN_PRINT_SCALE`` or larger.
+    """
+    left, right, _, _ = margins or DEFAULT_MARGINS
+    room = (A4_LANDSCAPE_WIDTH - 72 * (left + right)) / MIN_PRINT_SCALE / POINTS_PER_CHARACTER
+    titles = sum(widths[:title_columns])
+    pages, used = 1, 0.0
+    for index, width in enumerate(widths):
+        if used and used + width > room and index >= title_columns:
+            pages, used = pages + 1, titles
+        used += width
+    return pages
 
 
 @dataclass
@@ -121,6 +159,19 @@ class SheetOutput:
 
     def merge(self, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
         self.merges.append((first_row, first_col, last_row, last_col))
+
+    def column_widths(self) -> list[float]:
+        """Return the width of every column up to the last one written, Excel's default where none is set."""
+        last = max([self.max_col, *self.widths])
+        return [self.widths.get(col, DEFAULT_COLUMN_WIDTH) for col in range(1, last + 1)]
+
+    def printed_pages_wide(self) -> int:
+        """Return how many pages wide the sheet prints (``page.fit_width``, or computed from the widths)."""
+        if self.page is None or self.page.fit_height == 1:
+            return 1
+        if self.page.fit_width is not None:
+            return self.page.fit_width
+        return pages_wide(self.column_widths(), self.page.title_columns, self.page.margins)
 
     @property
     def max_row(self) -> int:

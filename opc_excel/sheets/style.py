@@ -5,6 +5,8 @@ And :func:`capped`: a text of ours cut to fit its cell, a user's value quoted in
 
 from __future__ import annotations
 
+import textwrap
+
 from opc_excel.sheets.output import Font
 from opc_excel.text import NAME_CAP, shorten, shorten_quotes
 
@@ -30,6 +32,10 @@ def row_height(lines: int) -> float:
 
 
 def wrapped_lines(text: str, width: float) -> int:
-    """Return about how many lines ``text`` takes in a wrapped column ``width`` characters wide."""
-    per_line = max(int(width * 1.25) - 2, 1)
-    return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
+    """Return about how many lines ``text`` takes in a wrapped column ``width`` characters wide.
+
+    Lines break between words, as Excel and LibreOffice wrap, about 1.1 character of French text
+    per unit of width (Calibri 11): rows sized so print whole, with no line over the next row.
+    """
+    per_line = max(int(width * 1.1) - 2, 1)
+    return sum(max(1, len(textwrap.wrap(part, per_line))) for part in text.split("\n"))

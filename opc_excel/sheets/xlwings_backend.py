@@ -18,7 +18,7 @@ from typing import Any
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
-from opc_excel.sheets.output import Cell, SheetOutput, find_sheet
+from opc_excel.sheets.output import DEFAULT_MARGINS, Cell, SheetOutput, find_sheet
 
 log = logging.getLogger(__name__)
 
@@ -278,7 +278,9 @@ def _extras(out: SheetOutput) -> dict[str, Any]:
     page = None
     if out.page is not None:
         page = {**asdict(out.page), "title_rows": f"${out.page.title_row}:${out.page.title_row}"
-                if out.page.title_row else None}
+                if out.page.title_row else None, "fit_width": out.printed_pages_wide(),
+                "title_columns": f"$A:${get_column_letter(out.page.title_columns)}"
+                if out.page.title_columns else None, "margins": out.page.margins or DEFAULT_MARGINS}
         page.pop("title_row")
     return {
         "tab_color": "#" + out.tab_color if out.tab_color else None,
@@ -291,7 +293,7 @@ def _extras(out: SheetOutput) -> dict[str, Any]:
 
 
 # Excel's COM constants
-_XL_UNDERLINE_SINGLE, _XL_VALID_ALERT_WARNING, _XL_LANDSCAPE, _XL_PAPER_A4 = 2, 2, 2, 9
+_XL_UNDERLINE_SINGLE, _XL_VALID_ALERT_WARNING, _XL_LANDSCAPE, _XL_PAPER_A4, _XL_OVER_THEN_DOWN = 2, 2, 2, 9, 2
 
 
 def _desktop_finishing(sheet: Any, extras: dict[str, Any], freeze: str | None) -> None:
@@ -328,12 +330,15 @@ def _desktop_finishing(sheet: Any, extras: dict[str, Any], freeze: str | None) -
         page = extras["page"]
         if page:
             setup = ws.PageSetup
-            setup.Orientation, setup.Zoom, setup.FitToPagesWide = _XL_LANDSCAPE, False, 1
+            setup.Orientation, setup.Zoom, setup.FitToPagesWide = _XL_LANDSCAPE, False, page["fit_width"]
             setup.FitToPagesTall = page["fit_height"] or False
+            setup.Order, setup.CenterFooter = _XL_OVER_THEN_DOWN, page["footer"]
             if page["paper_a4"]:
                 setup.PaperSize = _XL_PAPER_A4
             if page["title_rows"]:
                 setup.PrintTitleRows = page["title_rows"]
+            if page["title_columns"]:
+                setup.PrintTitleColumns = page["title_columns"]
             setup.CenterHorizontally = page["center_horizontally"]
             if page["margins"]:
                 left, right, top, bottom = (margin * 72 for margin in page["margins"])
