@@ -212,7 +212,8 @@ class DescribeTheSheetsSent:
         assert "operations" in sent_sheets(master, "controler")
 
     def it_refuses_to_refresh_when_alertes_was_not_sent_and_changes_nothing(self, client, master_with_notes):
-        payload = office_payload(master_with_notes, sent_sheets(master_with_notes, "controler"))  # no Alertes
+        without = [s for s in sent_sheets(master_with_notes, "actualiser") if s != "Alertes"]
+        payload = office_payload(master_with_notes, without)
         response = client.post(SCRIPT_URL.format("actualiser"), json=payload)
         assert response.status_code == 400
         assert "Alertes" in response.text and "rien n'a été modifié" in response.text

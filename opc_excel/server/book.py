@@ -35,8 +35,8 @@ from opc_excel.text import match_key
 
 CONTROLER, ACTUALISER, DIAPORAMA = "controler", "actualiser", "diaporama"
 KEPT_SHEETS = (ALERTES, HISTORIQUE, HISTORIQUE_JALONS)  # read back so that a refresh keeps them
-SHEETS_SENT: dict[str, tuple[str, ...]] = {
-    CONTROLER: contract.INPUT_SHEETS,
+SHEETS_SENT: dict[str, tuple[str, ...]] = {  # Contrôler reads the history too: one alert count everywhere
+    CONTROLER: contract.INPUT_SHEETS + KEPT_SHEETS,
     ACTUALISER: contract.INPUT_SHEETS + KEPT_SHEETS,
     DIAPORAMA: contract.INPUT_SHEETS + KEPT_SHEETS,
 }

@@ -119,6 +119,8 @@ function opcOuvrirLien(url) {
 
 globalThis.opcVolet = {
   debut(appel) {
+    xlwings.hideGlobalError();
+    xlwings.hideGlobalStatus();
     const enCours = opcElement("opc-en-cours");
     if (enCours) {
       enCours.textContent = `${OPC_LIBELLES[appel] || appel} : traitement en cours…`;
@@ -133,6 +135,9 @@ globalThis.opcVolet = {
   },
   erreur(message) {
     xlwings.showGlobalError(message);
+  },
+  avertir(message) {
+    xlwings.showGlobalStatus(message);
   },
   ajouterDiaporama(diaporama) {
     const liste = opcElement("opc-liens");
