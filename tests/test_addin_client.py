@@ -285,6 +285,13 @@ class DescribeTheRibbonThroughTheRealClient:
         assert "Rien n'a été modifié" in p.error()
         assert p.workbook() == before
 
+    def it_says_in_french_that_the_workbook_is_half_refreshed_when_excel_fails_midway(self, pane):
+        p = pane()
+        p.page.evaluate("window.__fauxOffice.tomberEnPanneApres(200)")
+        p.press("opc-actualiser")
+        p.shoot("9-panne-en-cours-d-ecriture")
+        assert "n'est mis à jour qu'en partie" in p.error() and "Relancez" in p.error()
+
     def it_says_in_french_when_the_server_does_not_answer(self, pane):
         p = pane()
         p.page.route("**/xlwings/custom-scripts-call/**", lambda route: route.abort())
@@ -325,6 +332,23 @@ class DescribeTheServedPages:
         p.page.goto(f"{server}/xlwings/alert?prompt=Texte&title=Error&buttons=ok&mode=critical&callback=")
         dialog = p.page.evaluate("document.body.innerText")
         assert "Erreur" in dialog and "Fermer" in dialog and "OK" not in dialog
+
+
+class DescribeOneAlertCount:
+    def it_gives_the_same_count_from_controler_and_actualiser(self):
+        os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+        from fastapi.testclient import TestClient
+
+        from opc_excel.server.app import create_app
+        from tests.test_server import call_script
+
+        client = TestClient(create_app(local=True), base_url="http://localhost")
+        counts = []
+        for script in ("controler", "actualiser"):
+            [summary] = [json.loads(a["args"][1]) for a in call_script(client, MASTER, script)["actions"]
+                         if a["func"] == "runMacro" and a["args"][0] == "opcResume"]
+            counts.append(summary["alertes"])
+        assert counts[0] == counts[1]
 
 
 class DescribeTheManifest:

@@ -16,7 +16,7 @@
   "use strict";
   const hote = window.__HOTE__;
   const versionHote = hote.version || "1.9";
-  const journal = { actions: {}, dialogues: [], navigateur: [], volet: 0, erreurs: [] };
+  const journal = { actions: {}, dialogues: [], navigateur: [], volet: 0, panneApres: null };
 
   function versionSupportee(version) {
     const [a, b] = versionHote.split(".").map(Number);
@@ -247,7 +247,12 @@
     }
 
     _ecrire(rappel) {
-      this.context._file(() => rappel(this._h()));
+      this.context._file(() => {
+        if (journal.panneApres !== null && journal.panneApres-- <= 0) {
+          throw new OfficeError("GeneralException", "An internal error has occurred while processing the request.");
+        }
+        rappel(this._h());
+      });
     }
 
     load(proprietes) {
@@ -907,6 +912,10 @@
         merges: f.merges, widths: f.widths, heights: f.heights, frozen: f.frozen, tabColor: f.tabColor,
         validations: f.validations.length,
       }));
+    },
+    // Excel fails on the n-th write from now on (n = 0: the next one).
+    tomberEnPanneApres(n) {
+      journal.panneApres = n;
     },
     proteger(nom) {
       classeur.sheets.find((f) => f.name === nom).protected = true;

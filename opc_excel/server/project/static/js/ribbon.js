@@ -140,16 +140,14 @@ async function opcVerifierProtection(context, reponse, script) {
 // What a failure says to the user: our own sentences as they are, anything else in French.
 function opcMessage(erreur, ecriture, script) {
   if (erreur instanceof OpcErreur) return erreur.message;
-  console.error(erreur);
-  const cause = erreur && erreur.cause ? erreur.cause : erreur;
-  const code = cause && cause.code ? ` (code Excel : ${cause.code})` : "";
+  console.error(erreur, erreur && erreur.cause);  // Excel's own (English) message and code, for the IT
   const bouton = `«\u00a0${OPC_LIBELLES_RUBAN[script] || script}\u00a0»`;
   if (ecriture) {
-    return `Excel a refusé une modification en cours d'écriture${code} : le classeur n'est mis à jour qu'en partie. ` +
+    return `Excel a refusé une modification en cours d'écriture : le classeur n'est mis à jour qu'en partie. ` +
       `Relancez ${bouton} ; si l'erreur revient, enregistrez le classeur sous un autre nom, rouvrez-le et prévenez ` +
       "le service informatique en donnant l'heure de l'essai.";
   }
-  return `Excel n'a pas pu lire le classeur${code} : rien n'a été modifié. Recommencez ; si l'erreur revient, ` +
+  return `Excel n'a pas pu lire le classeur : rien n'a été modifié. Recommencez ; si l'erreur revient, ` +
     "fermez puis rouvrez le volet OPC urbain et prévenez le service informatique en donnant l'heure de l'essai.";
 }
 
