@@ -188,9 +188,9 @@ def inputs(book: dict[str, dict]) -> dict[str, dict]:
 
 
 def summary_count(text: str) -> int:
-    match = re.search(r"(\d+) alerte\(s\) : (\d+) rouge\(s\), (\d+) orange", text)
+    match = re.search(r"(\d[\d\u202f\u00a0]*) alertes? : \d[\d\u202f\u00a0]* rouges?, \d[\d\u202f\u00a0]* orange", text)
     assert match, text
-    return int(match.group(1))
+    return int(re.sub(r"\D", "", match.group(1)))
 
 
 # ------------------------------------------------------------------ the ribbon's commands
@@ -207,6 +207,7 @@ class DescribeTheRibbonThroughTheRealClient:
         same_values_as_the_command_line(book, refreshed(MASTER, tmp_path))
         assert inputs(book) == before
         assert "Actualiser les alertes — perseigne_master.xlsx" in p.text()
+        assert "21 alertes rouges" in p.text() and "(s)" not in p.text()
         assert p.page.evaluate("window.__fauxOffice.journal.volet") == 1  # the pane is shown after the command
 
     def it_checks_with_the_same_alert_count_as_the_refresh(self, pane):

@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from opc_excel.errors import OpcError
-from opc_excel.fr import fr_date
+from opc_excel.fr import fr_date, fr_number
 from opc_excel.model import Level
 from opc_excel.pipeline import (
     REFRESHED_SHEETS,
@@ -31,6 +31,7 @@ from opc_excel.read.source import GridSource
 from opc_excel.report import CheckReport
 from opc_excel.sheets.controles import write_controles
 from opc_excel.sheets.xlwings_backend import XlwingsOutput
+from opc_excel.situation.formats import plural
 from opc_excel.text import match_key
 
 CONTROLER, ACTUALISER, DIAPORAMA = "controler", "actualiser", "diaporama"
@@ -102,10 +103,12 @@ def run_summary(report: CheckReport, call: str, book_name: str) -> dict[str, obj
     blocking, warnings = len(report.blocking), len(report.warnings)
     red, orange = report.count(Level.ROUGE), report.count(Level.ORANGE)
     if blocking:
-        problems = (f"{blocking} problème(s) bloquant(s) : les valeurs concernées sont écartées des calculs ; "
+        problems = (f"{plural(blocking, 'problème bloquant', 'problèmes bloquants')} : les valeurs concernées sont "
+                    "écartées des calculs ; "
                     "corrigez-les en suivant les liens de la feuille Contrôles.")
     elif warnings:
-        problems = f"Aucun problème bloquant ; {warnings} avertissement(s) à vérifier dans la feuille Contrôles."
+        problems = (f"Aucun problème bloquant ; {plural(warnings, 'avertissement')} à vérifier dans la feuille "
+                    "Contrôles.")
     else:
         problems = "Aucun problème détecté dans les données."
     unreadable = refreshed_sheets(report) != REFRESHED_SHEETS
@@ -123,5 +126,6 @@ def run_summary(report: CheckReport, call: str, book_name: str) -> dict[str, obj
         "avertissements": warnings,
         "alertes": {Level.ROUGE.value: red, Level.ORANGE.value: orange},
         "feuilles": list(written),
-        "message": f"{situation} {problems} {len(report.alerts)} alerte(s) : {red} rouge(s), {orange} orange.",
+        "message": f"{situation} {problems} {plural(len(report.alerts), 'alerte')} : {plural(red, 'rouge')}, "
+                   f"{fr_number(orange)} orange.",
     }

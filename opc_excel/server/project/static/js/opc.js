@@ -17,6 +17,11 @@ function opcTexte(balise, texte, classe) {
   return element;
 }
 
+// "1 alerte rouge", "21 alertes rouges", "1 234 alertes" (French: singular below 2).
+function opcNombre(nombre, singulier, pluriel) {
+  return `${nombre.toLocaleString("fr-FR")} ${Math.abs(nombre) < 2 ? singulier : pluriel}`;
+}
+
 function opcAfficherResume(resume) {
   const zone = opcElement("opc-resume");
   if (!zone || !resume) return;
@@ -26,10 +31,10 @@ function opcAfficherResume(resume) {
   const chiffres = document.createElement("ul");
   chiffres.className = "opc-chiffres";
   const lignes = [
-    [`${resume.bloquants} problème(s) bloquant(s)`, resume.bloquants ? "opc-rouge" : ""],
-    [`${resume.avertissements} avertissement(s)`, resume.avertissements ? "opc-orange" : ""],
-    [`${resume.alertes.Rouge} alerte(s) rouge(s)`, resume.alertes.Rouge ? "opc-rouge" : ""],
-    [`${resume.alertes.Orange} alerte(s) orange`, resume.alertes.Orange ? "opc-orange" : ""],
+    [opcNombre(resume.bloquants, "problème bloquant", "problèmes bloquants"), resume.bloquants ? "opc-rouge" : ""],
+    [opcNombre(resume.avertissements, "avertissement", "avertissements"), resume.avertissements ? "opc-orange" : ""],
+    [opcNombre(resume.alertes.Rouge, "alerte rouge", "alertes rouges"), resume.alertes.Rouge ? "opc-rouge" : ""],
+    [opcNombre(resume.alertes.Orange, "alerte orange", "alertes orange"), resume.alertes.Orange ? "opc-orange" : ""],
   ];
   for (const [texte, classe] of lignes) chiffres.append(opcTexte("li", texte, classe));
   zone.append(chiffres);
