@@ -28,6 +28,7 @@ from urllib.parse import parse_qs, urlparse
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 
 from opc_excel.cli import main
 from opc_excel.read.contract import INPUT_SHEETS, OUTPUT_SHEETS
@@ -165,22 +166,48 @@ def pane(browser, server, captures):
         p.close()
 
 
-def refreshed(path: Path, tmp_path: Path) -> dict[str, dict[str, object]]:
-    """Return the output sheets' values after ``opc-excel refresh`` of ``path``."""
+def refreshed(path: Path, tmp_path: Path) -> openpyxl.Workbook:
+    """Return the workbook ``opc-excel refresh`` writes from ``path``."""
     out = tmp_path / "refresh.xlsx"
     status = main(["refresh", str(path), "--out", str(out)], today=date.today(), stdout=io.StringIO(),
                   stderr=io.StringIO())
     assert status in (0, 1)
-    workbook = openpyxl.load_workbook(out)
-    return {name: values_of(workbook[name]) for name in OUTPUT_SHEETS}
+    return openpyxl.load_workbook(out)
 
 
-def same_values_as_the_command_line(book: dict[str, dict], expected: dict[str, dict], names=None) -> None:
-    names = names or {}
-    for sheet, values in expected.items():
-        got = sheet_values(book[names.get(sheet, sheet)])
+@pytest.fixture(scope="module")
+def master_refreshed(tmp_path_factory) -> openpyxl.Workbook:
+    return refreshed(MASTER, tmp_path_factory.mktemp("refresh"))
+
+
+def same_values_as_the_command_line(book: dict[str, dict], expected: openpyxl.Workbook) -> None:
+    for sheet in OUTPUT_SHEETS:
+        got, values = sheet_values(book[sheet]), values_of(expected[sheet])
         differing = {k: (got.get(k), values.get(k)) for k in set(got) | set(values) if got.get(k) != values.get(k)}
         assert not differing, f"{sheet}: {sorted(differing.items())[:8]}"
+
+
+def looks(book: dict[str, dict], expected: openpyxl.Workbook, sheet: str) -> tuple[dict, dict]:
+    """Return how each cell of an output sheet looks in the fake Excel and in the command line's file:
+    number format (non-empty cells), fill colour, bold, italic; and the merged ranges, the visibility."""
+    fake, ws = book[sheet], expected[sheet]
+    got, want = {}, {}
+    for row in ws.iter_rows():
+        for cell in row:
+            key = f"{cell.row - 1},{cell.column - 1}"
+            value, number_format = fake["cells"].get(key, ["", "General"])
+            formats = fake["formats"].get(key, {})
+            fill = (formats.get("fill.color") or "").lstrip("#").upper() or None
+            got[cell.coordinate] = (number_format if value != "" else None, fill, bool(formats.get("font.bold")),
+                                    bool(formats.get("font.italic")))
+            want[cell.coordinate] = (cell.number_format if cell.value not in (None, "") else None,
+                                     cell.fill.fgColor.rgb[-6:] if cell.fill.fill_type == "solid" else None,
+                                     bool(cell.font.b), bool(cell.font.i))
+    got["merges"] = sorted(f"{get_column_letter(m[1] + 1)}{m[0] + 1}:{get_column_letter(m[3] + 1)}{m[2] + 1}"
+                           for m in fake["merges"])
+    want["merges"] = sorted(str(r) for r in ws.merged_cells.ranges)
+    got["visible"], want["visible"] = fake["visibility"] == "Visible", ws.sheet_state == "visible"
+    return got, want
 
 
 def inputs(book: dict[str, dict]) -> dict[str, dict]:
@@ -197,14 +224,17 @@ def summary_count(text: str) -> int:
 
 @needs_browser
 class DescribeTheRibbonThroughTheRealClient:
-    def it_refreshes_as_the_command_line_does_and_leaves_the_input_sheets_alone(self, pane, tmp_path):
+    def it_refreshes_as_the_command_line_does_and_leaves_the_input_sheets_alone(self, pane, master_refreshed):
         p = pane()
         before = inputs(p.workbook())
         p.press("opc-actualiser")
         p.shoot("1-actualiser")
         assert p.error() == "", p.error()
         book = p.workbook()
-        same_values_as_the_command_line(book, refreshed(MASTER, tmp_path))
+        same_values_as_the_command_line(book, master_refreshed)
+        for sheet in OUTPUT_SHEETS:
+            got, want = looks(book, master_refreshed, sheet)
+            assert got == want, (sheet, sorted((k, got.get(k), v) for k, v in want.items() if got.get(k) != v)[:6])
         assert inputs(book) == before
         assert "Actualiser les alertes — perseigne_master.xlsx" in p.text()
         assert "21 alertes rouges" in p.text() and "(s)" not in p.text()
@@ -236,13 +266,13 @@ class DescribeTheRibbonThroughTheRealClient:
         with urllib.request.urlopen(opened[0]) as response:
             assert response.read(4) == b"PK\x03\x04"
 
-    def it_runs_one_command_at_a_time_when_pressed_twice(self, pane, tmp_path):
+    def it_runs_one_command_at_a_time_when_pressed_twice(self, pane, master_refreshed):
         p = pane()
         p.press("opc-actualiser", "opc-actualiser")
         p.shoot("4-deux-appuis")
         assert len([c for c in p.calls if "custom-scripts-call" in c]) == 1
         assert "déjà en cours" in p.notice()
-        same_values_as_the_command_line(p.workbook(), refreshed(MASTER, tmp_path))
+        same_values_as_the_command_line(p.workbook(), master_refreshed)
 
     def it_recreates_the_output_sheets_of_a_damaged_workbook(self, pane, tmp_path):
         damaged = tmp_path / "sans-sorties.xlsx"
