@@ -149,6 +149,8 @@ CASES = [
     ("DQ-NEG", _set("Opérations", 3, "Quantité réalisée", -3), "Opérations", Severity.BLOQUANT),
     ("DQ-PRIV", _add_column("Relogement", "Nom du ménage"), "Relogement", Severity.BLOQUANT),
     ("DQ-PRIV", _add_column("Relogement", "Téléphone"), "Relogement", Severity.BLOQUANT),
+    ("DQ-LIST", _participants(["Ville", "Chef de projet", "Point mensuel; Comité de suivis"], "C3"), "Participants",
+     Severity.BLOQUANT),  # an instance not in the Instances list: that invitee would miss its convocations
     ("DQ-PRIV", _participants(["Ville", "Chef de projet", "Point mensuel", "06 12 34 56 78"], "D3"), "Participants",
      Severity.BLOQUANT),  # a phone number where a professional contact goes
     ("DQ-PRIV", _participants(["Ville", "Chef de projet", "Point mensuel", "j.martin@gmail.com"], "D3"),

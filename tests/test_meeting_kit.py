@@ -220,6 +220,13 @@ class DescribeTheParticipantsSheet:
         s = Situation.of(report)
         assert "Ville test" in [p.organisation for p in attendees(s, kit_meeting(s, "copil", None))]
 
+    def it_keeps_the_known_instances_of_a_line_that_names_an_unknown_one(self, tmp_path):
+        line = ["Ville test", "Chef de projet", "comite de pilotage; Comité de suivis", None]
+        report = check_file(_kit_book(tmp_path, participants=[line]), at=None, today=TODAY)
+        [problem] = report.problems
+        assert (problem.code, problem.cell) == ("DQ-LIST", "C3") and "« Comité de suivis »" in problem.message
+        assert report.programme.participants[-1].instances == ("Comité de pilotage",)
+
     def it_says_so_when_nobody_is_invited(self, tmp_path):
         report = check_file(make_workbook(tmp_path), at=None, today=TODAY)  # no Participants sheet: no problem
         assert report.problems == ()

@@ -16,6 +16,7 @@ from datetime import date
 import pandas as pd
 import pandera.pandas as pa
 
+from opc_excel.checks.participants import check_participant_instances
 from opc_excel.fr import fr_amount, fr_date
 from opc_excel.read import contract
 from opc_excel.read.contract import Column, Kind
@@ -84,6 +85,9 @@ def check_tables(result: ReadResult) -> None:
         table = result.tables.get(sheet)
         if table is not None and operation_ids is not None and attr in table.columns:
             _check_id_lists(table, attr, operation_ids, result.log)
+    participants = result.tables.get(contract.PARTICIPANTS)
+    if participants is not None:
+        check_participant_instances(participants, result.lists, result.log)
 
 
 # ---------------------------------------------------------------- pandera schemas
