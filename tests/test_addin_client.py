@@ -95,7 +95,8 @@ def server():
 @pytest.fixture(scope="module")
 def browser():
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        launched = playwright.chromium.launch(executable_path=CHROMIUM,
+                                              args=["--no-sandbox", "--disable-dev-shm-usage"])
         yield launched
         launched.close()
 
@@ -288,6 +289,8 @@ class DescribeTheRibbonThroughTheRealClient:
 
     def it_says_in_french_what_to_update_on_an_excel_too_old(self, pane):
         p = pane(exported_workbook(MASTER, version="1.8"))
+        p.page.wait_for_function("!document.querySelector('#global-error-alert').classList.contains('d-none')")
+        assert "trop ancienne" in p.error()  # as soon as the pane opens
         before = p.workbook()
         p.press("opc-actualiser")
         p.shoot("6-excelapi-1-8")

@@ -175,6 +175,9 @@ document.addEventListener("DOMContentLoaded", async () => {
     });
   }
   await Office.onReady();
+  if (!Office.context.requirements.isSetSupported("ExcelApi", OPC_EXCELAPI)) {
+    globalThis.opcVolet.erreur(OPC_EXCEL_ANCIEN);  // said as soon as the pane opens, before any click
+  }
   const classeur = await xlwings.getActiveBookName();
   try {
     opcAfficherResume(JSON.parse(localStorage.getItem(`opc-resume:${classeur}`)));
