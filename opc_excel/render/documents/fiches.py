@@ -74,6 +74,8 @@ def build_fiches(report: CheckReport, *, moa: str | None = None, situation: Situ
     b.title(project, [KIND + (f" — {ops[0].owner or NO_OWNER}" if moa else ""), f"Situation au {fr_date(s.at)}",
                       plural(len(ops), "opération")])
     follow_up = {row.key: row.user for row in report.previous_alerts.rows if row.key}
+    if not ops:
+        b.paragraph("Aucune opération n'est saisie (feuille Opérations) : il n'y a pas de fiche à écrire.")
     for op in ops:
         fiche(s, op, b, follow_up)
     return b.save()
