@@ -98,7 +98,7 @@ def fiche(s: Situation, op: Operation, b: DocumentBuilder, follow_up: dict[str, 
     milestones += [m for name, m in op.milestones.items() if m not in milestones]
     b.table(["Jalon", "Convention", "Avenant", "Prévisionnelle", "Réelle", "Motif de décalage"],
             [[m.name, maybe_date(m.convention, "—"), maybe_date(m.avenant, "—"), maybe_date(m.forecast, "—"),
-              maybe_date(m.actual, "—"), m.motif or "—"] for m in milestones], (4.0, 2.2, 2.2, 2.4, 2.2, 4.0),
+              maybe_date(m.actual, "—"), m.motif or "—"] for m in milestones], (3.8, 2.2, 2.2, 2.8, 2.2, 3.8),
             empty="Aucun jalon n'est saisi pour cette opération (feuille Jalons).")
     b.heading(SECTIONS[2], 3)
     lines = s.programme.funding_of(op.id)
