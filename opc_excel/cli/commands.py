@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import errno
-import importlib.util
+import importlib
 import json
 import os
 import socket
@@ -203,7 +203,12 @@ def _server_packages() -> None:
     opc-excel is installed from its folder, not from a public index: « pip install "opc-excel[server]" »
     would fail, « pip install ".[server]" » run from the project folder works.
     """
-    missing = [name for name in ("uvicorn", "xlwings_server") if importlib.util.find_spec(name) is None]
+    missing = []
+    for name in ("uvicorn", "xlwings_server"):
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            missing.append(name)
     if missing:
         raise UsageError(f"Le serveur du complément Excel demande des paquets en plus ({', '.join(missing)}) : "
                          f"depuis le dossier du projet opc_excel, tapez {SERVER_EXTRA} (dans son environnement "
