@@ -69,8 +69,13 @@ def configure_environment(*, local: bool) -> None:
         os.environ.setdefault(name, value)
     config = sys.modules.get("xlwings_server.config")
     if config is not None and Path(config.PROJECT_DIR).resolve() != PROJECT_DIR:
-        raise ServerConfigError(f"xlwings Server a été chargé avec un autre dossier de projet ({config.PROJECT_DIR}) : "
-                                "lancez le serveur par « opc-excel serve ».")
+        if "xlwings_server.main" in sys.modules:  # the application exists already, with the other settings
+            raise ServerConfigError("xlwings Server a été chargé avec un autre dossier de projet "
+                                    f"({config.PROJECT_DIR}) : lancez le serveur par « opc-excel serve ».")
+        # Only probed (``import xlwings_server``, e.g. to check the extra is installed): forget it, so that
+        # it is imported again with this add-in's settings.
+        for name in [m for m in sys.modules if m == "xlwings_server" or m.startswith("xlwings_server.")]:
+            del sys.modules[name]
 
 
 def max_request_bytes() -> int:

@@ -38,9 +38,10 @@ function opcCle(nom) {
 const OPC_EXCELAPI = "1.9";
 const OPC_EXCEL_ANCIEN =
   "Cette version d'Excel est trop ancienne pour le complément OPC urbain : il lui faut l'ensemble d'API " +
-  `«\u00a0ExcelApi ${OPC_EXCELAPI}\u00a0» (Excel 2021, Microsoft 365 ou Excel sur le web). Rien n'a été modifié. ` +
-  "Faites mettre Excel à jour (Fichier › Compte › Options de mise à jour › Mettre à jour maintenant) ou " +
-  "demandez-le au service informatique ; en attendant, la ligne de commande (opc-excel refresh) fait le même travail.";
+  `«\u00a0ExcelApi ${OPC_EXCELAPI}\u00a0», qu'ont Excel 2021, Microsoft 365 et Excel sur le web (pas Excel 2016 ni ` +
+  "2019). Rien n'a été modifié. Faites mettre Excel à jour (Fichier › Compte › Options de mise à jour › Mettre à " +
+  "jour maintenant) ou demandez une version récente au service informatique ; en attendant, ouvrez le classeur " +
+  "dans Excel sur le web, ou utilisez la ligne de commande (opc-excel refresh).";
 
 // An error whose message is already a French sentence for the user.
 class OpcErreur extends Error {}
