@@ -443,6 +443,10 @@ class DescribeTheRibbon:
         assert items == ["Point mensuel", "Comité de suivi", "Comité de pilotage", "Revue de projet",
                          "Réunion restreinte technique", "Réunion restreinte financière", "Réunion restreinte sociale"]
 
+    def it_names_no_city_a_new_one_would_have_to_remove(self, client, manifest):
+        assert "Alençon" not in client.get("/manifest.xml").text  # the name is XLWINGS_PROJECT_NAME's
+        assert manifest.find("o:ProviderName", self.NS).text == "OPC urbain"
+
     def it_calls_only_functions_ribbon_js_associates(self, manifest):
         ribbon = RIBBON_JS.read_text(encoding="utf-8")
         associated = set(re.findall(r'Office\.actions\.associate\("([\w-]+)"', ribbon))

@@ -88,11 +88,16 @@ async function opcFinitions(context, nomFeuille, donneesJson) {
     }],
     ["1.9", () => {
       if (!page) return;
-      const zoom = { horizontalFitToPages: 1 };
+      const zoom = { horizontalFitToPages: page.fit_width || 1 };  // wide sheets over a few pages, ≥ 65 %
       if (page.fit_height) zoom.verticalFitToPages = page.fit_height;
       feuille.pageLayout.zoom = zoom;
     }],
+    ["1.9", () => { if (page) feuille.pageLayout.printOrder = "OverThenDown"; }],
     ["1.9", () => { if (page && page.title_rows) feuille.pageLayout.setPrintTitleRows(page.title_rows); }],
+    ["1.9", () => { if (page && page.title_columns) feuille.pageLayout.setPrintTitleColumns(page.title_columns); }],
+    ["1.9", () => {
+      if (page && page.footer) feuille.pageLayout.headersFooters.defaultForAllPages.centerFooter = page.footer;
+    }],
     ["1.9", () => {
       if (!page) return;
       feuille.pageLayout.centerHorizontally = Boolean(page.center_horizontally);
