@@ -324,6 +324,67 @@ class DescribeTheDeckRoute:
         assert len(Presentation(io.BytesIO(response.content)).slides) >= 5
 
 
+def post_document(client: TestClient, path: Path, url: str, **kwargs):
+    return client.post(url, json=office_payload(path, sent_sheets(path, "diaporama")), **kwargs)
+
+
+def docx_text(content: bytes) -> str:
+    from docx import Document
+
+    return "\n".join(p.text for p in Document(io.BytesIO(content)).paragraphs)
+
+
+class DescribeTheDocumentRoute:
+    def it_returns_the_rapport_semestriel_of_the_workbook_sent_as_a_word_document(self, client, tmp_path):
+        response = post_document(client, make_workbook(tmp_path), "/opc/document/rapport")
+        assert response.status_code == 200, response.text
+        assert response.headers["content-type"] == routes.DOCX
+        assert 'filename="rapport-semestriel_2011-09-30.docx"' in response.headers["content-disposition"]
+        text = docx_text(response.content)
+        assert "Rapport semestriel" in text and "30/09/2011" in text
+
+    def it_writes_the_convocation_of_the_meeting_asked_for_as_the_command_line_names_it(self, client, tmp_path):
+        response = post_document(client, make_workbook(tmp_path), "/opc/document/convocation?instance=comite-suivi")
+        assert response.status_code == 200, response.text
+        name = re.search(r'filename="(.*)"', response.headers["content-disposition"]).group(1)
+        assert name.startswith("convocation_comite-suivi_") and name.endswith(".docx")
+        assert "Ordre du jour" in docx_text(response.content)
+
+    @pytest.mark.parametrize(("url", "status", "words"), [
+        ("/opc/document/bilan", 404, "inconnu"),  # not a document
+        ("/opc/document/convocation", 400, "quelle réunion"),  # the meeting is missing
+        ("/opc/document/compte-rendu?instance=conseil", 400, "quelle réunion"),  # not a meeting of the kit
+        ("/opc/document/rapport?instance=copil", 400, "convocation et au compte rendu"),  # no meeting for it
+        ("/opc/document/fiches?format=pdf", 400, "inconnu"),  # an unknown parameter
+    ])
+    def it_refuses_a_wrong_document_or_meeting_in_french_before_reading_the_workbook(self, client, tmp_path,
+                                                                                     monkeypatch, url, status, words):
+        monkeypatch.setattr(routes, "_build_document", lambda *a: pytest.fail("the workbook was read"))
+        response = post_document(client, make_workbook(tmp_path), url)
+        assert response.status_code == status and words in response.text
+
+    def it_answers_a_body_that_is_not_a_workbook_in_french(self, client):
+        response = client.post("/opc/document/rapport", content=b"[1, 2]")
+        assert response.status_code == 400 and "classeur lisible" in response.text
+
+    def it_gives_the_task_pane_a_secret_short_lived_download_link(self, client, tmp_path):
+        response = post_document(client, make_workbook(tmp_path), "/opc/document/fiches?lien=1")
+        link = response.json()
+        assert link["fichier"] == "fiches-operation_2011-09-30.docx" and link["valable_minutes"] == 15
+        token = link["url"].rsplit("/", 1)[1]
+        assert link["url"] == f"/opc/document/fichier/{token}" and len(token) >= 40
+        download = client.get(link["url"])
+        assert download.headers["content-type"] == routes.DOCX and "Fiches opération" in docx_text(download.content)
+        assert client.get(f"/opc/deck/fichier/{token}").status_code == 404  # a document is not served as a deck
+        missing = client.get("/opc/document/fichier/pas-un-jeton")
+        assert missing.status_code == 404 and "expiré" in missing.text and "le document" in missing.text
+
+    def it_lists_the_meetings_of_the_kit(self):
+        from opc_excel.render.documents.kit import KIT_KINDS
+
+        assert tuple(routes.INSTANCES) == KIT_KINDS
+
+
 @pytest.fixture
 def with_token(monkeypatch):
     """The app with authentication on (then back to local, no token)."""
@@ -339,7 +400,8 @@ class DescribeAuthentication:
         ran = []
         monkeypatch.setattr(scripts, "run_actualiser", lambda book, today: ran.append(book))
         headers = {"Authorization": header} if header is not None else {}
-        for url in (SCRIPT_URL.format("actualiser"), SCRIPT_URL.format("controler"), "/opc/deck/comite-suivi"):
+        for url in (SCRIPT_URL.format("actualiser"), SCRIPT_URL.format("controler"), "/opc/deck/comite-suivi",
+                    "/opc/document/rapport"):
             response = client.post(url, json=office_payload(master_with_notes), headers=headers)
             assert response.status_code == 401 and "jeton" in response.json()["detail"]
         assert ran == [] and decks == []
@@ -436,12 +498,19 @@ class DescribeTheRibbon:
         tab = manifest.find(".//v:CustomTab", self.NS)
         assert strings[tab.find("v:Label", self.NS).get("resid")] == "OPC urbain"
         controls = {strings[c.find("v:Label", self.NS).get("resid")]: c for c in tab.iter(f"{{{self.NS['v']}}}Control")}
-        assert list(controls) == ["Contrôler", "Actualiser les alertes", "Diaporama", "Volet OPC"]
+        assert list(controls) == ["Contrôler", "Actualiser les alertes", "Diaporama", "Documents", "Volet OPC"]
         assert controls["Diaporama"].get(self.XSI_TYPE) == "Menu"
         items = [strings[i.find("v:Label", self.NS).get("resid")] for i in controls["Diaporama"].iter(
             f"{{{self.NS['v']}}}Item")]
         assert items == ["Point mensuel", "Comité de suivi", "Comité de pilotage", "Revue de projet",
                          "Réunion restreinte technique", "Réunion restreinte financière", "Réunion restreinte sociale"]
+        assert controls["Documents"].get(self.XSI_TYPE) == "Menu"
+        documents = [strings[i.find("v:Label", self.NS).get("resid")] for i in controls["Documents"].iter(
+            f"{{{self.NS['v']}}}Item")]
+        assert documents == ["Rapport semestriel"] + [
+            f"{what} — {meeting}" for what in ("Convocation", "Compte rendu")
+            for meeting in ("Point mensuel", "Comité de suivi", "Comité de pilotage", "Revue de projet")] + [
+            "Fiches opération"]
 
     def it_names_no_city_a_new_one_would_have_to_remove(self, client, manifest):
         assert "Alençon" not in client.get("/manifest.xml").text  # the name is XLWINGS_PROJECT_NAME's
@@ -452,8 +521,11 @@ class DescribeTheRibbon:
         associated = set(re.findall(r'Office\.actions\.associate\("([\w-]+)"', ribbon))
         menu = re.search(r"const OPC_DIAPORAMAS = \{(.*?)\};", ribbon, re.DOTALL).group(1)
         associated |= {f"opc-deck-{key}" for key in re.findall(r'"([\w-]+)": \{ kind', menu)}
+        documents = re.search(r"const OPC_DOCUMENTS = \{(.*?)\};", ribbon, re.DOTALL).group(1)
+        associated |= {f"opc-doc-{key}" for key in re.findall(r'"([\w-]+)": \{ kind', documents)}
+        assert {f"opc-doc-{item['id']}" for item in routes.DOCUMENT_MENU} <= associated
         called = {f.text for f in manifest.iter(f"{{{self.NS['v']}}}FunctionName")}
-        assert called == associated and len(called) == 9
+        assert called == associated and len(called) == 19
 
     def it_points_at_the_served_task_pane_and_icons(self, client, manifest):
         urls = {u.get("id"): u.get("DefaultValue") for u in manifest.iter(f"{{{self.NS['bt']}}}Url")}

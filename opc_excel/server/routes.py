@@ -1,9 +1,12 @@
-"""``POST /opc/deck/{kind}``: a deck from the workbook the add-in sends, as a .pptx.
+"""``POST /opc/deck/{kind}`` and ``POST /opc/document/{kind}``: a deck (.pptx) or a Word document (.docx) from the
+workbook the add-in sends.
 
-The body is the same Office.js payload as the scripts'. The answer is the .pptx itself, or, with
+The body is the same Office.js payload as the scripts'. The answer is the file itself, or, with
 ``?lien=1``, a short-lived download link for the task pane (Excel's task pane can't save a file:
-the link opens in the browser). Kinds are those of ``opc-excel deck``; ``?theme=`` only for the
-réunion restreinte. The deck itself comes from ``opc_excel.render.decks.build_deck``.
+the link opens in the browser). Deck kinds are those of ``opc-excel deck``; ``?theme=`` only for the
+réunion restreinte. The deck itself comes from ``opc_excel.render.decks.build_deck``. The documents are
+those of ``opc-excel rapport``, ``convocation`` and ``compte-rendu`` (``?instance=``, a meeting of the kit)
+and ``fiches`` (every operation), named as the command line names them.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ log = logging.getLogger(__name__)
 router = APIRouter(prefix=f"{settings.app_path}/opc")
 
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 DECK_KINDS = {  # as on the command line (opc-excel deck KIND), with the ribbon's labels
     "point-mensuel": "Point mensuel",
     "comite-suivi": "Comité de suivi",
@@ -44,19 +48,33 @@ DECK_MENU = [{"id": kind, "label": label, "kind": kind, "theme": None}
              "theme": theme} for theme, label in THEMES.items()]
 """The ribbon's Diaporama menu and the task pane's list (``ribbon.js`` maps the same ids to kind and theme)."""
 templates.env.globals["deck_menu"] = DECK_MENU
+DOCUMENT_KINDS = {"rapport": "Rapport semestriel", "convocation": "Convocation et ordre du jour",
+                  "compte-rendu": "Compte rendu prérempli", "fiches": "Fiches opération"}
+INSTANCES = {kind: DECK_KINDS[kind] for kind in ("point-mensuel", "comite-suivi", "copil", "revue-projet")}
+"""The meetings of the kit (``opc_excel.render.documents.kit.KIT_KINDS``), with their labels."""
+FOR_A_MEETING = {"convocation": "Convocation", "compte-rendu": "Compte rendu"}
+DOCUMENT_MENU = [{"id": "rapport", "label": DOCUMENT_KINDS["rapport"], "kind": "rapport", "instance": None}] + [
+    {"id": f"{kind}-{instance}", "label": f"{prefix} — {label}", "kind": kind, "instance": instance}
+    for kind, prefix in FOR_A_MEETING.items() for instance, label in INSTANCES.items()] + [
+    {"id": "fiches", "label": DOCUMENT_KINDS["fiches"], "kind": "fiches", "instance": None}]
+"""The ribbon's Documents menu (``ribbon.js`` maps the same ids to kind and instance)."""
+templates.env.globals["document_menu"] = DOCUMENT_MENU
 QUERY_PARAMETERS = {"theme", "lien"}
+DOCUMENT_PARAMETERS = {"instance", "lien"}
 LINK_LIFETIME = 15 * 60  # seconds
 MAX_LINKS = 20
+NOT_A_WORKBOOK = "La requête ne contient pas de classeur lisible : relancez depuis le ruban OPC urbain."
 
 
 @dataclass(frozen=True)
-class _Deck:
+class _Kept:
     filename: str
     content: bytes
+    media_type: str
     expires: float
 
 
-_links: OrderedDict[str, _Deck] = OrderedDict()
+_links: OrderedDict[str, _Kept] = OrderedDict()
 
 
 def _refusal(message: str, status_code: int = 400) -> PlainTextResponse:
@@ -106,41 +124,120 @@ async def deck(kind: str, request: Request, current_user: dep.User) -> Response:
     refusal = deck_request_error(kind, query)
     if refusal is not None:
         return refusal
-    try:
-        payload = json.loads(await request.body())
-        if not isinstance(payload, dict) or not isinstance(payload.get("sheets"), list):
-            raise ValueError
-    except ValueError:
-        return _refusal("La requête ne contient pas de classeur lisible : relancez depuis le ruban OPC urbain.")
+    payload = _read_payload(await request.body())
+    if payload is None:
+        return _refusal(NOT_A_WORKBOOK)
     theme = query.get("theme")
     log.info("Diaporama %s%s demandé par %s", kind, f" ({theme})" if theme else "", current_user.name)
     filename, content = await scripts.run_for_user(lambda: _build(payload, kind, theme), f"diaporama {kind}")
+    return _answer(filename, content, PPTX, "deck", query)
+
+
+def _read_payload(body: bytes) -> dict | None:
+    """Return the Office.js payload of the body, or None when it is not a workbook."""
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        return None
+    return payload if isinstance(payload, dict) and isinstance(payload.get("sheets"), list) else None
+
+
+def _answer(filename: str, content: bytes, media_type: str, route: str, query: dict[str, str]) -> Response:
+    """Return the file itself, or with ``?lien=1`` its download link for the task pane."""
     if query.get("lien") == "1":
-        token = _keep(filename, content)
+        token = _keep(filename, content, media_type)
         return JSONResponse({"fichier": filename, "taille": len(content),
-                             "url": f"{settings.app_path}/opc/deck/fichier/{token}",
+                             "url": f"{settings.app_path}/opc/{route}/fichier/{token}",
                              "valable_minutes": LINK_LIFETIME // 60})
-    return Response(content, media_type=PPTX, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(content, media_type=media_type,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-def _keep(filename: str, content: bytes) -> str:
-    """Keep a deck for a short while; return the secret part of its download link."""
+def _keep(filename: str, content: bytes, media_type: str) -> str:
+    """Keep a file for a short while; return the secret part of its download link."""
     now = time.monotonic()
     for token in [t for t, d in _links.items() if d.expires < now]:
         del _links[token]
     while len(_links) >= MAX_LINKS:
         _links.popitem(last=False)
     token = secrets.token_urlsafe(32)
-    _links[token] = _Deck(filename, content, now + LINK_LIFETIME)
+    _links[token] = _Kept(filename, content, media_type, now + LINK_LIFETIME)
     return token
+
+
+def _kept_file(token: str, media_type: str, what: str) -> Response:
+    kept = _links.get(token)
+    if kept is None or kept.expires < time.monotonic() or kept.media_type != media_type:
+        return _refusal(f"Ce lien de téléchargement a expiré (il vaut 15 minutes) : générez à nouveau {what} "
+                        "depuis le ruban OPC urbain.", 404)
+    return Response(kept.content, media_type=media_type,
+                    headers={"Content-Disposition": f'attachment; filename="{kept.filename}"'})
 
 
 @router.get("/deck/fichier/{token}")
 async def deck_file(token: str) -> Response:
     """Return a deck kept by ``?lien=1`` (the link itself is the secret: it opens in the user's browser)."""
-    kept = _links.get(token)
-    if kept is None or kept.expires < time.monotonic():
-        return _refusal("Ce lien de téléchargement a expiré (il vaut 15 minutes) : générez à nouveau le diaporama "
-                        "depuis le ruban OPC urbain.", 404)
-    return Response(kept.content, media_type=PPTX,
-                    headers={"Content-Disposition": f'attachment; filename="{kept.filename}"'})
+    return _kept_file(token, PPTX, "le diaporama")
+
+
+def document_request_error(kind: str, query: dict[str, str]) -> PlainTextResponse | None:
+    """Return the French refusal of a wrong document, meeting or parameter, or None when the request is right."""
+    unknown = sorted(set(query) - DOCUMENT_PARAMETERS)
+    if unknown:
+        return _refusal(f"Paramètre inconnu : {', '.join(unknown)}. Seuls « instance » et « lien » sont acceptés.")
+    if kind not in DOCUMENT_KINDS:
+        return _refusal(f"Document « {kind} » inconnu : choisissez parmi {', '.join(DOCUMENT_KINDS)}.", 404)
+    instance = query.get("instance")
+    if kind in FOR_A_MEETING and instance not in INSTANCES:
+        return _refusal(f"{FOR_A_MEETING[kind]} de quelle réunion ? Indiquez ?instance={' | '.join(INSTANCES)}.")
+    if kind not in FOR_A_MEETING and instance is not None:
+        return _refusal(f"L'instance ne s'applique qu'à la convocation et au compte rendu, pas au document « {kind} ».")
+    if query.get("lien", "1") not in ("0", "1"):
+        return _refusal("Le paramètre « lien » vaut 0 ou 1.")
+    return None
+
+
+def _build_document(payload: dict, kind: str, instance: str | None) -> tuple[str, bytes]:
+    """Return the file name and the .docx bytes of the document ``kind``, as the command line writes it."""
+    from opc_excel.render.documents.compte_rendu import build_compte_rendu
+    from opc_excel.render.documents.fiches import build_fiches, fiches_file_name
+    from opc_excel.render.documents.kit import build_convocation, kit_file_name, kit_meeting
+    from opc_excel.render.documents.rapport import build_report, report_file_name
+    from opc_excel.situation import Situation
+
+    book = xw.Book(json=payload)
+    try:
+        report = check_book(book, DIAPORAMA, scripts.today())
+    finally:
+        book.close()
+    situation = Situation.of(report)
+    if kind == "rapport":
+        return report_file_name(report.at), build_report(report, situation=situation)
+    if kind == "fiches":
+        return fiches_file_name(report.at), build_fiches(report, situation=situation)
+    build = build_convocation if kind == "convocation" else build_compte_rendu
+    name = kit_file_name(kind, instance, kit_meeting(situation, instance, None).day)
+    return name, build(report, instance, situation=situation)
+
+
+@router.post("/document/{kind}")
+async def document(kind: str, request: Request, current_user: dep.User) -> Response:
+    """Return the Word document ``kind`` of the workbook in the body (.docx), or a download link with ``?lien=1``."""
+    query = dict(request.query_params)
+    refusal = document_request_error(kind, query)
+    if refusal is not None:
+        return refusal
+    payload = _read_payload(await request.body())
+    if payload is None:
+        return _refusal(NOT_A_WORKBOOK)
+    instance = query.get("instance")
+    log.info("Document %s%s demandé par %s", kind, f" ({instance})" if instance else "", current_user.name)
+    filename, content = await scripts.run_for_user(lambda: _build_document(payload, kind, instance),
+                                                   f"document {kind}")
+    return _answer(filename, content, DOCX, "document", query)
+
+
+@router.get("/document/fichier/{token}")
+async def document_file(token: str) -> Response:
+    """Return a document kept by ``?lien=1`` (the link itself is the secret: it opens in the user's browser)."""
+    return _kept_file(token, DOCX, "le document")

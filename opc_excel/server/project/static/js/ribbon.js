@@ -21,6 +21,21 @@ const OPC_DIAPORAMAS = {
   "reunion-restreinte-sociale": { kind: "reunion-restreinte", theme: "sociale" },
 };
 
+// The Documents menu: function name in the manifest (opc-doc-…) -> kind and instance of POST /opc/document/{kind}
+// (routes.DOCUMENT_MENU); the documents read the same sheets as the decks.
+const OPC_DOCUMENTS = {
+  "rapport": { kind: "rapport", instance: null },
+  "convocation-point-mensuel": { kind: "convocation", instance: "point-mensuel" },
+  "convocation-comite-suivi": { kind: "convocation", instance: "comite-suivi" },
+  "convocation-copil": { kind: "convocation", instance: "copil" },
+  "convocation-revue-projet": { kind: "convocation", instance: "revue-projet" },
+  "compte-rendu-point-mensuel": { kind: "compte-rendu", instance: "point-mensuel" },
+  "compte-rendu-comite-suivi": { kind: "compte-rendu", instance: "comite-suivi" },
+  "compte-rendu-copil": { kind: "compte-rendu", instance: "copil" },
+  "compte-rendu-revue-projet": { kind: "compte-rendu", instance: "revue-projet" },
+  "fiches": { kind: "fiches", instance: null },
+};
+
 // Same as opc_excel.text.match_key: "  Maître d’ouvrage " and "maitre d'ouvrage" are one name.
 function opcCle(nom) {
   return String(nom)
@@ -152,7 +167,9 @@ function opcMessage(erreur, ecriture, script) {
     "fermez puis rouvrez le volet OPC urbain et prévenez le service informatique en donnant l'heure de l'essai.";
 }
 
-const OPC_LIBELLES_RUBAN = { controler: "Contrôler", actualiser: "Actualiser les alertes", diaporama: "Diaporama" };
+const OPC_LIBELLES_RUBAN = {
+  controler: "Contrôler", actualiser: "Actualiser les alertes", diaporama: "Diaporama", documents: "Documents",
+};
 let opcAppelEnCours = null;
 
 // One command at a time: a second press while one runs is told to wait, and nothing is sent.
@@ -212,6 +229,25 @@ async function opcGenererDiaporama(identifiant) {
   await opcAfficherVolet();
 }
 
+// Generates a Word document (rapport, convocation, compte rendu, fiches) as a deck is generated: the decks' sheets
+// go to POST /opc/document/{kind}; the answer is a download link, listed in the task pane.
+async function opcGenererDocument(identifiant) {
+  const { kind, instance } = OPC_DOCUMENTS[identifiant];
+  await opcUnSeulAppel("documents", async () => {
+    try {
+      opcVerifierExcel();
+      const auth = await opcAuthentification();
+      const { donnees, entetes } = await Excel.run((context) => opcDonneesClasseur("diaporama", auth, context));
+      const parametres = new URLSearchParams({ lien: "1" });
+      if (instance) parametres.set("instance", instance);
+      globalThis.opcVolet?.ajouterDiaporama(await opcRequete(`/opc/document/${kind}?${parametres}`, donnees, entetes));
+    } catch (erreur) {
+      globalThis.opcVolet?.erreur(opcMessage(erreur, false, "documents"));
+    }
+  });
+  await opcAfficherVolet();
+}
+
 async function opcAfficherVolet() {
   try {
     await Office.addin.showAsTaskpane();
@@ -241,4 +277,7 @@ Office.actions.associate("opc-actualiser", opcBouton(async () => {
 }));
 for (const identifiant of Object.keys(OPC_DIAPORAMAS)) {
   Office.actions.associate(`opc-deck-${identifiant}`, opcBouton(() => opcGenererDiaporama(identifiant)));
+}
+for (const identifiant of Object.keys(OPC_DOCUMENTS)) {
+  Office.actions.associate(`opc-doc-${identifiant}`, opcBouton(() => opcGenererDocument(identifiant)));
 }
