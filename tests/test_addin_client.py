@@ -267,6 +267,29 @@ class DescribeTheRibbonThroughTheRealClient:
         with urllib.request.urlopen(opened[0]) as response:
             assert response.read(4) == b"PK\x03\x04"
 
+    def it_lists_the_rapport_semestriel_to_download_and_it_opens_in_word(self, pane):
+        from docx import Document
+
+        from opc_excel.render.documents.rapport import SECTIONS
+
+        p = pane()
+        p.press("opc-doc-rapport")
+        p.shoot("3-rapport")
+        assert p.error() == "", p.error()
+        assert [c for c in p.calls if "/opc/document/rapport" in c]
+        link = p.page.locator("#opc-liens a").first
+        assert re.fullmatch(r"Télécharger rapport-semestriel_\d{4}-\d{2}-\d{2}\.docx", link.inner_text())
+        link.click()
+        opened = p.page.evaluate("window.__fauxOffice.journal.navigateur")
+        assert len(opened) == 1 and "/opc/document/fichier/" in opened[0]
+        with urllib.request.urlopen(opened[0]) as response:
+            assert response.headers["Content-Type"].startswith("application/vnd.openxmlformats-officedocument."
+                                                               "wordprocessingml.document")
+            document = Document(io.BytesIO(response.read()))
+        headings = [par.text for par in document.paragraphs if par.style.name == "Heading 1"]
+        assert headings == ["Sommaire", *SECTIONS]  # the whole rapport, every section in order
+        assert p.page.evaluate("window.__fauxOffice.journal.volet") == 1  # the pane is shown after the command
+
     def it_runs_one_command_at_a_time_when_pressed_twice(self, pane, master_refreshed):
         p = pane()
         p.press("opc-actualiser", "opc-actualiser")

@@ -1,11 +1,13 @@
-"""Desktop fallback for perseigne_master.xlsx: refresh the open workbook, then write every deck next to it.
+"""Desktop fallback for perseigne_master.xlsx: refresh the open workbook, then write every deck and document next to it.
 
 For one user with Python on Windows, without the add-in's server: the xlwings add-in's ribbon
 button *Run main* runs ``main()`` of the Python file named like the workbook and placed beside it
 (this file, for ``perseigne_master.xlsx``). It rewrites the *Contrôles*, *Alertes*, *Tableau de
 bord*, *Historique* and *Historique jalons* sheets of the open workbook exactly as the ribbon's
 « Actualiser les alertes » does (what you typed in the follow-up columns of *Alertes* is kept),
-then saves the decks of every meeting as ``<kind>_<AAAA-MM-JJ>.pptx`` in the workbook's folder.
+then saves the decks of every meeting as ``<kind>_<AAAA-MM-JJ>.pptx`` in the workbook's folder, and the
+Word documents ``opc-excel demo`` writes: the rapport semestriel, each meeting's convocation and compte rendu,
+the note de préparation and the fiches opération (a document open in Word is refused, the others are written).
 
 Only xlwings' open-source part is used: no licence key, no server. Step by step: README, section
 « Excel add-in (xlwings Server) », « Sans serveur : le bouton Run main ».
@@ -25,6 +27,7 @@ from opc_excel.pipeline import write_outputs
 from opc_excel.report import CheckReport
 from opc_excel.server.book import ACTUALISER, check_book, run_summary
 from opc_excel.sheets.xlwings_backend import XlwingsOutput
+from opc_excel.situation.formats import plural
 
 TITLE = "OPC urbain"
 
@@ -56,23 +59,39 @@ def write_decks(report: CheckReport, folder: Path) -> list[Path]:
     return written
 
 
+def write_documents(report: CheckReport, folder: Path) -> list[Path]:
+    """Write the Word documents of the checked workbook into ``folder`` as ``opc-excel demo`` does; return them.
+
+    Each is written whole or not at all, replacing an earlier one after a dated backup; none without the
+    documents in this installation.
+    """
+    try:
+        from opc_excel.cli.documents import write_demo_documents
+        from opc_excel.situation import Situation
+    except ImportError:
+        return []
+    return [folder / name for name in write_demo_documents(report, Situation.of(report), folder)]
+
+
 def refresh_and_write_decks(book: xw.Book, folder: Path, today: date) -> tuple[dict[str, object], list[Path]]:
-    """Refresh the open workbook's output sheets, write the decks into ``folder``; return the summary and files."""
+    """Refresh the open workbook's output sheets, write the decks and the Word documents into ``folder``; return
+    the summary and the files written (decks first)."""
     report = check_book(book, ACTUALISER, today)
     write_outputs(XlwingsOutput(book), report)
-    return run_summary(report, ACTUALISER, book.name), write_decks(report, folder)
+    return run_summary(report, ACTUALISER, book.name), write_decks(report, folder) + write_documents(report, folder)
 
 
 def main() -> None:
-    """The *Run main* button: refresh this workbook and write its decks beside it, then say what was done."""
+    """The *Run main* button: refresh this workbook and write its decks and documents beside it, then say what was
+    done."""
     book = xw.Book.caller()
     folder = Path(book.fullname).parent
     if not folder.is_dir() or folder == Path("."):
-        book.app.alert("Enregistrez d'abord le classeur sur le disque : les diaporamas sont écrits à côté de lui.",
-                       title=TITLE)
+        book.app.alert("Enregistrez d'abord le classeur sur le disque : les diaporamas et les documents sont écrits "
+                       "à côté de lui.", title=TITLE)
         return
     try:
-        summary, decks = refresh_and_write_decks(book, folder, date.today())
+        summary, files = refresh_and_write_decks(book, folder, date.today())
     except OpcError as error:
         book.app.alert(str(error), title=TITLE)
         return
@@ -82,9 +101,19 @@ def main() -> None:
         book.app.alert("Erreur inattendue : l'actualisation s'est arrêtée. Transmettez à l'assistance le fichier "
                        f"{detail.name}, écrit à côté du classeur, avec une copie du classeur.", title=TITLE)
         return
-    done = (f"{len(decks)} diaporama(s) écrit(s) dans {folder}." if decks else
-            "Diaporamas non écrits : cette installation d'opc-excel ne les génère pas encore.")
-    book.app.alert(f"{summary['message']}\n\n{done}", title=TITLE)
+    book.app.alert(f"{summary['message']}\n\n{files_written(files, folder)}", title=TITLE)
+
+
+def files_written(files: list[Path], folder: Path) -> str:
+    """Say in French how many decks and Word documents were written into ``folder``, or that none could be."""
+    decks = sum(1 for f in files if f.suffix == ".pptx")
+    documents = len(files) - decks
+    if not files:
+        return "Diaporamas et documents non écrits : cette installation d'opc-excel ne les génère pas encore."
+    said = [plural(decks, "diaporama") if decks else "",
+            plural(documents, "document Word", "documents Word") if documents else ""]
+    one = len(files) == 1
+    return f"{' et '.join(s for s in said if s)} {'écrit' if one else 'écrits'} dans {folder}."
 
 
 if __name__ == "__main__":  # from a terminal, with the workbook open in Excel
