@@ -80,3 +80,18 @@ class DescribeRunMain:
         def text(path):
             return [p.text for p in Document(path).paragraphs]
         assert text(rapport) == text(tmp_path / "cli.docx")
+
+    def it_still_refreshes_and_writes_the_decks_when_a_document_is_open_in_word(self, fallback, tmp_path,
+                                                                                monkeypatch):
+        import opc_excel.render.decks
+
+        monkeypatch.setattr(opc_excel.render.decks, "build_deck", lambda *args, **kwargs: b"deck")
+        master = make_workbook(tmp_path, name="maître.xlsx")
+        (tmp_path / "~$rapport-semestriel_2011-09-30.docx").write_bytes(b"\x05Marie" + b" " * 60)
+        book = json_book(master, sent_sheets(master, "actualiser"))
+        summary, files = fallback.refresh_and_write_decks(book, tmp_path, TODAY)
+        assert summary["date_de_situation"] == "30/09/2011" and len(files) == 7
+        refused = summary[fallback.DOCUMENTS_REFUSED]
+        assert refused.startswith("Documents Word non écrits : « rapport-semestriel_2011-09-30.docx »")
+        assert "ouvert dans" in refused and "Marie" in refused and "relancez" in refused
+        assert not (tmp_path / "rapport-semestriel_2011-09-30.docx").exists()

@@ -7,7 +7,8 @@ bord*, *Historique* and *Historique jalons* sheets of the open workbook exactly 
 « Actualiser les alertes » does (what you typed in the follow-up columns of *Alertes* is kept),
 then saves the decks of every meeting as ``<kind>_<AAAA-MM-JJ>.pptx`` in the workbook's folder, and the
 Word documents ``opc-excel demo`` writes: the rapport semestriel, each meeting's convocation and compte rendu,
-the note de préparation and the fiches opération (a document open in Word is refused, the others are written).
+the note de préparation and the fiches opération. A document open in Word is not replaced: the documents stop
+there, and the message says which one to close (the sheets are refreshed and the decks written all the same).
 
 Only xlwings' open-source part is used: no licence key, no server. Step by step: README, section
 « Excel add-in (xlwings Server) », « Sans serveur : le bouton Run main ».
@@ -30,6 +31,7 @@ from opc_excel.sheets.xlwings_backend import XlwingsOutput
 from opc_excel.situation.formats import plural
 
 TITLE = "OPC urbain"
+DOCUMENTS_REFUSED = "documents_non_ecrits"  # in the summary when the Word documents could not be written
 
 
 def deck_list() -> list[tuple[str, str | None]]:
@@ -78,7 +80,12 @@ def refresh_and_write_decks(book: xw.Book, folder: Path, today: date) -> tuple[d
     the summary and the files written (decks first)."""
     report = check_book(book, ACTUALISER, today)
     write_outputs(XlwingsOutput(book), report)
-    return run_summary(report, ACTUALISER, book.name), write_decks(report, folder) + write_documents(report, folder)
+    summary, files = run_summary(report, ACTUALISER, book.name), write_decks(report, folder)
+    try:
+        files += write_documents(report, folder)
+    except OpcError as error:  # a document open in Word: the sheets and decks are done, say what to close
+        summary[DOCUMENTS_REFUSED] = f"Documents Word non écrits : {error}"
+    return summary, files
 
 
 def main() -> None:
@@ -101,7 +108,8 @@ def main() -> None:
         book.app.alert("Erreur inattendue : l'actualisation s'est arrêtée. Transmettez à l'assistance le fichier "
                        f"{detail.name}, écrit à côté du classeur, avec une copie du classeur.", title=TITLE)
         return
-    book.app.alert(f"{summary['message']}\n\n{files_written(files, folder)}", title=TITLE)
+    refused = f"\n\n{summary[DOCUMENTS_REFUSED]}" if DOCUMENTS_REFUSED in summary else ""
+    book.app.alert(f"{summary['message']}\n\n{files_written(files, folder)}{refused}", title=TITLE)
 
 
 def files_written(files: list[Path], folder: Path) -> str:
