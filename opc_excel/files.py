@@ -285,7 +285,7 @@ def workbook_lock(path: str | Path) -> Iterator[Path]:
             pass
 
 
-_OFFICE_APPS = {".pptx": ("le diaporama", "PowerPoint")}  # any other name: a workbook, in Excel
+_OFFICE_APPS = {".pptx": ("le diaporama", "PowerPoint"), ".docx": ("le document", "Word")}  # else a workbook, in Excel
 
 
 def refuse_if_open(path: str | Path) -> None:

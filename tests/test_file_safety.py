@@ -19,6 +19,7 @@ import zipfile
 from datetime import date
 from pathlib import Path
 
+import docx
 import openpyxl
 import pytest
 
@@ -391,6 +392,16 @@ class DescribeAWorkbookOpenElsewhere:
         assert "le classeur est ouvert dans Excel par Élodie Martin" in err
         assert "fermez" in err
         assert master.read_bytes() == before and not backups_of(master)
+
+    def it_names_word_for_a_report_open_in_word(self, tmp_path):
+        master = make_workbook(tmp_path, name="maitre.xlsx")
+        report = tmp_path / "rapport.docx"
+        docx.Document().save(report)
+        before = report.read_bytes()
+        excel_owner_file(report, "Élodie Martin")  # Office's owner file, the same for Word
+        status, _, err = run("rapport", str(master), "--out", str(report))
+        assert status == 2 and "le document est ouvert dans Word par Élodie Martin" in err
+        assert report.read_bytes() == before
 
     def it_refuses_in_place_while_libreoffice_has_the_master_open(self, tmp_path):
         master = make_workbook(tmp_path, name="maitre.xlsx")
