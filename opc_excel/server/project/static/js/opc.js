@@ -4,7 +4,7 @@
 //                                 underline, filter, the drop-down list's warning, print layout
 // Both are registered as xlwings callbacks (the server sends them as runMacro actions).
 
-const OPC_LIBELLES = { controler: "Contrôler", actualiser: "Actualiser les alertes", diaporama: "Diaporama" };
+const OPC_LIBELLES = { controler: "Contrôler", actualiser: "Actualiser les alertes", diaporama: "Diaporama", documents: "Document Word" };
 
 function opcElement(id) {
   return document.getElementById(id);
