@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import re
 import sys
-import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
@@ -21,6 +19,7 @@ from pptx.util import Emu
 from opc_excel.errors import OpcError, UnreadableWorkbookError
 from opc_excel.read.package import inspect_package
 from opc_excel.read.package_kind import PRESENTATION
+from opc_excel.render.templates import TemplateCheck, shipped_or_built
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[3] / "pptx_templates"
 HOUSE_TEMPLATE = TEMPLATES_DIR / "opc_maison.pptx"
@@ -53,25 +52,9 @@ class TemplateError(OpcError):
     """The template can't be used: it lacks layouts or placeholders the decks need."""
 
 
-@dataclass(frozen=True)
-class TemplateCheck:
-    path: Path
-    missing: tuple[str, ...]  # French sentences, one per thing missing
-
-    @property
-    def ok(self) -> bool:
-        return not self.missing
-
-
 def house_template() -> Path:
     """Return the house template: the shipped file, or (installed without the project folder) one built once."""
-    if HOUSE_TEMPLATE.is_file():
-        return HOUSE_TEMPLATE
-    built = Path(tempfile.gettempdir()) / "opc_excel" / HOUSE_TEMPLATE.name
-    if not built.is_file():
-        built.parent.mkdir(parents=True, exist_ok=True)
-        build_house_template(built)
-    return built
+    return shipped_or_built(HOUSE_TEMPLATE, build_house_template)
 
 
 def check_template(path: str | Path) -> TemplateCheck:

@@ -10,9 +10,7 @@ a style a city created itself and named « Titre 1 » is accepted too (:data:`FR
 from __future__ import annotations
 
 import sys
-import tempfile
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 
 from docx import Document
@@ -23,6 +21,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from opc_excel.errors import OpcError
 from opc_excel.read.package_kind import MAX_MEMBERS, MAX_UNCOMPRESSED_BYTES
+from opc_excel.render.templates import TemplateCheck, shipped_or_built
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[3] / "pptx_templates"
 HOUSE_TEMPLATE = TEMPLATES_DIR / "rapport_maison.docx"
@@ -41,16 +40,6 @@ STYLES = (TITLE, SUBTITLE, HEADING_1, HEADING_2, HEADING_3, BODY, BULLET, CAPTIO
 
 class DocumentTemplateError(OpcError):
     """The Word template can't be used: it is not a .docx, or it lacks styles the documents need."""
-
-
-@dataclass(frozen=True)
-class DocumentTemplateCheck:
-    path: Path
-    missing: tuple[str, ...]  # French sentences, one per style missing
-
-    @property
-    def ok(self) -> bool:
-        return not self.missing
 
 
 def style_name(document, name: str) -> str | None:
@@ -90,23 +79,17 @@ def _inspect(path: Path) -> None:
         raise DocumentTemplateError(f"« {path.name} » n'est pas un document Word : indiquez un modèle .docx.")
 
 
-def check_template(path: str | Path) -> DocumentTemplateCheck:
+def check_template(path: str | Path) -> TemplateCheck:
     """Return what a Word template lacks for the documents (an empty list when it can be used)."""
     document = open_template(path)
     missing = [f"Style « {FRENCH_NAMES[name]} » ({name}) absent : ajoutez-le au modèle (Accueil > Styles) ou "
                f"renommez un style existant." for name in STYLES if style_name(document, name) is None]
-    return DocumentTemplateCheck(Path(path), tuple(missing))
+    return TemplateCheck(Path(path), tuple(missing))
 
 
 def house_template() -> Path:
     """Return the house template: the shipped file, or (installed without the project folder) one built once."""
-    if HOUSE_TEMPLATE.is_file():
-        return HOUSE_TEMPLATE
-    built = Path(tempfile.gettempdir()) / "opc_excel" / HOUSE_TEMPLATE.name
-    if not built.is_file():
-        built.parent.mkdir(parents=True, exist_ok=True)
-        build_house_template(built)
-    return built
+    return shipped_or_built(HOUSE_TEMPLATE, build_house_template)
 
 
 def build_house_template(path: Path = HOUSE_TEMPLATE) -> Path:
