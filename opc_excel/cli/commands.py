@@ -16,11 +16,10 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from opc_excel.cli.documents import DOCUMENT_COMMANDS, write_demo_documents
+from opc_excel.cli.documents import DOCUMENT_COMMANDS, checked_report, write_demo_documents
 from opc_excel.cli.summary import print_summary, report_as_json
 from opc_excel.errors import UsageError
 from opc_excel.files import atomic_write_bytes
-from opc_excel.fr import fr_date
 from opc_excel.pipeline import (
     REFRESHED_SHEETS,
     UNREADABLE_SITUATION,
@@ -86,11 +85,7 @@ def _refresh(args: argparse.Namespace, today: date, out: TextIO) -> int:
 
 
 def _deck(args: argparse.Namespace, today: date, out: TextIO) -> int:
-    report = check_file(args.workbook, at=args.at, today=today)
-    if args.seance is not None and args.seance < report.at:
-        raise UsageError(f"La séance du {fr_date(args.seance)} précède la date de situation du {fr_date(report.at)} : "
-                         f"indiquez avec --seance la date de la réunion (le {fr_date(report.at)} ou après), ou une "
-                         f"date de situation antérieure avec --at.")
+    report = checked_report(args, today)
     target = args.out or args.workbook.with_name(deck_file_name(args.kind, args.theme, report.at))
     written = write_deck(report, target, args.kind, theme=args.theme, template=args.template, since=args.depuis,
                          seance=args.seance)
@@ -104,11 +99,7 @@ def _deck(args: argparse.Namespace, today: date, out: TextIO) -> int:
 
 
 def _rapport(args: argparse.Namespace, today: date, out: TextIO) -> int:
-    report = check_file(args.workbook, at=args.at, today=today)
-    if args.seance is not None and args.seance < report.at:
-        raise UsageError(f"La séance du {fr_date(args.seance)} précède la date de situation du {fr_date(report.at)} : "
-                         f"indiquez avec --seance la date du comité (le {fr_date(report.at)} ou après), ou une "
-                         f"date de situation antérieure avec --at.")
+    report = checked_report(args, today, meeting="du comité")
     target = args.out or args.workbook.with_name(report_file_name(report.at))
     written = write_report(report, target, template=args.template, seance=args.seance)
     out.write(f"Rapport semestriel écrit : {written.written}\n")

@@ -27,12 +27,13 @@ from opc_excel.situation import Situation
 EXIT_OK, EXIT_BLOCKING = 0, 1
 
 
-def _checked(args: argparse.Namespace, today: date) -> CheckReport:
+def checked_report(args: argparse.Namespace, today: date, meeting: str = "de la réunion") -> CheckReport:
+    """Return the workbook's report; refuse a ``--seance`` before the date de situation (« la date {meeting} »)."""
     report = check_file(args.workbook, at=args.at, today=today)
     seance = getattr(args, "seance", None)
     if seance is not None and seance < report.at:
         raise UsageError(f"La séance du {fr_date(seance)} précède la date de situation du {fr_date(report.at)} : "
-                         f"indiquez avec --seance la date de la réunion (le {fr_date(report.at)} ou après), ou une "
+                         f"indiquez avec --seance la date {meeting} (le {fr_date(report.at)} ou après), ou une "
                          f"date de situation antérieure avec --at.")
     return report
 
@@ -48,7 +49,7 @@ def _said(out: TextIO, what: str, written, report: CheckReport, done: str = "éc
 
 
 def _kit(args: argparse.Namespace, today: date, out: TextIO, what: str, build) -> int:
-    report = _checked(args, today)
+    report = checked_report(args, today)
     situation = Situation.of(report)
     meeting = kit_meeting(situation, args.instance, args.seance)
     name = kit_file_name(what, args.instance, meeting.day)
@@ -69,7 +70,7 @@ def _compte_rendu(args: argparse.Namespace, today: date, out: TextIO) -> int:
 
 
 def _note(args: argparse.Namespace, today: date, out: TextIO) -> int:
-    report = _checked(args, today)
+    report = checked_report(args, today)
     situation = Situation.of(report)
     meeting = kit_meeting(situation, "point-mensuel", args.seance)
     name = note_file_name(meeting.day)
@@ -80,7 +81,7 @@ def _note(args: argparse.Namespace, today: date, out: TextIO) -> int:
 
 
 def _fiches(args: argparse.Namespace, today: date, out: TextIO) -> int:
-    report = _checked(args, today)
+    report = checked_report(args, today)
     operations_of(report, args.moa)  # an unknown MOA is refused before anything is written
     name = fiches_file_name(report.at, args.moa)
     written = write_document(args.out or args.workbook.with_name(name), name,
