@@ -54,6 +54,16 @@ class Meeting:
         return THEMES[self.theme] if self.theme else None
 
 
+MILESTONE_REVIEW = "Point d'étape"
+
+
+def planned_meetings(params: Params) -> dict[str, date | None]:
+    """Return the next date of each instance *Paramètres* plans, by its name (None when not planned)."""
+    return {"Point mensuel": params.next_monthly_point, "Comité de suivi": params.next_follow_up_committee,
+            "Comité de pilotage": params.next_steering_committee, "Revue de projet": params.next_project_review,
+            MILESTONE_REVIEW: params.next_milestone_review}
+
+
 def planned_date(params: Params, kind: str) -> date | None:
     """Return the *Prochain …* parameter of the meeting ``kind`` (None when it has none or it is empty)."""
     field = MEETINGS.get(kind, ("", None, ""))[1]

@@ -14,6 +14,7 @@ from opc_excel.model import Action, Alert, Level, Operation
 from opc_excel.read import contract
 from opc_excel.situation.facts import Facts
 from opc_excel.situation.formats import maybe_date
+from opc_excel.situation.meeting import planned_meetings
 from opc_excel.text import NAME_CAP, shorten
 
 
@@ -46,10 +47,7 @@ def deadlines(data: Facts, days: int = 90, seance: date | None = None) -> list[t
             due = add_months(delivery.actual, params.balance_request_months)
             if at <= due <= end:
                 found.append((due, "Demande de solde à déposer", name, f"Livraison le {fr_date(delivery.actual)}"))
-    meetings = {"Point mensuel": params.next_monthly_point, "Comité de suivi": params.next_follow_up_committee,
-                "Comité de pilotage": params.next_steering_committee, "Revue de projet": params.next_project_review,
-                "Point d'étape": params.next_milestone_review}
-    for what, when in meetings.items():
+    for what, when in planned_meetings(params).items():
         if when and seance < when <= end:
             found.append((when, what, "Programme", "Réunion prévue"))
     for action in data.programme.actions:

@@ -28,6 +28,7 @@ from opc_excel.render.decks.common import LEVEL_STATUS, DeckInput
 from opc_excel.render.decks.findings import fit_one_slide
 from opc_excel.render.decks.slides import ANRU_GROUPS, finance_columns, finance_row_cells
 from opc_excel.situation.formats import euros, hours, maybe_date, pct, plural, signed_months, signed_pct
+from opc_excel.situation.meeting import planned_meetings
 from opc_excel.situation.schedule import live_operations, remaining_households
 from opc_excel.text import NAME_CAP, shorten
 
@@ -99,15 +100,9 @@ def anru_slide(data: DeckInput, builder: DeckBuilder, group: str) -> None:
 
 # ---------------------------------------------------------------- governance
 
-MILESTONE_REVIEW = "Point d'étape"
-
-
 def next_meetings(data: DeckInput) -> dict[str, object]:
     """Return the next date of each instance that *Paramètres* plans (None when not planned)."""
-    params = data.params
-    return {"Point mensuel": params.next_monthly_point, "Comité de suivi": params.next_follow_up_committee,
-            "Comité de pilotage": params.next_steering_committee, "Revue de projet": params.next_project_review,
-            MILESTONE_REVIEW: params.next_milestone_review}
+    return planned_meetings(data.params)
 
 
 def next_date_cell(data: DeckInput, instance: str, planned) -> Cell:
