@@ -66,6 +66,18 @@ def _reached(milestone: Milestone | None, at: date) -> bool:
     return milestone is not None and milestone.actual is not None and milestone.actual <= at
 
 
+def passed_unreached(milestone: Milestone | None, day: date) -> date | None:
+    """Return the planned date (forecast, else baseline) of a milestone with no actual date when it is before ``day``.
+
+    Such a forecast is stale: the milestone is late at least until ``day`` (the slips, CAL-02, GOV-04, the Gantt and
+    the revue all read it so). None when the milestone is reached, undated or still to come.
+    """
+    if milestone is None or milestone.actual is not None:
+        return None
+    planned = milestone.forecast or milestone.baseline
+    return planned if planned is not None and planned < day else None
+
+
 def works_started(operation: Operation, at: date) -> bool:
     """Return True when the works start has an actual date on or before ``at``."""
     return _reached(operation.milestone(contract.WORKS_START), at)

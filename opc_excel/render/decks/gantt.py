@@ -26,7 +26,14 @@ from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
 from pptx.enum.text import MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Emu, Pt
 
-from opc_excel.compute.schedule import add_months, delivered, is_abandoned, whole_months, works_started
+from opc_excel.compute.schedule import (
+    add_months,
+    delivered,
+    is_abandoned,
+    passed_unreached,
+    whole_months,
+    works_started,
+)
 from opc_excel.fr import fr_date, fr_number
 from opc_excel.model import Milestone, Operation, Params, Programme
 from opc_excel.read import contract
@@ -97,10 +104,7 @@ def _span(start: date | None, end: date | None) -> tuple[date, date] | None:
 
 def _passed(milestone: Milestone | None, at: date) -> bool:
     """Return True when the milestone has no actual date and its forecast (else baseline) is before ``at``."""
-    if milestone is None or milestone.actual is not None:
-        return False
-    planned = milestone.forecast or milestone.baseline
-    return planned is not None and planned < at
+    return passed_unreached(milestone, at) is not None
 
 
 def operation_bar(op: Operation, at: date, params: Params) -> GanttBar:

@@ -19,7 +19,7 @@ from datetime import date
 
 from opc_excel.compute.indicators.financier import FinanceRow
 from opc_excel.compute.indicators.habitat import rehousing
-from opc_excel.compute.schedule import delivered, is_abandoned, works_started
+from opc_excel.compute.schedule import delivered, is_abandoned, passed_unreached, works_started
 from opc_excel.fr import fr_date, fr_months, fr_number
 from opc_excel.model import Level, Operation
 from opc_excel.read import contract
@@ -130,11 +130,9 @@ def next_date_cell(data: DeckInput, instance: str, planned) -> Cell:
 
 def stale(op: Operation, seance: date, at: date) -> date | None:
     """Return the delivery date already past at the séance with nothing real (forecast, else baseline), else None."""
-    delivery = op.milestone(contract.DELIVERY)
-    if delivery is None or delivered(op, at) or is_abandoned(op):
+    if delivered(op, at) or is_abandoned(op):
         return None
-    expected = delivery.forecast or delivery.baseline
-    return expected if expected is not None and expected < seance else None
+    return passed_unreached(op.milestone(contract.DELIVERY), seance)
 
 
 def slip_phrase(data: DeckInput) -> tuple[str, int, int]:
