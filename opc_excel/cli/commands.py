@@ -185,7 +185,7 @@ def _serve(args: argparse.Namespace, today: date, out: TextIO) -> int:
     # Imported here: the other commands never load the server, nor xlwings and its licence.
     from opc_excel.server.app import serve
 
-    return serve(args.host, args.port, args.certs, out)
+    return serve(args.host, args.port, args.certs, out, workers=args.workers)
 
 
 def _server_packages() -> None:

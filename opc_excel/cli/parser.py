@@ -189,6 +189,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", metavar="PORT", type=int, default=8000, help="port d'écoute (par défaut 8000)")
     serve.add_argument("--certs", metavar="DOSSIER", type=Path, default=None,
                        help="dossier du certificat et de sa clé au format PEM, pour servir en HTTPS")
+    serve.add_argument("--workers", metavar="N", type=int, default=1,
+                       help="processus de travail, chacun un calcul à la fois (par défaut 1 ; sur un serveur, "
+                            "environ un par cœur)")
     _debug_argument(serve)
     return parser
 

@@ -6,6 +6,12 @@ in a request size limit. The project folder (``project/``) holds the manifest, t
 ``ribbon.js`` and the icons; its ``custom_scripts``, ``routers`` and ``auth`` packages only import
 :mod:`~opc_excel.server.scripts`, :mod:`~opc_excel.server.routes` and :mod:`~opc_excel.server.auth`.
 
+``opc-excel serve --workers N`` runs N worker processes under uvicorn's own supervisor (each builds
+the application with :func:`worker_app`); each computes in a pool of its own
+(:class:`~opc_excel.server.pool.ProcessWorkers`, :data:`COMPUTE_PER_WORKER` process), so N workers
+use N cores, and the download links are kept in a store they share (:mod:`~opc_excel.server.links`).
+The settings are checked once, in French, before any worker starts (:func:`checked_settings`).
+
 Licence: xlwings Server and ``xlwings.pro`` are under PolyForm Noncommercial 1.0.0 (use by a
 government institution is a permitted purpose) or a paid licence. The key comes from
 ``XLWINGS_LICENSE_KEY``; only a local (loopback) server defaults it to ``noncommercial``.
@@ -34,6 +40,9 @@ WILDCARD_HOSTS = frozenset({"", "0.0.0.0", "::"})
 MAX_CONNECTIONS = 2000  # open connections at once; more get 503 (idle ones are cut after guards.HEADER_SECONDS)
 KEEP_ALIVE_SECONDS = 5
 MAX_HEADER_BYTES = 16 * 1024
+COMPUTE_PER_WORKER = 1  # computations at once in each worker process: --workers N computes N at once
+MAX_WORKERS = 64
+LISTEN_VARIABLE = "OPC_EXCEL_ECOUTE"  # the address given to serve, for the worker processes
 
 
 class ServerConfigError(OpcError):
@@ -103,27 +112,20 @@ def work_timeout_seconds() -> float:
     return seconds
 
 
-def create_app(*, local: bool = True, token: str | None = None, max_bytes: int | None = None,
-               host: str | None = None) -> Any:
-    """Return the ASGI application: xlwings Server with the add-in, behind the guards and a request size limit.
+def checked_settings(*, local: bool, token: str | None = None, host: str | None = None) -> tuple[list[str], set[str]]:
+    """Check the server's settings; return the authentication providers and the names accepted in ``Host``.
 
-    ``local`` (a server bound to the loopback, for one user's tests) defaults the licence key and lets
-    requests through without authentication when no token is set, unless they came through a proxy.
-    Otherwise a token (``token`` or ``OPC_EXCEL_TOKEN``) or xlwings Server's Entra ID settings are
-    required. Requests must name the server in ``Host``: localhost, 127.0.0.1 or [::1] in local mode,
-    else ``host`` (the address it listens on, unless all of them), and in both modes
-    ``XLWINGS_HOSTNAME`` and ``OPC_EXCEL_HOTES``. xlwings Server is one application per process: a
-    second call reconfigures authentication, hosts and the size limit.
+    Raise :class:`ServerConfigError` (French) on a missing licence key, authentication away from the
+    loopback, a short token, a delay or size that is not a number, or no server name on every address.
+    Imports xlwings Server's settings only, not its application: ``serve`` calls it before any worker starts.
     """
     configure_environment(local=local)
     from xlwings_server.config import settings
-    from xlwings_server.main import app, main_app
 
-    from opc_excel.server import auth, limits
-    from opc_excel.server.guards import RequestGuard, confine_static_files, mask_access_log
-    from opc_excel.server.limits import RequestSizeLimit, french_errors
+    from opc_excel.server import auth
 
-    limits.work_seconds = work_timeout_seconds()
+    work_timeout_seconds()
+    max_request_bytes()
     auth.set_token(token)
     providers = [p for p in settings.auth_providers or [] if p != "custom"]
     if auth.expected_token():
@@ -135,13 +137,82 @@ def create_app(*, local: bool = True, token: str | None = None, max_bytes: int |
             "Authentification requise hors poste local : définissez OPC_EXCEL_TOKEN (un jeton d'au moins "
             f"{auth.MIN_TOKEN_LENGTH} caractères, transmis aux utilisateurs) ou configurez Microsoft Entra ID "
             "(XLWINGS_AUTH_PROVIDERS=[\"entraid\"], voir le README).")
+    return providers, server_names(local=local, host=host, hostname=settings.hostname)
+
+
+def create_app(*, local: bool = True, token: str | None = None, max_bytes: int | None = None,
+               host: str | None = None, processes: int = 0) -> Any:
+    """Return the ASGI application: xlwings Server with the add-in, behind the guards and a request size limit.
+
+    ``local`` (a server bound to the loopback, for one user's tests) defaults the licence key and lets
+    requests through without authentication when no token is set, unless they came through a proxy.
+    Otherwise a token (``token`` or ``OPC_EXCEL_TOKEN``) or xlwings Server's Entra ID settings are
+    required. Requests must name the server in ``Host``: localhost, 127.0.0.1 or [::1] in local mode,
+    else ``host`` (the address it listens on, unless all of them), and in both modes
+    ``XLWINGS_HOSTNAME`` and ``OPC_EXCEL_HOTES``. xlwings Server is one application per process: a
+    second call reconfigures authentication, hosts, the size limit and where calls compute.
+
+    ``processes``: the calls compute in a pool of that many processes, killed when a call is refused
+    (``opc-excel serve``); 0 computes in threads of this process (tests, and an application embedded
+    in another server). Download links go to the store of :func:`~opc_excel.server.links.configured_store`.
+    """
+    providers, hosts = checked_settings(local=local, token=token, host=host)
+    from xlwings_server.config import settings
+    from xlwings_server.main import app, main_app
+
+    from opc_excel.server import limits, links, routes, scripts
+    from opc_excel.server.compute import PRELOADED
+    from opc_excel.server.guards import RequestGuard, confine_static_files, mask_access_log
+    from opc_excel.server.limits import RequestSizeLimit, french_errors
+    from opc_excel.server.pool import ProcessWorkers
+    from opc_excel.server.workers import Workers
+
+    limits.work_seconds = work_timeout_seconds()
     settings.auth_providers = providers
-    hosts = server_names(local=local, host=host, hostname=settings.hostname)
     french_errors(app)
     confine_static_files()
     mask_access_log()
+    routes.set_link_store(links.configured_store())
     limited = RequestSizeLimit(main_app, max_bytes if max_bytes is not None else max_request_bytes())
-    return RequestGuard(limited, hosts=hosts, authenticated=bool(providers))
+    guarded = RequestGuard(limited, hosts=hosts, authenticated=bool(providers))
+    if isinstance(scripts.WORKERS, ProcessWorkers):
+        scripts.WORKERS.close()
+    if not processes:
+        scripts.WORKERS = Workers(scripts.THREADS)
+        return guarded
+    scripts.WORKERS = ProcessWorkers(processes, PRELOADED).start()
+    return ClosesOnShutdown(guarded, scripts.WORKERS.close)
+
+
+def worker_app() -> Any:
+    """Return the application of one worker process of ``opc-excel serve --workers N`` (uvicorn's factory).
+
+    The settings were checked by ``serve`` before the workers started; the address comes from
+    ``OPC_EXCEL_ECOUTE``, which ``serve`` sets.
+    """
+    host = os.environ.get(LISTEN_VARIABLE, "127.0.0.1")
+    return create_app(local=is_loopback(host), host=host, processes=COMPUTE_PER_WORKER)
+
+
+class ClosesOnShutdown:
+    """ASGI middleware: call ``close`` when the server shuts the application down (its compute pool)."""
+
+    def __init__(self, app: Any, close: Any) -> None:
+        self.app = app
+        self.close = close
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "lifespan":
+            await self.app(scope, receive, send)
+            return
+
+        async def receive_and_close() -> dict:
+            message = await receive()
+            if message["type"] == "lifespan.shutdown":
+                self.close()
+            return message
+
+        await self.app(scope, receive_and_close, send)
 
 
 def server_names(*, local: bool, host: str | None, hostname: str | None) -> set[str]:
@@ -175,8 +246,8 @@ def certificate_files(folder: Path) -> dict[str, str]:
     return {"ssl_certfile": str(certificates[0]), "ssl_keyfile": str(keys[0])}
 
 
-def serve(host: str, port: int, certs: Path | None, out: Any) -> int:
-    """Run the add-in's server until Ctrl+C; return the exit status."""
+def serve(host: str, port: int, certs: Path | None, out: Any, workers: int = 1) -> int:
+    """Run the add-in's server, ``workers`` processes computing one call at a time each, until Ctrl+C."""
     try:
         import uvicorn
         import xlwings_server  # noqa: F401 - fail here, with the French message, if the extra is missing
@@ -185,20 +256,44 @@ def serve(host: str, port: int, certs: Path | None, out: Any) -> int:
                                 "pip install \"opc-excel[server]\"") from None
     if not 0 < port < 65536:
         raise ServerConfigError(f"Port {port} impossible : choisissez un nombre entre 1 et 65535 (par défaut 8000).")
+    if not 1 <= workers <= MAX_WORKERS:
+        raise ServerConfigError(f"--workers {workers} impossible : choisissez entre 1 et {MAX_WORKERS} processus "
+                                f"(environ un par cœur ; ce serveur en a {os.cpu_count() or 1}).")
     ssl = certificate_files(certs) if certs is not None else {}
-    app = create_app(local=is_loopback(host), host=host)
+    local = is_loopback(host)
+    from opc_excel.server import links
+
+    if workers == 1:
+        app: Any = create_app(local=local, host=host, processes=COMPUTE_PER_WORKER)
+    else:
+        checked_settings(local=local, host=host)  # once, in French, before the workers start
+        links.checked_store()
+        os.environ[LISTEN_VARIABLE] = host
+        app = f"{__name__}:worker_app"
     scheme = "https" if ssl else "http"
     address = f"{scheme}://{'[' + host + ']' if ':' in host else host}:{port}"
     out.write(f"Serveur OPC urbain : {address}/ — manifeste du complément : {address}/manifest.xml\n")
+    if workers > 1:
+        out.write(f"{workers} processus de travail, un calcul à la fois chacun ; liens de téléchargement : "
+                  f"{links.store_description()}.\n")
     if not ssl:
         out.write("Sans --certs le serveur répond en HTTP : Excel exige HTTPS pour charger le complément "
                   "(voir le README).\n")
     out.flush()
-    config = uvicorn.Config(app, host=host, port=port, log_level="info", **ssl, **connection_limits())
+    config = uvicorn.Config(app, host=host, port=port, log_level="info", workers=workers, factory=workers > 1,
+                            **ssl, **connection_limits())
     from opc_excel.server.guards import mask_access_log
 
     mask_access_log()  # after uvicorn.Config, which sets its logging up
-    uvicorn.Server(config).run()
+    if workers == 1:
+        uvicorn.Server(config).run()
+        return 0
+    from uvicorn.supervisors import Multiprocess
+
+    try:
+        Multiprocess(config, sockets=[config.bind_socket()]).run()  # uvicorn's supervisor: restarts a dead worker
+    except KeyboardInterrupt:
+        pass
     return 0
 
 

@@ -13,20 +13,16 @@ from __future__ import annotations
 
 import json
 import logging
-import secrets
-import time
-from collections import OrderedDict
-from dataclasses import dataclass
+from functools import partial
 
-import xlwings as xw
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse, PlainTextResponse
 from xlwings_server import dependencies as dep
 from xlwings_server.config import settings
 from xlwings_server.templates import templates
 
-from opc_excel.server import scripts
-from opc_excel.server.book import DIAPORAMA, check_book
+from opc_excel.server import links, scripts
+from opc_excel.server.compute import deck_file, document_file
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix=f"{settings.app_path}/opc")
@@ -61,20 +57,23 @@ DOCUMENT_MENU = [{"id": "rapport", "label": DOCUMENT_KINDS["rapport"], "kind": "
 templates.env.globals["document_menu"] = DOCUMENT_MENU
 QUERY_PARAMETERS = {"theme", "lien"}
 DOCUMENT_PARAMETERS = {"instance", "lien"}
-LINK_LIFETIME = 15 * 60  # seconds
-MAX_LINKS = 20
 NOT_A_WORKBOOK = "La requête ne contient pas de classeur lisible : relancez depuis le ruban OPC urbain."
+LINK_LIFETIME = links.LINK_LIFETIME
+_build, _build_document = deck_file, document_file  # what the routes compute (tests replace them)
+_store: links.FolderStore | links.RedisStore | None = None
 
 
-@dataclass(frozen=True)
-class _Kept:
-    filename: str
-    content: bytes
-    media_type: str
-    expires: float
+def set_link_store(store: links.FolderStore | links.RedisStore) -> None:
+    """Keep the files of download links in ``store`` (shared by every worker process: see :mod:`links`)."""
+    global _store
+    _store = store
 
 
-_links: OrderedDict[str, _Kept] = OrderedDict()
+def link_store() -> links.FolderStore | links.RedisStore:
+    """Return the store of download links (the configured one, made on first use)."""
+    if _store is None:
+        set_link_store(links.configured_store())
+    return _store
 
 
 def _refusal(message: str, status_code: int = 400) -> PlainTextResponse:
@@ -98,25 +97,6 @@ def deck_request_error(kind: str, query: dict[str, str]) -> PlainTextResponse | 
     return None
 
 
-def deck_filename(kind: str, theme: str | None, at_iso: str) -> str:
-    """Return the file name of a deck, as the command line names it: ``comite-suivi_2011-09-30.pptx``."""
-    return f"{kind}{'-' + theme if theme else ''}_{at_iso}.pptx"
-
-
-def _build(payload: dict, kind: str, theme: str | None) -> tuple[str, bytes]:
-    try:
-        from opc_excel.render.decks import build_deck
-    except ImportError:
-        raise xw.XlwingsError("La génération des diaporamas n'est pas disponible sur ce serveur : "
-                              "demandez sa mise à jour au service informatique.") from None
-    book = xw.Book(json=payload)
-    try:
-        report = check_book(book, DIAPORAMA, scripts.today())
-    finally:
-        book.close()
-    return deck_filename(kind, theme, report.at.isoformat()), build_deck(report, kind, theme=theme)
-
-
 @router.post("/deck/{kind}")
 async def deck(kind: str, request: Request, current_user: dep.User) -> Response:
     """Return the deck ``kind`` of the workbook in the body (.pptx), or a download link with ``?lien=1``."""
@@ -129,7 +109,8 @@ async def deck(kind: str, request: Request, current_user: dep.User) -> Response:
         return _refusal(NOT_A_WORKBOOK)
     theme = query.get("theme")
     log.info("Diaporama %s%s demandé par %s", kind, f" ({theme})" if theme else "", current_user.name)
-    filename, content = await scripts.run_for_user(lambda: _build(payload, kind, theme), f"diaporama {kind}")
+    filename, content = await scripts.run_for_user(partial(_build, payload, kind, theme, scripts.today()),
+                                                   f"diaporama {kind}")
     return _answer(filename, content, PPTX, "deck", query)
 
 
@@ -155,19 +136,12 @@ def _answer(filename: str, content: bytes, media_type: str, route: str, query: d
 
 def _keep(filename: str, content: bytes, media_type: str) -> str:
     """Keep a file for a short while; return the secret part of its download link."""
-    now = time.monotonic()
-    for token in [t for t, d in _links.items() if d.expires < now]:
-        del _links[token]
-    while len(_links) >= MAX_LINKS:
-        _links.popitem(last=False)
-    token = secrets.token_urlsafe(32)
-    _links[token] = _Kept(filename, content, media_type, now + LINK_LIFETIME)
-    return token
+    return link_store().put(links.Kept(filename, content, media_type))
 
 
 def _kept_file(token: str, media_type: str, what: str) -> Response:
-    kept = _links.get(token)
-    if kept is None or kept.expires < time.monotonic() or kept.media_type != media_type:
+    kept = link_store().get(token)
+    if kept is None or kept.media_type != media_type:
         return _refusal(f"Ce lien de téléchargement a expiré (il vaut 15 minutes) : générez à nouveau {what} "
                         "depuis le ruban OPC urbain.", 404)
     return Response(kept.content, media_type=media_type,
@@ -197,29 +171,6 @@ def document_request_error(kind: str, query: dict[str, str]) -> PlainTextRespons
     return None
 
 
-def _build_document(payload: dict, kind: str, instance: str | None) -> tuple[str, bytes]:
-    """Return the file name and the .docx bytes of the document ``kind``, as the command line writes it."""
-    from opc_excel.render.documents.compte_rendu import build_compte_rendu
-    from opc_excel.render.documents.fiches import build_fiches, fiches_file_name
-    from opc_excel.render.documents.kit import build_convocation, kit_file_name, kit_meeting
-    from opc_excel.render.documents.rapport import build_report, report_file_name
-    from opc_excel.situation import Situation
-
-    book = xw.Book(json=payload)
-    try:
-        report = check_book(book, DIAPORAMA, scripts.today())
-    finally:
-        book.close()
-    situation = Situation.of(report)
-    if kind == "rapport":
-        return report_file_name(report.at), build_report(report, situation=situation)
-    if kind == "fiches":
-        return fiches_file_name(report.at), build_fiches(report, situation=situation)
-    build = build_convocation if kind == "convocation" else build_compte_rendu
-    name = kit_file_name(kind, instance, kit_meeting(situation, instance, None).day)
-    return name, build(report, instance, situation=situation)
-
-
 @router.post("/document/{kind}")
 async def document(kind: str, request: Request, current_user: dep.User) -> Response:
     """Return the Word document ``kind`` of the workbook in the body (.docx), or a download link with ``?lien=1``."""
@@ -232,8 +183,8 @@ async def document(kind: str, request: Request, current_user: dep.User) -> Respo
         return _refusal(NOT_A_WORKBOOK)
     instance = query.get("instance")
     log.info("Document %s%s demandé par %s", kind, f" ({instance})" if instance else "", current_user.name)
-    filename, content = await scripts.run_for_user(lambda: _build_document(payload, kind, instance),
-                                                   f"document {kind}")
+    filename, content = await scripts.run_for_user(partial(_build_document, payload, kind, instance,
+                                                           scripts.today()), f"document {kind}")
     return _answer(filename, content, DOCX, "document", query)
 
 
