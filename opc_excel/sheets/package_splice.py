@@ -1,0 +1,336 @@
+"""Put newly written output sheets into a copy of the master's package, every other part copied as it is.
+
+What changes in the copy: the output sheets' parts (replaced where the master has them, added
+after its last sheet otherwise); the workbook part (the sheets' names, hidden state, their print
+titles and filter names); its relationships and ``[Content_Types].xml`` for an added sheet; the
+styles part (the output sheets' formats, :mod:`~opc_excel.sheets.package_styles`); the workbook's
+content type when the copy's name asks for another kind (.xlsm, .xltx); the calculation chain's
+entries of the replaced sheets. What hung on a replaced output sheet (its printer settings, a
+drawing someone added on it) goes with it. Every other part — input sheets, shared strings,
+charts, images, pivot tables, macros, customXml — is copied byte for byte.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from opc_excel.errors import OutputSheetError
+from opc_excel.sheets.package_styles import StyleMerge, parse, serialize
+from opc_excel.sheets.package_zip import PackageWriter
+from opc_excel.text import match_key
+
+_PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_DOCUMENT_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_CONTENT_TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
+_WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+WORKBOOK_TYPES = {
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+    ".xlsm": "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+    ".xltx": "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml",
+    ".xltm": "application/vnd.ms-excel.template.macroEnabled.main+xml",
+}
+_CELL_STYLE = re.compile(rb'(<c [^>]*?\bs=")(\d+)"')
+_ROW_STYLE = re.compile(rb'(<row [^>]*?\bs=")(\d+)"')
+_COLUMN_STYLE = re.compile(rb'(<col [^>]*?\bstyle=")(\d+)"')
+_SELECTED = re.compile(rb' tabSelected="1"')
+
+
+@dataclass
+class _Package:
+    """A zip package opened for reading, with its parts looked up by name (part names ignore case)."""
+
+    zip: zipfile.ZipFile
+    names: dict[str, str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.names = {info.filename.lower(): info.filename for info in self.zip.infolist()}
+
+    def has(self, part: str) -> bool:
+        return part.lower() in self.names
+
+    def read(self, part: str) -> bytes:
+        return self.zip.read(self.names[part.lower()])
+
+    def relationships(self, part: str) -> list[etree._Element]:
+        """Return the relationships of ``part`` (none when it has no .rels part)."""
+        rels = rels_part(part)
+        return list(parse(self.read(rels))) if self.has(rels) else []
+
+    def main_part(self) -> str:
+        for rel in self.relationships(""):
+            if rel.get("Type", "").endswith("/officeDocument"):
+                return resolve("", rel.get("Target", ""))
+        raise OutputSheetError("Le classeur n'a pas de partie principale (xl/workbook.xml) : il ne peut pas être "
+                               "actualisé. Ouvrez-le dans Excel, enregistrez-le, puis relancez.")
+
+
+def rels_part(part: str) -> str:
+    """Return the name of the relationships part of ``part`` ("" for the package itself)."""
+    folder, name = posixpath.split(part)
+    return posixpath.join(folder, "_rels", f"{name}.rels")
+
+
+def resolve(source: str, target: str) -> str:
+    """Return the part a relationship of ``source`` points at (targets are relative to its folder, or absolute)."""
+    if target.startswith("/"):
+        return posixpath.normpath(target.lstrip("/"))
+    return posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
+
+
+@dataclass(frozen=True)
+class RenderedSheet:
+    name: str
+    hidden: bool
+    xml: bytes
+    defined_names: tuple[etree._Element, ...]  # its print titles and filter, localSheetId still the writer's
+
+
+def rendered_sheets(package: bytes) -> tuple[list[RenderedSheet], bytes]:
+    """Return the sheets of a package written by the openpyxl backend, in order, and its styles part."""
+    new = _Package(zipfile.ZipFile(io.BytesIO(package)))
+    main = new.main_part()
+    workbook = parse(new.read(main))
+    targets = {rel.get("Id"): resolve(main, rel.get("Target")) for rel in new.relationships(main)}
+    names = _children(workbook, "definedNames")
+    sheets = []
+    for position, sheet in enumerate(_children(workbook, "sheets")):
+        local = tuple(name for name in names if name.get("localSheetId") == str(position))
+        sheets.append(RenderedSheet(sheet.get("name"), sheet.get("state") == "hidden",
+                                    new.read(targets[sheet.get(f"{{{_DOCUMENT_RELS}}}id")]), local))
+    styles = next(resolve(main, rel.get("Target")) for rel in new.relationships(main)
+                  if rel.get("Type", "").endswith("/styles"))
+    return sheets, new.read(styles)
+
+
+def splice(master: Path, sheets: list[RenderedSheet], styles: bytes, suffix: str) -> bytes:
+    """Return the master's package with ``sheets`` in place of its output sheets of the same names."""
+    with zipfile.ZipFile(master) as zf:
+        return _Splice(_Package(zf), sheets, styles, suffix).package()
+
+
+class _Splice:
+    def __init__(self, master: _Package, sheets: list[RenderedSheet], styles: bytes, suffix: str) -> None:
+        self.master, self.sheets, self.suffix = master, sheets, suffix.lower()
+        self.main = master.main_part()
+        self.workbook = parse(master.read(self.main))
+        self.ns = etree.QName(self.workbook).namespace
+        self.rels_name = rels_part(self.main)
+        self.rels = parse(master.read(self.rels_name))
+        self.types = parse(master.read("[Content_Types].xml"))
+        self.written: dict[str, bytes] = {}  # part -> new content
+        self.removed: set[str] = set()
+        self.styles_part = self._styles_part()
+        self.style = StyleMerge(master.read(self.styles_part))
+        self.xf = self.style.translate(styles)
+
+    def package(self) -> bytes:
+        sheet_list = _children(self.workbook, "sheets")
+        replaced: dict[int, RenderedSheet] = {}
+        for sheet in self.sheets:
+            position = self._place(sheet_list, sheet)
+            replaced[position] = sheet
+        self._defined_names(replaced)
+        self._calc_chain({int(sheet_list[i].get("sheetId", "0")) for i in replaced})
+        self._workbook_type()
+        self.written[self.main] = serialize(self.workbook)
+        self.written[self.rels_name] = serialize(self.rels)
+        self.written["[Content_Types].xml"] = serialize(self.types)
+        self.written[self.styles_part] = self.style.to_bytes()
+        return self._zip()
+
+    def _place(self, sheet_list: list[etree._Element], sheet: RenderedSheet) -> int:
+        """Write ``sheet`` over the master's sheet of that name, or after its last sheet; return its position."""
+        xml = _restyled(sheet.xml, self.xf)
+        position = next((i for i, element in enumerate(sheet_list)
+                         if match_key(element.get("name", "")) == match_key(sheet.name)), None)
+        if position is None:
+            part = self._new_sheet(sheet_list)
+            position = len(sheet_list) - 1
+        else:
+            part = self._existing_part(sheet_list[position], sheet.name)
+            self._remove_relationships(part)
+        element = sheet_list[position]
+        element.set("name", sheet.name)
+        if sheet.hidden:
+            element.set("state", "hidden")
+        elif "state" in element.attrib:
+            del element.attrib["state"]
+        self.written[part] = xml
+        return position
+
+    def _existing_part(self, element: etree._Element, name: str) -> str:
+        rel = self._rel(element.get(f"{{{_DOCUMENT_RELS}}}id"))
+        if rel is None or not rel.get("Type", "").endswith("/worksheet"):
+            raise OutputSheetError(
+                f"La feuille « {element.get('name')} » du classeur n'est pas une feuille de calcul (un graphique sur "
+                f"toute une feuille ?) : la feuille « {name} » ne peut pas y être écrite. Rien n'a été modifié. "
+                f"Renommez-la, puis relancez.")
+        return resolve(self.main, rel.get("Target"))
+
+    def _new_sheet(self, sheet_list: list[etree._Element]) -> str:
+        taken = {name.lower() for name in self.master.names} | {part.lower() for part in self.written}
+        number = next(n for n in range(1, 100_000) if f"xl/worksheets/sheet{n}.xml" not in taken)
+        part = f"xl/worksheets/sheet{number}.xml"
+        ids = {rel.get("Id") for rel in self.rels}
+        rel_id = next(f"rId{n}" for n in range(1, 100_000) if f"rId{n}" not in ids)
+        etree.SubElement(self.rels, f"{{{_PACKAGE_RELS}}}Relationship",
+                         {"Id": rel_id, "Type": f"{_DOCUMENT_RELS}/worksheet",
+                          "Target": posixpath.relpath(part, posixpath.dirname(self.main))})
+        sheets = self._section("sheets")
+        sheet_id = max([int(s.get("sheetId", "0")) for s in sheets] + [0]) + 1
+        element = etree.SubElement(sheets, f"{{{self.ns}}}sheet", {"name": "", "sheetId": str(sheet_id)},
+                                   nsmap={"r": _DOCUMENT_RELS})
+        element.set(f"{{{_DOCUMENT_RELS}}}id", rel_id)
+        sheet_list.append(element)
+        etree.SubElement(self.types, f"{{{_CONTENT_TYPES}}}Override",
+                         {"PartName": f"/{part}", "ContentType": _WORKSHEET})
+        return part
+
+    def _remove_relationships(self, part: str) -> None:
+        """Drop what hung on a replaced sheet (its rels part, and what nothing else points at)."""
+        rels = rels_part(part)
+        if not self.master.has(rels):
+            return
+        self.removed.add(rels.lower())
+        pointed = self._pointed_at()
+        for rel in self.master.relationships(part):
+            if rel.get("TargetMode") == "External":
+                continue
+            target = resolve(part, rel.get("Target", ""))
+            if target.lower() not in pointed and self.master.has(target):
+                self.removed.add(target.lower())
+                self._remove_relationships(target)
+        self._prune_types()
+
+    def _pointed_at(self) -> set[str]:
+        """Return the parts some relationship still points at (from the parts not removed)."""
+        pointed = set()
+        for name in self.master.names:
+            if name.endswith(".rels") and name not in self.removed:
+                source = posixpath.join(posixpath.dirname(posixpath.dirname(name)), posixpath.basename(name)[:-5])
+                for rel in parse(self.master.read(name)):
+                    if rel.get("TargetMode") != "External":
+                        pointed.add(resolve(source, rel.get("Target", "")).lower())
+        return pointed
+
+    def _prune_types(self) -> None:
+        for override in list(self.types):
+            if override.get("PartName", "").lstrip("/").lower() in self.removed:
+                self.types.remove(override)
+
+    def _defined_names(self, replaced: dict[int, RenderedSheet]) -> None:
+        """Replace the print titles and filter names of the written sheets by the writer's, at their positions."""
+        names = self._section("definedNames", after=("sheets", "functionGroups", "externalReferences"))
+        for name in list(names):
+            if isinstance(name.tag, str) and name.get("localSheetId") is not None \
+                    and int(name.get("localSheetId")) in replaced:
+                names.remove(name)
+        for position, sheet in sorted(replaced.items()):
+            for name in sheet.defined_names:
+                copy = etree.SubElement(names, f"{{{self.ns}}}definedName", dict(name.attrib))
+                copy.set("localSheetId", str(position))
+                copy.text = name.text
+        if not len(names):
+            self.workbook.remove(names)
+
+    def _calc_chain(self, sheet_ids: set[int]) -> None:
+        """Drop the calculation chain's cells of the replaced sheets (Excel repairs a chain naming cells
+        that no longer hold a formula); the whole part when nothing is left."""
+        rel = next((r for r in self.rels if r.get("Type", "").endswith("/calcChain")), None)
+        if rel is None:
+            return
+        part = resolve(self.main, rel.get("Target"))
+        if not self.master.has(part):
+            return
+        chain = parse(self.master.read(part))
+        current, dropped = 0, False
+        for cell in list(chain):
+            current = int(cell.get("i", current))
+            if current in sheet_ids:
+                if cell.get("i") is not None:  # the next cells name their sheet by this one's
+                    following = cell.getnext()
+                    if following is not None and following.get("i") is None:
+                        following.set("i", str(current))
+                chain.remove(cell)
+                dropped = True
+        if not dropped:
+            return
+        if len(chain):
+            self.written[part] = serialize(chain)
+            return
+        self.removed.add(part.lower())
+        self.rels.remove(rel)
+        self._prune_types()
+
+    def _workbook_type(self) -> None:
+        wanted = WORKBOOK_TYPES.get(self.suffix)
+        for override in self.types:
+            if override.get("PartName", "").lstrip("/").lower() == self.main.lower() and wanted:
+                override.set("ContentType", wanted)
+
+    def _styles_part(self) -> str:
+        rel = next((r for r in self.rels if r.get("Type", "").endswith("/styles")), None)
+        if rel is None:
+            raise OutputSheetError("Le classeur n'a pas de partie des styles (xl/styles.xml) : il ne peut pas être "
+                                   "actualisé sans elle. Ouvrez-le dans Excel, enregistrez-le, puis relancez.")
+        return resolve(self.main, rel.get("Target"))
+
+    def _rel(self, rel_id: str | None) -> etree._Element | None:
+        return next((rel for rel in self.rels if rel.get("Id") == rel_id), None)
+
+    def _section(self, name: str, after: tuple[str, ...] = ()) -> etree._Element:
+        found = next((c for c in self.workbook if isinstance(c.tag, str) and etree.QName(c).localname == name), None)
+        if found is not None:
+            return found
+        section = etree.Element(f"{{{self.ns}}}{name}")
+        last = max((i for i, c in enumerate(self.workbook)
+                    if isinstance(c.tag, str) and etree.QName(c).localname in after), default=-1)
+        self.workbook.insert(last + 1, section)
+        return section
+
+    def _zip(self) -> bytes:
+        stream = io.BytesIO()
+        writer = PackageWriter(stream)
+        pending = {part.lower(): (part, data) for part, data in self.written.items()}
+        for info in self.master.zip.infolist():
+            key = info.filename.lower()
+            if key in self.removed:
+                continue
+            if key in pending:
+                writer.write(info.filename, pending.pop(key)[1])
+            else:
+                writer.copy(self.master.zip, info)
+        for part, data in pending.values():
+            writer.write(part, data)
+        writer.close()
+        return stream.getvalue()
+
+
+def _children(root: etree._Element, name: str) -> list[etree._Element]:
+    section = next((c for c in root if isinstance(c.tag, str) and etree.QName(c).localname == name), None)
+    return [] if section is None else [c for c in section if isinstance(c.tag, str)]
+
+
+def _restyled(xml: bytes, xf: list[int]) -> bytes:
+    """Return a sheet's XML with each format number translated to the master's, and not selected."""
+    def translate(match: re.Match) -> bytes:
+        return match.group(1) + str(xf[int(match.group(2))]).encode() + b'"'
+    xml = _CELL_STYLE.sub(translate, xml)
+    xml = _ROW_STYLE.sub(translate, xml)
+    xml = _COLUMN_STYLE.sub(translate, xml)
+    return _SELECTED.sub(b"", xml)  # the master's own selected tab stays the only one (two would group the sheets)
+
+
+
+def sheet_names(master: Path) -> list[str]:
+    """Return the names of the master's sheets, in order (chart sheets included)."""
+    with zipfile.ZipFile(master) as zf:
+        package = _Package(zf)
+        return [sheet.get("name", "") for sheet in _children(parse(package.read(package.main_part())), "sheets")]
