@@ -15,8 +15,6 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
-
 from opc_excel.cancel import checkpoint
 from opc_excel.checks.tables import check_tables
 from opc_excel.compute.alerts import evaluate
@@ -35,10 +33,10 @@ from opc_excel.files import (
 )
 from opc_excel.model import Problem, Severity
 from opc_excel.read import contract
-from opc_excel.read.alert_sheet import ALERTES, FOLLOW_UP, merge, read_previous
+from opc_excel.read.alert_sheet import FOLLOW_UP, merge, read_previous
 from opc_excel.read.build import build_programme
+from opc_excel.read.calamine_source import workbook_source
 from opc_excel.read.history import (
-    HISTORIQUE,
     HISTORIQUE_JALONS,
     headerless_history_sheets,
     merged_snapshots,
@@ -47,18 +45,11 @@ from opc_excel.read.history import (
     read_summary_history,
 )
 from opc_excel.read.package import PackageReport, inspect_package, load_workbook_safely
-from opc_excel.read.problems import ProblemLog
+from opc_excel.read.problems import ProblemLog, cell_position
 from opc_excel.read.reader import read_workbook, situation_unreadable
-from opc_excel.read.source import OpenpyxlSource, WorkbookSource
+from opc_excel.read.source import WorkbookSource
 from opc_excel.read.values import is_blank
-from opc_excel.render.decks import build_deck
-from opc_excel.render.documents.pdf import to_pdf
-from opc_excel.render.documents.rapport import build_report, report_file_name
 from opc_excel.report import CheckReport
-from opc_excel.sheets.alertes import write_alertes
-from opc_excel.sheets.controles import write_controles
-from opc_excel.sheets.dashboard import TABLEAU_DE_BORD, summary_values, write_dashboard
-from opc_excel.sheets.history import write_milestone_history, write_summary_history
 from opc_excel.situation import Situation
 
 MAX_FORMULA_WARNINGS_PER_SHEET = 20
@@ -104,13 +95,14 @@ def check_source(source: WorkbookSource, *, at: date | None, today: date,
 
 def check_file(path: str | Path, *, at: date | None, today: date,
                package: PackageReport | None = None) -> CheckReport:
-    """Return the check of a workbook file; raise ``UnreadableWorkbookError`` when it can't be read."""
+    """Return the check of a workbook file; raise ``UnreadableWorkbookError`` when it can't be read.
+
+    The file is inspected first (:func:`inspect_package`), then read by python-calamine as openpyxl
+    would read it (:mod:`opc_excel.read.calamine_source`).
+    """
     package = package if package is not None else inspect_package(path)
-    workbook = load_workbook_safely(path, read_only=True, data_only=True, report=package)
-    try:
-        return check_source(OpenpyxlSource(workbook), at=at, today=today, package=package)
-    finally:
-        workbook.close()
+    with workbook_source(path, package) as source:
+        return check_source(source, at=at, today=today, package=package)
 
 
 def default_output(path: Path) -> Path:
@@ -199,13 +191,10 @@ def _notes_left_behind(copy: Path, report: CheckReport) -> int:
     those notes would not follow. A copy that can't be read counts none (it is backed up anyway).
     """
     try:
-        workbook = load_workbook_safely(copy, read_only=True, data_only=True)
+        with workbook_source(copy) as source:
+            earlier = read_previous(source)
     except OpcError:
         return 0
-    try:
-        earlier = read_previous(OpenpyxlSource(workbook))
-    finally:
-        workbook.close()
     new = {row.key: row.user for row in merge(report.previous_alerts, report.alerts, report.at)}
     return sum(1 for row in earlier.rows if any(
         not is_blank(value) and not (header == FOLLOW_UP and _SOFTWARE_FOLLOW_UP.fullmatch(str(value)))
@@ -241,6 +230,8 @@ def write_deck(report: CheckReport, target: str | Path, kind: str, *, theme: str
             f"« {Path(target).name} » existe et n'est pas un diaporama PowerPoint : il ne sera pas remplacé. "
             f"Choisissez un autre nom de fichier (--out), puis relancez.")
     refuse_if_open(path)
+    from opc_excel.render.decks import build_deck  # python-pptx: loaded by the commands that write a deck only
+
     data = build_deck(report, kind, theme=theme, template=template, since=since, situation=situation,
                       seance=seance)
     backup = backup_copy(path) if path.exists() else None
@@ -262,6 +253,8 @@ def _is_presentation(path: Path, part: str = "ppt/presentation.xml") -> bool:
 def write_report(report: CheckReport, target: str | Path, *, template: str | Path | None = None,
                  situation: Situation | None = None, seance: date | None = None) -> WrittenFile:
     """Build the rapport semestriel and write it as :func:`write_document` writes a Word document."""
+    from opc_excel.render.documents.rapport import build_report, report_file_name  # python-docx, matplotlib
+
     return write_document(target, report_file_name(report.at),
                           lambda: build_report(report, template=template, situation=situation, seance=seance))
 
@@ -292,13 +285,15 @@ def write_pdf(document: Path) -> WrittenFile:
     """Write ``document``'s PDF beside it (same name, .pdf) through LibreOffice; raise PdfUnavailableError if none."""
     target = document.with_suffix(".pdf")
     refuse_if_open(target)
+    from opc_excel.render.documents.pdf import to_pdf
+
     data = to_pdf(document.read_bytes(), document.name)
     backup = backup_copy(target) if target.exists() else None
     atomic_write_bytes(target, data)
     return WrittenFile(target, backup)
 
 
-REFRESHED_SHEETS = (contract.CONTROLES, ALERTES, TABLEAU_DE_BORD, HISTORIQUE, HISTORIQUE_JALONS)
+REFRESHED_SHEETS = contract.OUTPUT_SHEETS  # Contrôles, Alertes, Tableau de bord, Historique, Historique jalons
 
 
 UNREADABLE_SITUATION = ("La date de situation (feuille Paramètres) est illisible : seule la feuille Contrôles est "
@@ -318,6 +313,12 @@ def write_outputs(workbook, report: CheckReport) -> None:
     ``workbook`` is an openpyxl workbook (command line) or an output backend over an open Excel
     workbook (the add-in): see :mod:`opc_excel.sheets.output`.
     """
+    # The sheet writers load openpyxl: imported by a refresh only, not by a check.
+    from opc_excel.sheets.alertes import write_alertes
+    from opc_excel.sheets.controles import write_controles
+    from opc_excel.sheets.dashboard import summary_values, write_dashboard
+    from opc_excel.sheets.history import write_milestone_history, write_summary_history
+
     if refreshed_sheets(report) != REFRESHED_SHEETS:
         write_controles(workbook, report.problems, report.at, report.sheet_names)
         return
@@ -377,7 +378,6 @@ def _sorted(problems: list[Problem]) -> tuple[Problem, ...]:
     def key(problem: Problem) -> tuple:
         row = col = 0
         if problem.cell:
-            letters, row = coordinate_from_string(problem.cell)
-            col = column_index_from_string(letters)
+            row, col = cell_position(problem.cell)
         return (_SEVERITY_ORDER[problem.severity], _SHEET_ORDER.get(problem.sheet, 99), row, col)
     return tuple(sorted(problems, key=key))

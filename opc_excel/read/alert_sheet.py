@@ -20,12 +20,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from openpyxl.utils import get_column_letter
-
 from opc_excel.fr import fr_date
 from opc_excel.model import Alert
 from opc_excel.read.contract import Role
 from opc_excel.read.dates import read_date
+from opc_excel.read.problems import column_letter
 from opc_excel.read.source import WorkbookSource
 from opc_excel.read.values import is_blank
 from opc_excel.text import match_key
@@ -138,7 +137,7 @@ def read_previous(source: WorkbookSource) -> PreviousSheet:
     mapped = {col for col, _ in columns}
     for col in sorted({c for row in data for c, v in enumerate(row)
                        if c not in mapped and not is_blank(v)}):  # notes typed in a column without a header
-        header = _unique(f"Colonne {get_column_letter(col + 1)}", {taken for _, taken in columns})
+        header = _unique(f"Colonne {column_letter(col + 1)}", {taken for _, taken in columns})
         columns.append((col, header))
         extra.append(header)
     previous = []

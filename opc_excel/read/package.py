@@ -21,10 +21,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 from xml.etree.ElementTree import ParseError
-
-import openpyxl
-import openpyxl.xml
 
 from opc_excel.errors import UnreadableWorkbookError
 from opc_excel.read.package_kind import (
@@ -48,6 +46,9 @@ from opc_excel.read.package_kind import (
 from opc_excel.read.package_parts import dropped_by_parts, find_workbook_part, find_worksheet_parts, scan_sheet
 from opc_excel.read.package_xml import check_xml_prolog, read_capped
 
+if TYPE_CHECKING:  # openpyxl is loaded when a workbook is opened with it (refresh, a fallback), not to inspect one
+    import openpyxl
+
 log = logging.getLogger(__name__)
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -63,6 +64,8 @@ class PackageReport:
     droppable: tuple[str, ...]  # French descriptions of what an openpyxl re-save would lose
     formulas_without_value: Mapping[str, tuple[str, ...]] = field(
         default_factory=lambda: MappingProxyType({}))  # sheet -> addresses, at most 1000 each
+    # worksheets python-calamine would not read as openpyxl does (error cells, an area too large to hold)
+    openpyxl_sheets: frozenset[str] = frozenset()
 
 
 # ------------------------------------------------------------------------------ inspection
@@ -184,15 +187,18 @@ def _inspect_zip(path: Path, zf: zipfile.ZipFile, kind: PackageKind = WORKBOOK) 
     sheets = find_worksheet_parts(zf, by_name, workbook_part)
     droppable: list[str] = []
     missing: dict[str, tuple[str, ...]] = {}
+    openpyxl_sheets: set[str] = set()
     for sheet_name, info in sheets.items():
-        addresses, losses = scan_sheet(path, zf, info, sheet_name)
+        addresses, losses, calamine_exact = scan_sheet(path, zf, info, sheet_name)
         droppable += losses
         if addresses:
             missing[sheet_name] = addresses
+        if not calamine_exact:
+            openpyxl_sheets.add(sheet_name)
     droppable += dropped_by_parts(zf, by_name)
     return PackageReport(path=path, macro_enabled="xl/vbaproject.bin" in by_name,
                          droppable=tuple(dict.fromkeys(droppable)),
-                         formulas_without_value=MappingProxyType(missing))
+                         formulas_without_value=MappingProxyType(missing), openpyxl_sheets=frozenset(openpyxl_sheets))
 
 
 def _check_kind(path: Path, zf: zipfile.ZipFile, by_name: dict[str, zipfile.ZipInfo],
@@ -251,15 +257,15 @@ def load_workbook_safely(path: str | Path, *, read_only: bool = False, data_only
     ``report`` is the file's :func:`inspect_package` report when the caller already has it.
     A read-only workbook keeps the file open until its ``close()`` is called.
     """
+    import openpyxl
+    import openpyxl.xml
+
     if not (openpyxl.xml.DEFUSEDXML and openpyxl.DEFUSEDXML):
         raise RuntimeError("openpyxl n'utilise pas defusedxml : installez defusedxml et retirez la "
                            "variable d'environnement OPENPYXL_DEFUSEDXML=False.")
     path = Path(path)
     report = report if report is not None else inspect_package(path)
-    if path.suffix.lower() not in _OPENPYXL_SUFFIXES:
-        suffix = ".xlsm" if report.macro_enabled else ".xlsx"
-        raise unreadable(path, f"est un classeur Excel mais son nom se termine par « {path.suffix} » : "
-                                f"renommez-le en « {path.stem}{suffix} » puis relancez")
+    refuse_other_suffix(path, report)
     # We own the stream: openpyxl leaves its zip open when it fails, which locks the file on Windows.
     stream = path.open("rb")
     try:
@@ -289,6 +295,14 @@ def load_workbook_safely(path: str | Path, *, read_only: bool = False, data_only
 
     workbook.close = close
     return workbook
+
+
+def refuse_other_suffix(path: Path, report: PackageReport) -> None:
+    """Raise UnreadableWorkbookError when a workbook's name does not end as a workbook's (Excel would not open it)."""
+    if path.suffix.lower() not in _OPENPYXL_SUFFIXES:
+        suffix = ".xlsm" if report.macro_enabled else ".xlsx"
+        raise unreadable(path, f"est un classeur Excel mais son nom se termine par « {path.suffix} » : "
+                                f"renommez-le en « {path.stem}{suffix} » puis relancez")
 
 
 def _refuse_unwritable_numbers(path: Path, workbook: openpyxl.Workbook) -> None:

@@ -35,6 +35,9 @@ TOKEN_BLOCK = 64 * 1024
 # Cells stored with a format and no value (a range formatted far below the data): openpyxl makes an
 # object of each (≈ 450 bytes) when it loads a workbook to write it back.
 MAX_EMPTY_CELLS_PER_SHEET = 1_000_000
+# python-calamine holds a sheet's whole area, from A1 to its last row and column, ≈ 32 bytes a cell: a
+# sheet wider or longer than this (a stray value in row 1 048 576) is read by openpyxl, which streams it.
+MAX_DENSE_CELLS = 4_000_000
 
 
 @dataclass(frozen=True)

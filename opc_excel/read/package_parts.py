@@ -25,12 +25,12 @@ from pathlib import Path
 
 from defusedxml.ElementTree import fromstring as safe_fromstring
 from defusedxml.ElementTree import iterparse as safe_iterparse
-from openpyxl.drawing.image import PILImage
 
 from opc_excel.errors import UnreadableWorkbookError
 from opc_excel.read.package_kind import (
     CHUNK,
     HEAD_BYTES,
+    MAX_DENSE_CELLS,
     MAX_EMPTY_CELLS_PER_SHEET,
     MAX_MISSING_VALUES_PER_SHEET,
     OVERLAP,
@@ -87,12 +87,15 @@ _IGNORED_ERRORS = "des indicateurs d'erreur masqués (« Ignorer l'erreur » sur
 _RICH_RUN = b"<r>"  # a formatted run of a shared or inline string (<rPr>, <rPh> are other tags)
 
 # Literal tokens, not a regex starting with "<": bytes.find is ten times faster on big sheets.
-_FORMULA_TOKENS = (b"<f>", b"<f ", b"<f/", b":f>", b":f ", b":f/")
+_FORMULA_STARTS = (b"<f", b":f")  # <f>, <f , <f/ and their namespaced :f>, :f , :f/, in two passes, not six
+_FORMULA_ENDS = (b">", b" ", b"/")
 _DYNAMIC_ARRAY_CELL = re.compile(rb"<(?:\w+:)?c\s[^>]*?\bcm=\"")  # cell metadata: a spilled formula
 _EXTENSION = re.compile(rb"<(?:\w+:)?ext\s[^>]*?\buri=\"(\{[0-9A-Fa-f-]+\})\"")
 _ROOT_TAG = re.compile(rb"<(\w+:)?worksheet[\s>]")
 _CACHED_VALUE = re.compile(rb"<v(?:\s[^>]*)?(?:/>|>(.*?)</v>)", re.S)
 _CELL_REF = re.compile(rb"""\sr=["']([A-Z]{1,3}[0-9]+)["']""")
+_ROW_NUMBER = re.compile(rb"[0-9]+")
+_WIDE_CELL_REF = re.compile(rb' r="([A-Z]{2,3})[0-9]')  # from column AA on: narrower sheets count as 26 wide
 _DRAWING_SHAPE = re.compile(
     rb"<(?:\w+:)?(?:sp|grpSp|cxnSp|contentPart)[\s>/]"
     rb"|graphicData\s+uri=\"(?!http://schemas\.openxmlformats\.org/drawingml/2006/chart\")"
@@ -147,14 +150,19 @@ def find_worksheet_parts(zf: zipfile.ZipFile, by_name: dict[str, zipfile.ZipInfo
 
 
 def scan_sheet(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo,
-                sheet_name: str = "") -> tuple[tuple[str, ...], list[str]]:
-    """Return (formula cells without a cached value, what a re-save loses) for one worksheet.
+                sheet_name: str = "") -> tuple[tuple[str, ...], list[str], bool]:
+    """Return (formula cells without a cached value, what a re-save loses, whether calamine reads it as
+    openpyxl does) for one worksheet.
 
     A byte scan first; cells are looked at only when the sheet holds formulas. Raise
     UnreadableWorkbookError when the sheet holds an oversized XML token, or more than
-    MAX_EMPTY_CELLS_PER_SHEET cells with a format and no value.
+    MAX_EMPTY_CELLS_PER_SHEET cells with a format and no value. Calamine does not read a sheet
+    as openpyxl does when it holds an error cell (calamine reads it empty, or fails on #SPILL!),
+    or spans more than MAX_DENSE_CELLS cells from A1 to its last row and column (calamine holds
+    that area whole).
     """
-    has_formula = dynamic = False
+    has_formula = dynamic = odd = False
+    last_row = last_column = 0
     losses: list[str] = []
     window = b""
     scanner = TokenScanner()
@@ -169,7 +177,7 @@ def scan_sheet(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo,
             tail = window[-OVERLAP:]
             window = tail + chunk  # tags cut by the chunk boundary are counted once, whole, here
             empty_cells += (window.count(b"<c ") - tail.count(b"<c ")) - (window.count(b"</c>") - tail.count(b"</c>"))
-            has_formula = has_formula or any(token in window for token in _FORMULA_TOKENS)
+            has_formula = has_formula or _holds_formula(window)
             dynamic = dynamic or (b' cm="' in window and _DYNAMIC_ARRAY_CELL.search(window) is not None)
             if b"uri=" in window:
                 losses += [_SHEET_EXTENSIONS[uri] for uri in
@@ -179,11 +187,40 @@ def scan_sheet(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo,
                 losses.append(_RICH_TEXT)
             if b"<ignoredErrors" in window:
                 losses.append(_IGNORED_ERRORS)
+            odd = odd or b'"e"' in window or (b"'" in window and b"'e'" in window)  # t="e": an error cell
+            last_row, last_column = _extent(window, last_row, last_column)
     if empty_cells > MAX_EMPTY_CELLS_PER_SHEET:
         raise _too_many_empty_cells(path, sheet_name, empty_cells)
     if dynamic:
         losses.append(_DYNAMIC_ARRAYS)
-    return (_formulas_without_value(zf, info) if has_formula else ()), losses
+    calamine_exact = not odd and last_row * last_column <= MAX_DENSE_CELLS
+    return (_formulas_without_value(zf, info) if has_formula else ()), losses, calamine_exact
+
+
+def _holds_formula(window: bytes) -> bool:
+    """Return True if *window* holds a formula tag (<f>, <f …>, <f/>, or the same with a namespace prefix)."""
+    for start in _FORMULA_STARTS:
+        at = window.find(start)
+        while at >= 0:  # "<f" also starts <filterColumn>, <formula1>…: rare, looked at one by one
+            if window[at + 2:at + 3] in _FORMULA_ENDS:
+                return True
+            at = window.find(start, at + 2)
+    return False
+
+
+def _extent(window: bytes, last_row: int, last_column: int) -> tuple[int, int]:
+    """Return the furthest row and column number seen so far, *window* included (a bound: cell
+    references with one column letter count as 26, rows without their number are not counted)."""
+    at = window.rfind(b'row r="')
+    if at >= 0:
+        digits = _ROW_NUMBER.match(window, at + 7)
+        last_row = max(last_row, int(digits.group()) if digits else 0)
+    width = 26
+    if refs := _WIDE_CELL_REF.findall(window):
+        width = 0
+        for letter in max(refs, key=lambda ref: (len(ref), ref)):
+            width = width * 26 + letter - 64
+    return last_row, max(last_column, width)
 
 
 def _too_many_empty_cells(path: Path, sheet: str, count: int) -> UnreadableWorkbookError:
@@ -285,12 +322,19 @@ def dropped_by_parts(zf: zipfile.ZipFile, by_name: dict[str, zipfile.ZipInfo]) -
                 losses.append(_CONTROLS)
             if _VML_IMAGE.search(vml):  # header/footer pictures
                 losses.append(_IMAGES)
-        elif name.startswith("xl/media/") and (not PILImage or not name.endswith(_KEPT_IMAGE_SUFFIXES)):
+        elif name.startswith("xl/media/") and (not _pillow() or not name.endswith(_KEPT_IMAGE_SUFFIXES)):
             losses.append(_IMAGES)
     losses += [what for name in by_name for prefix, what in _DROPPED_PARTS if name.startswith(prefix)]
     if "xl/sharedstrings.xml" in by_name and _holds(zf, by_name["xl/sharedstrings.xml"], _RICH_RUN):
         losses.append(_RICH_TEXT)  # openpyxl keeps the text of the runs, not their formats
     return losses
+
+
+def _pillow() -> bool:
+    """Return True when openpyxl can keep images (Pillow installed); loaded only for a workbook holding one."""
+    from openpyxl.drawing.image import PILImage
+
+    return bool(PILImage)
 
 
 def _holds(zf: zipfile.ZipFile, info: zipfile.ZipInfo, token: bytes) -> bool:

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
-from openpyxl.utils import get_column_letter
 
 from opc_excel.fr import fr_date
 from opc_excel.model import Problem, Severity
@@ -15,7 +14,25 @@ from opc_excel.read.values import xml_safe
 
 def cell_address(row: int, col: int) -> str:
     """Return the A1 address of a 1-based row and a 0-based column index."""
-    return f"{get_column_letter(col + 1)}{row}"
+    return f"{column_letter(col + 1)}{row}"
+
+
+def column_letter(number: int) -> str:
+    """Return the letters of a 1-based column number: 1 → A, 27 → AA, 16 384 → XFD."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def cell_position(address: str) -> tuple[int, int]:
+    """Return (row, 1-based column) of an A1 address: ``"C12"`` → (12, 3)."""
+    digits = len(address.rstrip("0123456789"))
+    column = 0
+    for letter in address[:digits].upper():
+        column = column * 26 + ord(letter) - 64
+    return int(address[digits:] or 0), column
 
 
 def shown(raw: object) -> str:

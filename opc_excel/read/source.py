@@ -7,13 +7,14 @@ code reads an openpyxl file (command line, tests) and an xlwings book (Excel add
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Protocol
-
-from openpyxl.workbook.workbook import Workbook
+from typing import TYPE_CHECKING, Protocol
 
 from opc_excel.read.contract import INPUT_SHEETS
 from opc_excel.read.values import xml_safe
 from opc_excel.text import match_key
+
+if TYPE_CHECKING:  # openpyxl is loaded by whoever opens a workbook with it, not by every reader
+    from openpyxl.workbook.workbook import Workbook
 
 
 class WorkbookSource(Protocol):
