@@ -17,10 +17,10 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TextIO
 
-from opc_excel.cli.commands import COMMANDS, EXIT_UNREADABLE
 from opc_excel.cli.parser import build_parser
-from opc_excel.cli.summary import unreadable_json
 from opc_excel.errors import OpcError, UnreadableWorkbookError
+
+EXIT_UNREADABLE = 2  # the file can't be read at all, or the command is wrong
 
 
 class _Reader:
@@ -86,9 +86,14 @@ def _run(argv: Sequence[str] | None, today: date, out: TextIO, err: TextIO,
         if args.command is None:
             build_parser().print_help(out)
             return EXIT_UNREADABLE
+        # Loaded for a command only: « opc-excel --help » answers without pandas, python-pptx nor matplotlib.
+        from opc_excel.cli.commands import COMMANDS
+
         return COMMANDS[args.command](args, today, out)
     except UnreadableWorkbookError as error:
         if args is not None and getattr(args, "json", False):
+            from opc_excel.cli.summary import unreadable_json
+
             json.dump(unreadable_json(getattr(args, "workbook", None), str(error)), out, ensure_ascii=False,
                       indent=2)
             out.write("\n")

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TextIO
 
 from opc_excel.cli.documents import DOCUMENT_COMMANDS, checked_report, write_demo_documents
+from opc_excel.cli.parser import KINDS, THEMES
 from opc_excel.cli.summary import print_summary, report_as_json
 from opc_excel.errors import UsageError
 from opc_excel.files import atomic_write_bytes
@@ -32,12 +33,10 @@ from opc_excel.pipeline import (
     write_pdf,
     write_report,
 )
-from opc_excel.render.decks import KINDS, THEMES
-from opc_excel.render.decks.template import LAYOUTS, check_template
-from opc_excel.render.documents.rapport import report_file_name
-from opc_excel.render.documents.template import FRENCH_NAMES, STYLES
-from opc_excel.render.documents.template import check_template as check_document_template
 from opc_excel.situation import Situation
+
+# The renderers (python-pptx, python-docx, matplotlib) are imported by the commands that write with them:
+# a check loads none of them.
 
 EXIT_OK, EXIT_BLOCKING, EXIT_UNREADABLE = 0, 1, 2
 SHIPPED_MASTER = Path("workbooks") / "perseigne_master.xlsx"
@@ -99,6 +98,8 @@ def _deck(args: argparse.Namespace, today: date, out: TextIO) -> int:
 
 
 def _rapport(args: argparse.Namespace, today: date, out: TextIO) -> int:
+    from opc_excel.render.documents.rapport import report_file_name
+
     report = checked_report(args, today, meeting="du comité")
     target = args.out or args.workbook.with_name(report_file_name(report.at))
     written = write_report(report, target, template=args.template, seance=args.seance)
@@ -116,6 +117,10 @@ def _rapport(args: argparse.Namespace, today: date, out: TextIO) -> int:
 
 
 def _template_check(args: argparse.Namespace, today: date, out: TextIO) -> int:
+    from opc_excel.render.decks.template import LAYOUTS, check_template
+    from opc_excel.render.documents.template import FRENCH_NAMES, STYLES
+    from opc_excel.render.documents.template import check_template as check_document_template
+
     if args.template.suffix.lower() in (".docx", ".dotx"):  # a Word template: the styles the documents use
         result = check_document_template(args.template)
         needed = f"styles {', '.join(f'« {FRENCH_NAMES[n]} »' for n in STYLES)}"

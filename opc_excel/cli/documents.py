@@ -13,14 +13,10 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
+from opc_excel.cli.parser import KIT_KINDS
 from opc_excel.errors import UsageError
 from opc_excel.fr import fr_date
 from opc_excel.pipeline import check_file, write_document, write_report
-from opc_excel.render.documents.compte_rendu import build_compte_rendu
-from opc_excel.render.documents.fiches import build_fiches, fiches_file_name, operations_of
-from opc_excel.render.documents.kit import KIT_KINDS, build_convocation, kit_file_name, kit_meeting
-from opc_excel.render.documents.note import build_note, note_file_name
-from opc_excel.render.documents.rapport import report_file_name
 from opc_excel.report import CheckReport
 from opc_excel.situation import Situation
 
@@ -49,6 +45,8 @@ def _said(out: TextIO, what: str, written, report: CheckReport, done: str = "éc
 
 
 def _kit(args: argparse.Namespace, today: date, out: TextIO, what: str, build) -> int:
+    from opc_excel.render.documents.kit import kit_file_name, kit_meeting  # python-docx: for these commands only
+
     report = checked_report(args, today)
     situation = Situation.of(report)
     meeting = kit_meeting(situation, args.instance, args.seance)
@@ -62,14 +60,21 @@ def _kit(args: argparse.Namespace, today: date, out: TextIO, what: str, build) -
 
 
 def _convocation(args: argparse.Namespace, today: date, out: TextIO) -> int:
+    from opc_excel.render.documents.kit import build_convocation
+
     return _kit(args, today, out, "convocation", build_convocation)
 
 
 def _compte_rendu(args: argparse.Namespace, today: date, out: TextIO) -> int:
+    from opc_excel.render.documents.compte_rendu import build_compte_rendu
+
     return _kit(args, today, out, "compte-rendu", build_compte_rendu)
 
 
 def _note(args: argparse.Namespace, today: date, out: TextIO) -> int:
+    from opc_excel.render.documents.kit import kit_meeting
+    from opc_excel.render.documents.note import build_note, note_file_name
+
     report = checked_report(args, today)
     situation = Situation.of(report)
     meeting = kit_meeting(situation, "point-mensuel", args.seance)
@@ -81,6 +86,8 @@ def _note(args: argparse.Namespace, today: date, out: TextIO) -> int:
 
 
 def _fiches(args: argparse.Namespace, today: date, out: TextIO) -> int:
+    from opc_excel.render.documents.fiches import build_fiches, fiches_file_name, operations_of
+
     report = checked_report(args, today)
     operations_of(report, args.moa)  # an unknown MOA is refused before anything is written
     name = fiches_file_name(report.at, args.moa)
@@ -95,6 +102,12 @@ DOCUMENT_COMMANDS = {"convocation": _convocation, "compte-rendu": _compte_rendu,
 def write_demo_documents(report: CheckReport, situation: Situation, folder: Path) -> list[str]:
     """Write the rapport semestriel, each instance's convocation and compte rendu, the note de préparation and
     the fiches opération into ``folder``; return the file names written."""
+    from opc_excel.render.documents.compte_rendu import build_compte_rendu
+    from opc_excel.render.documents.fiches import build_fiches, fiches_file_name
+    from opc_excel.render.documents.kit import build_convocation, kit_file_name, kit_meeting
+    from opc_excel.render.documents.note import build_note, note_file_name
+    from opc_excel.render.documents.rapport import report_file_name
+
     written = [write_report(report, folder / report_file_name(report.at), situation=situation).written]
     for kind in KIT_KINDS:
         day = kit_meeting(situation, kind, None).day

@@ -12,9 +12,14 @@ from datetime import date, datetime
 from pathlib import Path
 
 from opc_excel.errors import UsageError
-from opc_excel.render.decks import KINDS, THEMES
-from opc_excel.render.documents.kit import KIT_KINDS
 from opc_excel.text import match_key
+
+# The names the commands take, as opc_excel.render.decks.KINDS and THEMES and opc_excel.render.documents.kit.KIT_KINDS
+# say them (tests/test_startup.py checks they agree): written here so that « opc-excel --help » and a check load
+# neither python-pptx nor python-docx.
+KINDS = ("point-mensuel", "comite-suivi", "copil", "revue-projet", "reunion-restreinte")
+THEMES = ("technique", "financiere", "sociale")
+KIT_KINDS = ("point-mensuel", "comite-suivi", "copil", "revue-projet")
 
 _ARGPARSE_FR = (
     (r"the following arguments are required: (.*)", r"argument obligatoire manquant : \1"),
