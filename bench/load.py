@@ -3,6 +3,7 @@
     python -m bench.load                     # 500 calls, 4 at a time, stopped after 10 minutes at most
     python -m bench.load --calls 200         # shorter
     python -m bench.load --json resultats.json --dump ecarts/   # raw figures; a few answers of each failure
+    python -m bench.load --server-workers 2  # opc-excel serve --workers 2 (one per core: see bench/README.md)
 
 Starts ``opc-excel serve`` on 127.0.0.1 and a free port (loopback only, no licence key: the local
 default), then posts the shipped master as the Office.js client does (``office_payload`` of the
@@ -20,10 +21,14 @@ the refresh keeps), so that each answer can be matched to its own workbook:
    otherwise what differs is told: each sheet's values, the summary (``opcResume``), the
    finishing calls (``opcFinitions``), other actions.
 
-Recorded: throughput, latency percentiles, the server's resident memory (VmRSS of its process,
-every ``--every`` calls) and its CPU time. Bounded: ``--calls`` in all, and a hard stop after
-``--max-seconds`` (the server is stopped, the calls still running count as interrupted). The
-server is always stopped at the end. Exit status 0 only if every call answered as expected.
+Meanwhile (unless ``--sans-liens``) a deck is asked with ``?lien=1`` every ten seconds and its
+link fetched four times: each fetch must answer 200 with that deck, whichever worker process takes it.
+
+Recorded: throughput, latency percentiles, the server's resident memory (VmRSS of all its processes,
+and of each worker with its compute process, every ``--every`` calls) and its CPU time (all processes).
+Bounded: ``--calls`` in all, and a hard stop after ``--max-seconds`` (the server is stopped, the calls
+still running count as interrupted). The server is always stopped at the end. Exit status 0 only if
+every call answered as expected.
 
 With ``--slow-clients N`` (300 to 1000 makes sense), a slow-client phase follows on the same server:
 N sockets are opened and left idle (half of them) or send their request headers a byte a second
@@ -171,10 +176,62 @@ def proc_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    found.append(int(entry.name))
+            except (OSError, IndexError, ValueError):
+                continue
+    return found
+
+
+def tree(pid: int) -> list[int]:
+    """Return ``pid`` and all its descendants (the supervisor, its workers, their compute processes)."""
+    return [pid] + [d for child in children(pid) for d in tree(child)]
+
+
+def tree_sum(pid: int, measure) -> float:
+    total = 0.0
+    for member in tree(pid):
+        try:
+            total += measure(member)
+        except (OSError, KeyError, IndexError, ValueError):  # a process that ended meanwhile
+            pass
+    return total
+
+
+def tree_rss(pid: int) -> float:
+    """Return the resident memory of the server's processes together, in MB."""
+    return tree_sum(pid, lambda p: proc_status(p, "VmRSS"))
+
+
+def tree_cpu(pid: int) -> float:
+    """Return the CPU seconds used so far by the server's live processes together."""
+    return tree_sum(pid, proc_cpu)
+
+
+def worker_cpu(server_pid: int, workers: int) -> list[float]:
+    """Return the CPU seconds used so far by each worker process with its compute process(es)."""
+    if workers == 1:
+        return [tree_cpu(server_pid)]
+    return [tree_cpu(worker) for worker in children(server_pid) if children(worker)]
+
+
+def worker_rss(server_pid: int, workers: int) -> list[float]:
+    """Return the resident memory (MB) of each worker process with its compute process(es)."""
+    if workers == 1:
+        return [tree_rss(server_pid)]
+    return [tree_rss(worker) for worker in children(server_pid) if children(worker)]
+
+
 class Server:
     """``opc-excel serve`` on 127.0.0.1 and a free port, its output in a log file; stopped on exit."""
 
-    def __init__(self, log: Path, extra_env: dict[str, str] | None = None) -> None:
+    def __init__(self, log: Path, extra_env: dict[str, str] | None = None, workers: int = 1) -> None:
+        self.workers = workers
         self.port = free_port()
         self.base = f"http://{HOST}:{self.port}"
         self.log_path = log
@@ -184,7 +241,8 @@ class Server:
                                         stderr=subprocess.STDOUT)
 
     def command(self) -> list[str]:
-        return [sys.executable, "-m", "opc_excel.cli", "serve", "--host", HOST, "--port", str(self.port)]
+        return [sys.executable, "-m", "opc_excel.cli", "serve", "--host", HOST, "--port", str(self.port),
+                "--workers", str(self.workers)]
 
     def wait_ready(self) -> None:
         deadline = time.monotonic() + STARTUP_SECONDS
@@ -305,7 +363,81 @@ def worker(run: Run, server: Server, payloads: Payloads, references: dict[date, 
                     (run.dump / f"reference-{day.isoformat()}.json").write_bytes(references[day])
             run.done += 1
             if run.done % run.every == 0:
-                run.memory.append({"calls": run.done, "rss_mb": proc_status(server.process.pid, "VmRSS")})
+                run.memory.append(memory_sample(server, run.done))
+
+
+def memory_sample(server: Server, calls: int) -> dict:
+    return {"calls": calls, "rss_mb": tree_rss(server.process.pid),
+            "workers_mb": worker_rss(server.process.pid, server.workers)}
+
+
+@dataclass
+class Links:
+    """Download links made during the load (a deck with ``?lien=1``) and what their fetches answered."""
+
+    made: int = 0
+    fetches: int = 0
+    failures: list[str] = field(default_factory=list)
+
+
+def links_under_load(run: Run, server: Server, payloads: Payloads, links: Links, every: float = 10.0) -> None:
+    """Every ``every`` seconds while the load runs: make a deck's link, fetch it four times (any worker may answer)."""
+    body = payloads.body(payloads.dates[0], REFERENCE_MARKER)
+    while True:
+        with run.lock:
+            if run.stopped or run.done >= run.calls or time.monotonic() > run.deadline:
+                return
+        req = urllib.request.Request(server.base + "/opc/deck/point-mensuel?lien=1", data=body,
+                                     headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=120) as response:
+                link = json.loads(response.read())
+            links.made += 1
+            for _ in range(4):
+                with urllib.request.urlopen(server.base + link["url"], timeout=60) as response:
+                    content = response.read()
+                links.fetches += 1
+                if response.status != 200 or len(content) != link["taille"] or not content.startswith(b"PK"):
+                    links.failures.append(f"lien {link['fichier']} : statut {response.status}, {len(content)} octets")
+        except (OSError, ValueError, KeyError) as error:
+            links.failures.append(f"lien : {error!r}")
+        pause = time.monotonic() + every
+        while time.monotonic() < pause and run.done < run.calls and not run.stopped:
+            time.sleep(0.1)
+
+
+def compute_overhead(payloads: Payloads, calls: int) -> dict:
+    """Return the medians of *Actualiser*'s computation in this process and in a pool's process, alternated.
+
+    The same work (``compute.script_actions`` on the same payload) either way: the difference is what a
+    process costs per call (pickling the workbook there and the actions back, the pipe).
+    """
+    from functools import partial
+    from statistics import median
+
+    from opc_excel.cancel import CancelFlag
+    from opc_excel.server import compute
+    from opc_excel.server.book import run_actualiser
+    from opc_excel.server.pool import ProcessWorkers
+
+    work = partial(compute.script_actions, run_actualiser, json.loads(payloads.body(MASTER_DATE, REFERENCE_MARKER)),
+                   date.today())
+    pool = ProcessWorkers(1, compute.PRELOADED).start()
+    inline, in_pool = [], []
+    try:
+        pool.run(os.getpid, CancelFlag())  # its imports done
+        work(), pool.run(work, CancelFlag())  # both warm
+        for _ in range(calls):
+            started = time.perf_counter()
+            work()
+            inline.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            pool.run(work, CancelFlag())
+            in_pool.append(time.perf_counter() - started)
+    finally:
+        pool.close()
+    return {"calls": calls, "inline_p50_s": median(inline), "pool_p50_s": median(in_pool),
+            "overhead_p50_s": median(in_pool) - median(inline)}
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -375,7 +507,7 @@ def slow_clients(server: Server, payloads: Payloads, references: dict[date, byte
     answers: Counter = Counter()
     latencies: list[float] = []
     failures: list[str] = []
-    rss_max = proc_status(server.process.pid, "VmRSS")
+    rss_max = tree_rss(server.process.pid)
     ends = time.monotonic() + seconds
     tick = 0
     try:
@@ -412,7 +544,7 @@ def slow_clients(server: Server, payloads: Payloads, references: dict[date, byte
             answers[str(status)] += 1
             if not ok:
                 failures.append(f"appel normal pendant les clients lents : {status}")
-            rss_max = max(rss_max, proc_status(server.process.pid, "VmRSS"))
+            rss_max = max(rss_max, tree_rss(server.process.pid))
             time.sleep(max(0.0, 1 - (time.perf_counter() - started)))
     finally:
         for slow in sockets:
@@ -425,7 +557,7 @@ def slow_clients(server: Server, payloads: Payloads, references: dict[date, byte
 
 def load_test(calls: int, workers: int, max_seconds: float, every: int, dates: int, *,
               dump: Path | None = None, server_env: dict[str, str] | None = None, slow: int = 0,
-              slow_seconds: float = 30) -> dict:
+              slow_seconds: float = 30, server_workers: int = 1, with_links: bool = True) -> dict:
     started = time.monotonic()
     deadline = started + max_seconds
     payloads = build_payloads(dates)
@@ -433,33 +565,41 @@ def load_test(calls: int, workers: int, max_seconds: float, every: int, dates: i
     if dump is not None:
         dump.mkdir(parents=True, exist_ok=True)
     references: dict[date, bytes] = {}
+    links = Links()
     load_seconds = server_cpu = hwm = float("nan")
+    workers_cpu: list[float] = []
     slow_result = None
     with tempfile.TemporaryDirectory() as folder:
-        server = Server(Path(folder) / "serveur.log", server_env or {})
+        server = Server(Path(folder) / "serveur.log", server_env or {}, server_workers)
         try:
             server.wait_ready()
             pid = server.process.pid
-            rss_start = proc_status(pid, "VmRSS")
+            rss_start = tree_rss(pid)
             print(f"Serveur prêt sur {server.base} (pid {pid}) : {rss_start:.0f} Mo", file=sys.stderr)
             references, reference_failures, shown = reference_phase(server, payloads)
-            rss_after_references = proc_status(pid, "VmRSS")
+            rss_after_references = tree_rss(pid)
             print(f"Références ({2 * len(payloads.dates)} appels un par un) : "
                   f"{'conformes' if not reference_failures else reference_failures}", file=sys.stderr)
             if len(references) == len(payloads.dates):
-                cpu_before = proc_cpu(pid)
-                run.memory.append({"calls": 0, "rss_mb": rss_after_references})
+                cpu_before, workers_before = tree_cpu(pid), worker_cpu(pid, server_workers)
+                run.memory.append(memory_sample(server, 0))
                 load_started = time.perf_counter()
                 threads = [threading.Thread(target=worker, args=(run, server, payloads, references), daemon=True)
                            for _ in range(workers)]
-                for thread in threads:
+                checker = threading.Thread(target=links_under_load, args=(run, server, payloads, links), daemon=True)
+                for thread in threads + [checker] if with_links else threads:
                     thread.start()
                 while any(t.is_alive() for t in threads) and time.monotonic() < deadline + 5:
                     for thread in threads:
                         thread.join(timeout=1)
                     print(f"  {run.done} appels", file=sys.stderr, end="\r")
                 load_seconds = time.perf_counter() - load_started
-                server_cpu = proc_cpu(pid) - cpu_before
+                server_cpu = tree_cpu(pid) - cpu_before
+                workers_cpu = [after - before for after, before  # a worker restarted meanwhile would shift them
+                               in zip(worker_cpu(pid, server_workers), workers_before, strict=False)]
+                threads.append(checker)
+                if with_links:
+                    checker.join(timeout=max(deadline + 5 - time.monotonic(), 0))
                 if any(t.is_alive() for t in threads):  # hard stop: the time is up
                     with run.lock:
                         run.stopped = True
@@ -467,8 +607,8 @@ def load_test(calls: int, workers: int, max_seconds: float, every: int, dates: i
                     for thread in threads:
                         thread.join(timeout=30)
                 else:
-                    run.memory.append({"calls": run.done, "rss_mb": proc_status(pid, "VmRSS")})
-                    hwm = proc_status(pid, "VmHWM")
+                    run.memory.append(memory_sample(server, run.done))
+                    hwm = tree_sum(pid, lambda p: proc_status(p, "VmHWM"))
                     if slow:
                         print(f"Clients lents : {slow} sockets pendant {slow_seconds:g} s", file=sys.stderr)
                         slow_result = slow_clients(server, payloads, references, slow, slow_seconds)
@@ -479,7 +619,9 @@ def load_test(calls: int, workers: int, max_seconds: float, every: int, dates: i
     memory = sorted({m["calls"]: m for m in run.memory}.values(), key=lambda m: m["calls"])
     return {
         "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
-        "calls_asked": calls, "workers": workers, "dates": len(payloads.dates), "max_seconds": max_seconds,
+        "calls_asked": calls, "workers": workers, "server_workers": server_workers,
+        "links": {"made": links.made, "fetches": links.fetches, "failures": links.failures} if with_links else None,
+        "dates": len(payloads.dates), "max_seconds": max_seconds,
         "server_env": server_env or {},
         "payload_kb": len(payloads.body(MASTER_DATE, REFERENCE_MARKER)) / 1000,
         "answer_kb": len(next(iter(references.values()))) / 1000 if references else None,
@@ -487,7 +629,7 @@ def load_test(calls: int, workers: int, max_seconds: float, every: int, dates: i
         "calls_done": len(latencies), "interrupted": run.interrupted, "time_limit_hit": run.stopped,
         "failures": run.failures, "differing": dict(run.differing.most_common()), "server_log_problems": logged,
         "load_seconds": load_seconds, "throughput_per_s": len(latencies) / load_seconds if latencies else 0.0,
-        "server_cpu_seconds": server_cpu,
+        "server_cpu_seconds": server_cpu, "workers_cpu_seconds": workers_cpu,
         "server_cpu_per_call": server_cpu / len(latencies) if latencies else None,
         "latency_s": {name: percentile(latencies, q) for name, q in (("p50", 50), ("p90", 90), ("p99", 99))}
         | {"max": max(latencies), "min": min(latencies), "mean": sum(latencies) / len(latencies)} if latencies else {},
@@ -500,9 +642,13 @@ def report(result: dict) -> str:
     """Return the result as Markdown: the run, what differed, latencies, memory over the calls."""
     lat, failures = result["latency_s"], result["failures"]
     lines = [
+        f"`opc-excel serve --workers {result['server_workers']}` : "
         f"{result['calls_done']} appels `actualiser` sur {result['calls_asked']} demandés, {result['workers']} à la "
         f"fois, en {result['load_seconds']:.1f} s : **{result['throughput_per_s']:.2f} appels/s** ; "
-        f"serveur : {result['server_cpu_seconds']:.1f} s CPU, {result['server_cpu_per_call']:.2f} s par appel. "
+        f"serveur : {result['server_cpu_seconds']:.1f} s CPU ("
+        f"{' + '.join(f'{c:.1f}' for c in result['workers_cpu_seconds'])} par processus de travail avec son calcul), "
+        f"{result['server_cpu_per_call']:.2f} s par appel, {result['server_cpu_seconds'] / result['load_seconds']:.2f} "
+        "cœur en moyenne. "
         f"Requête {result['payload_kb']:.0f} ko, réponse {result['answer_kb']:.0f} ko. "
         f"Références ({result['reference_calls']} appels un par un) : "
         f"{'conformes' if not result['reference_failures'] else len(result['reference_failures'])} ; "
@@ -526,6 +672,13 @@ def report(result: dict) -> str:
             f"{v:.0f}" for v in [result["rss_start_mb"], result["rss_after_references_mb"]]
             + [m["rss_mb"] for m in result["rss_mb"]]) + " |",
     ]
+    if any(m.get("workers_mb") for m in result["rss_mb"]) and result["server_workers"] > 1:
+        lines += ["| VmRSS de chaque processus de travail et de son processus de calcul (Mo) | " + " | ".join(
+            ["", ""] + [" + ".join(f"{v:.0f}" for v in m["workers_mb"]) for m in result["rss_mb"]]) + " |"]
+    links = result.get("links")
+    if links:
+        lines += ["", f"Liens de téléchargement pendant la charge : {links['made']} créés, {links['fetches']} "
+                      f"téléchargements, **échecs : {len(links['failures'])}**."]
     slow = result.get("slow_clients")
     if slow:
         lines += [
@@ -554,16 +707,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--slow-clients", type=int, default=0, metavar="N",
                         help="puis N sockets lents ou muets ouverts pendant --slow-seconds (300 à 1000)")
     parser.add_argument("--slow-seconds", type=float, default=30, help="durée des clients lents (par défaut 30 s)")
+    parser.add_argument("--server-workers", type=int, default=1, metavar="N",
+                        help="processus de travail du serveur (opc-excel serve --workers N, par défaut 1)")
+    parser.add_argument("--surcout", type=int, default=0, metavar="N",
+                        help="mesurer seulement le surcoût par appel d'un processus de calcul (N appels de chaque)")
+    parser.add_argument("--sans-liens", action="store_true",
+                        help="ne pas demander de liens de téléchargement pendant la charge")
     args = parser.parse_args(argv)
     if not 0 <= args.slow_clients <= 5000 or not 0 < args.slow_seconds <= 600:
         parser.error("--slow-clients va de 0 à 5000, --slow-seconds de 1 à 600")
-    if min(args.calls, args.workers, args.every, args.dates) < 1:
-        parser.error("--calls, --workers, --every et --dates valent au moins 1")
+    if min(args.calls, args.workers, args.every, args.dates, args.server_workers) < 1 or args.server_workers > 8:
+        parser.error("--calls, --workers, --every, --dates et --server-workers valent au moins 1 (--server-workers "
+                     "au plus 8)")
     if any("=" not in item for item in args.server_env):
         parser.error("--server-env attend NOM=VALEUR")
+    if args.surcout:
+        figures = compute_overhead(build_payloads(1), min(args.surcout, 200))
+        print(f"Actualiser, médianes sur {figures['calls']} appels : dans ce processus "
+              f"{figures['inline_p50_s']:.3f} s, dans un processus de calcul {figures['pool_p50_s']:.3f} s ; "
+              f"surcoût {figures['overhead_p50_s'] * 1000:.0f} ms par appel.")
+        return 0
     result = load_test(args.calls, args.workers, args.max_seconds, args.every, args.dates, dump=args.dump,
                        server_env=dict(item.split("=", 1) for item in args.server_env), slow=args.slow_clients,
-                       slow_seconds=args.slow_seconds)
+                       slow_seconds=args.slow_seconds, server_workers=args.server_workers,
+                       with_links=not args.sans_liens)
     if args.json:
         args.json.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
     if result["calls_done"]:
@@ -571,13 +738,17 @@ def main(argv: list[str] | None = None) -> int:
     for failure in result["reference_failures"] + result["failures"][:20]:
         print(f"ÉCHEC : {failure}", file=sys.stderr)
     slow_failures = (result["slow_clients"] or {}).get("failures", [])
+    link_failures = (result["links"] or {}).get("failures", [])
+    for failure in link_failures[:20]:
+        print(f"ÉCHEC : {failure}", file=sys.stderr)
     for failure in slow_failures[:20]:
         print(f"ÉCHEC : {failure}", file=sys.stderr)
     for line in result["server_log_problems"][:20]:
         print(f"JOURNAL : {line}", file=sys.stderr)
     complete = result["calls_done"] == args.calls and not result["time_limit_hit"]
     ok = complete and not (result["reference_failures"] or result["failures"] or result["server_log_problems"]
-                           or slow_failures or (args.slow_clients and result["slow_clients"] is None))
+                           or slow_failures or link_failures
+                           or (args.slow_clients and result["slow_clients"] is None))
     return 0 if ok else 1
 
 

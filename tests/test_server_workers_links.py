@@ -243,3 +243,20 @@ class DescribeServeWithTwoWorkers:
         text = log.read_text()
         assert "Traceback" not in text
         assert ("liens de téléchargement : Redis redis://127.0.0.1" in text) == (kept_in == "redis")
+
+
+class DescribeServeStartup:
+    @pytest.mark.parametrize(("arguments", "settings", "words"), [
+        (["--host", "0.0.0.0", "--workers", "2"], {}, "Clé de licence xlwings absente"),
+        (["--host", "0.0.0.0", "--workers", "2"], {"XLWINGS_LICENSE_KEY": "noncommercial"},
+         "Authentification requise hors poste local"),
+        (["--workers", "2"], {"OPC_EXCEL_REDIS_URL": "redis://127.0.0.1:1/0"}, "Les liens de téléchargement ne"),
+        (["--workers", "0"], {}, "--workers 0 impossible"),
+    ])
+    def it_checks_the_settings_once_in_french_before_any_worker_starts(self, arguments, settings, words):
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("XLWINGS_", "OPC_EXCEL_"))} | settings
+        done = subprocess.run([sys.executable, "-m", "opc_excel.cli", "serve", "--port", str(free_port()), *arguments],
+                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+        said = done.stdout + done.stderr
+        assert done.returncode != 0 and said.count(words) == 1, said
+        assert "Started server process" not in said and "Traceback" not in said

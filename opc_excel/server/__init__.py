@@ -7,7 +7,12 @@
 - :mod:`~opc_excel.server.app`: the configured xlwings Server application, run by ``opc-excel serve``.
 - :mod:`~opc_excel.server.guards`: static files kept to their folders, Host and proxy checks, the token
   checked before the body, download secrets out of the access log, slow clients cut off.
-- :mod:`~opc_excel.server.workers`: at most ``WORKERS`` computations at once; refused ones stop.
+- :mod:`~opc_excel.server.workers`: computations in threads (the application embedded, tests): at most
+  ``THREADS`` at once; refused ones stop at their next checkpoint.
+- :mod:`~opc_excel.server.pool`: computations in processes (``opc-excel serve``): one per worker
+  process at once; a refused one's process is killed and replaced.
+- :mod:`~opc_excel.server.compute`: what a computation runs, from the payload to actions or a file.
+- :mod:`~opc_excel.server.links`: the files behind download links, in a folder or Redis every worker shares.
 - ``project/``: the xlwings Server project (manifest, task pane, ``ribbon.js``, icons).
 
 Importing this package imports nothing from xlwings: the command line can't load it by accident.

@@ -21,6 +21,7 @@ import importlib
 import logging
 import multiprocessing
 import os
+import signal
 import threading
 import traceback
 from collections.abc import Callable, Iterable
@@ -45,7 +46,12 @@ class ComputeRefusal(OpcError):
 
 
 def serve_calls(connection: Any, preload: tuple[str, ...]) -> None:
-    """The compute process: import ``preload``, then run each work received and send back its result."""
+    """The compute process: import ``preload``, then run each work received and send back its result.
+
+    Ctrl+C in the server's terminal reaches every process of the group: this one leaves it to the server,
+    which ends it (or it ends when its pipe closes).
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     for module in preload:
         importlib.import_module(module)
     connection.send((READY, os.getpid()))
