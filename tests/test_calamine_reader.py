@@ -217,9 +217,11 @@ def test_a_sheet_with_error_cells_is_read_by_openpyxl_and_the_others_by_calamine
         assert source.read_by_openpyxl == ["Erreurs"]
 
 
-def test_a_sheet_too_large_to_hold_whole_is_streamed_by_openpyxl(tmp_path):
+@pytest.mark.parametrize("last_row", ['<row r="1048576">', '<row spans="100:100" r="1048576">'],
+                         ids=["as-excel-writes-it", "attributes-in-another-order"])
+def test_a_sheet_too_large_to_hold_whole_is_streamed_by_openpyxl(tmp_path, last_row):
     rows = '<row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c></row>' \
-           '<row r="1048576"><c r="CV1048576"><v>1</v></c></row>'  # 100 columns × 1 048 576 rows
+           f'{last_row}<c r="CV1048576"><v>1</v></c></row>'  # 100 columns × 1 048 576 rows
     path = xml_book(tmp_path / "loin.xlsx", {"Loin": rows, "Près": '<row r="1"><c r="A1"><v>1</v></c></row>'})
     with workbook_source(path) as source:
         assert list(source.rows("Près")) == [[1]]

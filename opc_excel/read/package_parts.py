@@ -94,8 +94,8 @@ _EXTENSION = re.compile(rb"<(?:\w+:)?ext\s[^>]*?\buri=\"(\{[0-9A-Fa-f-]+\})\"")
 _ROOT_TAG = re.compile(rb"<(\w+:)?worksheet[\s>]")
 _CACHED_VALUE = re.compile(rb"<v(?:\s[^>]*)?(?:/>|>(.*?)</v>)", re.S)
 _CELL_REF = re.compile(rb"""\sr=["']([A-Z]{1,3}[0-9]+)["']""")
-_ROW_NUMBER = re.compile(rb"[0-9]+")
-_WIDE_CELL_REF = re.compile(rb' r="([A-Z]{2,3})[0-9]')  # from column AA on: narrower sheets count as 26 wide
+_ROW_NUMBER = re.compile(rb'row\s[^>]*?r="([0-9]+)"')  # whatever the attributes' order
+_WIDE_CELL_REF = re.compile(rb'r="([A-Z]{2,3})[0-9]')  # from column AA on: narrower sheets count as 26 wide
 _DRAWING_SHAPE = re.compile(
     rb"<(?:\w+:)?(?:sp|grpSp|cxnSp|contentPart)[\s>/]"
     rb"|graphicData\s+uri=\"(?!http://schemas\.openxmlformats\.org/drawingml/2006/chart\")"
@@ -211,10 +211,7 @@ def _holds_formula(window: bytes) -> bool:
 def _extent(window: bytes, last_row: int, last_column: int) -> tuple[int, int]:
     """Return the furthest row and column number seen so far, *window* included (a bound: cell
     references with one column letter count as 26, rows without their number are not counted)."""
-    at = window.rfind(b'row r="')
-    if at >= 0:
-        digits = _ROW_NUMBER.match(window, at + 7)
-        last_row = max(last_row, int(digits.group()) if digits else 0)
+    last_row = max(last_row, max(map(int, _ROW_NUMBER.findall(window)), default=0))
     width = 26
     if refs := _WIDE_CELL_REF.findall(window):
         width = 0

@@ -26,7 +26,7 @@ from opc_excel.read.privacy import refuse_personal_headers, refuse_personal_valu
 from opc_excel.read.problems import ProblemLog, TypedAsText, cell_address, shown
 from opc_excel.read.source import WorkbookSource
 from opc_excel.read.texts import read_id, read_ids, read_text, read_yes_no
-from opc_excel.read.values import Reading, is_blank, xml_illegal
+from opc_excel.read.values import Reading, is_blank, plain_reading, xml_illegal
 from opc_excel.text import match_key
 
 # Numbers of months or days feed calendar arithmetic: beyond a century they are typing errors.
@@ -208,7 +208,7 @@ def _cell_reader(column: Column, list_keys: dict[str, dict[str, str]]) -> Callab
 
         def read_when(raw: object, record: dict) -> Reading:
             if type(raw) is datetime and MIN_YEAR <= raw.year <= MAX_YEAR:
-                return Reading(raw.date())
+                return plain_reading(raw.date())
             if milestone:
                 return read_date(raw, Role.START if record.get("name") in contract.START_MILESTONES else Role.END)
             return read_date(raw, column.role)
@@ -232,7 +232,7 @@ def _cell_reader(column: Column, list_keys: dict[str, dict[str, str]]) -> Callab
     def read_listed(raw: object, record: dict) -> Reading:
         reading = read(raw)
         canonical = choices.get(keys[reading.value]) if reading.value is not None else None
-        return reading if canonical is None else Reading(canonical)
+        return reading if canonical is None else plain_reading(canonical)
     return read_listed
 
 
@@ -242,7 +242,7 @@ def _number_shortcut(read: Callable[[object], Reading], bounds: tuple[float, flo
     def read_number_fast(raw: object) -> Reading:
         # a plain number within the plausible range (not NaN, nor bool) is read as itself; the rest, in full
         if (type(raw) is float or type(raw) is int) and (raw == 0 or low <= abs(raw) <= high):
-            return Reading(float(raw))
+            return plain_reading(float(raw))
         return read(raw)
     return read_number_fast
 
@@ -253,7 +253,7 @@ def _text_shortcut(read: Callable[[object], Reading]) -> Callable[[object], Read
             text = raw.strip()
             # "#N/A" and other Excel errors, and what an .xlsx can't hold: the full reader says what to do
             if text and text[0] != "#" and not xml_illegal(text):
-                return Reading(text)
+                return plain_reading(text)
         return read(raw)
     return read_text_fast
 
