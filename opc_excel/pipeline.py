@@ -20,7 +20,7 @@ from opc_excel.checks.tables import check_tables
 from opc_excel.compute.alerts import evaluate
 from opc_excel.compute.indicators import compute_indicators
 from opc_excel.compute.points_durs import points_durs, ranks_by_key
-from opc_excel.errors import OpcError, OutputSheetError, UnsafeInPlaceError, UnwritableFileError
+from opc_excel.errors import OpcError, OutputSheetError, UnwritableFileError
 from opc_excel.files import (
     atomic_save,
     atomic_write_bytes,
@@ -44,7 +44,7 @@ from opc_excel.read.history import (
     read_milestone_history,
     read_summary_history,
 )
-from opc_excel.read.package import PackageReport, inspect_package, load_workbook_safely
+from opc_excel.read.package import PackageReport, inspect_package
 from opc_excel.read.problems import ProblemLog, cell_position
 from opc_excel.read.reader import read_workbook, situation_unreadable
 from opc_excel.read.source import WorkbookSource
@@ -143,8 +143,9 @@ def refresh_file(path: str | Path, *, at: date | None, today: date, out: str | P
                  in_place: bool = False) -> RefreshReport:
     """Check the workbook and write its output sheets into a copy, or into the master itself.
 
-    In place, the master is rewritten only when openpyxl keeps everything it holds, after a
-    backup copy, atomically and under a lock; input sheets are never changed.
+    Only the output sheets' parts change (:mod:`opc_excel.sheets.package_output`): every other part
+    of the master — input sheets, charts, images, pivot tables, macros — is copied byte for byte.
+    In place, the master is rewritten after a backup copy, atomically and under a lock.
     """
     path = Path(path)
     out_is_master = out is not None and same_file(out, path)  # ./M, a link, another case: the master itself
@@ -158,30 +159,22 @@ def refresh_file(path: str | Path, *, at: date | None, today: date, out: str | P
         if in_place:
             remove_leftovers(path)  # of an earlier refresh killed while saving
         package = inspect_package(path)
-        if in_place and package.droppable:
-            instead = ("le chemin donné à --out est celui du classeur maître : écrivez la copie actualisée dans un "
-                       "autre fichier (--out autre-nom.xlsx)" if out_is_master else
-                       "relancez sans --in-place pour obtenir une copie actualisée")
-            raise UnsafeInPlaceError(
-                f"Le classeur « {path.name} » contient {', '.join(package.droppable)}, que cet outil ne sait "
-                f"pas conserver : il ne sera pas réécrit ; {instead}, ou utilisez le bouton « Actualiser les "
-                f"alertes » du ruban Excel.")
         asked = None
         if not in_place and package.macro_enabled and target.suffix.lower() in _MACRO_SUFFIX:
             asked, target = target, _macro_name(target, path)
             refuse_if_open(target)
         report = check_file(path, at=at, today=today, package=package)
-        # the content follows the name: macro-enabled for .xlsm, a template for .xltx (Excel checks both)
-        workbook = load_workbook_safely(path, read_only=False, data_only=False, report=package,
-                                        keep_vba=package.macro_enabled or target.suffix.lower() in (".xlsm", ".xltm"))
-        workbook.template = target.suffix.lower() in (".xltx", ".xltm")
-        write_outputs(workbook, report)
-        replaced = target.exists()
-        notes_left_behind = 0 if in_place or not replaced else _notes_left_behind(target, report)
-        backup = backup_copy(target) if replaced else None
-        atomic_save(workbook, target)
-    return RefreshReport(report, target, backup, () if in_place else package.droppable, in_place=in_place,
-                         asked=asked, notes_left_behind=notes_left_behind)
+        from opc_excel.sheets.package_output import PackageOutput
+
+        # only the output sheets' parts are written; the content type follows the name (.xlsm, .xltx)
+        with PackageOutput(path, target.suffix) as output:
+            write_outputs(output, report)
+            replaced = target.exists()
+            notes_left_behind = 0 if in_place or not replaced else _notes_left_behind(target, report)
+            backup = backup_copy(target) if replaced else None
+            atomic_save(output, target)
+    return RefreshReport(report, target, backup, (), in_place=in_place, asked=asked,
+                         notes_left_behind=notes_left_behind)
 
 
 def _notes_left_behind(copy: Path, report: CheckReport) -> int:

@@ -188,17 +188,17 @@ class DescribeRefresh:
         assert "Contrôles" in openpyxl.load_workbook(master).sheetnames
         assert input_cells(master) == input_cells(backups[0])
 
-    def it_refuses_in_place_when_the_workbook_holds_a_chart(self, tmp_path):
+    def it_rewrites_in_place_a_workbook_holding_a_chart_and_keeps_the_chart(self, tmp_path):
         master = make_workbook(tmp_path, name="source.xlsx")
         with_chart = tmp_path / "graphique.xlsx"
         with zipfile.ZipFile(master) as zin, zipfile.ZipFile(with_chart, "w") as zout:
             for item in zin.infolist():
                 zout.writestr(item, zin.read(item.filename))
             zout.writestr("xl/charts/chart1.xml", "<c:chartSpace xmlns:c='x'/>")
-        before = with_chart.read_bytes()
-        status, _, err = run("refresh", str(with_chart), "--in-place")
-        assert status == 2 and "graphique" in err and "--in-place" in err
-        assert with_chart.read_bytes() == before
+        status, out, err = run("refresh", str(with_chart), "--in-place")
+        assert status == 0, err
+        assert zipfile.ZipFile(with_chart).read("xl/charts/chart1.xml") == b"<c:chartSpace xmlns:c='x'/>"
+        assert "Contrôles" in openpyxl.load_workbook(with_chart).sheetnames and "ne contient pas" not in out
 
     def it_refuses_out_and_in_place_together(self, tmp_path):
         status, _, err = run("refresh", "x.xlsx", "--in-place", "--out", "y.xlsx")

@@ -60,20 +60,18 @@ CHILD = textwrap.dedent("""
         after(pipeline, "write_outputs")
     elif kill_at == "after-backup":
         after(pipeline, "backup_copy")
-    elif kill_at == "mid-save":
-        real_save = openpyxl.Workbook.save
+    elif kill_at == "mid-save":  # the new file's first 4 kB written, then the power goes
+        real_write = files._atomic_write
         class Cut:
             def __init__(self, stream):
-                self.stream, self.written = stream, 0
+                self.stream = stream
             def write(self, data):
-                self.written += len(data)
-                if self.written > 4096:
-                    self.stream.flush()
-                    die()
-                return self.stream.write(data)
+                self.stream.write(data[:4096])
+                self.stream.flush()
+                die()
             def __getattr__(self, name):
                 return getattr(self.stream, name)
-        openpyxl.Workbook.save = lambda self, stream: real_save(self, Cut(stream))
+        files._atomic_write = lambda path, write: real_write(path, lambda stream: write(Cut(stream)))
     elif kill_at == "before-rename":
         before(files.os, "replace")
     elif kill_at == "after-rename":
@@ -147,7 +145,7 @@ class DescribeAnInterruptedRefresh:
         previous_inputs = input_cells(master)
         killed = run_refresh(master, "after-rename")
         assert killed.returncode == -signal.SIGKILL
-        assert master.read_bytes() != before and zipfile.ZipFile(master).testzip() is None
+        assert zipfile.ZipFile(master).testzip() is None  # the same situation refreshed again: the same bytes
         assert output_values(master) == expected
         assert input_cells(master) == previous_inputs
         [backup] = tmp_path.glob("maitre.sauvegarde-*.xlsx")

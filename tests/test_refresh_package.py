@@ -85,21 +85,26 @@ def color(value) -> object:
     return None if value is None else (value.rgb if value.type == "rgb" else (value.type, value.theme, value.indexed))
 
 
+def cell_look(c) -> tuple:
+    """Return a cell's value (floats to 12 digits: openpyxl kept 15) and everything of its format a user sees."""
+    font, fill, align = c.font, c.fill, c.alignment
+    value = float(f"{c.value:.12g}") if type(c.value) is float else c.value
+    return (
+        value, c.number_format, font.b, font.i, font.sz, font.u, color(font.color), fill.fill_type,
+        color(fill.fgColor) if fill.fill_type else None,
+        tuple((side.style, color(side.color)) for side in (c.border.left, c.border.right, c.border.top,
+                                                            c.border.bottom)),
+        # Excel's defaults written or not (LibreOffice writes them): the same look; unset or false: no wrapping
+        None if align.horizontal == "general" else align.horizontal,
+        None if align.vertical == "bottom" else align.vertical, bool(align.wrap_text),
+        (c.hyperlink.location, c.hyperlink.tooltip) if c.hyperlink else None)
+
+
 def look(ws) -> dict[str, object]:
     """Return what a user sees of a sheet: every cell's value and format, and the sheet's layout and printing."""
-    cells = {}
-    for row in ws.iter_rows():
-        for c in row:
-            if c.value is None and not c.has_style:
-                continue
-            font, fill, align = c.font, c.fill, c.alignment
-            cells[c.coordinate] = (
-                c.value, c.number_format, font.b, font.i, font.sz, font.u, color(font.color), fill.fill_type,
-                color(fill.fgColor) if fill.fill_type else None,
-                tuple((side.style, color(side.color)) for side in (c.border.left, c.border.right, c.border.top,
-                                                                    c.border.bottom)),
-                align.horizontal, align.vertical, bool(align.wrap_text),  # unset or false: no wrapping either way
-                (c.hyperlink.location, c.hyperlink.tooltip) if c.hyperlink else None)
+    cells = {c.coordinate: cell_look(c) for row in ws.iter_rows() for c in row}
+    blank = cell_look(ws.cell(ws.max_row + 1, ws.max_column + 1))  # a cell nobody wrote: the workbook's default
+    cells = {coordinate: shown for coordinate, shown in cells.items() if shown != blank}
     setup = ws.page_setup
     return {
         "cells": cells, "merged": sorted(str(r) for r in ws.merged_cells.ranges),

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from copy import copy
 
 from openpyxl.styles import Alignment, Border, PatternFill, Side
 from openpyxl.styles import Font as OpenpyxlFont
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -56,8 +58,18 @@ class OpenpyxlOutput:
             ws.sheet_state = "hidden"
         if sheet.tab_color:
             ws.sheet_properties.tabColor = sheet.tab_color
+        styles: dict[tuple, StyleArray] = {}  # a format met again is set at once, not rebuilt and looked up
         for (row, col), cell in sheet.cells.items():
-            _write_cell(ws, ws.cell(row, col), cell)
+            target = ws.cell(row, col)
+            set_text(target, cell.value)
+            key = (cell.font, cell.fill, cell.border, cell.align, cell.number_format)
+            if key in styles:
+                target._style = copy(styles[key])  # noqa: SLF001 - openpyxl's own way to copy a format
+            else:
+                _write_style(target, cell)
+                styles[key] = copy(target._style)  # noqa: SLF001
+            if cell.link is not None:
+                target.hyperlink = Hyperlink(ref=target.coordinate, location=cell.link, tooltip=cell.tooltip)
         # Merged after the values: openpyxl gives the merged cells the borders of the first one.
         for first_row, first_col, last_row, last_col in sheet.merges:
             ws.merge_cells(start_row=first_row, start_column=first_col, end_row=last_row, end_column=last_col)
@@ -80,8 +92,7 @@ class OpenpyxlOutput:
         return ws
 
 
-def _write_cell(ws: Worksheet, target, cell: Cell) -> None:
-    set_text(target, cell.value)
+def _write_style(target, cell: Cell) -> None:
     if cell.font is not None:
         font = cell.font
         target.font = OpenpyxlFont(bold=font.bold, italic=font.italic, size=font.size, color=font.color,
@@ -96,8 +107,6 @@ def _write_cell(ws: Worksheet, target, cell: Cell) -> None:
                                      wrap_text=cell.align.wrap)
     if cell.number_format is not None:
         target.number_format = cell.number_format
-    if cell.link is not None:
-        target.hyperlink = Hyperlink(ref=target.coordinate, location=cell.link, tooltip=cell.tooltip)
 
 
 def _page_layout(ws: Worksheet, page: PageLayout, pages_wide: int) -> None:

@@ -45,7 +45,7 @@ class Align:
     wrap: bool | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     """One cell of an output sheet: its value and how it looks."""
 

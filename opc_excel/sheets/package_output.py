@@ -7,58 +7,48 @@ on many real workbooks. Here:
 
 1. :class:`PackageOutput`, an output backend, collects the sheets a refresh writes
    (:func:`opc_excel.pipeline.write_outputs`), as :class:`~opc_excel.sheets.output.SheetOutput`;
-2. :func:`render` writes them with the openpyxl backend into a new, empty workbook — the same code
-   as before, so the same cells and formats;
-3. :func:`~opc_excel.sheets.package_splice.splice` puts their parts into a copy of the master's
-   package, every other part copied byte for byte.
+2. :mod:`~opc_excel.sheets.package_sheet` writes each one's part, which reads back as the openpyxl
+   backend's, its formats found in or added to the master's styles (:mod:`~opc_excel.sheets.package_styles`);
+3. :class:`~opc_excel.sheets.package_splice.SplicedPackage` puts those parts into a copy of the
+   master's package, every other part copied byte for byte (:mod:`~opc_excel.sheets.package_zip`).
+
+Each sheet is written and compressed as soon as it comes, so that only one sheet's description is
+in memory at a time (the milestone history of a big programme holds a million cells).
 """
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from pathlib import Path
+from typing import BinaryIO
 
-from openpyxl import Workbook
-
-from opc_excel.sheets.openpyxl_backend import OpenpyxlOutput
-from opc_excel.sheets.output import SheetOutput, find_sheet
-from opc_excel.sheets.package_splice import rendered_sheets, sheet_names, splice
-
-__all__ = ["PackageOutput", "refreshed_package", "render", "sheet_names"]
+from opc_excel.sheets.output import SheetOutput
+from opc_excel.sheets.package_splice import SplicedPackage
 
 
 class PackageOutput:
-    """An output backend that keeps the sheets written into it, for :func:`refreshed_package`."""
+    """An output backend that writes each sheet into a copy of the master's package as it comes.
 
-    def __init__(self, sheet_names: Sequence[str]) -> None:
-        self._names = list(sheet_names)
-        self.sheets: list[SheetOutput] = []
+    Use it as a context manager (it holds the master open); :meth:`save` writes the copy (to a
+    temporary file: :func:`opc_excel.files.atomic_save`).
+    """
+
+    def __init__(self, master: Path, suffix: str) -> None:
+        self._package = SplicedPackage(master, suffix)
+
+    def __enter__(self) -> PackageOutput:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._package.close()
 
     @property
     def sheet_names(self) -> Sequence[str]:
-        return list(self._names)
+        return self._package.sheet_names
 
     def write(self, sheet: SheetOutput) -> SheetOutput:
-        if find_sheet(self._names, sheet.name) is None:
-            self._names.append(sheet.name)
-        self.sheets = [s for s in self.sheets if s.name != sheet.name] + [sheet]
+        self._package.add(sheet)
         return sheet
 
-
-def render(sheets: Sequence[SheetOutput]) -> bytes:
-    """Return a package holding only ``sheets``, written by the openpyxl backend."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    backend = OpenpyxlOutput(workbook)
-    for sheet in sheets:
-        backend.write(sheet)
-    stream = io.BytesIO()
-    workbook.save(stream)
-    return stream.getvalue()
-
-
-def refreshed_package(master: Path, output: PackageOutput, suffix: str) -> bytes:
-    """Return the master's package with the output sheets of ``output`` written in, as a ``suffix`` file."""
-    sheets, styles = rendered_sheets(render(output.sheets))
-    return splice(master, sheets, styles, suffix)
+    def save(self, stream: BinaryIO) -> None:
+        self._package.save(stream)

@@ -12,18 +12,19 @@ charts, images, pivot tables, macros, customXml — is copied byte for byte.
 
 from __future__ import annotations
 
-import io
 import posixpath
-import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from lxml import etree
 
 from opc_excel.errors import OutputSheetError
+from opc_excel.sheets.output import SheetOutput
+from opc_excel.sheets.package_sheet import defined_names, sheet_part
 from opc_excel.sheets.package_styles import StyleMerge, parse, serialize
-from opc_excel.sheets.package_zip import PackageWriter
+from opc_excel.sheets.package_zip import Compressed, PackageWriter, compress
 from opc_excel.text import match_key
 
 _PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -36,10 +37,6 @@ WORKBOOK_TYPES = {
     ".xltx": "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml",
     ".xltm": "application/vnd.ms-excel.template.macroEnabled.main+xml",
 }
-_CELL_STYLE = re.compile(rb'(<c [^>]*?\bs=")(\d+)"')
-_ROW_STYLE = re.compile(rb'(<row [^>]*?\bs=")(\d+)"')
-_COLUMN_STYLE = re.compile(rb'(<col [^>]*?\bstyle=")(\d+)"')
-_SELECTED = re.compile(rb' tabSelected="1"')
 
 
 @dataclass
@@ -84,86 +81,67 @@ def resolve(source: str, target: str) -> str:
     return posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
 
 
-@dataclass(frozen=True)
-class RenderedSheet:
-    name: str
-    hidden: bool
-    xml: bytes
-    defined_names: tuple[etree._Element, ...]  # its print titles and filter, localSheetId still the writer's
+class SplicedPackage:
+    """A copy of the master's package being made: output sheets are added one by one, each written and
+    compressed at once (its description can then go), and :meth:`package` returns the whole file."""
 
-
-def rendered_sheets(package: bytes) -> tuple[list[RenderedSheet], bytes]:
-    """Return the sheets of a package written by the openpyxl backend, in order, and its styles part."""
-    new = _Package(zipfile.ZipFile(io.BytesIO(package)))
-    main = new.main_part()
-    workbook = parse(new.read(main))
-    targets = {rel.get("Id"): resolve(main, rel.get("Target")) for rel in new.relationships(main)}
-    names = _children(workbook, "definedNames")
-    sheets = []
-    for position, sheet in enumerate(_children(workbook, "sheets")):
-        local = tuple(name for name in names if name.get("localSheetId") == str(position))
-        sheets.append(RenderedSheet(sheet.get("name"), sheet.get("state") == "hidden",
-                                    new.read(targets[sheet.get(f"{{{_DOCUMENT_RELS}}}id")]), local))
-    styles = next(resolve(main, rel.get("Target")) for rel in new.relationships(main)
-                  if rel.get("Type", "").endswith("/styles"))
-    return sheets, new.read(styles)
-
-
-def splice(master: Path, sheets: list[RenderedSheet], styles: bytes, suffix: str) -> bytes:
-    """Return the master's package with ``sheets`` in place of its output sheets of the same names."""
-    with zipfile.ZipFile(master) as zf:
-        return _Splice(_Package(zf), sheets, styles, suffix).package()
-
-
-class _Splice:
-    def __init__(self, master: _Package, sheets: list[RenderedSheet], styles: bytes, suffix: str) -> None:
-        self.master, self.sheets, self.suffix = master, sheets, suffix.lower()
-        self.main = master.main_part()
-        self.workbook = parse(master.read(self.main))
-        self.ns = etree.QName(self.workbook).namespace
-        self.rels_name = rels_part(self.main)
-        self.rels = parse(master.read(self.rels_name))
-        self.types = parse(master.read("[Content_Types].xml"))
-        self.written: dict[str, bytes] = {}  # part -> new content
+    def __init__(self, master: Path, suffix: str) -> None:
+        self._zip = zipfile.ZipFile(master)
+        try:
+            self.master, self.suffix = _Package(self._zip), suffix.lower()
+            self.main = self.master.main_part()
+            self.workbook = parse(self.master.read(self.main))
+            self.ns = etree.QName(self.workbook).namespace
+            self.rels_name = rels_part(self.main)
+            self.rels = parse(self.master.read(self.rels_name))
+            self.types = parse(self.master.read("[Content_Types].xml"))
+            self.styles_part = self._styles_part()
+            self.style = StyleMerge(self.master.read(self.styles_part))
+        except BaseException:
+            self._zip.close()
+            raise
+        self.written: dict[str, bytes | Compressed] = {}  # part -> new content
         self.removed: set[str] = set()
-        self.styles_part = self._styles_part()
-        self.style = StyleMerge(master.read(self.styles_part))
-        self.xf = self.style.translate(styles)
+        self.sheet_list = _children(self.workbook, "sheets")
+        self.replaced: dict[int, tuple[tuple[str, str, bool], ...]] = {}  # position -> the sheet's local names
 
-    def package(self) -> bytes:
-        sheet_list = _children(self.workbook, "sheets")
-        replaced: dict[int, RenderedSheet] = {}
-        for sheet in self.sheets:
-            position = self._place(sheet_list, sheet)
-            replaced[position] = sheet
-        self._defined_names(replaced)
-        self._calc_chain({int(sheet_list[i].get("sheetId", "0")) for i in replaced})
-        self._workbook_type()
-        self.written[self.main] = serialize(self.workbook)
-        self.written[self.rels_name] = serialize(self.rels)
-        self.written["[Content_Types].xml"] = serialize(self.types)
-        self.written[self.styles_part] = self.style.to_bytes()
-        return self._zip()
+    @property
+    def sheet_names(self) -> list[str]:
+        return [sheet.get("name", "") for sheet in self.sheet_list]
 
-    def _place(self, sheet_list: list[etree._Element], sheet: RenderedSheet) -> int:
-        """Write ``sheet`` over the master's sheet of that name, or after its last sheet; return its position."""
-        xml = _restyled(sheet.xml, self.xf)
-        position = next((i for i, element in enumerate(sheet_list)
+    def add(self, sheet: SheetOutput) -> None:
+        """Write ``sheet`` over the master's sheet of that name (up to case and accents), or after its last sheet."""
+        position = next((i for i, element in enumerate(self.sheet_list)
                          if match_key(element.get("name", "")) == match_key(sheet.name)), None)
         if position is None:
-            part = self._new_sheet(sheet_list)
-            position = len(sheet_list) - 1
+            part = self._new_sheet(self.sheet_list)
+            position = len(self.sheet_list) - 1
         else:
-            part = self._existing_part(sheet_list[position], sheet.name)
-            self._remove_relationships(part)
-        element = sheet_list[position]
+            part = self._existing_part(self.sheet_list[position], sheet.name)
+            if position not in self.replaced:  # a sheet written twice in one refresh: the second one stands
+                self._remove_relationships(part)
+        element = self.sheet_list[position]
         element.set("name", sheet.name)
         if sheet.hidden:
             element.set("state", "hidden")
         elif "state" in element.attrib:
             del element.attrib["state"]
-        self.written[part] = xml
-        return position
+        self.written[part] = compress(sheet_part(sheet, self.style))
+        self.replaced[position] = defined_names(sheet)
+
+    def save(self, stream: BinaryIO) -> None:
+        """Write the new package into ``stream``, then let the master go (Windows replaces no file held open)."""
+        self._defined_names()
+        self._calc_chain({int(self.sheet_list[i].get("sheetId", "0")) for i in self.replaced})
+        self._workbook_type()
+        self.written[self.main] = serialize(self.workbook)
+        self.written[self.rels_name] = serialize(self.rels)
+        self.written["[Content_Types].xml"] = serialize(self.types)
+        self._package(stream)
+        self.close()
+
+    def close(self) -> None:
+        self._zip.close()
 
     def _existing_part(self, element: etree._Element, name: str) -> str:
         rel = self._rel(element.get(f"{{{_DOCUMENT_RELS}}}id"))
@@ -225,18 +203,20 @@ class _Splice:
             if override.get("PartName", "").lstrip("/").lower() in self.removed:
                 self.types.remove(override)
 
-    def _defined_names(self, replaced: dict[int, RenderedSheet]) -> None:
-        """Replace the print titles and filter names of the written sheets by the writer's, at their positions."""
+    def _defined_names(self) -> None:
+        """Replace the print titles and filter names of the written sheets by theirs, at their positions."""
         names = self._section("definedNames", after=("sheets", "functionGroups", "externalReferences"))
         for name in list(names):
             if isinstance(name.tag, str) and name.get("localSheetId") is not None \
-                    and int(name.get("localSheetId")) in replaced:
+                    and int(name.get("localSheetId")) in self.replaced:
                 names.remove(name)
-        for position, sheet in sorted(replaced.items()):
-            for name in sheet.defined_names:
-                copy = etree.SubElement(names, f"{{{self.ns}}}definedName", dict(name.attrib))
-                copy.set("localSheetId", str(position))
-                copy.text = name.text
+        for position, local in sorted(self.replaced.items()):
+            for name, formula, hidden in local:
+                element = etree.SubElement(names, f"{{{self.ns}}}definedName",
+                                           {"name": name, "localSheetId": str(position)})
+                if hidden:
+                    element.set("hidden", "1")
+                element.text = formula
         if not len(names):
             self.workbook.remove(names)
 
@@ -295,42 +275,33 @@ class _Splice:
         self.workbook.insert(last + 1, section)
         return section
 
-    def _zip(self) -> bytes:
-        stream = io.BytesIO()
+    def _package(self, stream: BinaryIO) -> None:
+        """Write the parts in the master's order, new sheets after; the styles part last (every sheet has
+        added its formats by then)."""
         writer = PackageWriter(stream)
         pending = {part.lower(): (part, data) for part, data in self.written.items()}
+        styles = self.master.names.get(self.styles_part.lower(), self.styles_part)
         for info in self.master.zip.infolist():
             key = info.filename.lower()
-            if key in self.removed:
+            if key in self.removed or key == styles.lower():
                 continue
             if key in pending:
-                writer.write(info.filename, pending.pop(key)[1])
+                _write(writer, info.filename, pending.pop(key)[1])
             else:
                 writer.copy(self.master.zip, info)
         for part, data in pending.values():
-            writer.write(part, data)
+            _write(writer, part, data)
+        writer.write(styles, self.style.to_bytes())
         writer.close()
-        return stream.getvalue()
+
+
+def _write(writer: PackageWriter, part: str, data: bytes | Compressed) -> None:
+    if isinstance(data, Compressed):
+        writer.write_compressed(part, data)
+    else:
+        writer.write(part, data)
 
 
 def _children(root: etree._Element, name: str) -> list[etree._Element]:
     section = next((c for c in root if isinstance(c.tag, str) and etree.QName(c).localname == name), None)
     return [] if section is None else [c for c in section if isinstance(c.tag, str)]
-
-
-def _restyled(xml: bytes, xf: list[int]) -> bytes:
-    """Return a sheet's XML with each format number translated to the master's, and not selected."""
-    def translate(match: re.Match) -> bytes:
-        return match.group(1) + str(xf[int(match.group(2))]).encode() + b'"'
-    xml = _CELL_STYLE.sub(translate, xml)
-    xml = _ROW_STYLE.sub(translate, xml)
-    xml = _COLUMN_STYLE.sub(translate, xml)
-    return _SELECTED.sub(b"", xml)  # the master's own selected tab stays the only one (two would group the sheets)
-
-
-
-def sheet_names(master: Path) -> list[str]:
-    """Return the names of the master's sheets, in order (chart sheets included)."""
-    with zipfile.ZipFile(master) as zf:
-        package = _Package(zf)
-        return [sheet.get("name", "") for sheet in _children(parse(package.read(package.main_part())), "sheets")]

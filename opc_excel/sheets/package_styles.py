@@ -1,22 +1,37 @@
-"""Bring the cell formats of newly written output sheets into the master's own styles part.
+"""The output sheets' cell formats, found in the master's own styles part or added at its end.
 
-Each cell of a sheet names its format by position in ``xl/styles.xml`` (``<c s="12">``). The
-output sheets are written in a new workbook, with its own numbering; here each of their formats
-(font, fill, border, number format, alignment) is found in the master's styles part, or added
-at its end, and the sheets' numbers are translated. Nothing already in the master moves, so
-its input sheets keep their formats; a format already there is used again, so refreshing again
-and again does not make the part grow.
+Each cell of a sheet names its format by position in ``xl/styles.xml`` (``<c s="12">``). Each
+format an output sheet uses (font, fill, border, number format, alignment, written as openpyxl
+writes them) is looked for in the master's styles part, and added at the end of its section when
+it is not there. Nothing already in the master moves, so its input sheets keep their formats; a
+format already there is used again, so refreshing again and again does not make the part grow.
 
-Index 0 of fonts, borders and formats, and the two first fills (none, gray125) are the
-workbook's defaults: a cell the writer left at the default keeps the master's default, as when
-openpyxl saved the whole workbook.
+A cell with no format of its own gets the master's default (format 0), as when openpyxl saved the
+whole workbook.
 """
 
 from __future__ import annotations
 
-from lxml import etree
+from typing import NamedTuple
 
-_DEFAULTS = {"font": 1, "fill": 2, "border": 1, "xf": 1}  # leading entries that stand for "the workbook's default"
+from lxml import etree
+from openpyxl.styles.numbers import BUILTIN_FORMATS_REVERSE
+
+from opc_excel.sheets.output import Align, Font
+
+
+class Format(NamedTuple):
+    """How a cell looks, as the output sheets describe it; ``sides``: the borders of a merge's edge cell."""
+
+    font: Font | None
+    fill: str | None
+    border: str | None
+    align: Align | None
+    number_format: str | None
+    sides: frozenset[str] | None = None
+
+
+_NO_FORMAT = Format(None, None, None, None, None)
 _ORDER = ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "cellStyles", "dxfs", "tableStyles",
           "colors", "extLst")  # CT_Stylesheet's sequence: a section added goes at its place
 _FIRST_CUSTOM_NUMBER_FORMAT = 164
@@ -52,38 +67,73 @@ class StyleMerge:
         self._number_formats = {numfmt.get("formatCode"): int(numfmt.get("numFmtId"))
                                 for numfmt in self._section("numFmts", create=False)}
 
-    def translate(self, new: bytes) -> list[int]:
-        """Merge the formats of styles part ``new``; return, for each of its cell formats, the master's number."""
-        root = parse(new)
-        sections = {_local(child): child for child in root}
-        fonts = self._merge(sections.get("fonts"), "fonts", "font")
-        fills = self._merge(sections.get("fills"), "fills", "fill")
-        borders = self._merge(sections.get("borders"), "borders", "border")
-        numbers = {int(numfmt.get("numFmtId")): self._number_format(numfmt.get("formatCode"))
-                   for numfmt in (sections.get("numFmts") if sections.get("numFmts") is not None else ())}
-        translated = []
-        for index, xf in enumerate(_entries(sections["cellXfs"])):
-            xf = _copy(xf, self._ns)
-            for attribute, mapping in (("fontId", fonts), ("fillId", fills), ("borderId", borders)):
-                if xf.get(attribute) is not None:
-                    xf.set(attribute, str(mapping[int(xf.get(attribute))]))
-            number = int(xf.get("numFmtId", "0"))
-            xf.set("numFmtId", str(numbers.get(number, number)))
-            xf.set("xfId", "0")  # the Normal cell style: the only one the writer uses
-            translated.append(0 if index < _DEFAULTS["xf"] else self._add("cellXfs", xf))
-        return translated
+    def cell_format(self, look: Format) -> int:
+        """Return the master's number of the cell format ``look``, added when the master has none like it."""
+        if look == _NO_FORMAT:
+            return 0
+        xf = etree.Element(self._q("xf"), {"numFmtId": "0", "fontId": "0", "fillId": "0", "borderId": "0", "xfId": "0"})
+        if look.number_format is not None and look.number_format != "General":
+            xf.set("numFmtId", str(BUILTIN_FORMATS_REVERSE.get(look.number_format)
+                                   or self._number_format(look.number_format)))
+            xf.set("applyNumberFormat", "1")
+        for name, section, element in (("Font", "fonts", self._font(look.font)),
+                                       ("Fill", "fills", self._fill(look.fill)),
+                                       ("Border", "borders", self._border(look.border, look.sides))):
+            if element is not None:
+                xf.set(f"{name.lower()}Id", str(self._add(section, element)))
+                xf.set(f"apply{name}", "1")
+        if look.align is not None:
+            xf.set("applyAlignment", "1")
+            alignment = etree.SubElement(xf, self._q("alignment"))
+            for name, value in (("horizontal", look.align.horizontal), ("vertical", look.align.vertical),
+                                ("wrapText", look.align.wrap)):
+                if value is not None:
+                    alignment.set(name, str(int(value)) if isinstance(value, bool) else value)
+        return self._add("cellXfs", xf)
+
+    def _q(self, tag: str) -> str:
+        return f"{{{self._ns}}}{tag}"
+
+    def _font(self, font) -> etree._Element | None:
+        if font is None:
+            return None
+        element = etree.Element(self._q("font"))
+        for tag, value in (("b", font.bold), ("i", font.italic)):
+            if value is not None:
+                etree.SubElement(element, self._q(tag), {"val": str(int(value))})
+        if font.color is not None:
+            etree.SubElement(element, self._q("color"), {"rgb": _argb(font.color)})
+        if font.size is not None:
+            etree.SubElement(element, self._q("sz"), {"val": f"{font.size:g}"})
+        if font.underline:
+            etree.SubElement(element, self._q("u"), {"val": "single"})
+        return element
+
+    def _fill(self, color: str | None) -> etree._Element | None:
+        if color is None:
+            return None
+        element = etree.Element(self._q("fill"))
+        pattern = etree.SubElement(element, self._q("patternFill"), {"patternType": "solid"})
+        etree.SubElement(pattern, self._q("fgColor"), {"rgb": _argb(color)})
+        return element
+
+    def _border(self, color: str | None, sides: frozenset[str] | None) -> etree._Element | None:
+        if color is None:
+            return None
+        element = etree.Element(self._q("border"))
+        for side in ("left", "right", "top", "bottom"):
+            line = etree.SubElement(element, self._q(side))
+            if sides is None or side in sides:
+                line.set("style", "thin")
+                etree.SubElement(line, self._q("color"), {"rgb": _argb(color)})
+        etree.SubElement(element, self._q("diagonal"))
+        return element
 
     def to_bytes(self) -> bytes:
         for section in self.root:
             if isinstance(section.tag, str) and (section.get("count") is not None or _local(section) in _ORDER[:8]):
                 section.set("count", str(len(_entries(section))))
         return serialize(self.root)
-
-    def _merge(self, section: etree._Element | None, name: str, tag: str) -> list[int]:
-        if section is None:
-            return []
-        return [index if index < _DEFAULTS[tag] else self._add(name, _copy(entry, self._ns))
-                for index, entry in enumerate(_entries(section))]
 
     def _add(self, name: str, entry: etree._Element) -> int:
         """Return the number of ``entry`` in section ``name``, appended when not there yet."""
@@ -122,15 +172,10 @@ class StyleMerge:
         return section
 
 
+def _argb(color: str) -> str:
+    return f"00{color}" if len(color) == 6 else color  # as openpyxl writes an RRGGBB colour
+
+
 def _entries(section: etree._Element) -> list[etree._Element]:
     """Return a section's entries (comments and processing instructions left aside)."""
     return [entry for entry in section if isinstance(entry.tag, str)]
-
-
-def _copy(element: etree._Element, namespace: str) -> etree._Element:
-    """Return a copy of ``element`` in the master's namespace (the writer's is the transitional one)."""
-    copy = etree.Element(f"{{{namespace}}}{_local(element)}", dict(element.attrib))
-    for child in element:
-        if isinstance(child.tag, str):
-            copy.append(_copy(child, namespace))
-    return copy

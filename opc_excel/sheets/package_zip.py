@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import struct
 import zipfile
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import BinaryIO
 
 _LOCAL_HEADER = struct.Struct("<4s5H3L2H")  # signature … name length, extra length (30 bytes)
@@ -35,6 +38,26 @@ def raw_entry(source: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
     return data
 
 
+@dataclass(frozen=True)
+class Compressed:
+    """A part deflated ahead of writing: kept in memory at a tenth of its size or less."""
+
+    data: bytes
+    crc: int
+    size: int
+
+
+def compress(chunks: Iterable[bytes]) -> Compressed:
+    """Return the part ``chunks`` make, deflated as they come (the whole part is never in memory)."""
+    deflate = zlib.compressobj(6, zlib.DEFLATED, -15)
+    crc, size, pieces = 0, 0, []
+    for chunk in chunks:
+        crc, size = zlib.crc32(chunk, crc), size + len(chunk)
+        pieces.append(deflate.compress(chunk))
+    pieces.append(deflate.flush())
+    return Compressed(b"".join(pieces), crc, size)
+
+
 class PackageWriter:
     """A new zip package: entries copied from another package as they are, or written from bytes."""
 
@@ -46,12 +69,15 @@ class PackageWriter:
         if info.flag_bits & _ENCRYPTED or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             self.write(info.filename, source.read(info))
             return
-        data = raw_entry(source, info)
         entry = zipfile.ZipInfo(info.filename, info.date_time)
         entry.compress_type = info.compress_type
         entry.external_attr, entry.create_system = info.external_attr, info.create_system
         entry.flag_bits = info.flag_bits & ~_DATA_DESCRIPTOR
         entry.CRC, entry.compress_size, entry.file_size = info.CRC, info.compress_size, info.file_size
+        self._append(entry, raw_entry(source, info))
+
+    def _append(self, entry: zipfile.ZipInfo, data: bytes) -> None:
+        """Write ``entry``'s header and its data as stored (already compressed, sizes and CRC set)."""
         stream = self._zip.fp
         assert stream is not None
         entry.header_offset = stream.tell()
@@ -68,6 +94,14 @@ class PackageWriter:
         entry.compress_type = zipfile.ZIP_DEFLATED
         entry.external_attr = 0o600 << 16
         self._zip.writestr(entry, data)
+
+    def write_compressed(self, name: str, part: Compressed) -> None:
+        """Write a part compressed beforehand by :func:`compress`."""
+        entry = zipfile.ZipInfo(name, _FIXED_TIME)
+        entry.compress_type = zipfile.ZIP_DEFLATED
+        entry.external_attr = 0o600 << 16
+        entry.CRC, entry.compress_size, entry.file_size = part.crc, len(part.data), part.size
+        self._append(entry, part.data)
 
     def close(self) -> None:
         self._zip.close()
