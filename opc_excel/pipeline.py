@@ -60,7 +60,7 @@ class RefreshReport:
     check: CheckReport
     written: Path
     backup: Path | None  # the copy of what ``written`` held before (the master in place, else an earlier copy)
-    dropped: tuple[str, ...]  # content of the master the written copy lacks (openpyxl can't keep it)
+    dropped: tuple[str, ...]  # what users had put on the output sheets rewritten (cell notes, charts), in French
     in_place: bool = False  # the master itself was rewritten (--in-place, or an --out naming the master)
     asked: Path | None = None  # the name asked for, when the content needed another extension (.xlsm)
     notes_left_behind: int = 0  # rows of the replaced copy's Alertes whose notes the new copy lacks
@@ -173,7 +173,7 @@ def refresh_file(path: str | Path, *, at: date | None, today: date, out: str | P
             notes_left_behind = 0 if in_place or not replaced else _notes_left_behind(target, report)
             backup = backup_copy(target) if replaced else None
             atomic_save(output, target)
-    return RefreshReport(report, target, backup, (), in_place=in_place, asked=asked,
+    return RefreshReport(report, target, backup, output.dropped, in_place=in_place, asked=asked,
                          notes_left_behind=notes_left_behind)
 
 

@@ -19,6 +19,7 @@ import openpyxl
 import pytest
 from lxml import etree
 from openpyxl.chart import BarChart, Reference
+from openpyxl.comments import Comment
 from openpyxl.drawing.image import Image
 from PIL import Image as PILImage
 
@@ -236,6 +237,20 @@ class DescribeTheMaster:
         assert len(selected) <= 1  # two selected tabs would open grouped, and typing would go into both
 
 
+class DescribeANoteLeftOnAnOutputSheet:
+    def it_says_the_rewritten_sheet_drops_it_and_where_it_is_kept(self, tmp_path):
+        master = tmp_path / "maitre.xlsx"
+        workbook = openpyxl.load_workbook(MASTER)
+        workbook["Alertes"]["I5"].comment = Comment("Voir avec la Sagim", "Chef de projet")
+        workbook.save(master)
+        status, out, _ = refresh(master, "--in-place")
+        assert status == 0
+        assert "les commentaires de cellule de la feuille Alertes ne sont pas repris" in out
+        [backup] = tmp_path.glob("maitre.sauvegarde-*.xlsx")
+        assert f"copie de sauvegarde {backup}" in out
+        assert openpyxl.load_workbook(backup)["Alertes"]["I5"].comment.text == "Voir avec la Sagim"
+
+
 class DescribeAMasterWithoutOutputSheets:
     def it_adds_them_after_the_input_sheets_with_their_formats(self, tmp_path):
         bare = tmp_path / "nu.xlsx"
@@ -300,8 +315,9 @@ class DescribeAMasterSavedByLibreOffice:
     def it_keeps_its_parts_writes_the_same_output_sheets_and_opens_everywhere(self, tmp_path):
         master = saved_by_libreoffice(tmp_path)
         written_by_openpyxl(master, tmp_path / "avant.xlsx")
-        status, _, err = refresh(master, "--out", tmp_path / "copie.xlsx")
+        status, out, err = refresh(master, "--out", tmp_path / "copie.xlsx")
         assert status == 0, err
+        assert "ne sont pas repris" not in out  # LibreOffice's empty drawings are nothing a user put there
         assert_inputs_kept(master, tmp_path / "copie.xlsx")
         assert_same_outputs(tmp_path / "avant.xlsx", tmp_path / "copie.xlsx")
         check = check_file(tmp_path / "copie.xlsx", at=None, today=TODAY)

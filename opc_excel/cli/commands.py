@@ -78,8 +78,11 @@ def _refresh(args: argparse.Namespace, today: date, out: TextIO) -> int:
                   f"feuille Alertes du maître, puis actualisez le maître lui-même (--in-place) : vos notes y "
                   f"suivront chaque actualisation.\n")
     if result.dropped:
-        out.write(f"Attention : la copie ne contient pas {', '.join(result.dropped)} du classeur maître "
-                  f"(le maître, lui, est intact).\n")
+        kept = (f"ils restent dans la copie de sauvegarde {result.backup}" if result.in_place else
+                "le classeur maître, lui, les garde")
+        out.write(f"Attention : {', '.join(result.dropped)} ne sont pas repris : une feuille de sortie est "
+                  f"entièrement réécrite à chaque actualisation ; {kept}. Placez-les plutôt sur une feuille à vous "
+                  f"(ou une note dans la colonne Commentaire d'Alertes, qui est conservée).\n")
     return EXIT_BLOCKING if result.check.blocking else EXIT_OK
 
 

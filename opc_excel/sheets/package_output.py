@@ -50,5 +50,10 @@ class PackageOutput:
         self._package.add(sheet)
         return sheet
 
+    @property
+    def dropped(self) -> tuple[str, ...]:
+        """What users had put on the output sheets replaced (notes, charts, tables), in French."""
+        return tuple(self._package.dropped)
+
     def save(self, stream: BinaryIO) -> None:
         self._package.save(stream)

@@ -104,6 +104,7 @@ class SplicedPackage:
         self.removed: set[str] = set()
         self.sheet_list = _children(self.workbook, "sheets")
         self.replaced: dict[int, tuple[tuple[str, str, bool], ...]] = {}  # position -> the sheet's local names
+        self.dropped: list[str] = []  # what users put on a replaced output sheet, in French
 
     @property
     def sheet_names(self) -> list[str]:
@@ -119,6 +120,7 @@ class SplicedPackage:
         else:
             part = self._existing_part(self.sheet_list[position], sheet.name)
             if position not in self.replaced:  # a sheet written twice in one refresh: the second one stands
+                self.dropped.extend(self._what_hangs_on(part, self.sheet_list[position].get("name", "")))
                 self._remove_relationships(part)
         element = self.sheet_list[position]
         element.set("name", sheet.name)
@@ -170,6 +172,22 @@ class SplicedPackage:
         etree.SubElement(self.types, f"{{{_CONTENT_TYPES}}}Override",
                          {"PartName": f"/{part}", "ContentType": _WORKSHEET})
         return part
+
+    def _what_hangs_on(self, part: str, name: str) -> list[str]:
+        """Return, in French, what users put on the output sheet ``part`` that its rewriting drops: cell notes,
+        drawings holding a chart or an image (LibreOffice gives every sheet an empty one), Excel tables."""
+        found = []
+        for rel in self.master.relationships(part):
+            kind, target = rel.get("Type", "").rsplit("/", 1)[-1], resolve(part, rel.get("Target", ""))
+            if rel.get("TargetMode") == "External" or not self.master.has(target):
+                continue
+            if kind == "comments":
+                found.append(f"les commentaires de cellule de la feuille {name}")
+            elif kind == "drawing" and len(parse(self.master.read(target))):
+                found.append(f"les graphiques ou images de la feuille {name}")
+            elif kind == "table":
+                found.append(f"un tableau Excel de la feuille {name}")
+        return found
 
     def _remove_relationships(self, part: str) -> None:
         """Drop what hung on a replaced sheet (its rels part, and what nothing else points at)."""
