@@ -9,9 +9,10 @@ Every measure runs in a fresh Python process, so that one's memory does not weig
 the time excludes the imports (and hides the test-only hypothesis package, as on a user's machine:
 pandera would import it on its first validation), and the peak memory is the process's high-water
 mark (VmHWM), given with the memory the imports alone take. The floors are what merely reading
-the same file costs: openpyxl read-only (what ``check`` reads with), openpyxl normal (what
-``refresh`` loads) and python-calamine (a Rust reader, not a dependency: ``pip install
-python-calamine`` for the bench only; its row is left out without it).
+the same file costs: openpyxl read-only (what ``check`` read with before python-calamine),
+openpyxl normal and load + save (what ``refresh`` did before it wrote only the output sheets'
+parts) and python-calamine (the reader ``check`` now uses). The objectives of issue #16 are
+checked at the end (``bench/objectives.py``), with the whole ``--help`` and ``check`` commands.
 
 Decks (``bench/decks.py``): each kind, and the réunion restreinte in each of its three themes, is
 built from a report already checked in its process (the check is not timed), N times in a row;
@@ -53,6 +54,7 @@ from bench.decks import (
     status_mb,
 )
 from bench.generate import DEFAULT_DIR, counts, scaled_demo, write_programme
+from bench.objectives import objectives_table, process_times
 
 TODAY = date(2026, 1, 1)
 
@@ -327,8 +329,9 @@ def main(argv: Iterable[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1, 10], help="tailles (par défaut : 1 10)")
     parser.add_argument("--repeat", type=int, default=2,
                         help="essais par mesure (un de plus pour ×1, un seul pour ×100), le meilleur est gardé")
-    parser.add_argument("--only", nargs="+", choices=[*MEASURES, *DECK_MEASURES, "decks"], default=(),
-                        help="ne faire que ces mesures (decks : tous les diaporamas)")
+    parser.add_argument("--only", nargs="+", choices=[*MEASURES, *DECK_MEASURES, "decks", "process"], default=(),
+                        help="ne faire que ces mesures (decks : tous les diaporamas ; process : les commandes "
+                             "entières --help et check du classeur livré)")
     parser.add_argument("--dir", type=Path, default=DEFAULT_DIR, help=f"dossier des classeurs ({DEFAULT_DIR})")
     parser.add_argument("--json", type=Path, help="écrire aussi les résultats bruts en JSON")
     parser.add_argument("--profile", action="store_true", help="profiler check sur ×10 au lieu de tout mesurer")
@@ -350,9 +353,13 @@ def main(argv: Iterable[str] | None = None) -> int:
         return 0
     scales = sorted(set(args.sizes + ([100] if args.x100 else [])))
     results = run_sizes(scales, args.dir, args.repeat, args.only)
+    processes = process_times() if not args.only or "process" in args.only else {}
     if args.json:
-        args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
+        args.json.write_text(json.dumps({"sizes": results, "processes": processes}, indent=2, ensure_ascii=False),
+                             encoding="utf-8")
     print(table(results))
+    print()
+    print(objectives_table(results, processes))
     return 0
 
 
