@@ -568,6 +568,7 @@ def load_test(calls: int, workers: int, max_seconds: float, every: int, dates: i
     links = Links()
     load_seconds = server_cpu = hwm = float("nan")
     workers_cpu: list[float] = []
+    machine_load: list[float] = []
     slow_result = None
     with tempfile.TemporaryDirectory() as folder:
         server = Server(Path(folder) / "serveur.log", server_env or {}, server_workers)
@@ -584,6 +585,7 @@ def load_test(calls: int, workers: int, max_seconds: float, every: int, dates: i
                 cpu_before, workers_before = tree_cpu(pid), worker_cpu(pid, server_workers)
                 run.memory.append(memory_sample(server, 0))
                 load_started = time.perf_counter()
+                machine_load = [os.getloadavg()[0]]
                 threads = [threading.Thread(target=worker, args=(run, server, payloads, references), daemon=True)
                            for _ in range(workers)]
                 checker = threading.Thread(target=links_under_load, args=(run, server, payloads, links), daemon=True)
@@ -594,6 +596,7 @@ def load_test(calls: int, workers: int, max_seconds: float, every: int, dates: i
                         thread.join(timeout=1)
                     print(f"  {run.done} appels", file=sys.stderr, end="\r")
                 load_seconds = time.perf_counter() - load_started
+                machine_load.append(os.getloadavg()[0])
                 server_cpu = tree_cpu(pid) - cpu_before
                 workers_cpu = [after - before for after, before  # a worker restarted meanwhile would shift them
                                in zip(worker_cpu(pid, server_workers), workers_before, strict=False)]
@@ -618,7 +621,7 @@ def load_test(calls: int, workers: int, max_seconds: float, every: int, dates: i
     latencies = run.latencies
     memory = sorted({m["calls"]: m for m in run.memory}.values(), key=lambda m: m["calls"])
     return {
-        "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
+        "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0], "loadavg_1min": machine_load},
         "calls_asked": calls, "workers": workers, "server_workers": server_workers,
         "links": {"made": links.made, "fetches": links.fetches, "failures": links.failures} if with_links else None,
         "dates": len(payloads.dates), "max_seconds": max_seconds,
@@ -641,6 +644,9 @@ def load_test(calls: int, workers: int, max_seconds: float, every: int, dates: i
 def report(result: dict) -> str:
     """Return the result as Markdown: the run, what differed, latencies, memory over the calls."""
     lat, failures = result["latency_s"], result["failures"]
+    loads = result["machine"].get("loadavg_1min")
+    shown = " puis ".join(f"{v:.1f}" for v in loads or [])
+    machine_load = f" (charge de la machine, loadavg 1 min : {shown})" if loads else ""
     lines = [
         f"`opc-excel serve --workers {result['server_workers']}` : "
         f"{result['calls_done']} appels `actualiser` sur {result['calls_asked']} demandés, {result['workers']} à la "
@@ -648,7 +654,7 @@ def report(result: dict) -> str:
         f"serveur : {result['server_cpu_seconds']:.1f} s CPU ("
         f"{' + '.join(f'{c:.1f}' for c in result['workers_cpu_seconds'])} par processus de travail avec son calcul), "
         f"{result['server_cpu_per_call']:.2f} s par appel, {result['server_cpu_seconds'] / result['load_seconds']:.2f} "
-        "cœur en moyenne. "
+        f"cœur en moyenne{machine_load}. "
         f"Requête {result['payload_kb']:.0f} ko, réponse {result['answer_kb']:.0f} ko. "
         f"Références ({result['reference_calls']} appels un par un) : "
         f"{'conformes' if not result['reference_failures'] else len(result['reference_failures'])} ; "
