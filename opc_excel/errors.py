@@ -11,10 +11,6 @@ class UnreadableWorkbookError(OpcError):
     """The file is not a workbook we can read at all (DQ-FILE)."""
 
 
-class UnsafeInPlaceError(OpcError):
-    """Rewriting the master in place would lose content that openpyxl cannot keep."""
-
-
 class OutputSheetError(OpcError):
     """An output sheet (*Alertes*, *Historique*…) holds values but no header row: rewriting it would lose them."""
 

@@ -19,13 +19,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from openpyxl.comments import Comment
-from openpyxl.drawing.image import Image
-from openpyxl.formatting.rule import CellIsRule
-from openpyxl.styles import PatternFill
-from openpyxl.workbook.defined_name import DefinedName
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.table import Table
 
 from opc_excel.errors import UnreadableWorkbookError, WorkbookBusyError
 from opc_excel.files import atomic_save, backup_copy, remove_leftovers, workbook_lock
@@ -306,9 +299,8 @@ GARBAGE: list[tuple[Callable[[Path], Path], str]] = [
 
 
 class TestInspectPackage:
-    def test_it_accepts_a_workbook_saved_by_openpyxl_and_finds_nothing_to_lose(self, tmp_path: Path) -> None:
+    def test_it_accepts_a_workbook_saved_by_openpyxl(self, tmp_path: Path) -> None:
         report = inspect_package(make_workbook(tmp_path))
-        assert report.droppable == ()
         assert report.macro_enabled is False
         assert dict(report.formulas_without_value) == {}
 
@@ -343,133 +335,11 @@ class TestInspectPackage:
         assert set(opened) == {str(path)}
 
 
-class TestDroppable:
-    @pytest.mark.parametrize(("parts", "expected"), [
-        # two charts: openpyxl re-draws them from its model (style and colour parts are lost)
-        ({"xl/charts/chart1.xml": b"<c/>", "xl/charts/chart2.xml": b"<c/>"}, "des graphiques (2)"),
-        # a text box in a drawing
-        ({"xl/drawings/drawing1.xml": b"<xdr:wsDr><xdr:twoCellAnchor><xdr:sp><xdr:txBody/></xdr:sp>"
-                                      b"</xdr:twoCellAnchor></xdr:wsDr>"}, "des formes ou zones de texte"),
-        # a SmartArt graphic frame
-        ({"xl/drawings/drawing1.xml": b'<wsDr><graphicFrame><a:graphicData uri="http://schemas.'
-                                      b'openxmlformats.org/drawingml/2006/diagram"/></graphicFrame></wsDr>'},
-         "des formes ou zones de texte"),
-        # an EMF picture: openpyxl cannot re-save it
-        ({"xl/media/image1.emf": b"\x01\x00\x00\x00"}, "des images"),
-        # a VBA project
-        ({"xl/vbaProject.bin": OLE_MAGIC}, "des macros VBA"),
-        # a ribbon: its relationship is dropped even with keep_vba=True
-        ({"customUI/customUI14.xml": b"<customUI/>"}, "un ruban personnalisé (customUI)"),
-        # a pivot table
-        ({"xl/pivotTables/pivotTable1.xml": b"<p/>", "xl/pivotCache/pivotCacheDefinition1.xml": b"<p/>"},
-         "des tableaux croisés dynamiques"),
-        ({"xl/slicers/slicer1.xml": b"<s/>"}, "des segments (slicers)"),
-        ({"xl/timelines/timeline1.xml": b"<t/>"}, "des chronologies"),
-        ({"xl/ctrlProps/ctrlProp1.xml": b"<c/>"}, "des contrôles de formulaire / ActiveX"),
-        ({"xl/activeX/activeX1.xml": b"<a/>"}, "des contrôles de formulaire / ActiveX"),
-        # a legacy button drawn in VML
-        ({"xl/drawings/vmlDrawing1.vml": b'<xml><v:shape><x:ClientData ObjectType="Button"/></v:shape>'
-                                         b'</xml>'},
-         "des contrôles de formulaire / ActiveX"),
-        ({"xl/threadedComments/threadedComment1.xml": b"<t/>"}, "des commentaires en fil de discussion"),
-        ({"xl/embeddings/oleObject1.bin": OLE_MAGIC}, "des objets incorporés (OLE)"),
-        ({"xl/connections.xml": b"<connections/>"}, "des connexions de données (Power Query)"),
-        ({"xl/model/item.data": b"\0"}, "un modèle de données Power Pivot"),
-        # SharePoint's document properties: openpyxl writes no customXml part back
-        ({"customXml/item1.xml": b"<p/>", "customXml/itemProps1.xml": b"<p/>"},
-         "des données XML personnalisées (customXml, propriétés SharePoint)"),
-        # a shared string in two runs, "Démo" in bold: openpyxl keeps "Démolition", not the bold
-        ({"xl/sharedStrings.xml": f'<sst xmlns="{MAIN}"><si><r><rPr><b/></rPr><t>Démo</t></r><r><t>lition</t>'
-                                  f'</r></si></sst>'.encode()},
-         "du texte mis en forme à l'intérieur d'une cellule (une partie en gras ou en couleur)"),
-    ])
-    def test_it_lists_parts_openpyxl_does_not_write_back(
-            self, tmp_path: Path, parts: dict[str, bytes], expected: str) -> None:
-        path = rezip(make_workbook(tmp_path, "source.xlsx"), tmp_path / "classeur.xlsx", add=parts)
-        assert expected in inspect_package(path).droppable
-
-    @pytest.mark.parametrize(("xml", "expected"), [
-        # a drop-down list pointing at the Listes sheet (Excel writes it as an x14 extension)
-        (b'<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}"/></extLst>',
-         "des listes déroulantes qui renvoient à une autre feuille"),
-        # data bars
-        (b'<extLst><ext uri="{78C0D931-6437-407d-A8EE-F0AAD7539E65}"/></extLst>',
-         "des mises en forme conditionnelles avancées (barres de données, jeux d'icônes)"),
-        (b'<extLst><ext uri="{05C60535-1F16-4fd2-B633-F4F36F0B64E0}"/></extLst>', "des graphiques sparkline"),
-    ])
-    def test_it_lists_sheet_extensions_openpyxl_removes(self, tmp_path: Path, xml: bytes,
-                                                        expected: str) -> None:
-        assert inspect_package(inject_into_sheet(tmp_path, xml)).droppable == (expected,)
-
-    def test_it_lists_formatted_runs_of_an_inline_string(self, tmp_path: Path) -> None:
-        path = with_part(tmp_path, SHEET1, sheet_xml('<c r="A1" t="inlineStr"><is><r><rPr><i/></rPr><t>à</t></r>'
-                                                     '<r><t> vérifier</t></r></is></c>'))
-        assert inspect_package(path).droppable == (
-            "du texte mis en forme à l'intérieur d'une cellule (une partie en gras ou en couleur)",)
-
-    def test_it_lists_errors_marked_as_ignored(self, tmp_path: Path) -> None:
-        path = inject_into_sheet(tmp_path, b'<ignoredErrors><ignoredError sqref="C2" numberStoredAsText="1"/>'
-                                           b'</ignoredErrors>')
-        assert inspect_package(path).droppable == (
-            "des indicateurs d'erreur masqués (« Ignorer l'erreur » sur les triangles verts)",)
-
-    def test_it_lists_nothing_for_a_phonetic_run_or_plain_shared_strings(self, tmp_path: Path) -> None:
-        sst = f'<sst xmlns="{MAIN}"><si><t>Démolition</t><rPh sb="0" eb="1"><t>d</t></rPh></si></sst>'
-        assert inspect_package(with_part(tmp_path, "xl/sharedStrings.xml", sst.encode())).droppable == ()
-
-    def test_it_lists_dynamic_array_formulas(self, tmp_path: Path) -> None:
-        path = with_part(tmp_path, SHEET1, sheet_xml('<c r="A1" cm="1"><f t="array" ref="A1:A3">'
-                                                     '_xlfn.UNIQUE(B1:B9)</f><v>1</v></c>'))
-        assert inspect_package(path).droppable == ("des formules matricielles dynamiques (FILTRE, UNIQUE, "
-                                                   "TRIER…)",)
-
+class TestMacros:
     def test_it_flags_a_workbook_with_macros(self, tmp_path: Path) -> None:
         path = rezip(make_workbook(tmp_path, "source.xlsx"), tmp_path / "macros.xlsm",
                      add={"xl/vbaProject.bin": OLE_MAGIC})
         assert inspect_package(path).macro_enabled is True
-
-    def test_it_lists_nothing_for_what_openpyxl_keeps(self, tmp_path: Path) -> None:
-        """Image, comment, validation, conditional format, table, defined name: all survive a round trip."""
-        path = _workbook_with_kept_features(tmp_path)
-        assert inspect_package(path).droppable == ()
-        atomic_save(load_workbook_safely(path, data_only=False), path)
-        ws = openpyxl.load_workbook(path)["Opérations"]
-        assert (len(ws._images), ws["A2"].comment.text, len(ws.data_validations.dataValidation),
-                len(ws.conditional_formatting), list(ws.tables), list(ws.parent.defined_names)) == (
-                    1, "à vérifier", 1, 1, ["Operations"], ["Projet"])
-
-    def test_it_lists_what_a_round_trip_really_loses(self, tmp_path: Path) -> None:
-        """A canary on openpyxl: the sheet extension it warns about is gone after a re-save."""
-        path = inject_into_sheet(tmp_path, b'<extLst><ext uri="{05C60535-1F16-4fd2-B633-F4F36F0B64E0}">'
-                                           b'<x14:sparklineGroups xmlns:x14="http://schemas.microsoft.com/'
-                                           b'office/spreadsheetml/2009/9/main"/></ext></extLst>')
-        assert inspect_package(path).droppable == ("des graphiques sparkline",)
-        atomic_save(load_workbook_safely(path), path)
-        assert inspect_package(path).droppable == ()
-
-
-def _workbook_with_kept_features(tmp_path: Path) -> Path:
-    from PIL import Image as PILImage
-
-    logo = io.BytesIO()
-    PILImage.new("RGB", (8, 8), "blue").save(logo, format="PNG")
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Opérations"
-    ws.append(["ID opération", "Statut"])
-    ws.append(["OP-01", "Engagée"])
-    ws.add_image(Image(logo), "D1")
-    ws["A2"].comment = Comment("à vérifier", "OPC")
-    dv = DataValidation(type="list", formula1='"Programmée,Engagée"')
-    dv.add("B2:B50")
-    ws.add_data_validation(dv)
-    ws.conditional_formatting.add("B2:B50", CellIsRule(operator="equal", formula=['"Engagée"'],
-                                                       fill=PatternFill("solid", fgColor="FFC7CE")))
-    ws.add_table(Table(displayName="Operations", ref="A1:B2"))
-    wb.defined_names["Projet"] = DefinedName("Projet", attr_text="'Opérations'!$A$2")
-    path = tmp_path / "complet.xlsx"
-    wb.save(path)
-    return path
 
 
 class TestSize:
@@ -491,12 +361,11 @@ class TestSize:
                        + "</row>" for r in range(1, 110_001))  # Relogement of a programme a hundred times ours
         xml = (f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}"><sheetData>{rows}</sheetData>'
                '</worksheet>').encode()
-        assert inspect_package(with_part(tmp_path, SHEET1, xml)).droppable == ()
+        assert dict(inspect_package(with_part(tmp_path, SHEET1, xml)).formulas_without_value) == {}
 
     def test_it_reads_the_longest_text_a_cell_holds_even_all_escaped(self, tmp_path: Path) -> None:
         text = "&amp;" * 32_767  # 160 KB of XML for 32 767 characters
         path = with_part(tmp_path, SHEET1, sheet_xml(f'<c r="A1" t="inlineStr"><is><t>{text}</t></is></c>'))
-        assert inspect_package(path).droppable == ()
         assert load_workbook_safely(path)["Opérations"]["A1"].value == "&" * 32_767
 
 
@@ -739,7 +608,7 @@ BAD_TEMPLATES: list[tuple[Callable[[Path], Path], str]] = [
 
 class TestTemplateInspection:
     def test_it_accepts_the_house_template(self) -> None:
-        assert inspect_package(HOUSE_TEMPLATE, PRESENTATION).droppable == ()
+        assert inspect_package(HOUSE_TEMPLATE, PRESENTATION).macro_enabled is False
 
     @pytest.mark.parametrize(("build", "keyword"), BAD_TEMPLATES, ids=[b.__name__ for b, _ in BAD_TEMPLATES])
     @pytest.mark.parametrize("command", ["template-check", "deck"])

@@ -4,9 +4,9 @@ Staff hand the tool anything: a CSV renamed .xlsx, a truncated download, an encr
 old .xls workbook, an .ods, a zip bomb, XML with external entities. :func:`inspect_package`
 refuses those with one French sentence (DQ-FILE) using only the zip's central directory and
 the first bytes of each part, so it answers fast and never resolves an entity nor touches any
-other file. It also reports what an openpyxl re-save would lose and which formulas have no
-cached value. The parts themselves are scanned by :mod:`~opc_excel.read.package_xml` (XML
-safety) and :mod:`~opc_excel.read.package_parts` (formulas without a value, what a re-save loses).
+other file. It also reports which formulas have no cached value and which sheets calamine can't
+read as openpyxl does. The parts themselves are scanned by :mod:`~opc_excel.read.package_xml` (XML
+safety) and :mod:`~opc_excel.read.package_parts` (formulas without a value, sizes).
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ from opc_excel.read.package_kind import (
     suspicious_size,
     unreadable,
 )
-from opc_excel.read.package_parts import dropped_by_parts, find_workbook_part, find_worksheet_parts, scan_sheet
+from opc_excel.read.package_parts import find_workbook_part, find_worksheet_parts, scan_sheet
 from opc_excel.read.package_xml import check_xml_prolog, read_capped
 
 if TYPE_CHECKING:  # openpyxl is loaded when a workbook is opened with it (refresh, a fallback), not to inspect one
@@ -61,7 +61,6 @@ class PackageReport:
 
     path: Path
     macro_enabled: bool  # has xl/vbaProject.bin
-    droppable: tuple[str, ...]  # French descriptions of what an openpyxl re-save would lose
     formulas_without_value: Mapping[str, tuple[str, ...]] = field(
         default_factory=lambda: MappingProxyType({}))  # sheet -> addresses, at most 1000 each
     # worksheets python-calamine would not read as openpyxl does (error cells, an area too large to hold)
@@ -182,22 +181,18 @@ def _inspect_zip(path: Path, zf: zipfile.ZipFile, kind: PackageKind = WORKBOOK) 
                      and info.filename.lower().endswith(".xml"))
         check_xml_prolog(path, zf, info, verify_crc=small and not worksheet, scan=not worksheet, kind=kind)
     if kind is not WORKBOOK:
-        return PackageReport(path=path, macro_enabled=False, droppable=())
+        return PackageReport(path=path, macro_enabled=False)
     workbook_part = find_workbook_part(path, zf, by_name)
     sheets = find_worksheet_parts(zf, by_name, workbook_part)
-    droppable: list[str] = []
     missing: dict[str, tuple[str, ...]] = {}
     openpyxl_sheets: set[str] = set()
     for sheet_name, info in sheets.items():
-        addresses, losses, calamine_exact = scan_sheet(path, zf, info, sheet_name)
-        droppable += losses
+        addresses, calamine_exact = scan_sheet(path, zf, info, sheet_name)
         if addresses:
             missing[sheet_name] = addresses
         if not calamine_exact:
             openpyxl_sheets.add(sheet_name)
-    droppable += dropped_by_parts(zf, by_name)
     return PackageReport(path=path, macro_enabled="xl/vbaproject.bin" in by_name,
-                         droppable=tuple(dict.fromkeys(droppable)),
                          formulas_without_value=MappingProxyType(missing), openpyxl_sheets=frozenset(openpyxl_sheets))
 
 
@@ -281,7 +276,7 @@ def load_workbook_safely(path: str | Path, *, read_only: bool = False, data_only
         raise unreadable(path, "n'a pas pu être lu : son contenu n'est pas conforme au format .xlsx "
                                 f"(il a sans doute été produit par un autre logiciel) ; {SAVE_AS_XLSX}"
                           ) from exc
-    for warning in caught:  # openpyxl warns about what it drops; droppable already says so
+    for warning in caught:  # openpyxl's English warnings about what it does not read: for --debug only
         log.info("%s : %s", path.name, warning.message)
     if not read_only:
         stream.close()  # everything has been read

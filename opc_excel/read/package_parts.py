@@ -1,19 +1,10 @@
-"""Scan a workbook's parts for what matters before openpyxl loads it, and for what a re-save would lose.
+"""Scan a workbook's parts for what matters before it is read.
 
 The worksheets are found through the package relationships, then scanned byte-wise: which formulas
 have no cached value, how many formatted empty cells a sheet holds (refused beyond a limit), and
-which extensions it holds; the other parts say what else openpyxl would drop.
-
-What openpyxl 3.1.5 keeps on a load/save round trip (checked on workbooks written by
-XlsxWriter, openpyxl and by hand): cell values and styles, plain comments, data validation,
-conditional formatting, defined names, tables, external links, images (only when Pillow is
-installed, and not WMF/EMF/SVG). What it loses: shapes, text boxes, form controls, threaded
-comments, slicers, timelines, OLE objects, Power Query connections, the data model, cell
-images, every sheet ``extLst`` (sparklines, cross-sheet drop-down lists, data bars), the
-customUI ribbon (its relationship is dropped even with ``keep_vba=True``), the VBA project
-unless ``keep_vba=True``, and every cached formula value (it writes ``<v></v>``). Charts and
-pivot tables are re-written from openpyxl's own model: chart style and tick marks change, and
-whether Excel accepts a re-written pivot table was not verified, so both are listed too.
+whether python-calamine reads the sheet as openpyxl does. Nothing is looked for that a refresh
+would lose: it copies every part but the output sheets' byte for byte
+(:mod:`opc_excel.sheets.package_splice`).
 """
 
 from __future__ import annotations
@@ -44,66 +35,14 @@ _SPREADSHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _DOC_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _STRICT_NS = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
-_KEPT_IMAGE_SUFFIXES = (".png", ".jpeg", ".jpg", ".gif")
-
-# Parts openpyxl 3.1.5 neither reads nor copies back (prefix of the lower-cased part name).
-_DROPPED_PARTS: tuple[tuple[str, str], ...] = (
-    ("xl/vbaproject.bin", "des macros VBA"),
-    ("customui/", "un ruban personnalisé (customUI)"),
-    ("xl/pivottables/", "des tableaux croisés dynamiques"),
-    ("xl/pivotcache/", "des tableaux croisés dynamiques"),
-    ("xl/slicers/", "des segments (slicers)"),
-    ("xl/slicercaches/", "des segments (slicers)"),
-    ("xl/timelines/", "des chronologies"),
-    ("xl/timelinecaches/", "des chronologies"),
-    ("xl/activex/", "des contrôles de formulaire / ActiveX"),
-    ("xl/ctrlprops/", "des contrôles de formulaire / ActiveX"),
-    ("xl/threadedcomments/", "des commentaires en fil de discussion"),
-    ("xl/embeddings/", "des objets incorporés (OLE)"),
-    ("xl/model/", "un modèle de données Power Pivot"),
-    ("xl/connections.xml", "des connexions de données (Power Query)"),
-    ("xl/querytables/", "des connexions de données (Power Query)"),
-    ("xl/richdata/", "des images dans les cellules"),
-    ("xl/webextensions/", "des compléments Office attachés au classeur"),
-    ("customxml/", "des données XML personnalisées (customXml, propriétés SharePoint)"),
-)
-# Sheet <extLst> entries: openpyxl warns "... extension is not supported and will be removed".
-_SHEET_EXTENSIONS = {
-    "{78C0D931-6437-407D-A8EE-F0AAD7539E65}":
-        "des mises en forme conditionnelles avancées (barres de données, jeux d'icônes)",
-    "{CCE6A557-97BC-4B89-ADB6-D9C93CAAB3DF}": "des listes déroulantes qui renvoient à une autre feuille",
-    "{05C60535-1F16-4FD2-B633-F4F36F0B64E0}": "des graphiques sparkline",
-    "{A8765BA9-456A-4DAB-B4F3-ACF838C121DE}": "des segments (slicers)",
-    "{3A4CF648-6AED-40F4-86FF-DC5316D8AED3}": "des segments (slicers)",
-    "{7E03D99C-DC04-49D9-9315-930204A7B6E9}": "des chronologies",
-    "{FC87AEE6-9EDD-4A0A-B7FB-166176984837}": "des plages protégées",
-}
-_DYNAMIC_ARRAYS = "des formules matricielles dynamiques (FILTRE, UNIQUE, TRIER…)"
-_SHAPES = "des formes ou zones de texte"
-_CONTROLS = "des contrôles de formulaire / ActiveX"
-_IMAGES = "des images"
-_RICH_TEXT = "du texte mis en forme à l'intérieur d'une cellule (une partie en gras ou en couleur)"
-_IGNORED_ERRORS = "des indicateurs d'erreur masqués (« Ignorer l'erreur » sur les triangles verts)"
-_RICH_RUN = b"<r>"  # a formatted run of a shared or inline string (<rPr>, <rPh> are other tags)
-
 # Literal tokens, not a regex starting with "<": bytes.find is ten times faster on big sheets.
 _FORMULA_STARTS = (b"<f", b":f")  # <f>, <f , <f/ and their namespaced :f>, :f , :f/, in two passes, not six
 _FORMULA_ENDS = (b">", b" ", b"/")
-_DYNAMIC_ARRAY_CELL = re.compile(rb"<(?:\w+:)?c\s[^>]*?\bcm=\"")  # cell metadata: a spilled formula
-_EXTENSION = re.compile(rb"<(?:\w+:)?ext\s[^>]*?\buri=\"(\{[0-9A-Fa-f-]+\})\"")
 _ROOT_TAG = re.compile(rb"<(\w+:)?worksheet[\s>]")
 _CACHED_VALUE = re.compile(rb"<v(?:\s[^>]*)?(?:/>|>(.*?)</v>)", re.S)
 _CELL_REF = re.compile(rb"""\sr=["']([A-Z]{1,3}[0-9]+)["']""")
 _ROW_NUMBER = re.compile(rb'row\s[^>]*?r="([0-9]+)"')  # whatever the attributes' order
 _WIDE_CELL_REF = re.compile(rb'r="([A-Z]{2,3})[0-9]')  # from column AA on: narrower sheets count as 26 wide
-_DRAWING_SHAPE = re.compile(
-    rb"<(?:\w+:)?(?:sp|grpSp|cxnSp|contentPart)[\s>/]"
-    rb"|graphicData\s+uri=\"(?!http://schemas\.openxmlformats\.org/drawingml/2006/chart\")"
-)
-_ALTERNATE = re.compile(rb"<(?:\w+:)?AlternateContent\b.*?</(?:\w+:)?AlternateContent>", re.S)
-_VML_CONTROL = re.compile(rb"ObjectType=\"(?!Note\")")
-_VML_IMAGE = re.compile(rb"<(?:\w+:)?imagedata\b")
-_CHART_PART = re.compile(r"xl/charts/chart\d+\.xml")
 
 
 def find_workbook_part(path: Path, zf: zipfile.ZipFile, by_name: dict[str, zipfile.ZipInfo]) -> str:
@@ -150,9 +89,9 @@ def find_worksheet_parts(zf: zipfile.ZipFile, by_name: dict[str, zipfile.ZipInfo
 
 
 def scan_sheet(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo,
-                sheet_name: str = "") -> tuple[tuple[str, ...], list[str], bool]:
-    """Return (formula cells without a cached value, what a re-save loses, whether calamine reads it as
-    openpyxl does) for one worksheet.
+                sheet_name: str = "") -> tuple[tuple[str, ...], bool]:
+    """Return (formula cells without a cached value, whether calamine reads it as openpyxl does) for one
+    worksheet.
 
     A byte scan first; cells are looked at only when the sheet holds formulas. Raise
     UnreadableWorkbookError when the sheet holds an oversized XML token, or more than
@@ -161,9 +100,8 @@ def scan_sheet(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo,
     or spans more than MAX_DENSE_CELLS cells from A1 to its last row and column (calamine holds
     that area whole).
     """
-    has_formula = dynamic = odd = False
+    has_formula = odd = False
     last_row = last_column = 0
-    losses: list[str] = []
     window = b""
     scanner = TokenScanner()
     empty_cells = 0  # "<c .../>" is a cell without a value; one with a value closes with "</c>"
@@ -178,23 +116,12 @@ def scan_sheet(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo,
             window = tail + chunk  # tags cut by the chunk boundary are counted once, whole, here
             empty_cells += (window.count(b"<c ") - tail.count(b"<c ")) - (window.count(b"</c>") - tail.count(b"</c>"))
             has_formula = has_formula or _holds_formula(window)
-            dynamic = dynamic or (b' cm="' in window and _DYNAMIC_ARRAY_CELL.search(window) is not None)
-            if b"uri=" in window:
-                losses += [_SHEET_EXTENSIONS[uri] for uri in
-                           (m.group(1).decode("ascii").upper() for m in _EXTENSION.finditer(window))
-                           if uri in _SHEET_EXTENSIONS]
-            if _RICH_RUN in window:  # an inline string with formatted runs
-                losses.append(_RICH_TEXT)
-            if b"<ignoredErrors" in window:
-                losses.append(_IGNORED_ERRORS)
             odd = odd or b'"e"' in window or (b"'" in window and b"'e'" in window)  # t="e": an error cell
             last_row, last_column = _extent(window, last_row, last_column)
     if empty_cells > MAX_EMPTY_CELLS_PER_SHEET:
         raise _too_many_empty_cells(path, sheet_name, empty_cells)
-    if dynamic:
-        losses.append(_DYNAMIC_ARRAYS)
     calamine_exact = not odd and last_row * last_column <= MAX_DENSE_CELLS
-    return (_formulas_without_value(zf, info) if has_formula else ()), losses, calamine_exact
+    return (_formulas_without_value(zf, info) if has_formula else ()), calamine_exact
 
 
 def _holds_formula(window: bytes) -> bool:
@@ -298,49 +225,3 @@ def _parse_formulas_without_value(zf: zipfile.ZipFile, info: zipfile.ZipInfo) ->
             elif elem.tag == row_tag and sheet_data is not None:
                 del sheet_data[:]  # drop finished rows: memory stays flat on big sheets
     return tuple(found)
-
-
-def dropped_by_parts(zf: zipfile.ZipFile, by_name: dict[str, zipfile.ZipInfo]) -> list[str]:
-    """Return descriptions of what openpyxl would drop, judged from the parts present."""
-    losses: list[str] = []
-    charts = sum(1 for name in by_name if _CHART_PART.fullmatch(name))
-    if charts:  # re-drawn from openpyxl's model: style and colour parts, tick marks are lost
-        losses.append(f"des graphiques ({charts})")
-    for name, info in by_name.items():
-        if name.startswith("xl/drawings/") and name.endswith(".xml"):
-            drawing = _ALTERNATE.sub(  # a slicer's fallback shape is not a shape of the user's
-                lambda m: b"" if b"slicer" in m.group(0) else m.group(0),
-                read_capped(zf, info, info.file_size))
-            if _DRAWING_SHAPE.search(drawing):
-                losses.append(_SHAPES)
-        elif name.startswith("xl/drawings/") and name.endswith(".vml"):
-            vml = read_capped(zf, info, info.file_size)
-            if _VML_CONTROL.search(vml):
-                losses.append(_CONTROLS)
-            if _VML_IMAGE.search(vml):  # header/footer pictures
-                losses.append(_IMAGES)
-        elif name.startswith("xl/media/") and (not _pillow() or not name.endswith(_KEPT_IMAGE_SUFFIXES)):
-            losses.append(_IMAGES)
-    losses += [what for name in by_name for prefix, what in _DROPPED_PARTS if name.startswith(prefix)]
-    if "xl/sharedstrings.xml" in by_name and _holds(zf, by_name["xl/sharedstrings.xml"], _RICH_RUN):
-        losses.append(_RICH_TEXT)  # openpyxl keeps the text of the runs, not their formats
-    return losses
-
-
-def _pillow() -> bool:
-    """Return True when openpyxl can keep images (Pillow installed); loaded only for a workbook holding one."""
-    from openpyxl.drawing.image import PILImage
-
-    return bool(PILImage)
-
-
-def _holds(zf: zipfile.ZipFile, info: zipfile.ZipInfo, token: bytes) -> bool:
-    """Return True if the part holds *token*, read in chunks."""
-    window = b""
-    with zf.open(info) as stream:
-        capped = CappedStream(stream, info.file_size)
-        while chunk := capped.read(CHUNK):
-            window = window[-OVERLAP:] + chunk
-            if token in window:
-                return True
-    return False
