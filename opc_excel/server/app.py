@@ -263,19 +263,19 @@ def serve(host: str, port: int, certs: Path | None, out: Any, workers: int = 1) 
     local = is_loopback(host)
     from opc_excel.server import links
 
+    checked_settings(local=local, host=host)  # once, in French, before any worker starts
+    links.checked_store()
     if workers == 1:
         app: Any = create_app(local=local, host=host, processes=COMPUTE_PER_WORKER)
     else:
-        checked_settings(local=local, host=host)  # once, in French, before the workers start
-        links.checked_store()
         os.environ[LISTEN_VARIABLE] = host
         app = f"{__name__}:worker_app"
     scheme = "https" if ssl else "http"
     address = f"{scheme}://{'[' + host + ']' if ':' in host else host}:{port}"
     out.write(f"Serveur OPC urbain : {address}/ — manifeste du complément : {address}/manifest.xml\n")
-    if workers > 1:
-        out.write(f"{workers} processus de travail, un calcul à la fois chacun ; liens de téléchargement : "
-                  f"{links.store_description()}.\n")
+    each = " chacun" if workers > 1 else ""
+    out.write(f"{workers} processus de travail, un calcul à la fois{each} ; liens de téléchargement : "
+              f"{links.store_description()}.\n")
     if not ssl:
         out.write("Sans --certs le serveur répond en HTTP : Excel exige HTTPS pour charger le complément "
                   "(voir le README).\n")
