@@ -16,6 +16,7 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -158,16 +159,12 @@ def redis_url():
     server.server_close()
 
 
-@pytest.fixture(scope="module", params=["dossier", "redis"])
-def two_workers(request, tmp_path_factory):
-    """``opc-excel serve --workers 2`` on a free loopback port, the links in a folder or in (fake) Redis."""
+@contextmanager
+def serving(settings: dict[str, str], log: Path):
+    """Run ``opc-excel serve --workers 2`` on a free loopback port; on leaving, stop it (Ctrl+C) and check that
+    none of its processes is left."""
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("XLWINGS_", "OPC_EXCEL_"))}
-    if request.param == "redis":
-        env["OPC_EXCEL_REDIS_URL"] = request.getfixturevalue("redis_url")
-    else:
-        env["OPC_EXCEL_LIENS"] = str(tmp_path_factory.mktemp("liens"))
-    log = tmp_path_factory.mktemp("journal") / "serveur.log"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("XLWINGS_", "OPC_EXCEL_"))} | settings
     with log.open("w") as output:
         process = subprocess.Popen([sys.executable, "-m", "opc_excel.cli", "serve", "--port", str(port),
                                     "--workers", "2"], cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
@@ -183,7 +180,7 @@ def two_workers(request, tmp_path_factory):
             except OSError:
                 return False
         wait_until(up)
-        yield process, base, log, seen, request.param
+        yield process, base, seen
     finally:
         seen.update(descendants(process.pid))
         process.send_signal(signal.SIGINT)  # Ctrl+C
@@ -199,6 +196,18 @@ def two_workers(request, tmp_path_factory):
         for pid in orphans:
             os.kill(pid, signal.SIGKILL)
         assert orphans == [], "processus restés après l'arrêt du serveur"
+
+
+@pytest.fixture(scope="module", params=["dossier", "redis"])
+def two_workers(request, tmp_path_factory):
+    """``opc-excel serve --workers 2``, the links in a folder or in (fake) Redis."""
+    if request.param == "redis":
+        settings = {"OPC_EXCEL_REDIS_URL": request.getfixturevalue("redis_url")}
+    else:
+        settings = {"OPC_EXCEL_LIENS": str(tmp_path_factory.mktemp("liens"))}
+    log = tmp_path_factory.mktemp("journal") / "serveur.log"
+    with serving(settings, log) as (process, base, seen):
+        yield process, base, log, seen, request.param
 
 
 def request_ok(base: str) -> bool:
@@ -260,3 +269,42 @@ class DescribeServeStartup:
         said = done.stdout + done.stderr
         assert done.returncode != 0 and said.count(words) == 1, said
         assert "Started server process" not in said and "Traceback" not in said
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def compute_processes(process: subprocess.Popen) -> list[int]:
+    return sorted(child for worker in workers_of(process) for child in children(worker))
+
+
+def idle(process: subprocess.Popen) -> bool:
+    """Return True when the server's processes together use less than 0.05 s of CPU in half a second."""
+    pids = descendants(process.pid)
+    before = cpu_seconds(pids)
+    time.sleep(0.5)
+    return cpu_seconds(pids) - before < 0.05
+
+
+class DescribeACallPastTheTimeLimitOnTwoWorkers:
+    def it_ends_the_process_computing_it_and_the_server_goes_back_to_idle(self, tmp_path):
+        payload = office_payload(SHIPPED_MASTER, sent_sheets(SHIPPED_MASTER, "diaporama"))
+        with serving({"OPC_EXCEL_DELAI_S": "0,3"}, tmp_path / "serveur.log") as (process, base, seen):
+            wait_until(lambda: len(compute_processes(process)) == 2 and idle(process))  # imports done
+            before = compute_processes(process)
+            status, body, _ = request(base + "/opc/document/rapport", payload)  # seconds of work
+            assert status == 400 and "a dépassé 0,3 s et a été abandonné" in body.decode()
+            wait_until(lambda: len(set(compute_processes(process)) - set(before)) == 1, 30)
+            after = compute_processes(process)
+            [killed] = set(before) - set(after)
+            assert not alive(killed) and len(after) == 2  # one compute process per worker, as before
+            wait_until(lambda: idle(process), 30)  # nothing left computing, once the replacement is ready
+            seen.update(after)
