@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from functools import lru_cache
 
 from opc_excel.compute.alerts.registry import rule
 from opc_excel.compute.indicators.habitat import TEMPORARY, TO_REHOUSE, rehousing, rest_to_pay_changes
@@ -46,6 +47,9 @@ def _named(households: list[Household]) -> str:
     return ", ".join(ids) + (f" et {more} autre{'s' if more >= 2 else ''}" if more else "")
 
 
+_status_key = lru_cache(maxsize=256)(match_key)  # a few statuses, repeated over every household
+
+
 def _by_operation(p: Programme, status: str, *,
                   until: date | None = None) -> Iterator[tuple[Operation, list[Household]]]:
     """Yield each live operation (not delivered at ``until``, when given) with its households of ``status``."""
@@ -53,7 +57,7 @@ def _by_operation(p: Programme, status: str, *,
     for op in p.operations:
         if is_abandoned(op) or (until is not None and delivered(op, until)):
             continue
-        households = [hh for hh in p.households_of(op.id) if hh.status and match_key(hh.status) == wanted]
+        households = [hh for hh in p.households_of(op.id) if hh.status and _status_key(hh.status) == wanted]
         if households:
             yield op, households
 
