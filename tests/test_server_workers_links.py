@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -160,14 +161,15 @@ def redis_url():
 
 
 @contextmanager
-def serving(settings: dict[str, str], log: Path):
-    """Run ``opc-excel serve --workers 2`` on a free loopback port; on leaving, stop it (Ctrl+C) and check that
-    none of its processes is left."""
+def serving(settings: dict[str, str], log: Path, workers: int = 2, stop: int = signal.SIGINT):
+    """Run ``opc-excel serve --workers N`` on a free loopback port; on leaving, stop it (Ctrl+C, or ``stop``) and
+    check that none of its processes is left, nor the temporary folder of its links."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("XLWINGS_", "OPC_EXCEL_"))} | settings
     with log.open("w") as output:
         process = subprocess.Popen([sys.executable, "-m", "opc_excel.cli", "serve", "--port", str(port),
-                                    "--workers", "2"], cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
+                                    "--workers", str(workers)], cwd=ROOT, env=env, stdout=output,
+                                   stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     seen: set[int] = set()
     try:
@@ -176,14 +178,14 @@ def serving(settings: dict[str, str], log: Path):
                 pytest.fail(f"opc-excel serve s'est arrêté : {log.read_text()}")
             seen.update(descendants(process.pid))
             try:
-                return request_ok(base) and len(workers_of(process)) == 2
+                return request_ok(base) and len(workers_of(process) if workers > 1 else [process.pid]) == workers
             except OSError:
                 return False
         wait_until(up)
         yield process, base, seen
     finally:
         seen.update(descendants(process.pid))
-        process.send_signal(signal.SIGINT)  # Ctrl+C
+        process.send_signal(stop)
         try:
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
@@ -196,6 +198,8 @@ def serving(settings: dict[str, str], log: Path):
         for pid in orphans:
             os.kill(pid, signal.SIGKILL)
         assert orphans == [], "processus restés après l'arrêt du serveur"
+        folders = re.findall(r"liens de téléchargement : dossier (\S+)\.\n", log.read_text())
+        assert all(not Path(f).exists() for f in folders if "opc-excel-liens-" in f), "dossier des liens resté"
 
 
 @pytest.fixture(scope="module", params=["dossier", "redis"])
@@ -308,3 +312,11 @@ class DescribeACallPastTheTimeLimitOnTwoWorkers:
             assert not alive(killed) and len(after) == 2  # one compute process per worker, as before
             wait_until(lambda: idle(process), 30)  # nothing left computing, once the replacement is ready
             seen.update(after)
+
+
+class DescribeTheTemporaryFolderOfLinks:
+    @pytest.mark.parametrize(("workers", "stop"), [(1, signal.SIGTERM), (1, signal.SIGINT), (2, signal.SIGTERM)])
+    def it_is_removed_when_the_server_stops(self, tmp_path, workers, stop):
+        with serving({}, tmp_path / "serveur.log", workers, stop) as (_, base, _seen):
+            assert request_ok(base)
+        assert "liens de téléchargement : dossier /" in (tmp_path / "serveur.log").read_text()

@@ -180,8 +180,13 @@ def create_app(*, local: bool = True, token: str | None = None, max_bytes: int |
     if not processes:
         scripts.WORKERS = Workers(scripts.THREADS)
         return guarded
-    scripts.WORKERS = ProcessWorkers(processes, PRELOADED).start()
-    return ClosesOnShutdown(guarded, scripts.WORKERS.close)
+    pool = scripts.WORKERS = ProcessWorkers(processes, PRELOADED).start()
+
+    def close() -> None:
+        pool.close()
+        links.remove_temporary_folder()
+
+    return ClosesOnShutdown(guarded, close)
 
 
 def worker_app() -> Any:

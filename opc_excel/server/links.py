@@ -37,6 +37,7 @@ SECRET = re.compile(r"[A-Za-z0-9_-]{43}")  # secrets.token_urlsafe(32): nothing 
 SUFFIX = ".lien"
 REDIS_PREFIX = "opc-excel:lien:"
 REDIS_INDEX = "opc-excel:liens"
+_made_here: str | None = None  # the temporary folder this process made, removed when its server stops
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ class FolderStore:
 
     def put(self, kept: Kept) -> str:
         """Keep a file for LINK_LIFETIME seconds; return the secret of its link."""
+        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.purge(room_for=1)
         token = secrets.token_urlsafe(32)
         atomic_write_bytes(self.folder / f"{token}{SUFFIX}", _pack(kept, time.time() + LINK_LIFETIME))
@@ -159,10 +161,25 @@ def configured_store() -> FolderStore | RedisStore:
         return RedisStore.from_url(url)
     folder = os.environ.get(FOLDER_VARIABLE, "").strip()
     if not folder:
-        folder = tempfile.mkdtemp(prefix="opc-excel-liens-")
+        global _made_here
+        folder = _made_here = tempfile.mkdtemp(prefix="opc-excel-liens-")
         os.environ[FOLDER_VARIABLE] = folder
-        atexit.register(shutil.rmtree, folder, True)  # by the process that made it, once its workers are gone
+        atexit.register(remove_temporary_folder)  # by the process that made it, once its workers are gone
     return FolderStore(Path(folder))
+
+
+def remove_temporary_folder() -> None:
+    """Remove the temporary folder of links this process made, if any (its server is stopping).
+
+    Called when the application shuts down too: uvicorn ends a single-process server stopped by
+    SIGTERM by raising the signal again, and the process then ends without running ``atexit``.
+    """
+    global _made_here
+    if _made_here is not None:
+        shutil.rmtree(_made_here, ignore_errors=True)
+        if os.environ.get(FOLDER_VARIABLE) == _made_here:
+            del os.environ[FOLDER_VARIABLE]
+        _made_here = None
 
 
 def store_description() -> str:
