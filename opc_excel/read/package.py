@@ -12,7 +12,6 @@ safety) and :mod:`~opc_excel.read.package_parts` (formulas without a value, size
 from __future__ import annotations
 
 import logging
-import math
 import struct
 import warnings
 import zipfile
@@ -246,7 +245,7 @@ def _check_sizes(path: Path, infos: list[zipfile.ZipInfo], kind: PackageKind = W
 
 
 def load_workbook_safely(path: str | Path, *, read_only: bool = False, data_only: bool = True,
-                         keep_vba: bool = False, report: PackageReport | None = None) -> openpyxl.Workbook:
+                         report: PackageReport | None = None) -> openpyxl.Workbook:
     """Return the openpyxl workbook at *path*; raise UnreadableWorkbookError (French) if it can't be read.
 
     ``report`` is the file's :func:`inspect_package` report when the caller already has it.
@@ -266,8 +265,7 @@ def load_workbook_safely(path: str | Path, *, read_only: bool = False, data_only
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            workbook = openpyxl.load_workbook(stream, read_only=read_only, data_only=data_only,
-                                              keep_vba=keep_vba)
+            workbook = openpyxl.load_workbook(stream, read_only=read_only, data_only=data_only)
     except MemoryError:
         stream.close()
         raise
@@ -280,7 +278,6 @@ def load_workbook_safely(path: str | Path, *, read_only: bool = False, data_only
         log.info("%s : %s", path.name, warning.message)
     if not read_only:
         stream.close()  # everything has been read
-        _refuse_unwritable_numbers(path, workbook)
         return workbook
     close_archive = workbook.close
 
@@ -298,23 +295,3 @@ def refuse_other_suffix(path: Path, report: PackageReport) -> None:
         suffix = ".xlsm" if report.macro_enabled else ".xlsx"
         raise unreadable(path, f"est un classeur Excel mais son nom se termine par « {path.suffix} » : "
                                 f"renommez-le en « {path.stem}{suffix} » puis relancez")
-
-
-def _refuse_unwritable_numbers(path: Path, workbook: openpyxl.Workbook) -> None:
-    """Raise UnreadableWorkbookError if a cell holds a number openpyxl can't write back.
-
-    Another program may store ``1E+400`` (read as infinity) or a 400-digit integer: openpyxl
-    would save the first as an empty cell and fail on the second, so a copy would not be faithful.
-    """
-    for ws in workbook.worksheets:
-        for cell in ws._cells.values():  # noqa: SLF001 - only the cells the file holds
-            value = cell._value  # noqa: SLF001
-            if (isinstance(value, float) and not math.isfinite(value)) or (
-                    isinstance(value, int) and not isinstance(value, bool) and abs(value) > _LARGEST_FLOAT):
-                shown = str(value) if isinstance(value, float) else f"{str(value)[:12]}… ({len(str(value))} chiffres)"
-                raise unreadable(path, f"contient en {ws.title}!{cell.coordinate} un nombre hors des limites "
-                                        f"d'Excel (« {shown} ») qui ne peut pas être réenregistré : corrigez cette "
-                                        "cellule, puis relancez")
-
-
-_LARGEST_FLOAT = 1.7976931348623157e308
