@@ -45,13 +45,26 @@ _ROW_NUMBER = re.compile(rb'row\s[^>]*?r="([0-9]+)"')  # whatever the attributes
 _WIDE_CELL_REF = re.compile(rb'r="([A-Z]{2,3})[0-9]')  # from column AA on: narrower sheets count as 26 wide
 
 
+def rels_part(part: str) -> str:
+    """Return the name of the relationships part of ``part`` ("" for the package itself: ``_rels/.rels``)."""
+    folder, name = posixpath.split(part)
+    return posixpath.join(folder, "_rels", f"{name}.rels")
+
+
+def resolve_target(source: str, target: str) -> str:
+    """Return the part a relationship of ``source`` points at (targets are relative to its folder, or absolute)."""
+    if target.startswith("/"):
+        return posixpath.normpath(target.lstrip("/"))
+    return posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
+
+
 def find_workbook_part(path: Path, zf: zipfile.ZipFile, by_name: dict[str, zipfile.ZipInfo]) -> str:
     """Return the workbook part's name (lower case), found through the package relationships."""
     part = "xl/workbook.xml"
-    if "_rels/.rels" in by_name:
-        for rel in _relationships(zf, by_name["_rels/.rels"]):
+    if rels_part("") in by_name:
+        for rel in _relationships(zf, by_name[rels_part("")]):
             if rel["Type"].endswith("/officeDocument"):
-                part = rel["Target"].lstrip("/").lower()
+                part = resolve_target("", rel["Target"]).lower()
     if part not in by_name:
         raise unreadable(path, "n'est pas un classeur Excel (il ne contient pas de classeur) : "
                                 "indiquez le classeur .xlsx du projet")
@@ -69,15 +82,12 @@ def _relationships(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> list[dict[str,
 def find_worksheet_parts(zf: zipfile.ZipFile, by_name: dict[str, zipfile.ZipInfo],
                      workbook_part: str) -> dict[str, zipfile.ZipInfo]:
     """Return sheet name -> worksheet part, in workbook order (chart sheets left out)."""
-    folder, base = posixpath.split(workbook_part)
-    rels_info = by_name.get(posixpath.join(folder, "_rels", base + ".rels"))
+    rels_info = by_name.get(rels_part(workbook_part))
     targets: dict[str, str] = {}
     if rels_info is not None:
         for rel in _relationships(zf, rels_info):
             if rel["Type"].endswith("/worksheet"):
-                target = rel["Target"]
-                name = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
-                targets[rel.get("Id", "")] = posixpath.normpath(name).lower()
+                targets[rel.get("Id", "")] = resolve_target(workbook_part, rel["Target"]).lower()
     info = by_name[workbook_part]
     root = safe_fromstring(read_capped(zf, info, info.file_size))
     sheets: dict[str, zipfile.ZipInfo] = {}

@@ -21,9 +21,10 @@ from typing import BinaryIO
 from lxml import etree
 
 from opc_excel.errors import OutputSheetError
+from opc_excel.read.package_parts import find_workbook_part, rels_part, resolve_target
 from opc_excel.sheets.output import SheetOutput
 from opc_excel.sheets.package_sheet import defined_names, sheet_part
-from opc_excel.sheets.package_styles import StyleMerge, parse, serialize
+from opc_excel.sheets.package_styles import StyleMerge, entries, parse, section, serialize
 from opc_excel.sheets.package_zip import Compressed, PackageWriter, compress
 from opc_excel.text import match_key
 
@@ -31,6 +32,10 @@ _PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _DOCUMENT_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _CONTENT_TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
 _WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+_WORKBOOK_ORDER = ("fileVersion", "fileSharing", "workbookPr", "workbookProtection", "bookViews", "sheets",
+                   "functionGroups", "externalReferences", "definedNames", "calcPr", "oleSize", "customWorkbookViews",
+                   "pivotCaches", "smartTagPr", "smartTagTypes", "webPublishing", "fileRecoveryPr",
+                   "webPublishObjects", "extLst")  # CT_Workbook's sequence: a section added goes at its place
 WORKBOOK_TYPES = {
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
     ".xlsm": "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
@@ -44,41 +49,21 @@ class _Package:
     """A zip package opened for reading, with its parts looked up by name (part names ignore case)."""
 
     zip: zipfile.ZipFile
-    names: dict[str, str] = field(init=False)
+    by_name: dict[str, zipfile.ZipInfo] = field(init=False)  # lower-cased part name -> its entry
 
     def __post_init__(self) -> None:
-        self.names = {info.filename.lower(): info.filename for info in self.zip.infolist()}
+        self.by_name = {info.filename.lower(): info for info in self.zip.infolist()}
 
     def has(self, part: str) -> bool:
-        return part.lower() in self.names
+        return part.lower() in self.by_name
 
     def read(self, part: str) -> bytes:
-        return self.zip.read(self.names[part.lower()])
+        return self.zip.read(self.by_name[part.lower()])
 
     def relationships(self, part: str) -> list[etree._Element]:
         """Return the relationships of ``part`` (none when it has no .rels part)."""
         rels = rels_part(part)
         return list(parse(self.read(rels))) if self.has(rels) else []
-
-    def main_part(self) -> str:
-        for rel in self.relationships(""):
-            if rel.get("Type", "").endswith("/officeDocument"):
-                return resolve("", rel.get("Target", ""))
-        raise OutputSheetError("Le classeur n'a pas de partie principale (xl/workbook.xml) : il ne peut pas être "
-                               "actualisé. Ouvrez-le dans Excel, enregistrez-le, puis relancez.")
-
-
-def rels_part(part: str) -> str:
-    """Return the name of the relationships part of ``part`` ("" for the package itself)."""
-    folder, name = posixpath.split(part)
-    return posixpath.join(folder, "_rels", f"{name}.rels")
-
-
-def resolve(source: str, target: str) -> str:
-    """Return the part a relationship of ``source`` points at (targets are relative to its folder, or absolute)."""
-    if target.startswith("/"):
-        return posixpath.normpath(target.lstrip("/"))
-    return posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
 
 
 class SplicedPackage:
@@ -89,7 +74,7 @@ class SplicedPackage:
         self._zip = zipfile.ZipFile(master)
         try:
             self.master, self.suffix = _Package(self._zip), suffix.lower()
-            self.main = self.master.main_part()
+            self.main = find_workbook_part(master, self._zip, self.master.by_name)
             self.workbook = parse(self.master.read(self.main))
             self.ns = etree.QName(self.workbook).namespace
             self.rels_name = rels_part(self.main)
@@ -102,7 +87,7 @@ class SplicedPackage:
             raise
         self.written: dict[str, bytes | Compressed] = {}  # part -> new content
         self.removed: set[str] = set()
-        self.sheet_list = _children(self.workbook, "sheets")
+        self.sheet_list = entries(section(self.workbook, "sheets", _WORKBOOK_ORDER))
         self.replaced: dict[int, tuple[tuple[str, str, bool], ...]] = {}  # position -> the sheet's local names
         self.dropped: list[str] = []  # what users put on a replaced output sheet, in French
 
@@ -152,10 +137,10 @@ class SplicedPackage:
                 f"La feuille « {element.get('name')} » du classeur n'est pas une feuille de calcul (un graphique sur "
                 f"toute une feuille ?) : la feuille « {name} » ne peut pas y être écrite. Rien n'a été modifié. "
                 f"Renommez-la, puis relancez.")
-        return resolve(self.main, rel.get("Target"))
+        return resolve_target(self.main, rel.get("Target"))
 
     def _new_sheet(self, sheet_list: list[etree._Element]) -> str:
-        taken = {name.lower() for name in self.master.names} | {part.lower() for part in self.written}
+        taken = set(self.master.by_name) | {part.lower() for part in self.written}
         number = next(n for n in range(1, 100_000) if f"xl/worksheets/sheet{n}.xml" not in taken)
         part = f"xl/worksheets/sheet{number}.xml"
         ids = {rel.get("Id") for rel in self.rels}
@@ -163,7 +148,7 @@ class SplicedPackage:
         etree.SubElement(self.rels, f"{{{_PACKAGE_RELS}}}Relationship",
                          {"Id": rel_id, "Type": f"{_DOCUMENT_RELS}/worksheet",
                           "Target": posixpath.relpath(part, posixpath.dirname(self.main))})
-        sheets = self._section("sheets")
+        sheets = section(self.workbook, "sheets", _WORKBOOK_ORDER)
         sheet_id = max([int(s.get("sheetId", "0")) for s in sheets] + [0]) + 1
         element = etree.SubElement(sheets, f"{{{self.ns}}}sheet", {"name": "", "sheetId": str(sheet_id)},
                                    nsmap={"r": _DOCUMENT_RELS})
@@ -178,7 +163,7 @@ class SplicedPackage:
         drawings holding a chart or an image (LibreOffice gives every sheet an empty one), Excel tables."""
         found = []
         for rel in self.master.relationships(part):
-            kind, target = rel.get("Type", "").rsplit("/", 1)[-1], resolve(part, rel.get("Target", ""))
+            kind, target = rel.get("Type", "").rsplit("/", 1)[-1], resolve_target(part, rel.get("Target", ""))
             if rel.get("TargetMode") == "External" or not self.master.has(target):
                 continue
             if kind == "comments":
@@ -199,7 +184,7 @@ class SplicedPackage:
         for rel in self.master.relationships(part):
             if rel.get("TargetMode") == "External":
                 continue
-            target = resolve(part, rel.get("Target", ""))
+            target = resolve_target(part, rel.get("Target", ""))
             if target.lower() not in pointed and self.master.has(target):
                 self.removed.add(target.lower())
                 self._remove_relationships(target)
@@ -208,12 +193,12 @@ class SplicedPackage:
     def _pointed_at(self) -> set[str]:
         """Return the parts some relationship still points at (from the parts not removed)."""
         pointed = set()
-        for name in self.master.names:
+        for name in self.master.by_name:
             if name.endswith(".rels") and name not in self.removed:
                 source = posixpath.join(posixpath.dirname(posixpath.dirname(name)), posixpath.basename(name)[:-5])
                 for rel in parse(self.master.read(name)):
                     if rel.get("TargetMode") != "External":
-                        pointed.add(resolve(source, rel.get("Target", "")).lower())
+                        pointed.add(resolve_target(source, rel.get("Target", "")).lower())
         return pointed
 
     def _prune_types(self) -> None:
@@ -223,7 +208,7 @@ class SplicedPackage:
 
     def _defined_names(self) -> None:
         """Replace the print titles and filter names of the written sheets by theirs, at their positions."""
-        names = self._section("definedNames", after=("sheets", "functionGroups", "externalReferences"))
+        names = section(self.workbook, "definedNames", _WORKBOOK_ORDER)
         for name in list(names):
             if isinstance(name.tag, str) and name.get("localSheetId") is not None \
                     and int(name.get("localSheetId")) in self.replaced:
@@ -244,7 +229,7 @@ class SplicedPackage:
         rel = next((r for r in self.rels if r.get("Type", "").endswith("/calcChain")), None)
         if rel is None:
             return
-        part = resolve(self.main, rel.get("Target"))
+        part = resolve_target(self.main, rel.get("Target"))
         if not self.master.has(part):
             return
         chain = parse(self.master.read(part))
@@ -278,27 +263,17 @@ class SplicedPackage:
         if rel is None:
             raise OutputSheetError("Le classeur n'a pas de partie des styles (xl/styles.xml) : il ne peut pas être "
                                    "actualisé sans elle. Ouvrez-le dans Excel, enregistrez-le, puis relancez.")
-        return resolve(self.main, rel.get("Target"))
+        return resolve_target(self.main, rel.get("Target"))
 
     def _rel(self, rel_id: str | None) -> etree._Element | None:
         return next((rel for rel in self.rels if rel.get("Id") == rel_id), None)
-
-    def _section(self, name: str, after: tuple[str, ...] = ()) -> etree._Element:
-        found = next((c for c in self.workbook if isinstance(c.tag, str) and etree.QName(c).localname == name), None)
-        if found is not None:
-            return found
-        section = etree.Element(f"{{{self.ns}}}{name}")
-        last = max((i for i, c in enumerate(self.workbook)
-                    if isinstance(c.tag, str) and etree.QName(c).localname in after), default=-1)
-        self.workbook.insert(last + 1, section)
-        return section
 
     def _package(self, stream: BinaryIO) -> None:
         """Write the parts in the master's order, new sheets after; the styles part last (every sheet has
         added its formats by then)."""
         writer = PackageWriter(stream)
         pending = {part.lower(): (part, data) for part, data in self.written.items()}
-        styles = self.master.names.get(self.styles_part.lower(), self.styles_part)
+        styles = self.master.by_name[self.styles_part.lower()].filename
         for info in self.master.zip.infolist():
             key = info.filename.lower()
             if key in self.removed or key == styles.lower():
@@ -318,8 +293,3 @@ def _write(writer: PackageWriter, part: str, data: bytes | Compressed) -> None:
         writer.write_compressed(part, data)
     else:
         writer.write(part, data)
-
-
-def _children(root: etree._Element, name: str) -> list[etree._Element]:
-    section = next((c for c in root if isinstance(c.tag, str) and etree.QName(c).localname == name), None)
-    return [] if section is None else [c for c in section if isinstance(c.tag, str)]

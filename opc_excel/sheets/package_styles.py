@@ -51,6 +51,29 @@ def _local(element: etree._Element) -> str:
     return etree.QName(element).localname
 
 
+def entries(parent: etree._Element) -> list[etree._Element]:
+    """Return an element's child elements (comments and processing instructions left aside)."""
+    return [entry for entry in parent if isinstance(entry.tag, str)]
+
+
+def child(parent: etree._Element, name: str) -> etree._Element | None:
+    """Return the first child element of ``parent`` called ``name`` (whatever its prefix), or None."""
+    return next((entry for entry in entries(parent) if _local(entry) == name), None)
+
+
+def section(parent: etree._Element, name: str, order: tuple[str, ...]) -> etree._Element:
+    """Return the child ``name`` of ``parent``, added at its place in the schema's sequence ``order`` if missing."""
+    found = child(parent, name)
+    if found is not None:
+        return found
+    later = set(order[order.index(name) + 1:])
+    position = next((i for i, entry in enumerate(parent) if isinstance(entry.tag, str) and _local(entry) in later),
+                    len(parent))
+    found = etree.Element(f"{{{etree.QName(parent).namespace}}}{name}")
+    parent.insert(position, found)
+    return found
+
+
 def _key(element: etree._Element) -> tuple:
     """Return what makes two style entries the same, whatever their attribute order or prefixes."""
     return (_local(element), tuple(sorted(element.attrib.items())),
@@ -64,8 +87,9 @@ class StyleMerge:
         self.root = parse(master)
         self._ns = etree.QName(self.root).namespace
         self._indexes: dict[str, dict[tuple, int]] = {}
+        formats = child(self.root, "numFmts")  # looked at, not added: a master without custom formats stays so
         self._number_formats = {numfmt.get("formatCode"): int(numfmt.get("numFmtId"))
-                                for numfmt in self._section("numFmts", create=False)}
+                                for numfmt in (entries(formats) if formats is not None else ())}
 
     def cell_format(self, look: Format) -> int:
         """Return the master's number of the cell format ``look``, added when the master has none like it."""
@@ -130,52 +154,34 @@ class StyleMerge:
         return element
 
     def to_bytes(self) -> bytes:
-        for section in self.root:
-            if isinstance(section.tag, str) and (section.get("count") is not None or _local(section) in _ORDER[:8]):
-                section.set("count", str(len(_entries(section))))
+        for part in entries(self.root):
+            if part.get("count") is not None or _local(part) in _ORDER[:8]:
+                part.set("count", str(len(entries(part))))
         return serialize(self.root)
 
     def _add(self, name: str, entry: etree._Element) -> int:
         """Return the number of ``entry`` in section ``name``, appended when not there yet."""
-        section = self._section(name)
+        found = section(self.root, name, _ORDER)
         index = self._indexes.get(name)
         if index is None:
             index = self._indexes[name] = {}
-            for position, existing in enumerate(_entries(section)):
+            for position, existing in enumerate(entries(found)):
                 index.setdefault(_key(existing), position)
         key = _key(entry)
         if key not in index:
-            index[key] = len(_entries(section))
-            section.append(entry)
+            index[key] = len(entries(found))
+            found.append(entry)
         return index[key]
 
     def _number_format(self, code: str) -> int:
         if code not in self._number_formats:
             number = max([_FIRST_CUSTOM_NUMBER_FORMAT - 1, *self._number_formats.values()]) + 1
-            element = etree.SubElement(self._section("numFmts"), f"{{{self._ns}}}numFmt")
+            element = etree.SubElement(section(self.root, "numFmts", _ORDER), f"{{{self._ns}}}numFmt")
             element.set("numFmtId", str(number))
             element.set("formatCode", code)
             self._number_formats[code] = number
         return self._number_formats[code]
 
-    def _section(self, name: str, *, create: bool = True) -> etree._Element:
-        for child in self.root:
-            if isinstance(child.tag, str) and _local(child) == name:
-                return child
-        section = etree.Element(f"{{{self._ns}}}{name}")
-        if not create:
-            return section
-        later = set(_ORDER[_ORDER.index(name) + 1:])
-        position = next((i for i, child in enumerate(self.root)
-                         if isinstance(child.tag, str) and _local(child) in later), len(self.root))
-        self.root.insert(position, section)
-        return section
-
 
 def _argb(color: str) -> str:
     return f"00{color}" if len(color) == 6 else color  # as openpyxl writes an RRGGBB colour
-
-
-def _entries(section: etree._Element) -> list[etree._Element]:
-    """Return a section's entries (comments and processing instructions left aside)."""
-    return [entry for entry in section if isinstance(entry.tag, str)]
