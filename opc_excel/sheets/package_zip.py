@@ -90,10 +90,7 @@ class PackageWriter:
 
     def write(self, name: str, data: bytes) -> None:
         """Write a part from its bytes, compressed."""
-        entry = zipfile.ZipInfo(name, _FIXED_TIME)
-        entry.compress_type = zipfile.ZIP_DEFLATED
-        entry.external_attr = 0o600 << 16
-        self._zip.writestr(entry, data)
+        self.write_compressed(name, compress([data]))
 
     def write_compressed(self, name: str, part: Compressed) -> None:
         """Write a part compressed beforehand by :func:`compress`."""
