@@ -167,7 +167,7 @@ class DescribeWhatOpenpyxlWouldHaveLost:
         before = zipfile.ZipFile(master).read(part)
         status, out, err = run("refresh", str(master), "--in-place")
         assert status == 0, err
-        assert zipfile.ZipFile(master).read(part) == before and "ne contient pas" not in out
+        assert zipfile.ZipFile(master).read(part) == before and "ne sont pas repris" not in out
 
 
 class DescribeAnUnreadableDateDeSituation:

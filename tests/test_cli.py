@@ -198,7 +198,7 @@ class DescribeRefresh:
         status, out, err = run("refresh", str(with_chart), "--in-place")
         assert status == 0, err
         assert zipfile.ZipFile(with_chart).read("xl/charts/chart1.xml") == b"<c:chartSpace xmlns:c='x'/>"
-        assert "Contrôles" in openpyxl.load_workbook(with_chart).sheetnames and "ne contient pas" not in out
+        assert "Contrôles" in openpyxl.load_workbook(with_chart).sheetnames and "ne sont pas repris" not in out
 
     def it_refuses_out_and_in_place_together(self, tmp_path):
         status, _, err = run("refresh", "x.xlsx", "--in-place", "--out", "y.xlsx")

@@ -74,6 +74,18 @@ def assert_inputs_kept(before: Path, after: Path) -> None:
     assert set(new) - set(old) <= changing
 
 
+def refreshed_in_place(master: Path) -> dict[str, bytes]:
+    """Refresh ``master`` in place and check it kept every part but the output sheets' and said it dropped nothing;
+    return its parts."""
+    before = master.with_name(f"avant{master.suffix}")
+    shutil.copy(master, before)
+    status, out, err = refresh(master, "--in-place")
+    assert status == 0, err
+    assert "ne sont pas repris" not in out
+    assert_inputs_kept(before, master)
+    return parts(master)
+
+
 def written_by_openpyxl(master: Path, target: Path) -> None:
     """Refresh ``master`` into ``target`` the way every refresh did before: the whole workbook loaded and saved."""
     report = check_file(master, at=None, today=TODAY)
@@ -268,13 +280,7 @@ class DescribeAMasterWithoutOutputSheets:
 class DescribeAMasterWithAChartAndAnImage:
     def it_refreshes_in_place_keeping_both_byte_for_byte(self, tmp_path):
         master = with_chart_and_image(tmp_path)
-        before = tmp_path / "avant.xlsx"
-        shutil.copy(master, before)
-        status, out, err = refresh(master, "--in-place")
-        assert status == 0, err
-        assert "ne contient pas" not in out
-        assert_inputs_kept(before, master)
-        names = parts(master)
+        names = refreshed_in_place(master)
         assert any(n.startswith("xl/charts/chart") for n in names) and any(n.startswith("xl/media/") for n in names)
         assert openpyxl.load_workbook(master)["Financements"]._charts  # noqa: SLF001 - the chart is read back
 
@@ -289,12 +295,7 @@ class DescribeAMasterWithAChartAndAnImage:
 class DescribeAMasterWithAPivotTableAndMacros:
     def it_refreshes_in_place_keeping_them_and_stays_macro_enabled(self, tmp_path):
         master = with_pivot_and_macros(tmp_path)
-        before = tmp_path / "avant.xlsm"
-        shutil.copy(master, before)
-        status, _, err = refresh(master, "--in-place")
-        assert status == 0, err
-        assert_inputs_kept(before, master)
-        names = parts(master)
+        names = refreshed_in_place(master)
         assert names["xl/vbaProject.bin"] == VBA_PROJECT
         assert b"pivotCache" in names["xl/workbook.xml"] and "xl/pivotTables/pivotTable1.xml" in names
         assert XLSM_TYPE.encode() in names["[Content_Types].xml"]

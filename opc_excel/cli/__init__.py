@@ -67,8 +67,8 @@ def main(argv: Sequence[str] | None = None, *, today: date | None = None,
     """Run the command line; return the exit status (callable from tests).
 
     Python and openpyxl warnings (English, about the library's internals) are kept off the terminal:
-    what they mean for the user is already said in French (the copy « ne contient pas … », the
-    refusal of --in-place); ``--debug`` shows them.
+    what they mean for the user is already said in French (a refusal, or what a refresh « ne reprend
+    pas » of an output sheet); ``--debug`` shows them.
     """
     out, err = _Reader(stdout or sys.stdout), _Reader(stderr or sys.stderr)
     with warnings.catch_warnings(record=True) as caught:  # the filters in force are kept (tests: errors)
