@@ -65,6 +65,7 @@ os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 
 from opc_excel.fr import fr_date  # noqa: E402
 from opc_excel.text import match_key  # noqa: E402
+from tests.processes import children, cpu_seconds, descendants  # noqa: E402
 from tests.test_output_backends import office_payload  # noqa: E402 - the Office.js payload of the tests
 from tests.test_server import SHIPPED_MASTER, sent_sheets  # noqa: E402
 from tests.test_server_process import free_port  # noqa: E402
@@ -170,27 +171,9 @@ def proc_status(pid: int, key: str) -> float:
     raise KeyError(key)
 
 
-def proc_cpu(pid: int) -> float:
-    """Return the CPU seconds (user + system) used so far by process ``pid``."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
-                    found.append(int(entry.name))
-            except (OSError, IndexError, ValueError):
-                continue
-    return found
-
-
 def tree(pid: int) -> list[int]:
     """Return ``pid`` and all its descendants (the supervisor, its workers, their compute processes)."""
-    return [pid] + [d for child in children(pid) for d in tree(child)]
+    return [pid, *descendants(pid)]
 
 
 def tree_sum(pid: int, measure) -> float:
@@ -210,7 +193,7 @@ def tree_rss(pid: int) -> float:
 
 def tree_cpu(pid: int) -> float:
     """Return the CPU seconds used so far by the server's live processes together."""
-    return tree_sum(pid, proc_cpu)
+    return tree_sum(pid, cpu_seconds)
 
 
 def worker_cpu(server_pid: int, workers: int) -> list[float]:

@@ -15,12 +15,12 @@ import threading
 import time
 from datetime import date
 from functools import partial
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from opc_excel.cancel import CancelFlag, Cancelled
+from tests.processes import alive, cpu_seconds
 from tests.test_output_backends import office_payload
 from tests.test_server import SHIPPED_MASTER, sent_sheets
 
@@ -36,20 +36,6 @@ TODAY = date(2026, 1, 1)
 LOCAL = "http://localhost"
 FOREVER = partial(sum, range(10**15))  # hours of pure CPU in the standard library: picklable, no test code needed
 WAIT_SECONDS = 30
-
-
-def cpu_seconds(pid: int) -> float:
-    """Return the CPU time (user + system) process ``pid`` has used."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def alive(pid: int) -> bool:
-    """Return True while ``pid`` is a process that has not ended (a zombie has ended)."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
 
 
 def idle_cpu(pids: list[int], seconds: float = 0.5) -> float:

@@ -25,6 +25,7 @@ from pptx import Presentation
 
 from opc_excel.server import links
 from opc_excel.server.links import MAX_LINKS, FolderStore, Kept, RedisStore
+from tests.processes import alive, children, cpu_seconds, descendants
 from tests.test_output_backends import office_payload
 from tests.test_server import SHIPPED_MASTER, sent_sheets
 from tests.test_server_process import free_port, request
@@ -108,31 +109,6 @@ class DescribeTheRedisStore:
 
 
 # ---------------------------------------------------------------- opc-excel serve --workers 2
-
-
-def children(pid: int) -> list[int]:
-    """Return the processes whose parent is ``pid``."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
-                    found.append(int(entry.name))
-            except (FileNotFoundError, ProcessLookupError):
-                continue
-    return found
-
-
-def descendants(pid: int) -> list[int]:
-    found = children(pid)
-    return found + [d for child in found for d in descendants(child)]
-
-
-def alive(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
 
 
 def workers_of(process: subprocess.Popen) -> list[int]:
@@ -275,14 +251,14 @@ class DescribeServeStartup:
         assert "Started server process" not in said and "Traceback" not in said
 
 
-def cpu_seconds(pids: list[int]) -> float:
+def total_cpu(pids: list[int]) -> float:
+    """Return the CPU time the processes still running have used together."""
     total = 0.0
     for pid in pids:
         try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += cpu_seconds(pid)
         except FileNotFoundError:
             continue
-        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     return total
 
 
@@ -293,9 +269,9 @@ def compute_processes(process: subprocess.Popen) -> list[int]:
 def idle(process: subprocess.Popen) -> bool:
     """Return True when the server's processes together use less than 0.05 s of CPU in half a second."""
     pids = descendants(process.pid)
-    before = cpu_seconds(pids)
+    before = total_cpu(pids)
     time.sleep(0.5)
-    return cpu_seconds(pids) - before < 0.05
+    return total_cpu(pids) - before < 0.05
 
 
 class DescribeACallPastTheTimeLimitOnTwoWorkers:
