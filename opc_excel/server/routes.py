@@ -104,14 +104,21 @@ async def deck(kind: str, request: Request, current_user: dep.User) -> Response:
     refusal = deck_request_error(kind, query)
     if refusal is not None:
         return refusal
+    return await _built_file(request, current_user, query, "diaporama", kind, query.get("theme"), _build, PPTX,
+                             "deck")
+
+
+async def _built_file(request: Request, user: dep.User, query: dict[str, str], what: str, kind: str,
+                      option: str | None, build, media_type: str, route: str) -> Response:
+    """Answer a deck or document request whose parameters are right: ``build(payload, kind, option, today)`` of the
+    workbook in the body, computed for ``user`` (file or download link), or the refusal of a body that is not one."""
     payload = _read_payload(await request.body())
     if payload is None:
         return _refusal(NOT_A_WORKBOOK)
-    theme = query.get("theme")
-    log.info("Diaporama %s%s demandé par %s", kind, f" ({theme})" if theme else "", current_user.name)
-    filename, content = await scripts.run_for_user(partial(_build, payload, kind, theme, scripts.today()),
-                                                   f"diaporama {kind}")
-    return _answer(filename, content, PPTX, "deck", query)
+    log.info("%s %s%s demandé par %s", what.capitalize(), kind, f" ({option})" if option else "", user.name)
+    filename, content = await scripts.run_for_user(partial(build, payload, kind, option, scripts.today()),
+                                                   f"{what} {kind}")
+    return _answer(filename, content, media_type, route, query)
 
 
 def _read_payload(body: bytes) -> dict | None:
@@ -178,14 +185,8 @@ async def document(kind: str, request: Request, current_user: dep.User) -> Respo
     refusal = document_request_error(kind, query)
     if refusal is not None:
         return refusal
-    payload = _read_payload(await request.body())
-    if payload is None:
-        return _refusal(NOT_A_WORKBOOK)
-    instance = query.get("instance")
-    log.info("Document %s%s demandé par %s", kind, f" ({instance})" if instance else "", current_user.name)
-    filename, content = await scripts.run_for_user(partial(_build_document, payload, kind, instance,
-                                                           scripts.today()), f"document {kind}")
-    return _answer(filename, content, DOCX, "document", query)
+    return await _built_file(request, current_user, query, "document", kind, query.get("instance"), _build_document,
+                             DOCX, "document")
 
 
 @router.get("/document/fichier/{token}")
