@@ -44,7 +44,7 @@ from opc_excel.read.history import (
     read_milestone_history,
     read_summary_history,
 )
-from opc_excel.read.package import PackageReport, inspect_package
+from opc_excel.read.package import WORKBOOK_SUFFIXES, PackageReport, inspect_package
 from opc_excel.read.problems import ProblemLog, cell_position
 from opc_excel.read.reader import read_workbook, situation_unreadable
 from opc_excel.read.source import WorkbookSource
@@ -114,7 +114,6 @@ def default_output(path: Path) -> Path:
     return path.with_name(f"{path.stem}.actualisé{path.suffix}")
 
 
-_WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
 _MACRO_SUFFIX = {".xlsx": ".xlsm", ".xltx": ".xltm"}
 
 
@@ -122,7 +121,7 @@ def _copy_target(path: Path, out: Path | None) -> Path:
     """Return the file a refreshed copy goes to; raise UnwritableFileError when Excel could not open that name."""
     target = writable_target(out if out is not None else default_output(path),
                              example_name=default_output(path).name)
-    if target.suffix.lower() not in _WORKBOOK_SUFFIXES:
+    if target.suffix.lower() not in WORKBOOK_SUFFIXES:
         raise UnwritableFileError(
             f"« {out or target} » n'est pas un nom de classeur Excel : donnez à la copie un nom qui se termine par "
             f".xlsx, par exemple « {target.with_suffix('.xlsx').name} », puis relancez.")

@@ -51,7 +51,7 @@ if TYPE_CHECKING:  # openpyxl is loaded when a workbook is opened with it (refre
 log = logging.getLogger(__name__)
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_OPENPYXL_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")  # openpyxl refuses any other name
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")  # what Excel opens as a workbook (openpyxl too)
 
 
 @dataclass(frozen=True)
@@ -291,7 +291,7 @@ def load_workbook_safely(path: str | Path, *, read_only: bool = False, data_only
 
 def refuse_other_suffix(path: Path, report: PackageReport) -> None:
     """Raise UnreadableWorkbookError when a workbook's name does not end as a workbook's (Excel would not open it)."""
-    if path.suffix.lower() not in _OPENPYXL_SUFFIXES:
+    if path.suffix.lower() not in WORKBOOK_SUFFIXES:
         suffix = ".xlsm" if report.macro_enabled else ".xlsx"
         raise unreadable(path, f"est un classeur Excel mais son nom se termine par « {path.suffix} » : "
                                 f"renommez-le en « {path.stem}{suffix} » puis relancez")
